@@ -1,0 +1,34 @@
+// drctl: validate, plan, deploy, status, outputs, destroy, report, drill, failover, failback.
+import { Command, CommanderError } from 'commander';
+
+/** Each command module adds its subcommand; `exit` receives the command's exit code. */
+export type Register = (program: Command, exit: (code: number) => void) => void;
+
+const registrations: Register[] = [];
+
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command('drctl')
+    .description('Multi-region disaster recovery toolkit for the trading platform (CloudFormation JSON, us-east-1 + us-west-2)')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of registrations) register(program, exit);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are exit 0; every other commander error is a usage error.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    throw err;
+  }
+  return code;
+}

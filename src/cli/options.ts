@@ -1,0 +1,9 @@
+// Options shared by several commands, declared once so their names and help stay identical.
+import { Option } from 'commander';
+
+export const envOption = () => new Option('-e, --env <name>', 'environment (a file under config/)').default('dev');
+export const jsonOption = () => new Option('--json', 'machine-readable output on stdout');
+export const verboseOption = () => new Option('-v, --verbose', 'show debug messages');
+export const yesOption = () => new Option('-y, --yes', 'answer yes to confirmations');
+export const profileOption = () => new Option('--profile <name>', 'AWS named profile (else the standard credential chain)');
+export const endpointOption = () => new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (a local emulator)');

@@ -1,0 +1,70 @@
+// Errors are values with a code, a message and a fix; the CLI maps their kind to an exit code in one place.
+
+/** What kind of failure this is; decides the exit code (see `exitCodeFor`). */
+export type ErrorKind =
+  | 'usage' // bad flags, unknown environment, unreadable or invalid input: exit 2
+  | 'config' // a config file that is wrong: exit 2
+  | 'findings' // validation found error-level problems: exit 1
+  | 'aws' // an AWS call failed in a way we cannot recover from: exit 3
+  | 'conflict' // someone else holds the lock, or the state forbids the action: exit 4
+  | 'interrupted' // Ctrl-C or a refused confirmation: exit 130
+  | 'internal'; // a bug: exit 70
+
+export class DrError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly fix: string | undefined;
+  readonly file: string | undefined;
+  readonly field: string | undefined;
+
+  constructor(opts: {
+    code: string;
+    kind: ErrorKind;
+    message: string;
+    fix?: string;
+    file?: string;
+    field?: string;
+    cause?: unknown;
+  }) {
+    super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'DrError';
+    this.code = opts.code;
+    this.kind = opts.kind;
+    this.fix = opts.fix;
+    this.file = opts.file;
+    this.field = opts.field;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      kind: this.kind,
+      message: this.message,
+      ...(this.file ? { file: this.file } : {}),
+      ...(this.field ? { field: this.field } : {}),
+      ...(this.fix ? { fix: this.fix } : {}),
+    };
+  }
+}
+
+const EXIT_CODES: Record<ErrorKind, number> = {
+  findings: 1,
+  usage: 2,
+  config: 2,
+  aws: 3,
+  conflict: 4,
+  interrupted: 130,
+  internal: 70,
+};
+
+export function exitCodeFor(err: unknown): number {
+  return err instanceof DrError ? EXIT_CODES[err.kind] : EXIT_CODES.internal;
+}
+
+export function usageError(code: string, message: string, fix: string, extra: { file?: string; field?: string } = {}): DrError {
+  return new DrError({ code, kind: 'usage', message, fix, ...extra });
+}
+
+export function configError(code: string, message: string, fix: string, extra: { file?: string; field?: string } = {}): DrError {
+  return new DrError({ code, kind: 'config', message, fix, ...extra });
+}
