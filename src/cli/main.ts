@@ -1,10 +1,11 @@
 // drctl: validate, plan, deploy, status, outputs, destroy, report, drill, failover, failback.
 import { Command, CommanderError } from 'commander';
+import { registerPlan } from './commands/plan.js';
 
 /** Each command module adds its subcommand; `exit` receives the command's exit code. */
 export type Register = (program: Command, exit: (code: number) => void) => void;
 
-const registrations: Register[] = [];
+const registrations: Register[] = [registerPlan];
 
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('drctl')
