@@ -1,0 +1,63 @@
+// Lambda entry of the failover controller (the failover layer's ControllerCodeKey artifact). It builds clients
+// for its own region only (AWS_REGION): deciding must never depend on the region it may have to replace.
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { readSettings } from './config.js';
+import { realNetwork, type Network } from './observe.js';
+import { systemResolver } from './probes.js';
+import { runOnce, type ControllerClients, type RunResult } from './run.js';
+import { dynamoStateStore } from './state-store.js';
+
+export interface HandlerDeps {
+  env: Record<string, string | undefined>;
+  /** Builds the clients for one region; the handler asks for its own region only. */
+  clientsFor: (region: string) => ControllerClients & { dynamodb: DynamoDBClient };
+  network?: Network;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  log?: (line: string) => void;
+}
+
+export function sdkClientsFor(region: string): ControllerClients & { dynamodb: DynamoDBClient } {
+  // Short timeouts and few retries: a tick that cannot finish is retried by the next one a minute later.
+  const cfg = { region, maxAttempts: 3 };
+  return {
+    region,
+    rds: new RDSClient(cfg),
+    autoscaling: new AutoScalingClient(cfg),
+    ssm: new SSMClient(cfg),
+    sns: new SNSClient(cfg),
+    cloudwatch: new CloudWatchClient(cfg),
+    dynamodb: new DynamoDBClient(cfg),
+  };
+}
+
+export function createHandler(deps: HandlerDeps): (event?: unknown, context?: { getRemainingTimeInMillis?: () => number }) => Promise<RunResult> {
+  return async (_event, context) => {
+    const region = deps.env.AWS_REGION;
+    if (!region) throw new Error('AWS_REGION is not set (the Lambda runtime always sets it)');
+    const settings = readSettings(deps.env);
+    // Leave 15 s of the invocation for recording state after waiting on a promotion.
+    const remaining = context?.getRemainingTimeInMillis?.();
+    if (remaining !== undefined) settings.waitBudgetMs = Math.max(0, Math.min(settings.waitBudgetMs, remaining - 15_000));
+    const clients = deps.clientsFor(region);
+    const result = await runOnce({
+      settings,
+      clients,
+      store: dynamoStateStore(clients.dynamodb, settings.stateTable),
+      network: deps.network ?? realNetwork(systemResolver(settings.probeTimeoutMs)),
+      now: deps.now ?? Date.now,
+      sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      log: deps.log ?? ((line) => console.log(line)),
+    });
+    // A failed step is an error for Lambda too, so the Errors alarm fires and the DLQ keeps the event.
+    if (result.error) throw new Error(`failover step failed: ${result.error}`);
+    return result;
+  };
+}
+
+export const handler = createHandler({ env: process.env, clientsFor: sdkClientsFor });

@@ -1,0 +1,91 @@
+// Gathers one Observation using only this region: probes and DNS (data plane) plus own-region CloudWatch,
+// RDS and SSM. Each signal fails independently to `unknown`/`unhealthy`; observing never throws.
+import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { describeDatabase } from '../steps.js';
+import type { LagSample, Observation, Signal } from './model.js';
+import type { ProbeResult, Resolver } from './probes.js';
+import { probeAlb, probeUrl, resolveDnsTarget } from './probes.js';
+import type { ControllerSettings } from './config.js';
+
+export interface Network {
+  probeUrl(url: string, timeoutMs: number): Promise<ProbeResult>;
+  probeAlb(healthUrl: string, albDnsName: string, timeoutMs: number): Promise<ProbeResult>;
+  resolver: Resolver;
+}
+
+export function realNetwork(resolver: Resolver): Network {
+  return { probeUrl, probeAlb, resolver };
+}
+
+export interface ObserveDeps {
+  settings: ControllerSettings;
+  rds: RDSClient;
+  cloudwatch: CloudWatchClient;
+  ssm: SSMClient;
+  network: Network;
+  now: () => number;
+}
+
+/** Details kept for the audit log next to the observation itself. */
+export interface ObservationDetail {
+  peerHealth: ProbeResult;
+  peerAlb: ProbeResult;
+  selfHealth: ProbeResult;
+  dnsAddresses: string[];
+  maintenance: string | undefined;
+  errors: string[];
+}
+
+const LAG_LOOKBACK_MS = 15 * 60_000;
+
+export async function replicaLagSamples(cw: CloudWatchClient, dbIdentifier: string, now: number): Promise<LagSample[]> {
+  const out = await cw.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(now - LAG_LOOKBACK_MS),
+      EndTime: new Date(now),
+      ScanBy: 'TimestampDescending',
+      MetricDataQueries: [{ Id: 'lag', ReturnData: true, MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: dbIdentifier }] }, Period: 60, Stat: 'Maximum' } }],
+    }),
+  );
+  const r = out.MetricDataResults?.[0];
+  return (r?.Timestamps ?? []).map((t, i) => ({ at: new Date(t).getTime(), seconds: Number(r?.Values?.[i]) })).filter((s) => Number.isFinite(s.seconds));
+}
+
+export async function observe(deps: ObserveDeps): Promise<{ observation: Observation; detail: ObservationDetail }> {
+  const { settings: s, network } = deps;
+  const at = deps.now();
+  const errors: string[] = [];
+  const note = (what: string) => (err: unknown) => {
+    errors.push(`${what}: ${(err as Error).name}: ${(err as Error).message}`);
+    return undefined;
+  };
+  const [peerHealth, peerAlb, selfHealth, dnsAnswer, lag, database, maintenance] = await Promise.all([
+    network.probeUrl(s.peerHealthUrl, s.probeTimeoutMs),
+    network.probeAlb(s.peerHealthUrl, s.peerAlbDnsName, s.probeTimeoutMs),
+    network.probeUrl(s.selfHealthUrl, s.probeTimeoutMs),
+    resolveDnsTarget(network.resolver, s.failoverRecordName, s.selfAlbDnsName, s.peerAlbDnsName),
+    replicaLagSamples(deps.cloudwatch, s.dbIdentifier, at).catch(note('cloudwatch:GetMetricData')),
+    describeDatabase(deps.rds, s.dbIdentifier).catch(note('rds:DescribeDBInstances')),
+    deps.ssm
+      .send(new GetParameterCommand({ Name: s.maintenanceParameter }))
+      .then((r) => r.Parameter?.Value)
+      .catch(note('ssm:GetParameter')),
+  ]);
+  if (dnsAnswer.error) errors.push(`dns: ${dnsAnswer.error}`);
+  // Our own region under maintenance is not a region to fail over into.
+  const self: Signal = maintenance === 'on' ? 'unhealthy' : selfHealth.signal;
+  return {
+    observation: {
+      at,
+      peerHealth: peerHealth.signal,
+      peerAlb: peerAlb.signal,
+      dns: dnsAnswer.target,
+      selfHealth: self,
+      replicaLag: lag ?? [],
+      database: database && { isReplica: database.isReplica, status: database.status },
+    },
+    detail: { peerHealth, peerAlb, selfHealth, dnsAddresses: dnsAnswer.addresses, maintenance, errors },
+  };
+}

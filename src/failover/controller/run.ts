@@ -1,0 +1,160 @@
+// One controller tick: load state, observe, decide, record the decision with a conditional write, then act.
+// Only the invocation whose write wins acts, so a promotion starts at most once; steps are idempotent and
+// resumed by later ticks until every one is done.
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { DrError } from '../../errors.js';
+import { auditLine, describeDatabase, isPromoted, notify, promoteDatabase, raiseCapacity, setWriterEndpoint, type StepName, type StepOutcome } from '../steps.js';
+import type { ControllerSettings } from './config.js';
+import { decide } from './decide.js';
+import type { ControllerState, Decision } from './model.js';
+import { observe, type Network, type ObservationDetail } from './observe.js';
+import type { StateStore } from './state-store.js';
+
+export interface ControllerClients {
+  region: string;
+  rds: RDSClient;
+  autoscaling: AutoScalingClient;
+  ssm: SSMClient;
+  sns: SNSClient;
+  cloudwatch: CloudWatchClient;
+}
+
+export interface RunDeps {
+  settings: ControllerSettings;
+  clients: ControllerClients;
+  store: StateStore;
+  network: Network;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** Receives each structured log line (Lambda: console.log → CloudWatch Logs). */
+  log: (line: string) => void;
+}
+
+export interface RunResult {
+  code: string;
+  reason: string;
+  action: Decision['action']['kind'];
+  /** False when another invocation recorded its decision first; this one then did nothing. */
+  recorded: boolean;
+  steps: StepOutcome[];
+  promotion: ControllerState['promotion']['status'];
+  error?: string;
+}
+
+type AuditBase = { region: string; role: string; code: string; reason: string; action: string };
+
+const STEP_NEEDS_WRITER: ReadonlySet<StepName> = new Set(['update-writer-endpoint', 'notify']);
+
+export async function runOnce(deps: RunDeps): Promise<RunResult> {
+  const { settings: s, clients, store } = deps;
+  const region = clients.region;
+  const prev = await store.load();
+  const { observation, detail } = await observe({ settings: s, rds: clients.rds, cloudwatch: clients.cloudwatch, ssm: clients.ssm, network: deps.network, now: deps.now });
+  const decision = decide(observation, prev, s.decision);
+  const base: AuditBase = { region, role: s.decision.role, code: decision.code, reason: decision.reason, action: decision.action.kind };
+  deps.log(auditLine({ at: observation.at, event: 'decision', ...base, observation: { ...observation, replicaLag: observation.replicaLag.slice(-3) }, probes: summarize(detail) }));
+
+  if (!(await store.save(decision.state, prev.version, { code: decision.code, reason: decision.reason, at: observation.at }))) {
+    deps.log(auditLine({ at: deps.now(), event: 'lost-race', ...base }));
+    return { ...resultOf(decision, false), promotion: prev.promotion.status };
+  }
+  const audit = (event: string, extra: Record<string, unknown> = {}) => store.audit({ at: deps.now(), event, ...base, ...extra });
+
+  const action = decision.action;
+  if (action.kind === 'page') {
+    if (action.notify) {
+      await audit('page', { probes: summarize(detail) });
+      await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, { region, role: s.decision.role, code: decision.code, reason: decision.reason, observation });
+    }
+    return resultOf(decision, true);
+  }
+  if (action.kind !== 'promote' && action.kind !== 'resume-promotion') return resultOf(decision, true);
+
+  if (action.kind === 'promote') {
+    await audit('promotion-started', { lagAtDecision: decision.state.promotion.lagAtDecision, probes: summarize(detail) });
+    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] promoting`, { region, reason: decision.reason, steps: action.steps }).catch((err: unknown) =>
+      deps.log(auditLine({ at: deps.now(), event: 'notify-failed', ...base, error: (err as Error).message })),
+    );
+  }
+  return executeSteps(deps, decision, action.steps, base);
+}
+
+async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[], base: AuditBase): Promise<RunResult> {
+  const { settings: s, clients, store } = deps;
+  let state = decision.state;
+  // The stored version after runOnce recorded the decision; every later write must match it.
+  let version = decision.state.version + 1;
+  const outcomes: StepOutcome[] = [];
+  let writerReady = state.promotion.completedSteps.includes('promote-database');
+  const record = async (outcome: StepOutcome) => {
+    outcomes.push(outcome);
+    if (outcome.status === 'in-progress') return;
+    const next: ControllerState = { ...state, promotion: { ...state.promotion, completedSteps: [...state.promotion.completedSteps, outcome.step] } };
+    if (!(await store.save(next, version, { code: 'STEP_DONE', reason: `${outcome.step}: ${outcome.detail}`, at: deps.now() })))
+      throw new DrError({ code: 'E_STATE_CONFLICT', kind: 'conflict', message: 'the controller state changed while a promotion step ran', fix: 'Another actor is promoting this region; the next tick resumes from the recorded state.' });
+    version += 1;
+    state = { ...next, version };
+    await store.audit({ at: deps.now(), event: 'step', ...base, step: outcome.step, status: outcome.status, detail: outcome.detail });
+  };
+
+  try {
+    for (const step of steps) {
+      if (STEP_NEEDS_WRITER.has(step) && !writerReady) continue;
+      switch (step) {
+        case 'promote-database': {
+          let outcome = await promoteDatabase(clients.rds, s.dbIdentifier);
+          // Wait for the promotion within this invocation's budget: every minute saved is RTO.
+          const deadline = deps.now() + s.waitBudgetMs;
+          while (outcome.status === 'in-progress' && deps.now() < deadline) {
+            await deps.sleep(Math.min(10_000, Math.max(0, deadline - deps.now())));
+            if (await isPromoted(clients.rds, s.dbIdentifier)) outcome = { step, status: 'done', detail: `${s.dbIdentifier} is a standalone writer` };
+          }
+          await record(outcome);
+          writerReady = outcome.status !== 'in-progress';
+          break;
+        }
+        case 'raise-capacity':
+          await record(await raiseCapacity(clients.autoscaling, s.asgName, s.failoverCapacity));
+          break;
+        case 'update-writer-endpoint': {
+          const db = await describeDatabase(clients.rds, s.dbIdentifier);
+          await record(await setWriterEndpoint(clients.ssm, s.writerEndpointParameter, `${db.endpoint}:${db.port}`));
+          break;
+        }
+        case 'notify':
+          await record(await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${clients.region}] promoted`, { region: clients.region, reason: decision.reason, steps: state.promotion.completedSteps }));
+          break;
+      }
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    deps.log(auditLine({ at: deps.now(), event: 'step-failed', ...base, error: message }));
+    await store.audit({ at: deps.now(), event: 'step-failed', ...base, error: message }).catch(() => undefined);
+    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${clients.region}] promotion step failed`, { error: message, completed: state.promotion.completedSteps }).catch(() => undefined);
+    return { ...resultOf({ ...decision, state }, true), steps: outcomes, error: message };
+  }
+
+  const remaining = (['promote-database', 'raise-capacity', 'update-writer-endpoint', 'notify'] as StepName[]).filter((x) => !state.promotion.completedSteps.includes(x));
+  if (remaining.length === 0) {
+    const done: ControllerState = { ...state, promotion: { ...state.promotion, status: 'completed', completedAt: deps.now() } };
+    if (await store.save(done, version, { code: 'PROMOTION_COMPLETED', reason: 'every promotion step is done', at: deps.now() })) {
+      version += 1;
+      state = { ...done, version };
+      await store.audit({ at: deps.now(), event: 'promotion-completed', ...base, startedAt: state.promotion.startedAt, lagAtDecision: state.promotion.lagAtDecision });
+      deps.log(auditLine({ at: deps.now(), event: 'promotion-completed', ...base }));
+    }
+  }
+  return { ...resultOf({ ...decision, state }, true), steps: outcomes };
+}
+
+function resultOf(d: Decision, recorded: boolean): RunResult {
+  return { code: d.code, reason: d.reason, action: d.action.kind, recorded, steps: [], promotion: d.state.promotion.status };
+}
+
+function summarize(d: ObservationDetail): Record<string, unknown> {
+  return { peerHealth: d.peerHealth, peerAlb: d.peerAlb, selfHealth: d.selfHealth, dnsAddresses: d.dnsAddresses, maintenance: d.maintenance, errors: d.errors };
+}
