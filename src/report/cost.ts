@@ -1,0 +1,203 @@
+// Monthly cost per region and layer: the resources active under each role's parameters × the dated price table.
+import { dig, isTrue, resourcesOfType, ROLES, stackView, type ReportInput, type StackView } from './report-input.js';
+import { price, usage, type PriceTable } from './prices.js';
+import type { CostLine, CostSummary } from './report-types.js';
+
+/** Types with no direct charge (the traffic they carry is priced where it is metered). */
+const FREE_TYPES = new Set([
+  'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::InternetGateway',
+  'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::EIP',
+  'AWS::EC2::LaunchTemplate', 'AWS::EC2::NetworkAcl', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::InstanceProfile',
+  'AWS::KMS::Alias', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy', 'AWS::S3::BucketPolicy', 'AWS::RDS::DBSubnetGroup',
+  'AWS::RDS::DBParameterGroup', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup',
+  'AWS::AutoScaling::ScalingPolicy', 'AWS::AutoScaling::LifecycleHook', 'AWS::Lambda::Permission', 'AWS::Events::Rule', 'AWS::Scheduler::Schedule',
+  'AWS::SSM::Parameter', 'AWS::CloudFormation::WaitConditionHandle', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::MetricFilter', 'AWS::DynamoDB::Table',
+  'AWS::EC2::VPCEndpoint', 'AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup', 'AWS::Lambda::EventInvokeConfig', 'AWS::IAM::ServiceLinkedRole',
+]);
+
+type Handler = (ctx: Ctx, r: { id: string; props: Record<string, unknown>; raw: Record<string, unknown> }) => void;
+
+interface Ctx {
+  table: PriceTable;
+  view: StackView;
+  input: ReportInput;
+  add(item: string, resource: string, type: string, priceKey: string, quantity: number, region?: string): void;
+}
+
+const H = (t: PriceTable) => t.hoursPerMonth;
+
+function instanceTypeFor(ctx: Ctx, raw: Record<string, unknown>): string {
+  const ltId = dig(raw, 'LaunchTemplate', 'LaunchTemplateId', 'Ref') ?? dig(raw, 'LaunchTemplate', 'LaunchTemplateName', 'Ref');
+  const templates = resourcesOfType(ctx.view, 'AWS::EC2::LaunchTemplate');
+  const lt = templates.find((t) => t.id === ltId) ?? templates[0];
+  const type = dig(lt?.props, 'LaunchTemplateData', 'InstanceType') ?? ctx.view.params.InstanceType;
+  return String(type);
+}
+
+function rootGb(ctx: Ctx, raw: Record<string, unknown>): number {
+  const ltId = dig(raw, 'LaunchTemplate', 'LaunchTemplateId', 'Ref');
+  const templates = resourcesOfType(ctx.view, 'AWS::EC2::LaunchTemplate');
+  const lt = templates.find((t) => t.id === ltId) ?? templates[0];
+  const maps = (dig(lt?.props, 'LaunchTemplateData', 'BlockDeviceMappings') as unknown[] | undefined) ?? [];
+  const sizes = maps.map((m) => Number(dig(m, 'Ebs', 'VolumeSize'))).filter((n) => Number.isFinite(n));
+  return sizes.length ? sizes.reduce((a, b) => a + b, 0) : usage(ctx.table, 'ebsRootGbDefault');
+}
+
+const HANDLERS: Record<string, Handler> = {
+  'AWS::AutoScaling::AutoScalingGroup': (ctx, r) => {
+    const n = Number(r.props.DesiredCapacity ?? r.props.MinSize ?? 0);
+    const type = instanceTypeFor(ctx, r.raw);
+    ctx.add(`${n} × ${type} instance-hours`, r.id, 'AWS::AutoScaling::AutoScalingGroup', `ec2:instance:${type}`, n * H(ctx.table));
+    ctx.add(`${n} × ${rootGb(ctx, r.raw)} GB gp3`, r.id, 'AWS::AutoScaling::AutoScalingGroup', 'ebs:gp3:gb-month', n * rootGb(ctx, r.raw));
+  },
+  'AWS::EC2::Instance': (ctx, r) => ctx.add('instance-hours', r.id, 'AWS::EC2::Instance', `ec2:instance:${String(r.props.InstanceType)}`, H(ctx.table)),
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': (ctx, r) => {
+    if (String(r.props.Type ?? 'application') !== 'application') return;
+    ctx.add('load balancer-hours', r.id, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'alb:hour', H(ctx.table));
+    ctx.add('LCU-hours', r.id, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'alb:lcu-hour', usage(ctx.table, 'albAverageLcu') * H(ctx.table));
+  },
+  'AWS::EC2::NatGateway': (ctx, r) => {
+    ctx.add('NAT gateway-hours', r.id, 'AWS::EC2::NatGateway', 'nat:hour', H(ctx.table));
+    ctx.add('GB processed', r.id, 'AWS::EC2::NatGateway', 'nat:gb', usage(ctx.table, 'natProcessedGbPerGateway'));
+  },
+  'AWS::EC2::VPCEndpoint': (ctx, r) => {
+    if (String(r.props.VpcEndpointType ?? 'Gateway') !== 'Interface') return;
+    const subnets = Array.isArray(r.raw.SubnetIds) ? r.raw.SubnetIds.length : Number(ctx.view.params.AzCount ?? 2);
+    ctx.add(`${subnets} AZ × endpoint-hours`, r.id, 'AWS::EC2::VPCEndpoint', 'vpce:interface:az-hour', subnets * H(ctx.table));
+    ctx.add('GB processed', r.id, 'AWS::EC2::VPCEndpoint', 'vpce:interface:gb', usage(ctx.table, 'interfaceEndpointGbPerEndpoint'));
+  },
+  'AWS::RDS::DBInstance': (ctx, r) => {
+    const cls = String(r.props.DBInstanceClass);
+    const multi = isTrue(r.props.MultiAZ) ? 'multi-az' : 'single-az';
+    const engine = String(r.props.Engine ?? 'postgres').replace(/^postgresql$/, 'postgres');
+    ctx.add(`${cls} ${multi} instance-hours`, r.id, 'AWS::RDS::DBInstance', `rds:${engine}:${cls}:${multi}`, H(ctx.table));
+    const storage = String(r.props.StorageType ?? 'gp3');
+    const gb = Number(r.props.AllocatedStorage ?? 20);
+    ctx.add(`${gb} GB ${storage} storage`, r.id, 'AWS::RDS::DBInstance', `rds:storage:${storage}:${multi}:gb-month`, gb);
+    if (isTrue(r.props.EnablePerformanceInsights)) ctx.add('Performance Insights (7-day history)', r.id, 'AWS::RDS::DBInstance', 'rds:performance-insights:7-day', 1);
+    if (isTrue(r.props.ManageMasterUserPassword)) ctx.add('RDS-managed master secret', r.id, 'AWS::RDS::DBInstance', 'secretsmanager:secret-month', 1);
+  },
+  'AWS::DynamoDB::GlobalTable': (ctx, r) => {
+    const replicas = (r.props.Replicas as unknown[] | undefined) ?? [];
+    for (const rep of replicas) {
+      const region = String(dig(rep, 'Region') ?? ctx.view.region);
+      const primary = region === ctx.input.config.regions.primary;
+      ctx.add('replicated writes', r.id, 'AWS::DynamoDB::GlobalTable', 'dynamodb:rwru-million', usage(ctx.table, 'dynamodbWritesMillionPerMonth'), region);
+      if (primary) ctx.add('reads', r.id, 'AWS::DynamoDB::GlobalTable', 'dynamodb:rru-million', usage(ctx.table, 'dynamodbReadsMillionPerMonth'), region);
+      ctx.add('storage', r.id, 'AWS::DynamoDB::GlobalTable', 'dynamodb:storage:gb-month', usage(ctx.table, 'dynamodbStoredGb'), region);
+      const pitr = dig(rep, 'PointInTimeRecoverySpecification', 'PointInTimeRecoveryEnabled');
+      if (isTrue(pitr)) ctx.add('PITR backup storage', r.id, 'AWS::DynamoDB::GlobalTable', 'dynamodb:pitr:gb-month', usage(ctx.table, 'dynamodbStoredGb'), region);
+    }
+  },
+  'AWS::S3::Bucket': (ctx, r) => {
+    const rules = ((dig(r.props, 'ReplicationConfiguration', 'Rules') as unknown[] | undefined) ?? []).filter((x) => String(dig(x, 'Status') ?? 'Enabled') === 'Enabled');
+    if (rules.length === 0) {
+      ctx.add('Standard storage', r.id, 'AWS::S3::Bucket', 's3:standard:gb-month', usage(ctx.table, 's3StoredGbPerBucket'));
+      return;
+    }
+    ctx.add('Standard storage (replicated data)', r.id, 'AWS::S3::Bucket', 's3:standard:gb-month', usage(ctx.table, 's3ReplicatedBucketStoredGb'));
+    const gb = usage(ctx.table, 's3ReplicatedGbPerMonth');
+    ctx.add('cross-region replication transfer', r.id, 'AWS::S3::Bucket', 's3:crr-transfer:gb', gb);
+    if (rules.some((x) => String(dig(x, 'Destination', 'ReplicationTime', 'Status')) === 'Enabled')) ctx.add('Replication Time Control', r.id, 'AWS::S3::Bucket', 's3:rtc:gb', gb);
+  },
+  'AWS::KMS::Key': (ctx, r) => {
+    ctx.add('customer managed key', r.id, 'AWS::KMS::Key', 'kms:key-month', 1);
+    ctx.add('requests', r.id, 'AWS::KMS::Key', 'kms:requests-10k', usage(ctx.table, 'kmsRequestsTenThousandPerKey'));
+  },
+  'AWS::KMS::ReplicaKey': (ctx, r) => ctx.add('multi-Region replica key', r.id, 'AWS::KMS::ReplicaKey', 'kms:key-month', 1),
+  'AWS::Route53::HostedZone': (ctx, r) => ctx.add('hosted zone', r.id, 'AWS::Route53::HostedZone', 'route53:hosted-zone-month', 1),
+  'AWS::Route53::HealthCheck': (ctx, r) => {
+    const cfg = (r.props.HealthCheckConfig ?? {}) as Record<string, unknown>;
+    ctx.add('health check (AWS endpoint)', r.id, 'AWS::Route53::HealthCheck', 'route53:health-check-aws-month', 1);
+    const type = String(cfg.Type ?? '');
+    const options = [
+      Number(cfg.RequestInterval) === 10 ? 'fast interval' : '',
+      type.startsWith('HTTPS') ? 'HTTPS' : '',
+      type.endsWith('STR_MATCH') ? 'string matching' : '',
+      isTrue(cfg.MeasureLatency) ? 'latency measurement' : '',
+    ].filter(Boolean);
+    if (options.length) ctx.add(`optional features: ${options.join(', ')}`, r.id, 'AWS::Route53::HealthCheck', 'route53:health-check-option-month', options.length);
+  },
+  'AWS::CloudWatch::Alarm': (ctx, r) => {
+    const highRes = Number(r.props.Period) > 0 && Number(r.props.Period) < 60;
+    const metrics = Array.isArray(r.props.Metrics) ? Math.max(1, (r.props.Metrics as unknown[]).filter((m) => dig(m, 'MetricStat') !== undefined).length) : 1;
+    ctx.add(`${metrics} alarm metric(s)`, r.id, 'AWS::CloudWatch::Alarm', highRes ? 'cloudwatch:alarm-high-res-month' : 'cloudwatch:alarm-month', metrics);
+  },
+  'AWS::CloudWatch::CompositeAlarm': (ctx, r) => ctx.add('composite alarm', r.id, 'AWS::CloudWatch::CompositeAlarm', 'cloudwatch:composite-alarm-month', 1),
+  'AWS::CloudWatch::Dashboard': (ctx, r) => ctx.add('dashboard', r.id, 'AWS::CloudWatch::Dashboard', 'cloudwatch:dashboard-month', 1),
+  'AWS::Logs::LogGroup': (ctx, r) => {
+    ctx.add('log ingestion', r.id, 'AWS::Logs::LogGroup', 'cloudwatch:logs-ingest-gb', usage(ctx.table, 'logsIngestGbPerLogGroup'));
+    ctx.add('log storage', r.id, 'AWS::Logs::LogGroup', 'cloudwatch:logs-storage-gb-month', usage(ctx.table, 'logsStoredGbPerLogGroup'));
+  },
+  'AWS::Lambda::Function': (ctx, r) => {
+    const minutes = Number(ctx.view.params.ControllerScheduleMinutes);
+    const invocations = minutes > 0 ? Math.round((H(ctx.table) * 60) / minutes) : usage(ctx.table, 'lambdaInvocationsPerMonthDefault');
+    const gb = Number(r.props.MemorySize ?? 128) / 1024;
+    ctx.add(`${invocations} invocations`, r.id, 'AWS::Lambda::Function', 'lambda:requests-million', invocations / 1e6);
+    ctx.add('compute (GB-seconds)', r.id, 'AWS::Lambda::Function', 'lambda:gb-second', invocations * usage(ctx.table, 'lambdaDurationSeconds') * gb);
+  },
+  'AWS::SecretsManager::Secret': (ctx, r) => ctx.add('secret', r.id, 'AWS::SecretsManager::Secret', 'secretsmanager:secret-month', 1),
+};
+
+/** Non-alias routing records are billed per query; alias queries to ELB are free. */
+function route53Queries(ctx: Ctx): void {
+  const records = resourcesOfType(ctx.view, 'AWS::Route53::RecordSet').filter((r) => r.props.AliasTarget === undefined);
+  if (records.length) ctx.add('standard queries (non-alias records)', records.map((r) => r.id).join(', '), 'AWS::Route53::RecordSet', 'route53:queries-million', usage(ctx.table, 'route53QueriesMillionPerMonth'));
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export function computeCost(input: ReportInput, table: PriceTable): CostSummary {
+  const lines: CostLine[] = [];
+  const unpriced = new Set<string>();
+  const roleOf = (region: string) => (region === input.config.regions.secondary ? 'secondary' : 'primary');
+  for (const layer of input.layers.keys()) {
+    for (const role of ROLES) {
+      const view = stackView(input, layer, role);
+      if (!view) continue;
+      const ctx: Ctx = {
+        table,
+        view,
+        input,
+        add(item, resource, type, priceKey, quantity, region = view.region) {
+          const p = price(table, region, priceKey);
+          lines.push({ region, role: roleOf(region), layer, resource, type, item, quantity: round2(quantity * 1e4) / 1e4, unit: p.unit, unitUsd: p.usd, monthlyUsd: round2(quantity * p.usd), priceKey });
+        },
+      };
+      for (const id of view.active) {
+        const res = view.template.Resources[id];
+        if (!res) continue;
+        const handler = HANDLERS[res.Type];
+        if (!handler) {
+          if (!FREE_TYPES.has(res.Type)) unpriced.add(res.Type);
+          continue;
+        }
+        handler(ctx, { id, props: resourcesOfType(view, res.Type).find((r) => r.id === id)?.props ?? {}, raw: res.Properties ?? {} });
+      }
+      route53Queries(ctx);
+    }
+  }
+  const monthlyUsd: Record<string, number> = {};
+  const byLayer: Record<string, Record<string, number>> = {};
+  for (const l of lines) {
+    monthlyUsd[l.region] = round2((monthlyUsd[l.region] ?? 0) + l.monthlyUsd);
+    byLayer[l.layer] ??= {};
+    byLayer[l.layer]![l.region] = round2((byLayer[l.layer]![l.region] ?? 0) + l.monthlyUsd);
+  }
+  const primary = monthlyUsd[input.config.regions.primary] ?? 0;
+  const secondary = monthlyUsd[input.config.regions.secondary] ?? 0;
+  return {
+    priceTable: { file: table.file, effectiveDate: table.effectiveDate, currency: table.currency },
+    monthlyUsd: {
+      [input.config.regions.primary]: primary,
+      [input.config.regions.secondary]: secondary,
+      total: round2(primary + secondary),
+      singleRegion: primary,
+      premiumPercent: primary > 0 ? Math.round((secondary / primary) * 1000) / 10 : 0,
+    },
+    byLayer,
+    lines,
+    unpricedTypes: [...unpriced].sort(),
+    assumptions: table.usage,
+  };
+}

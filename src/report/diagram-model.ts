@@ -1,0 +1,83 @@
+// The architecture picture as data: active resources grouped by region and layer, with replication and failover edges.
+import { dig, resourcesOfType, ROLES, stackView, type ReportInput, type StackView } from './report-input.js';
+import type { DiagramEdge, DiagramNode } from './report-types.js';
+
+/** Types drawn one box each; everything else is folded into one "n × Type" box per cell. */
+const KEY_TYPES = new Set([
+  'AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::EC2::VPCEndpoint', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::AutoScaling::AutoScalingGroup',
+  'AWS::RDS::DBInstance', 'AWS::DynamoDB::GlobalTable', 'AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::KMS::ReplicaKey', 'AWS::Lambda::Function',
+  'AWS::CloudWatch::Dashboard', 'AWS::Route53::HealthCheck', 'AWS::Route53::RecordSet', 'AWS::Route53::HostedZone', 'AWS::SNS::Topic', 'AWS::DynamoDB::Table',
+]);
+/** Plumbing not worth a box: it would only crowd the picture. */
+const HIDDEN = /::(Route|SubnetRouteTableAssociation|SecurityGroupIngress|SecurityGroupEgress|VPCGatewayAttachment|Policy|TopicPolicy|BucketPolicy|Permission|InstanceProfile|Alias|ListenerRule|Subscription)$/;
+
+export const LAYER_ORDER = ['global', 'foundation', 'network', 'data', 'compute', 'monitoring', 'failover'];
+
+const short = (type: string) => type.replace(/^AWS::/, '').replace('ElasticLoadBalancingV2::LoadBalancer', 'ALB').replace('AutoScaling::AutoScalingGroup', 'ASG');
+
+function nodesFor(view: StackView): DiagramNode[] {
+  const nodes: DiagramNode[] = [];
+  const folded = new Map<string, number>();
+  for (const id of view.active) {
+    const type = view.template.Resources[id]?.Type ?? '';
+    if (HIDDEN.test(type)) continue;
+    if (KEY_TYPES.has(type)) nodes.push({ id: `${view.role}:${view.layer}:${id}`, region: view.region, layer: view.layer, label: `${id} (${short(type)})`, type });
+    else folded.set(type, (folded.get(type) ?? 0) + 1);
+  }
+  for (const [type, n] of [...folded].sort()) nodes.push({ id: `${view.role}:${view.layer}:${type}`, region: view.region, layer: view.layer, label: `${n} × ${short(type)}`, type });
+  return nodes;
+}
+
+const nodeOf = (nodes: DiagramNode[], role: string, layer: string, type: string) => nodes.find((n) => n.id.startsWith(`${role}:${layer}:`) && n.type === type);
+
+/** Which region a global-layer resource serves, from its logical id (PrimaryHealthCheck, SecondaryFailoverRecord, …). */
+function servedRoles(id: string, failover: unknown): string[] {
+  const f = String(failover ?? '').toUpperCase();
+  if (f === 'PRIMARY' || /primary/i.test(id)) return ['primary'];
+  if (f === 'SECONDARY' || /secondary/i.test(id)) return ['secondary'];
+  return ['primary', 'secondary'];
+}
+
+export function buildDiagram(input: ReportInput): { nodes: DiagramNode[]; edges: DiagramEdge[] } {
+  const nodes: DiagramNode[] = [];
+  for (const layer of LAYER_ORDER) for (const role of ROLES) {
+    const view = stackView(input, layer, role);
+    if (view) nodes.push(...nodesFor(view));
+  }
+  const edges: DiagramEdge[] = [];
+  const primaryData = stackView(input, 'data', 'primary');
+  const secondaryData = stackView(input, 'data', 'secondary');
+  if (primaryData && secondaryData) {
+    const replica = resourcesOfType(secondaryData, 'AWS::RDS::DBInstance').find((r) => dig(r.props, 'SourceDBInstanceIdentifier') !== undefined);
+    const source = nodeOf(nodes, 'primary', 'data', 'AWS::RDS::DBInstance');
+    if (replica && source) edges.push({ from: source.id, to: `secondary:data:${replica.id}`, kind: 'replication', label: 'RDS cross-region read replica' });
+    for (const table of resourcesOfType(primaryData, 'AWS::DynamoDB::GlobalTable')) {
+      const regions = ((table.props.Replicas as unknown[] | undefined) ?? []).map((r) => String(dig(r, 'Region')));
+      if (regions.includes(secondaryData.region)) {
+        const id = `secondary:data:${table.id}-replica`;
+        nodes.push({ id, region: secondaryData.region, layer: 'data', label: `${table.id} replica (GlobalTable)`, type: 'AWS::DynamoDB::GlobalTable' });
+        edges.push({ from: `primary:data:${table.id}`, to: id, kind: 'replication', label: 'DynamoDB global table replication' });
+      }
+    }
+    const crr = resourcesOfType(primaryData, 'AWS::S3::Bucket').find((b) => dig(b.props, 'ReplicationConfiguration', 'Rules') !== undefined);
+    const target = nodeOf(nodes, 'secondary', 'data', 'AWS::S3::Bucket');
+    if (crr && target) {
+      const rules = (dig(crr.props, 'ReplicationConfiguration', 'Rules') as unknown[]) ?? [];
+      const rtc = rules.some((x) => String(dig(x, 'Destination', 'ReplicationTime', 'Status')) === 'Enabled');
+      edges.push({ from: `primary:data:${crr.id}`, to: target.id, kind: 'replication', label: rtc ? 'S3 CRR with RTC' : 'S3 CRR' });
+    }
+  }
+  const global = stackView(input, 'global', 'primary');
+  if (global) {
+    for (const type of ['AWS::Route53::HealthCheck', 'AWS::Route53::RecordSet']) {
+      for (const r of resourcesOfType(global, type)) {
+        for (const role of servedRoles(r.id, r.props.Failover)) {
+          const alb = nodeOf(nodes, role, 'compute', 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+          if (alb) edges.push({ from: `primary:global:${r.id}`, to: alb.id, kind: 'failover', label: type.endsWith('HealthCheck') ? `health check → ${role} ALB` : `${String(r.props.Failover ?? 'weighted').toLowerCase()} record → ${role} ALB` });
+        }
+      }
+    }
+  }
+  const ids = new Set(nodes.map((n) => n.id));
+  return { nodes, edges: edges.filter((e) => ids.has(e.from) && ids.has(e.to)) };
+}

@@ -1,0 +1,137 @@
+// Readiness: what differs between the two regions that should not, in the spirit of Route 53 ARC readiness checks,
+// but read from the templates and config instead of deployed resources.
+import { automaticParameters } from '../config/load-config.js';
+import { resourcesOfType, stackView, type ReportInput, type StackView } from './report-input.js';
+import type { ReadinessItem } from './report-types.js';
+import type { CfnTemplate } from '../templates/template-types.js';
+
+/** Parameters that are meant to differ: addressing and the warm-standby sizes (DESIGN §5). */
+export const EXPECTED_DIFFERENCES = new Set(['VpcCidr', 'MinSize', 'DesiredCapacity', 'FailoverDesiredCapacity']);
+
+const SPECIFIC: Record<string, { layer: string; category: ReadinessItem['category']; why: string }> = {
+  InstanceType: { layer: 'compute', category: 'instance-type', why: 'after failover the secondary carries the primary’s load on these instances' },
+  DbEngineVersion: { layer: 'data', category: 'engine-version', why: 'a promoted replica on another engine version behaves differently, and replication needs compatible versions' },
+  DbInstanceClass: { layer: 'data', category: 'db-class', why: 'a promoted replica of a smaller class must take the full write load' },
+  MaxSize: { layer: 'compute', category: 'asg-capacity', why: 'the standby cannot scale as far as the primary under the same load' },
+};
+
+function pair(input: ReportInput, layer: string): [StackView, StackView] | undefined {
+  const p = stackView(input, layer, 'primary');
+  const s = stackView(input, layer, 'secondary');
+  return p && s ? [p, s] : undefined;
+}
+
+/** Parameters a Condition reads, following nested Condition references. */
+function conditionParameters(template: CfnTemplate, name: string, seen = new Set<string>()): Set<string> {
+  const out = new Set<string>();
+  if (seen.has(name)) return out;
+  seen.add(name);
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'Ref' && typeof x === 'string') out.add(x);
+        else if (k === 'Condition' && typeof x === 'string') conditionParameters(template, x, seen).forEach((p) => out.add(p));
+        else walk(x);
+      }
+    }
+  };
+  walk((template.Conditions ?? {})[name]);
+  return out;
+}
+
+function alarmCoverage(input: ReportInput): ReadinessItem[] {
+  const views = pair(input, 'monitoring');
+  if (!views) return [];
+  const [p, s] = views;
+  const ids = (v: StackView) => new Set(resourcesOfType(v, 'AWS::CloudWatch::Alarm').map((a) => a.id));
+  const [inP, inS] = [ids(p), ids(s)];
+  const items: ReadinessItem[] = [];
+  for (const id of new Set([...inP, ...inS])) {
+    if (inP.has(id) && inS.has(id)) continue;
+    const cond = p.template.Resources[id]?.Condition;
+    const drivers = cond ? [...conditionParameters(p.template, cond)] : [];
+    const roleSpecific = drivers.includes('RegionRole');
+    const only = inP.has(id) ? 'primary' : 'secondary';
+    items.push({
+      id: `alarm-coverage:${id}`,
+      category: 'alarm-coverage',
+      severity: roleSpecific ? 'info' : 'warn',
+      layer: 'monitoring',
+      subject: id,
+      primary: inP.has(id) ? 'present' : 'absent',
+      secondary: inS.has(id) ? 'present' : 'absent',
+      message: roleSpecific
+        ? `alarm ${id} exists only in the ${only} region by design (its Condition ${cond} depends on RegionRole)`
+        : `alarm ${id} exists only in the ${only} region${drivers.length ? `: its Condition ${cond} reads ${drivers.join(', ')}, which differ between the regions` : ''}; the other region would fail over without this alarm`,
+    });
+  }
+  return items;
+}
+
+function standbySizing(input: ReportInput): ReadinessItem[] {
+  const views = pair(input, 'compute');
+  if (!views) return [];
+  const [p, s] = views;
+  const full = Number(s.params.FailoverDesiredCapacity);
+  const primaryDesired = Number(p.params.DesiredCapacity);
+  const sMax = Number(s.params.MaxSize);
+  const items: ReadinessItem[] = [];
+  if (Number.isFinite(full) && Number.isFinite(primaryDesired) && full < primaryDesired) {
+    items.push({
+      id: 'asg-capacity:FailoverDesiredCapacity',
+      category: 'asg-capacity',
+      severity: 'warn',
+      layer: 'compute',
+      subject: 'FailoverDesiredCapacity',
+      primary: String(primaryDesired),
+      secondary: String(full),
+      message: `the standby is raised to ${full} instance(s) on failover, fewer than the primary’s DesiredCapacity ${primaryDesired}`,
+    });
+  }
+  if (Number.isFinite(full) && Number.isFinite(sMax) && full > sMax) {
+    items.push({
+      id: 'asg-capacity:MaxSize',
+      category: 'asg-capacity',
+      severity: 'warn',
+      layer: 'compute',
+      subject: 'MaxSize',
+      primary: p.params.MaxSize ?? null,
+      secondary: String(sMax),
+      message: `the secondary’s FailoverDesiredCapacity ${full} exceeds its MaxSize ${sMax}; Auto Scaling would cap the failover size`,
+    });
+  }
+  return items;
+}
+
+function parameterDifferences(input: ReportInput): ReadinessItem[] {
+  const items: ReadinessItem[] = [];
+  const automatic = new Set(Object.keys(automaticParameters(input.config, 'primary')));
+  for (const [layer, t] of input.layers) {
+    const views = pair(input, layer);
+    if (!views) continue;
+    const [p, s] = views;
+    const inputs = new Set(Object.keys(t.template.Metadata?.Drctl?.Inputs ?? {}));
+    for (const name of Object.keys(t.template.Parameters ?? {})) {
+      if (automatic.has(name) || inputs.has(name) || EXPECTED_DIFFERENCES.has(name)) continue;
+      const [a, b] = [p.params[name], s.params[name]];
+      if (a === b) continue;
+      const specific = SPECIFIC[name];
+      items.push({
+        id: `${specific?.category ?? 'parameter'}:${layer}.${name}`,
+        category: specific?.category ?? 'parameter',
+        severity: 'warn',
+        layer,
+        subject: name,
+        primary: a ?? null,
+        secondary: b ?? null,
+        message: `${t.file}: ${name} is ${a ?? '(unset)'} in the primary and ${b ?? '(unset)'} in the secondary${specific ? `; ${specific.why}` : ''}`,
+      });
+    }
+  }
+  return items;
+}
+
+export function computeReadiness(input: ReportInput): ReadinessItem[] {
+  return [...parameterDifferences(input), ...standbySizing(input), ...alarmCoverage(input)];
+}

@@ -1,0 +1,114 @@
+// The shape of `drctl report`: what --json prints and what the HTML renders (documented in README and docs/report.md).
+import type { RegionRole } from '../templates/template-types.js';
+
+/** Where a number comes from: a template parameter, a documented AWS figure, or our own stated assumption. */
+export type TermSource =
+  | { kind: 'parameter'; template: string; role: RegionRole; parameters: { name: string; value: string }[]; formula?: string }
+  | { kind: 'template'; template: string; role: RegionRole; path: string; value: string }
+  | { kind: 'documented'; reference: string; says: string }
+  | { kind: 'assumption'; says: string; reference?: string; documented?: string };
+
+export interface RtoTerm {
+  name: string;
+  seconds: number;
+  source: TermSource;
+}
+
+/** A parameter change that shortens a path, with what it saves and whether it alone closes the gap. */
+export interface RtoFix {
+  template: string;
+  role: RegionRole;
+  parameter: string;
+  from: string;
+  to: string;
+  savesSeconds: number;
+  sufficient: boolean;
+  text: string;
+}
+
+export interface RtoPath {
+  name: 'traffic' | 'database-writes' | 'capacity';
+  description: string;
+  worstCaseSeconds: number;
+  targetSeconds: number;
+  meets: boolean;
+  terms: RtoTerm[];
+  /** Present (possibly empty) when the path misses; empty means no parameter alone can close it (see `note`). */
+  fixes?: RtoFix[];
+  note?: string;
+}
+
+export interface RpoStore {
+  name: string;
+  data: string;
+  /** null when nothing bounds the loss (replication without a time guarantee). */
+  seconds: number | null;
+  targetSeconds: number;
+  /** `transactional` stores are held to the RPO target; DESIGN §4 classes the S3 assets as `read-mostly`. */
+  class: 'transactional' | 'read-mostly';
+  meets: boolean;
+  basis: string;
+  references: { url: string; says: string }[];
+}
+
+export interface ReadinessItem {
+  id: string;
+  category: 'instance-type' | 'engine-version' | 'db-class' | 'asg-capacity' | 'alarm-coverage' | 'parameter';
+  severity: 'warn' | 'info';
+  layer: string;
+  subject: string;
+  primary: string | null;
+  secondary: string | null;
+  message: string;
+}
+
+export interface CostLine {
+  region: string;
+  role: RegionRole;
+  layer: string;
+  resource: string;
+  type: string;
+  item: string;
+  quantity: number;
+  unit: string;
+  unitUsd: number;
+  monthlyUsd: number;
+  priceKey: string;
+}
+
+export interface CostSummary {
+  priceTable: { file: string; effectiveDate: string; currency: string };
+  /** Per region name, plus `total`, `singleRegion` (= the primary region alone) and `premiumPercent` (secondary ÷ primary × 100). */
+  monthlyUsd: Record<string, number>;
+  byLayer: Record<string, Record<string, number>>;
+  lines: CostLine[];
+  /** Resource types present in the templates that the price table does not charge for. */
+  unpricedTypes: string[];
+  assumptions: Record<string, { value: number; unit: string; why: string }>;
+}
+
+export interface DiagramNode {
+  id: string;
+  region: string;
+  layer: string;
+  label: string;
+  type: string;
+}
+
+export interface DiagramEdge {
+  from: string;
+  to: string;
+  kind: 'replication' | 'failover';
+  label: string;
+}
+
+export interface Report {
+  environment: string;
+  regions: Record<RegionRole, string>;
+  objectives: { rtoSeconds: number; rpoSeconds: number };
+  rto: { targetSeconds: number; meets: boolean; paths: RtoPath[] };
+  rpo: { targetSeconds: number; meets: boolean; stores: RpoStore[] };
+  readiness: { ready: boolean; items: ReadinessItem[] };
+  cost: CostSummary;
+  diagram: { nodes: DiagramNode[]; edges: DiagramEdge[] };
+}

@@ -1,0 +1,82 @@
+// RPO per data store (DESIGN §4): how much committed data a regional failure can lose, and what that rests on.
+import { RPO_REFERENCES } from './figures.js';
+import { dig, requireLayer, requireNumber, requireParam, resourcesOfType, stackView, type ReportInput } from './report-input.js';
+import type { RpoStore } from './report-types.js';
+
+function dynamo(input: ReportInput, target: number): RpoStore | undefined {
+  const data = requireLayer(input, 'data', 'primary', 'the RPO reads the data stores');
+  const table = resourcesOfType(data, 'AWS::DynamoDB::GlobalTable')[0];
+  if (!table) return undefined;
+  // The resource decides; the parameter names it for the reader.
+  const consistency = String(dig(table.props, 'MultiRegionConsistency') ?? requireParam(data, 'TableConsistency', 'the DynamoDB RPO')).toUpperCase();
+  const strong = consistency === 'STRONG';
+  const regions = ((dig(table.props, 'Replicas') as unknown[] | undefined) ?? []).map((r) => String(dig(r, 'Region') ?? '?'));
+  const witness = dig(table.props, 'GlobalTableWitnesses', 0, 'Region');
+  const seconds = strong ? 0 : 1;
+  return {
+    name: `DynamoDB global table ${table.id}`,
+    data: 'orders, executions, positions',
+    seconds,
+    targetSeconds: target,
+    class: 'transactional',
+    meets: seconds <= target,
+    basis: strong
+      ? `MultiRegionConsistency STRONG (TableConsistency=${data.params.TableConsistency ?? consistency}) across ${regions.join(', ')}${witness ? ` with witness ${String(witness)}` : ''}: a write returns only after another Region holds it, so a regional failure loses nothing acknowledged.`
+      : `MultiRegionConsistency EVENTUAL (TableConsistency=${data.params.TableConsistency ?? consistency}) across ${regions.join(', ')}: replication is asynchronous and typically under one second; we carry 1 s. Watch ReplicationLatency, which is the live value of this RPO.`,
+    references: strong ? [RPO_REFERENCES.dynamoStrong] : [RPO_REFERENCES.dynamoEventual, RPO_REFERENCES.dynamoMetric],
+  };
+}
+
+function rds(input: ReportInput, target: number): RpoStore | undefined {
+  const data = requireLayer(input, 'data', 'secondary', 'the RPO reads the data stores');
+  const replica = resourcesOfType(data, 'AWS::RDS::DBInstance').find((r) => dig(r.props, 'SourceDBInstanceIdentifier') !== undefined);
+  if (!replica) return undefined;
+  const failover = requireLayer(input, 'failover', 'secondary', 'the RDS RPO is bounded by the controller’s RPO guard');
+  const guard = requireNumber(failover, 'RpoGuardSeconds', 'the RDS RPO (the controller promotes only within this lag)');
+  const monitoring = stackView(input, 'monitoring', 'secondary');
+  const alarm = monitoring?.params.ReplicaLagThresholdSeconds;
+  const alarmNote =
+    alarm === undefined
+      ? 'No ReplicaLagThresholdSeconds in the secondary monitoring stack: lag above the guard pages nobody before a failure.'
+      : Number(alarm) > target
+        ? `The ReplicaLag alarm fires at ${alarm} s, above the ${target} s target: lag can break the RPO before anyone is told.`
+        : `The ReplicaLag alarm (ReplicaLagThresholdSeconds=${alarm}) warns before the lag reaches the target.`;
+  return {
+    name: `RDS cross-region read replica ${replica.id}`,
+    data: 'reference / relational data',
+    seconds: guard,
+    targetSeconds: target,
+    class: 'transactional',
+    meets: guard <= target,
+    basis: `Asynchronous replication: the loss equals the replica lag at the failure. The controller promotes automatically only when the last observed ReplicaLag is within RpoGuardSeconds=${guard} (failover layer); beyond that it pages instead, so an automatic failover loses at most ${guard} s. ${alarmNote}`,
+    references: [RPO_REFERENCES.rdsReplicaLag],
+  };
+}
+
+function s3(input: ReportInput, target: number): RpoStore | undefined {
+  const data = requireLayer(input, 'data', 'primary', 'the RPO reads the data stores');
+  const bucket = resourcesOfType(data, 'AWS::S3::Bucket').find((b) => dig(b.props, 'ReplicationConfiguration', 'Rules') !== undefined);
+  if (!bucket) return undefined;
+  const rules = (dig(bucket.props, 'ReplicationConfiguration', 'Rules') as unknown[]) ?? [];
+  const rtc = rules.length > 0 && rules.every((r) => String(dig(r, 'Destination', 'ReplicationTime', 'Status')) === 'Enabled');
+  const seconds = rtc ? 15 * 60 : null;
+  // DESIGN §4: assets, reports and backups are read-mostly; they are reported against the target but not held to it.
+  const meetsTarget = seconds !== null && seconds <= target;
+  return {
+    name: `S3 cross-region replication ${bucket.id}`,
+    data: 'assets, reports, backups',
+    seconds,
+    targetSeconds: target,
+    class: 'read-mostly',
+    meets: seconds !== null,
+    basis: rtc
+      ? `Replication Time Control enabled (ReplicationTimeControl=${data.params.ReplicationTimeControl ?? 'Enabled'}): most objects replicate in seconds, 99.99 % within 15 minutes, so the guaranteed bound is 900 s. ${meetsTarget ? '' : `That fails a ${target} s target; it is accepted only because DESIGN §4 classes this store as read-mostly (no RTO for writes). Keep transactional data out of this bucket.`}`.trim()
+      : `Replication without RTC (ReplicationTimeControl=${data.params.ReplicationTimeControl ?? 'Disabled'}): asynchronous with no time guarantee, so no RPO can be claimed. Enable ReplicationTimeControl for a 15-minute bound.`,
+    references: rtc ? [RPO_REFERENCES.s3Rtc, RPO_REFERENCES.s3RtcSla] : [RPO_REFERENCES.s3CrrNoRtc],
+  };
+}
+
+export function computeRpo(input: ReportInput): RpoStore[] {
+  const target = input.config.objectives.rpoSeconds;
+  return [dynamo(input, target), rds(input, target), s3(input, target)].filter((s): s is RpoStore => s !== undefined);
+}
