@@ -1,11 +1,12 @@
 // drctl: validate, plan, deploy, status, outputs, destroy, report, drill, failover, failback.
 import { Command, CommanderError } from 'commander';
 import { registerPlan } from './commands/plan.js';
+import { registerReport } from './commands/report.js';
 
 /** Each command module adds its subcommand; `exit` receives the command's exit code. */
 export type Register = (program: Command, exit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerPlan];
+const registrations: Register[] = [registerPlan, registerReport];
 
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('drctl')
