@@ -25,6 +25,8 @@ export interface DatabaseView {
   isReplica: boolean;
   endpoint: string | undefined;
   port: number | undefined;
+  /** The RDS-managed master secret, when the instance has one (a promoted replica may get its own). */
+  secretArn: string | undefined;
 }
 
 /** Statuses in which a replica is busy changing (a promotion in flight shows `modifying`, then `rebooting`). */
@@ -53,6 +55,7 @@ export async function describeDatabase(rds: RDSClient, identifier: string): Prom
     isReplica: Boolean(sourceArn),
     endpoint: db.Endpoint?.Address,
     port: db.Endpoint?.Port,
+    secretArn: db.MasterUserSecret?.SecretArn,
   };
 }
 
@@ -118,7 +121,7 @@ export async function raiseCapacity(asg: AutoScalingClient, groupName: string, c
   return { step: 'raise-capacity', status: 'done', detail: `${groupName} raised from min ${min}/desired ${desired} to ${capacity}` };
 }
 
-/** Writes the writer endpoint (host:port) to Parameter Store unless it already holds that value. */
+/** Writes the writer endpoint (the data layer's parameter holds the host name) unless it already holds that value. */
 export async function setWriterEndpoint(ssm: SSMClient, parameterName: string, endpoint: string): Promise<StepOutcome> {
   let current: string | undefined;
   try {

@@ -18,8 +18,15 @@ class World implements Network {
   private ok(up: boolean): ProbeResult {
     return up ? { signal: 'healthy', status: 200, latencyMs: 12 } : { signal: 'unhealthy', error: 'connect ETIMEDOUT', latencyMs: 3000 };
   }
-  probeUrl = async (url: string): Promise<ProbeResult> => this.ok(url.includes('primary') ? this.primaryUp : this.secondaryUp);
-  probeAlb = async (_url: string, alb: string): Promise<ProbeResult> => this.ok(alb.startsWith('alb-primary') ? this.primaryUp : this.secondaryUp);
+  probes: string[] = [];
+  probeHealth = async (url: string, _t: number, tlsName?: string): Promise<ProbeResult> => {
+    this.probes.push(`health ${url} as ${tlsName}`);
+    return this.ok(url.includes('alb-primary') ? this.primaryUp : this.secondaryUp);
+  };
+  probeTcp = async (host: string, port: number): Promise<ProbeResult> => {
+    this.probes.push(`tcp ${host}:${port}`);
+    return this.ok(host.startsWith('alb-primary') ? this.primaryUp : this.secondaryUp);
+  };
   resolver = {
     resolve4: async (name: string): Promise<string[]> => {
       if (name === 'trade.example.com') return this.dnsTo === 'primary' ? ['198.51.100.1'] : ['203.0.113.1'];
@@ -35,9 +42,9 @@ const env = (table: string, overrides: Record<string, string> = {}) => ({
   ENVIRONMENT_SUFFIX: 'test',
   STATE_TABLE: table,
   FAILOVER_RECORD_NAME: 'trade.example.com',
-  PEER_HEALTH_URL: 'https://primary.trade.example.com/health',
+  PEER_HEALTH_URL: 'https://alb-primary-123.us-east-1.elb.amazonaws.com/health',
   PEER_ALB_DNS_NAME: 'alb-primary-123.us-east-1.elb.amazonaws.com',
-  SELF_HEALTH_URL: 'https://secondary.trade.example.com/health',
+  SELF_HEALTH_URL: 'https://alb-secondary-456.us-west-2.elb.amazonaws.com/health',
   SELF_ALB_DNS_NAME: 'alb-secondary-456.us-west-2.elb.amazonaws.com',
   DB_IDENTIFIER: 'trading-db-test',
   ASG_NAME: 'asg-test',
@@ -65,7 +72,7 @@ async function setup(envOverrides: Record<string, string> = {}, lagSeconds = 3) 
   aws.rds.addInstance(WEST, { id: 'trading-db-test', sourceArn });
   aws.autoscaling.addGroup(WEST, 'asg-test', { min: 1, max: 4, desired: 1 });
   aws.ssm.put(WEST, '/trading/test/maintenance', 'off');
-  aws.ssm.put(WEST, '/trading/test/db/writer-endpoint', 'trading-db-test.abcdefgh.us-east-1.rds.amazonaws.com:5432');
+  aws.ssm.put(WEST, '/trading/test/db/writer-endpoint', 'trading-db-test.abcdefgh.us-east-1.rds.amazonaws.com');
   const topic = aws.sns.addTopic(WEST, 'alerts-test');
   const table = `failover-state-t${++tableSeq}`;
   await ddb.createTable(pkTable(table));
@@ -125,7 +132,7 @@ describe('failover controller against AWS doubles', () => {
     ]);
     expect(t.aws.rds.instance(WEST, 'trading-db-test')).toMatchObject({ status: 'available', sourceArn: undefined });
     expect(t.aws.autoscaling.group(WEST, 'asg-test')).toMatchObject({ min: 4, desired: 4 });
-    expect(t.aws.ssm.value(WEST, '/trading/test/db/writer-endpoint')).toBe('trading-db-test.abcdefgh.us-west-2.rds.amazonaws.com:5432');
+    expect(t.aws.ssm.value(WEST, '/trading/test/db/writer-endpoint')).toBe('trading-db-test.abcdefgh.us-west-2.rds.amazonaws.com');
     expect(t.aws.sns.published.map((m) => m.subject)).toEqual(['[failover test us-west-2] promoting', '[failover test us-west-2] promoted']);
     expect(t.aws.log.ops('autoscaling', 'UpdateAutoScalingGroup')).toHaveLength(1);
     expect(await auditEvents(t.table)).toEqual(['promotion-started', 'step', 'step', 'step', 'step', 'promotion-completed']);
@@ -196,6 +203,13 @@ describe('failover controller against AWS doubles', () => {
     const calls = [...t.aws.log.calls, ...ddb.log.calls.filter((c) => c.region !== 'local-setup')];
     expect(calls.length).toBeGreaterThan(50);
     expect(calls.filter((c) => c.region !== WEST)).toEqual([]);
+    expect(new Set(t.world.probes)).toEqual(
+      new Set([
+        'health https://alb-primary-123.us-east-1.elb.amazonaws.com/health as trade.example.com',
+        'health https://alb-secondary-456.us-west-2.elb.amazonaws.com/health as trade.example.com',
+        'tcp alb-primary-123.us-east-1.elb.amazonaws.com:443',
+      ]),
+    );
     const clients = [...t.aws.log.clientRegions, ...ddb.log.clientRegions].filter((c) => c.region !== 'local-setup');
     expect(clients.some((c) => c.region === EAST)).toBe(false);
     // The services it used to decide: own-region CloudWatch, RDS, SSM and DynamoDB.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { probeAlb, probeUrl, resolveDnsTarget } from '../../src/failover/controller/probes.js';
+import { probeHealth, probeTcp, resolveDnsTarget } from '../../src/failover/controller/probes.js';
 
 let server: http.Server;
 let port = 0;
@@ -23,19 +23,20 @@ afterAll(() => {
 
 describe('controller probes', () => {
   it('GET: 2xx healthy, 503 unhealthy, timeout and refused unhealthy', async () => {
-    expect(await probeUrl(`http://127.0.0.1:${port}/health`, 1000)).toMatchObject({ signal: 'healthy', status: 200 });
-    expect(await probeUrl(`http://127.0.0.1:${port}/other`, 1000)).toMatchObject({ signal: 'unhealthy', status: 503 });
-    const slow = await probeUrl(`http://127.0.0.1:${port}/slow`, 150);
+    expect(await probeHealth(`http://127.0.0.1:${port}/health`, 1000)).toMatchObject({ signal: 'healthy', status: 200 });
+    expect(await probeHealth(`http://127.0.0.1:${port}/other`, 1000)).toMatchObject({ signal: 'unhealthy', status: 503 });
+    const slow = await probeHealth(`http://127.0.0.1:${port}/slow`, 150);
     expect(slow).toMatchObject({ signal: 'unhealthy', error: 'timeout after 150ms' });
     expect(slow.latencyMs).toBeLessThan(1500);
-    expect((await probeUrl('http://127.0.0.1:1/health', 500)).signal).toBe('unhealthy');
+    expect((await probeHealth('http://127.0.0.1:1/health', 500)).signal).toBe('unhealthy');
   });
 
-  it('probes the ALB address with the public host name in the Host header', async () => {
-    const r = await probeAlb(`http://trade.example.com:${port}/health`, '127.0.0.1', 1000);
+  it('sends the public name as Host when asked, and probes the listener with a TCP connect', async () => {
+    const r = await probeHealth(`http://127.0.0.1:${port}/health`, 1000, 'trade.example.com');
     expect(r).toMatchObject({ signal: 'healthy', status: 200 });
     expect(hosts.at(-1)).toBe(`trade.example.com:${port}`);
-    expect(await probeAlb(`http://trade.example.com:${port}/slow`, '127.0.0.1', 150)).toMatchObject({ signal: 'unhealthy' });
+    expect(await probeTcp('127.0.0.1', port, 500)).toMatchObject({ signal: 'healthy' });
+    expect(await probeTcp('127.0.0.1', 1, 500)).toMatchObject({ signal: 'unhealthy' });
   });
 
   it('maps the failover record to the ALB whose addresses it answers with', async () => {

@@ -17,7 +17,7 @@ export interface Observation {
   at: number;
   /** The peer region's public health endpoint, probed from this region. */
   peerHealth: Signal;
-  /** The peer region's ALB, probed directly from this region. */
+  /** Whether the peer region's ALB accepts connections at all (TCP), from this region. */
   peerAlb: Signal;
   /** Where DNS (the data plane) answers the failover record now. */
   dns: DnsTarget;

@@ -6,17 +6,23 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import { describeDatabase } from '../steps.js';
 import type { LagSample, Observation, Signal } from './model.js';
 import type { ProbeResult, Resolver } from './probes.js';
-import { probeAlb, probeUrl, resolveDnsTarget } from './probes.js';
+import { probeHealth, probeTcp, resolveDnsTarget } from './probes.js';
 import type { ControllerSettings } from './config.js';
 
 export interface Network {
-  probeUrl(url: string, timeoutMs: number): Promise<ProbeResult>;
-  probeAlb(healthUrl: string, albDnsName: string, timeoutMs: number): Promise<ProbeResult>;
+  probeHealth(healthUrl: string, timeoutMs: number, tlsName?: string): Promise<ProbeResult>;
+  probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult>;
   resolver: Resolver;
 }
 
 export function realNetwork(resolver: Resolver): Network {
-  return { probeUrl, probeAlb, resolver };
+  return { probeHealth, probeTcp, resolver };
+}
+
+/** The listener port a health URL implies (the ALB's). */
+export function listenerPort(healthUrl: string): number {
+  const url = new URL(healthUrl);
+  return Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
 }
 
 export interface ObserveDeps {
@@ -62,9 +68,9 @@ export async function observe(deps: ObserveDeps): Promise<{ observation: Observa
     return undefined;
   };
   const [peerHealth, peerAlb, selfHealth, dnsAnswer, lag, database, maintenance] = await Promise.all([
-    network.probeUrl(s.peerHealthUrl, s.probeTimeoutMs),
-    network.probeAlb(s.peerHealthUrl, s.peerAlbDnsName, s.probeTimeoutMs),
-    network.probeUrl(s.selfHealthUrl, s.probeTimeoutMs),
+    network.probeHealth(s.peerHealthUrl, s.probeTimeoutMs, s.failoverRecordName),
+    network.probeTcp(s.peerAlbDnsName, listenerPort(s.peerHealthUrl), s.probeTimeoutMs),
+    network.probeHealth(s.selfHealthUrl, s.probeTimeoutMs, s.failoverRecordName),
     resolveDnsTarget(network.resolver, s.failoverRecordName, s.selfAlbDnsName, s.peerAlbDnsName),
     replicaLagSamples(deps.cloudwatch, s.dbIdentifier, at).catch(note('cloudwatch:GetMetricData')),
     describeDatabase(deps.rds, s.dbIdentifier).catch(note('rds:DescribeDBInstances')),

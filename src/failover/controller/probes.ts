@@ -1,7 +1,8 @@
-// Data-plane probes the controller runs from its own region: HTTP(S) to a health URL, the same path straight
-// at an ALB, and DNS for the failover record. None of them touches any AWS control plane.
+// Data-plane probes the controller runs from its own region: the deep health URL over HTTP(S), a TCP connect to
+// the ALB, and DNS for the failover record. None of them touches any AWS control plane.
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import { promises as dns } from 'node:dns';
 import type { DnsTarget, Signal } from './model.js';
 
@@ -12,37 +13,27 @@ export interface ProbeResult {
   error?: string;
 }
 
-/** GET `url`; 2xx is healthy, any other answer, a timeout or a refused connection is unhealthy. */
-export async function probeUrl(url: string, timeoutMs: number): Promise<ProbeResult> {
-  const start = performance.now();
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', headers: { 'user-agent': 'failover-controller' } });
-    await res.body?.cancel();
-    return { signal: res.ok ? 'healthy' : 'unhealthy', status: res.status, latencyMs: Math.round(performance.now() - start) };
-  } catch (err) {
-    return { signal: 'unhealthy', error: (err as Error).name === 'TimeoutError' ? `timeout after ${timeoutMs}ms` : String((err as Error).cause ?? (err as Error).message), latencyMs: Math.round(performance.now() - start) };
-  }
-}
-
 /**
- * GET the health URL's path from the ALB directly (bypassing DNS). The request carries the URL's host name as
- * Host and TLS SNI, so the listener's certificate for the public name validates against the ALB address.
+ * GET a deep health URL; 2xx is healthy, any other answer, a timeout or a refused connection is unhealthy.
+ * The compute layer's HealthCheckUrl names the ALB itself, whose certificate is issued for the public name:
+ * with `tlsName` the request carries that name as TLS SNI and Host, so the certificate still validates.
  */
-export function probeAlb(healthUrl: string, albDnsName: string, timeoutMs: number): Promise<ProbeResult> {
+export function probeHealth(healthUrl: string, timeoutMs: number, tlsName?: string): Promise<ProbeResult> {
   const url = new URL(healthUrl);
   const secure = url.protocol === 'https:';
+  const name = tlsName || url.hostname;
   const start = performance.now();
   const elapsed = () => Math.round(performance.now() - start);
   return new Promise((resolve) => {
     const req = (secure ? https : http).request(
       {
-        host: albDnsName,
+        host: url.hostname,
         port: url.port || (secure ? 443 : 80),
         path: `${url.pathname}${url.search}`,
         method: 'GET',
-        headers: { host: url.host, 'user-agent': 'failover-controller' },
+        headers: { host: url.port ? `${name}:${url.port}` : name, 'user-agent': 'failover-controller' },
         timeout: timeoutMs,
-        ...(secure ? { servername: url.hostname } : {}),
+        ...(secure ? { servername: name } : {}),
       },
       (res) => {
         res.resume();
@@ -53,6 +44,25 @@ export function probeAlb(healthUrl: string, albDnsName: string, timeoutMs: numbe
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs}ms`)));
     req.on('error', (err) => resolve({ signal: 'unhealthy', error: err.message, latencyMs: elapsed() }));
     req.end();
+  });
+}
+
+/**
+ * Can the ALB be reached at all (TCP connect to its listener)? Independent of the application: an ALB that
+ * still accepts connections means the region is not gone, so its database may still be taking writes.
+ */
+export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+  const start = performance.now();
+  const elapsed = () => Math.round(performance.now() - start);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (r: ProbeResult) => {
+      socket.destroy();
+      resolve(r);
+    };
+    socket.setTimeout(timeoutMs, () => done({ signal: 'unhealthy', error: `timeout after ${timeoutMs}ms`, latencyMs: elapsed() }));
+    socket.once('connect', () => done({ signal: 'healthy', latencyMs: elapsed() }));
+    socket.once('error', (err) => done({ signal: 'unhealthy', error: err.message, latencyMs: elapsed() }));
   });
 }
 

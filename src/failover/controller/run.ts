@@ -122,7 +122,10 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
           break;
         case 'update-writer-endpoint': {
           const db = await describeDatabase(clients.rds, s.dbIdentifier);
-          await record(await setWriterEndpoint(clients.ssm, s.writerEndpointParameter, `${db.endpoint}:${db.port}`));
+          if (!db.endpoint) throw new DrError({ code: 'E_DB_NO_ENDPOINT', kind: 'aws', message: `${s.dbIdentifier} reports no endpoint`, fix: 'Wait until the instance is available; the next tick retries.' });
+          // The secret parameter follows the writer when the promoted instance reports its own managed secret.
+          if (s.secretArnParameter && db.secretArn) await setWriterEndpoint(clients.ssm, s.secretArnParameter, db.secretArn);
+          await record(await setWriterEndpoint(clients.ssm, s.writerEndpointParameter, db.endpoint));
           break;
         }
         case 'notify':

@@ -1,0 +1,44 @@
+// Time as a dependency: runbooks and drills wait and measure through a Clock so tests run instantly.
+import { DrError } from '../../errors.js';
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface WaitOptions {
+  /** What is being waited for, in words (used in the timeout error). */
+  what: string;
+  timeoutMs: number;
+  intervalMs: number;
+  /** Error code when the wait times out. */
+  code?: string;
+  fix?: string;
+  /** Called after each unsuccessful probe, e.g. to report progress. */
+  onPending?: (elapsedMs: number) => void;
+}
+
+/** Polls `probe` until it returns a value other than undefined; throws a DrError (exit 1) on timeout. */
+export async function waitFor<T>(clock: Clock, opts: WaitOptions, probe: () => Promise<T | undefined>): Promise<T> {
+  const start = clock.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    const elapsed = clock.now() - start;
+    if (elapsed >= opts.timeoutMs) {
+      throw new DrError({
+        code: opts.code ?? 'E_WAIT_TIMEOUT',
+        kind: 'findings',
+        message: `timed out after ${Math.round(elapsed / 1000)} s waiting for ${opts.what}`,
+        fix: opts.fix ?? 'Check the resource in the AWS console; re-run the command to continue from this step.',
+      });
+    }
+    opts.onPending?.(elapsed);
+    await clock.sleep(opts.intervalMs);
+  }
+}

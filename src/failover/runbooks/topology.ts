@@ -1,0 +1,123 @@
+// The deployed DR topology, read from the stacks' outputs in both regions: the names every runbook step and drill
+// phase acts on. Nothing here is guessed from naming conventions; a missing output is an error with a fix.
+import type { EnvironmentConfig } from '../../config/config-types.js';
+import { stackName } from '../../config/load-config.js';
+import type { ClientFactory } from '../../aws/clients.js';
+import { DrError } from '../../errors.js';
+import type { RegionRole } from '../../templates/template-types.js';
+import { describeStack, isStackComplete, type DeployedStack } from './stack-outputs.js';
+
+export interface RegionTopology {
+  role: RegionRole;
+  region: string;
+  kmsKeyArn: string;
+  alertTopicArn: string;
+  maintenanceParameter: string;
+  dbIdentifier: string;
+  dbArn: string;
+  writerEndpointParameter: string;
+  ordersTable: string;
+  assetsBucket: string;
+  albDnsName: string;
+  healthCheckUrl: string;
+  asgName: string;
+  /** Warm-standby size (compute `DesiredCapacity`). */
+  desiredCapacity: number | undefined;
+  /** Size on failover (compute `FailoverDesiredCapacity`). */
+  failoverDesiredCapacity: number | undefined;
+  /** Failover layer `RpoGuardSeconds`, when the failover stack is deployed. */
+  rpoGuardSeconds: number | undefined;
+  /** Failover layer `ControllerStateTableName` (audit records go there), when deployed. */
+  controllerStateTable: string | undefined;
+}
+
+export interface GlobalTopology {
+  region: string;
+  hostedZoneId: string;
+  domainName: string;
+  primaryHealthCheckId: string;
+  secondaryHealthCheckId: string;
+}
+
+export interface Topology {
+  environment: string;
+  primary: RegionTopology;
+  secondary: RegionTopology;
+  global: GlobalTopology;
+  /** Every stack read, with its status (pre-checks require all of them complete). */
+  stacks: { layer: string; role: RegionRole; name: string; region: string; status: string }[];
+}
+
+const REGIONAL_LAYERS = ['foundation', 'data', 'compute'] as const;
+
+function need(stack: DeployedStack, key: string): string {
+  const v = stack.outputs[key];
+  if (v === undefined || v === '') {
+    throw new DrError({ code: 'E_STACK_OUTPUT_MISSING', kind: 'conflict', message: `stack ${stack.name} in ${stack.region} has no output ${key}`, fix: `Deploy the current template (drctl deploy) so that ${stack.name} exports ${key}.` });
+  }
+  return v;
+}
+
+function num(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+async function mustDescribe(factory: ClientFactory, name: string, region: string): Promise<DeployedStack> {
+  const s = await describeStack(factory(region).cloudformation, name, region);
+  if (!s) throw new DrError({ code: 'E_STACK_MISSING', kind: 'conflict', message: `stack ${name} does not exist in ${region}`, fix: 'Deploy the environment first (drctl deploy --env <env>).' });
+  return s;
+}
+
+export async function resolveTopology(config: EnvironmentConfig, factory: ClientFactory): Promise<Topology> {
+  const stacks: Topology['stacks'] = [];
+  const regions = {} as Record<RegionRole, RegionTopology>;
+  for (const role of ['primary', 'secondary'] as const) {
+    const region = config.regions[role];
+    const [foundation, data, compute] = await Promise.all(REGIONAL_LAYERS.map((layer) => mustDescribe(factory, stackName(config, layer), region)));
+    const failover = await describeStack(factory(region).cloudformation, stackName(config, 'failover'), region);
+    for (const [layer, s] of [['foundation', foundation], ['data', data], ['compute', compute], ['failover', failover]] as const) {
+      if (s) stacks.push({ layer, role, name: s.name, region, status: s.status });
+    }
+    regions[role] = {
+      role,
+      region,
+      kmsKeyArn: need(foundation as DeployedStack, 'KmsKeyArn'),
+      alertTopicArn: need(foundation as DeployedStack, 'AlertTopicArn'),
+      maintenanceParameter: need(foundation as DeployedStack, 'MaintenanceFlagParameterName'),
+      dbIdentifier: need(data as DeployedStack, 'DatabaseIdentifier'),
+      dbArn: need(data as DeployedStack, 'DatabaseArn'),
+      writerEndpointParameter: need(data as DeployedStack, 'WriterEndpointParameterName'),
+      ordersTable: need(data as DeployedStack, 'OrdersTableName'),
+      assetsBucket: need(data as DeployedStack, 'AssetsBucketName'),
+      albDnsName: need(compute as DeployedStack, 'AlbDnsName'),
+      healthCheckUrl: need(compute as DeployedStack, 'HealthCheckUrl'),
+      asgName: need(compute as DeployedStack, 'AutoScalingGroupName'),
+      desiredCapacity: num((compute as DeployedStack).parameters.DesiredCapacity),
+      failoverDesiredCapacity: num((compute as DeployedStack).parameters.FailoverDesiredCapacity),
+      rpoGuardSeconds: num(failover?.parameters.RpoGuardSeconds),
+      controllerStateTable: failover?.outputs.ControllerStateTableName || undefined,
+    };
+  }
+  const globalRegion = config.regions.primary;
+  const g = await mustDescribe(factory, stackName(config, 'global'), globalRegion);
+  stacks.push({ layer: 'global', role: 'primary', name: g.name, region: globalRegion, status: g.status });
+  return {
+    environment: config.environment,
+    primary: regions.primary,
+    secondary: regions.secondary,
+    global: {
+      region: globalRegion,
+      hostedZoneId: need(g, 'HostedZoneId'),
+      domainName: need(g, 'DomainName').replace(/\.$/, ''),
+      primaryHealthCheckId: need(g, 'PrimaryHealthCheckId'),
+      secondaryHealthCheckId: need(g, 'SecondaryHealthCheckId'),
+    },
+    stacks,
+  };
+}
+
+export function incompleteStacks(t: Topology): Topology['stacks'] {
+  return t.stacks.filter((s) => !isStackComplete(s.status));
+}
