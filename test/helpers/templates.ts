@@ -246,7 +246,9 @@ export function conventionProblems(template: CfnTemplate): string[] {
     if (/^[A-Z][a-z]*\d+$/.test(id)) problems.push(`${id}: logical id does not read as a noun`);
     for (const key of NAME_PROPERTIES) {
       const v = r.Properties?.[key];
-      if (v === undefined || key === 'Name' && r.Type === 'AWS::EC2::Tag') continue;
+      // A reference to another resource of this template names that resource, which is checked on its own.
+      const ref = v && typeof v === 'object' ? ((v as Record<string, unknown>).Ref ?? (v as Record<string, unknown[]>)['Fn::GetAtt']?.[0]) : undefined;
+      if (v === undefined || (typeof ref === 'string' && ref in template.Resources)) continue;
       if (!parameterRefs(template, v).includes('EnvironmentSuffix')) problems.push(`${id}.${key} does not carry EnvironmentSuffix`);
     }
   }

@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import type { ParamValues } from '../../src/templates/conditions.js';
+import {
+  configValueProblems,
+  conventionProblems,
+  inputProblems,
+  loadEnvironmentConfig,
+  loadLayerTemplate,
+  propsIn,
+  stackParams,
+  viewStack,
+  type StackView,
+} from '../helpers/templates.js';
+
+const t = loadLayerTemplate('data');
+const SOURCE_DB = 'arn:aws:rds:us-east-1:111122223333:db:db-dev';
+const PRIMARY_BUCKET = 'arn:aws:s3:::assets-dev-111122223333-us-east-1';
+const SECONDARY_BUCKET = 'arn:aws:s3:::assets-dev-111122223333-us-west-2';
+const PRIMARY_KEY = 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555';
+const SECONDARY_KEY = 'arn:aws:kms:us-west-2:111122223333:key/66666666-7777-8888-9999-000000000000';
+
+/** The primary's data stack as drctl deploys it; the first pass leaves ReplicationDestinationBucketArn empty. */
+const primary = (extra: ParamValues = {}): StackView => viewStack(t, stackParams('primary', { SecondaryKmsKeyArn: SECONDARY_KEY, ...extra }));
+/** The secondary's data stack as drctl deploys it, with the primary's outputs as inputs. */
+const secondary = (extra: ParamValues = {}): StackView =>
+  viewStack(
+    t,
+    stackParams('secondary', {
+      SourceDatabaseArn: SOURCE_DB,
+      PrimaryKmsKeyArn: PRIMARY_KEY,
+      PrimaryAssetsBucketArn: PRIMARY_BUCKET,
+      PrimaryDatabaseEndpoint: 'db-dev.abcdefghijkl.us-east-1.rds.amazonaws.com',
+      PrimaryDatabaseSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-1234-AbCdEf',
+      ...extra,
+    }),
+  );
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+describe('data template: contract', () => {
+  it('follows the template conventions', () => {
+    expect(conventionProblems(t)).toEqual([]);
+  });
+
+  it('names, for every input, an output the producing layer declares', () => {
+    const layers = { foundation: loadLayerTemplate('foundation'), network: loadLayerTemplate('network'), data: t };
+    expect(inputProblems(t, layers)).toEqual([]);
+  });
+
+  it('wires the cross-region edges by role: secondary key to the primary, source DB and buckets to the secondary', () => {
+    const inputs = t.Metadata?.Drctl?.Inputs ?? {};
+    expect(inputs.SecondaryKmsKeyArn).toEqual({ Stack: 'foundation', Region: 'secondary', Output: 'KmsKeyArn', Roles: ['primary'] });
+    expect(inputs.SourceDatabaseArn).toEqual({ Stack: 'data', Region: 'primary', Output: 'DatabaseArn', Roles: ['secondary'] });
+    expect(inputs.ReplicationDestinationBucketArn).toEqual({ Stack: 'data', Region: 'secondary', Output: 'AssetsBucketArn', Roles: ['primary'] });
+    expect(inputs.PrimaryAssetsBucketArn).toEqual({ Stack: 'data', Region: 'primary', Output: 'AssetsBucketArn', Roles: ['secondary'] });
+    // The forward replication input closes the cycle data@primary -> data@secondary -> data@primary, so it must be optional.
+    expect(t.Parameters?.ReplicationDestinationBucketArn?.Default).toBe('');
+    for (const required of ['KmsKeyArn', 'DataSubnetIds', 'DataSecurityGroupId', 'LogsBucketName']) expect(t.Parameters?.[required]?.Default, required).toBeUndefined();
+  });
+
+  it('publishes every output other layers rely on, in both roles', () => {
+    const expected = ['DatabaseArn', 'DatabaseIdentifier', 'DatabaseEndpoint', 'DatabasePort', 'DatabaseSecretArn', 'WriterEndpointParameterName', 'OrdersTableName', 'OrdersTableArn', 'AssetsBucketName', 'AssetsBucketArn'];
+    for (const v of [primary(), secondary()]) for (const name of expected) expect(Object.keys(v.outputs), name).toContain(name);
+  });
+
+  it('gives the secondary the orders table name and ARN of its local replica', () => {
+    const v = secondary();
+    expect(v.resolve(v.outputs.OrdersTableName)).toBe('orders-dev');
+    expect(v.resolve(v.outputs.OrdersTableArn)).toBe('arn:aws:dynamodb:us-west-2:111122223333:table/orders-dev');
+    expect(primary().outputs.OrdersTableArn).toEqual({ 'Fn::GetAtt': ['OrdersTable', 'Arn'] });
+  });
+
+  it('checks role-specific inputs with template Rules', () => {
+    const rules = t.Rules as Record<string, { RuleCondition: unknown; Assertions: { Assert: unknown }[] }>;
+    expect(rules.PrimaryNeedsSecondaryKey?.RuleCondition).toEqual({ 'Fn::Equals': [{ Ref: 'RegionRole' }, 'primary'] });
+    expect(JSON.stringify(rules.PrimaryNeedsSecondaryKey?.Assertions)).toContain('SecondaryKmsKeyArn');
+    expect(JSON.stringify(rules.SecondaryNeedsSource?.Assertions)).toContain('SourceDatabaseArn');
+    expect(JSON.stringify(rules.WitnessIsAThirdRegion?.Assertions)).toContain('WitnessRegion');
+  });
+});
+
+describe('data template: RDS source in the primary', () => {
+  const v = primary();
+  const db = propsIn(v, 'Database');
+
+  it('creates an encrypted Multi-AZ PostgreSQL source with an RDS-managed master secret', () => {
+    expect(db).toMatchObject({
+      Engine: 'postgres',
+      EngineVersion: { Ref: 'DbEngineVersion' },
+      DBInstanceClass: { Ref: 'DbInstanceClass' },
+      MultiAZ: { Ref: 'DbMultiAz' },
+      StorageEncrypted: true,
+      KmsKeyId: { Ref: 'KmsKeyArn' },
+      ManageMasterUserPassword: true,
+      MasterUserSecret: { KmsKeyId: { Ref: 'KmsKeyArn' } },
+      MasterUsername: { Ref: 'DbMasterUsername' },
+      BackupRetentionPeriod: { Ref: 'BackupRetentionDays' },
+      PubliclyAccessible: false,
+    });
+    expect(db.SourceDBInstanceIdentifier).toBeUndefined();
+    expect(db.MasterUserPassword).toBeUndefined();
+    expect(t.Parameters?.DbMultiAz?.Default).toBe('true');
+    expect(t.Parameters?.BackupRetentionDays?.MinValue).toBeGreaterThanOrEqual(1);
+  });
+
+  it('turns on Performance Insights with the key and exports logs to a pre-created, encrypted group', () => {
+    expect(db).toMatchObject({ EnablePerformanceInsights: true, PerformanceInsightsKMSKeyId: { Ref: 'KmsKeyArn' }, EnableCloudwatchLogsExports: ['postgresql', 'upgrade'] });
+    expect(v.resolve(propsIn(v, 'DatabaseLogGroup').LogGroupName)).toBe(`/aws/rds/instance/${String(v.resolve(db.DBInstanceIdentifier))}/postgresql`);
+    expect(propsIn(v, 'DatabaseLogGroup').KmsKeyId).toEqual({ Ref: 'KmsKeyArn' });
+  });
+
+  it('places the DB in the data subnets behind the data security group with a TLS-only parameter group', () => {
+    expect(db).toMatchObject({ DBSubnetGroupName: { Ref: 'DatabaseSubnetGroup' }, VPCSecurityGroups: [{ Ref: 'DataSecurityGroupId' }], DBParameterGroupName: { Ref: 'DatabaseParameterGroup' } });
+    expect(propsIn(v, 'DatabaseSubnetGroup').SubnetIds).toEqual({ Ref: 'DataSubnetIds' });
+    expect((propsIn(v, 'DatabaseParameterGroup').Parameters as Record<string, string>)['rds.force_ssl']).toBe('1');
+  });
+
+  it('is destroyable: DeletionPolicy Delete and deletion protection off unless asked for', () => {
+    expect(t.Resources.Database?.DeletionPolicy).toBe('Delete');
+    expect(t.Resources.Database?.UpdateReplacePolicy).toBe('Delete');
+    expect(db.DeletionProtection).toEqual({ Ref: 'DeletionProtection' });
+    expect(db.DeleteAutomatedBackups).toBe(true);
+    expect(t.Parameters?.DeletionProtection?.Default).toBe('false');
+  });
+
+  it('creates the enhanced-monitoring role only when an interval is set', () => {
+    expect(v.resources.DatabaseMonitoringRole).toBeUndefined();
+    expect(db.MonitoringRoleArn).toBeUndefined();
+    const m = primary({ EnhancedMonitoringIntervalSeconds: '60' });
+    expect(propsIn(m, 'Database').MonitoringRoleArn).toEqual({ 'Fn::GetAtt': ['DatabaseMonitoringRole', 'Arn'] });
+    const trust = JSON.stringify(propsIn(m, 'DatabaseMonitoringRole').AssumeRolePolicyDocument);
+    expect(trust).toContain('monitoring.rds.amazonaws.com');
+  });
+
+  it('publishes its own endpoint and secret as the writer', () => {
+    expect(propsIn(v, 'WriterEndpointParameter').Value).toEqual({ 'Fn::GetAtt': ['Database', 'Endpoint.Address'] });
+    expect(v.resolve(propsIn(v, 'WriterEndpointParameter').Name)).toBe('/trading/dev/db/writer-endpoint');
+    expect(v.outputs.DatabaseSecretArn).toEqual({ 'Fn::GetAtt': ['Database', 'MasterUserSecret.SecretArn'] });
+    expect(t.Outputs?.WriterEndpointParameterName?.Value).toEqual({ Ref: 'WriterEndpointParameter' });
+  });
+});
+
+describe('data template: cross-region read replica in the secondary', () => {
+  const v = secondary();
+  const db = propsIn(v, 'Database');
+
+  it('replicates from the source ARN, encrypted with the secondary key, Multi-AZ by parameter', () => {
+    expect(db).toMatchObject({
+      SourceDBInstanceIdentifier: { Ref: 'SourceDatabaseArn' },
+      SourceRegion: { Ref: 'PrimaryRegion' },
+      KmsKeyId: { Ref: 'KmsKeyArn' },
+      MultiAZ: { Ref: 'ReplicaMultiAz' },
+      DBInstanceClass: { Ref: 'DbInstanceClass' },
+      PerformanceInsightsKMSKeyId: { Ref: 'KmsKeyArn' },
+    });
+  });
+
+  it('leaves out every property a read replica inherits or must not set', () => {
+    for (const p of ['Engine', 'EngineVersion', 'AllocatedStorage', 'StorageEncrypted', 'DBName', 'MasterUsername', 'MasterUserPassword', 'ManageMasterUserPassword', 'MasterUserSecret', 'BackupRetentionPeriod', 'PreferredBackupWindow']) {
+      expect(db[p], p).toBeUndefined();
+    }
+  });
+
+  it('declares no orders table: the primary creates the secondary replica', () => {
+    expect(Object.values(v.resources).filter((r) => r.Type.startsWith('AWS::DynamoDB::'))).toEqual([]);
+    expect(v.outputs.OrdersTableStreamArn).toBeUndefined();
+  });
+
+  it('starts its writer parameters on the primary and falls back to its own endpoint without that input', () => {
+    expect(propsIn(v, 'WriterEndpointParameter').Value).toEqual({ Ref: 'PrimaryDatabaseEndpoint' });
+    expect(propsIn(v, 'DatabaseSecretArnParameter').Value).toEqual({ Ref: 'PrimaryDatabaseSecretArn' });
+    expect(v.outputs.DatabaseSecretArn).toEqual({ Ref: 'PrimaryDatabaseSecretArn' });
+    expect(propsIn(secondary({ PrimaryDatabaseEndpoint: '' }), 'WriterEndpointParameter').Value).toEqual({ 'Fn::GetAtt': ['Database', 'Endpoint.Address'] });
+  });
+});
+
+describe('data template: orders global table', () => {
+  const v = primary();
+  const table = propsIn(v, 'OrdersTable');
+  type Replica = { Region: unknown; SSESpecification: unknown; PointInTimeRecoverySpecification: unknown; DeletionProtectionEnabled: unknown };
+  const replicas = table.Replicas as Replica[];
+
+  it('is declared once, in the primary, as orders-<suffix>, and destroyable', () => {
+    expect(t.Resources.OrdersTable?.Type).toBe('AWS::DynamoDB::GlobalTable');
+    expect(t.Resources.OrdersTable?.Condition).toBe('IsPrimary');
+    expect(t.Resources.OrdersTable?.DeletionPolicy).toBe('Delete');
+    expect(v.resolve(table.TableName)).toBe('orders-dev');
+  });
+
+  it('is on-demand with streams and KMS encryption', () => {
+    expect(table).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' }, SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } });
+  });
+
+  it('has a replica in each region, each with its own key, point-in-time recovery and deletion protection by parameter', () => {
+    expect(replicas.map((r) => v.resolve(r.Region))).toEqual(['us-east-1', 'us-west-2']);
+    expect(replicas.map((r) => r.SSESpecification)).toEqual([{ KMSMasterKeyId: { Ref: 'KmsKeyArn' } }, { KMSMasterKeyId: { Ref: 'SecondaryKmsKeyArn' } }]);
+    for (const r of replicas) {
+      expect(r.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(r.DeletionProtectionEnabled).toEqual({ Ref: 'DeletionProtection' });
+    }
+  });
+
+  it('keys orders by orderId with a clientOrderId index for idempotent submission', () => {
+    expect(table.KeySchema).toEqual([{ AttributeName: 'orderId', KeyType: 'HASH' }]);
+    expect(table.GlobalSecondaryIndexes).toEqual([{ IndexName: 'clientOrderId-index', KeySchema: [{ AttributeName: 'clientOrderId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }]);
+  });
+
+  it('is eventually consistent by default and strongly consistent with a witness region on request', () => {
+    expect(t.Parameters?.TableConsistency).toMatchObject({ Default: 'EVENTUAL', AllowedValues: ['EVENTUAL', 'STRONG'] });
+    expect(table.MultiRegionConsistency).toEqual({ Ref: 'TableConsistency' });
+    expect(table.GlobalTableWitnesses).toBeUndefined();
+    const strong = propsIn(primary({ TableConsistency: 'STRONG' }), 'OrdersTable');
+    expect(strong.GlobalTableWitnesses).toEqual([{ Region: { Ref: 'WitnessRegion' } }]);
+    expect(t.Parameters?.WitnessRegion?.Default).toBe('us-east-2');
+    // MRSC: exactly two replicas plus one witness.
+    expect((strong.Replicas as unknown[]).length + (strong.GlobalTableWitnesses as unknown[]).length).toBe(3);
+  });
+});
+
+describe('data template: assets bucket and replication', () => {
+  const bucket = (v: StackView): Record<string, unknown> => propsIn(v, 'AssetsBucket');
+  type Rule = { Status: string; Destination: Record<string, unknown>; DeleteMarkerReplication: unknown; SourceSelectionCriteria: unknown; Filter: unknown };
+  const rule = (v: StackView): Rule => ((bucket(v).ReplicationConfiguration as { Rules: Rule[] }).Rules[0] as Rule);
+
+  it('creates a versioned, KMS-encrypted, private bucket named with account and region in both roles', () => {
+    for (const [v, region] of [[primary(), 'us-east-1'], [secondary(), 'us-west-2']] as const) {
+      const b = bucket(v);
+      expect(v.resolve(b.BucketName)).toBe(`assets-dev-111122223333-${region}`);
+      expect(b.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(b.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { Ref: 'KmsKeyArn' } }, BucketKeyEnabled: true }] });
+      expect(b.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect((b.LifecycleConfiguration as { Rules: unknown[] }).Rules.length).toBeGreaterThanOrEqual(1);
+      expect(JSON.stringify(b.LifecycleConfiguration)).toContain('NoncurrentVersionExpiration');
+    }
+  });
+
+  it('denies requests without TLS', () => {
+    const stmts = (propsIn(primary(), 'AssetsBucketPolicy').PolicyDocument as { Statement: Statement[] }).Statement;
+    expect(stmts.find((s) => s.Sid === 'DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  });
+
+  it('has no replication rule on the first pass of the primary (destination not known yet)', () => {
+    const v = primary();
+    expect(bucket(v).ReplicationConfiguration).toBeUndefined();
+    expect(v.resources.AssetsReplicationRole).toBeUndefined();
+  });
+
+  it('replicates primary to secondary on the second pass with RTC, metrics, delete markers and KMS re-encryption', () => {
+    const v = primary({ ReplicationDestinationBucketArn: SECONDARY_BUCKET });
+    const r = rule(v);
+    expect(r.Status).toBe('Enabled');
+    expect(r.DeleteMarkerReplication).toEqual({ Status: 'Enabled' });
+    expect(r.SourceSelectionCriteria).toMatchObject({ SseKmsEncryptedObjects: { Status: 'Enabled' } });
+    expect(r.Destination).toMatchObject({
+      Bucket: { Ref: 'ReplicationDestinationBucketArn' },
+      EncryptionConfiguration: { ReplicaKmsKeyID: { Ref: 'SecondaryKmsKeyArn' } },
+      ReplicationTime: { Status: { Ref: 'ReplicationTimeControl' }, Time: { Minutes: 15 } },
+      Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+    });
+    expect(t.Parameters?.ReplicationTimeControl?.Default).toBe('Enabled');
+    expect((bucket(v).ReplicationConfiguration as { Role: unknown }).Role).toEqual({ 'Fn::GetAtt': ['AssetsReplicationRole', 'Arn'] });
+  });
+
+  it('declares the failback rule in the secondary, disabled until ReverseReplicationEnabled', () => {
+    const off = rule(secondary());
+    expect(off.Status).toBe('Disabled');
+    expect(off.Destination).toMatchObject({ Bucket: { Ref: 'PrimaryAssetsBucketArn' }, EncryptionConfiguration: { ReplicaKmsKeyID: { Ref: 'PrimaryKmsKeyArn' } } });
+    expect(rule(secondary({ ReverseReplicationEnabled: 'true' })).Status).toBe('Enabled');
+    expect(bucket(secondary({ PrimaryAssetsBucketArn: '' })).ReplicationConfiguration).toBeUndefined();
+  });
+
+  it('gives the replication role only what replication needs, on the two buckets and the two keys', () => {
+    const v = primary({ ReplicationDestinationBucketArn: SECONDARY_BUCKET });
+    const role = propsIn(v, 'AssetsReplicationRole');
+    expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain('s3.amazonaws.com');
+    const stmts = (role.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+    for (const s of stmts) {
+      expect(s.Resource, s.Sid).not.toBe('*');
+      expect([s.Action].flat().some((a) => a.endsWith('*')), s.Sid).toBe(false);
+    }
+    const resolved = (sid: string): unknown => v.resolve(stmts.find((s) => s.Sid === sid)?.Resource);
+    expect(resolved('WriteDestination')).toBe(`${SECONDARY_BUCKET}/*`);
+    expect(resolved('ReadSourceVersions')).toBe('arn:aws:s3:::assets-dev-111122223333-us-east-1/*');
+    expect(resolved('EncryptDestination')).toBe(SECONDARY_KEY);
+    const encrypt = stmts.find((s) => s.Sid === 'EncryptDestination');
+    expect(v.resolve(encrypt?.Condition?.StringEquals?.['kms:ViaService'])).toBe('s3.us-west-2.amazonaws.com');
+  });
+});
+
+describe('data template: environment configs', () => {
+  it.each(['dev', 'prod'])('%s config values satisfy the parameter constraints', (env) => {
+    expect(configValueProblems(loadEnvironmentConfig(env), t)).toEqual([]);
+  });
+
+  it('runs production with deletion protection, Multi-AZ in both regions and longer backups', () => {
+    expect(loadEnvironmentConfig('prod').parameters.common).toMatchObject({ DeletionProtection: true, DbMultiAz: true, ReplicaMultiAz: true, DbInstanceClass: 'db.r6g.large' });
+    expect(loadEnvironmentConfig('dev').parameters.common).toMatchObject({ DeletionProtection: false });
+  });
+});
