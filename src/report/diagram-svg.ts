@@ -12,16 +12,33 @@ const BOX_H = 24;
 const ROW_PAD = 34;
 const COLORS: Record<DiagramEdge['kind'], string> = { replication: '#1f6feb', failover: '#d9730d' };
 
+type Box = { x: number; y: number; w: number; h: number };
+
+/** Border to border, so arrows do not cross the labels: sideways between regions, downwards from the global layer. */
+function edgePath(a: Box, b: Box): string {
+  if (a.x + a.w <= b.x || b.x + b.w <= a.x) {
+    const right = a.x + a.w <= b.x;
+    const [x1, y1] = [right ? a.x + a.w : a.x, a.y + a.h / 2];
+    const [x2, y2] = [right ? b.x : b.x + b.w, b.y + b.h / 2];
+    const dx = (x2 - x1) / 2;
+    return `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`;
+  }
+  const [x1, y1, x2, y2] = [a.x + a.w / 2, a.y + a.h, b.x + b.w / 2, b.y];
+  const dy = (y2 - y1) / 2;
+  return `M${x1},${y1} C${x1},${y1 + dy} ${x2},${y2 - dy} ${x2},${y2}`;
+}
+
 export function renderDiagramSvg(nodes: DiagramNode[], edges: DiagramEdge[], regions: { primary: string; secondary: string }): string {
   const colX = { [regions.primary]: GAP, [regions.secondary]: GAP + COL_W + GAP };
-  const pos = new Map<string, { x: number; y: number }>();
+  const pos = new Map<string, { x: number; y: number; w: number; h: number }>();
   const parts: string[] = [];
   let y = 56;
   for (const layer of LAYER_ORDER) {
     const global = layer === 'global';
     const cells = global ? [nodes.filter((n) => n.layer === layer)] : [regions.primary, regions.secondary].map((r) => nodes.filter((n) => n.layer === layer && n.region === r));
     if (cells.every((c) => c.length === 0)) continue;
-    const perRow = global ? 4 : 2;
+    // One box per row in the data layer keeps the cross-region replication arrows clear of other boxes.
+    const perRow = global ? 4 : layer === 'data' ? 1 : 2;
     const rows = Math.max(...cells.map((c) => Math.ceil(c.length / perRow)), 1);
     const h = ROW_PAD + rows * (BOX_H + 8) + 6;
     cells.forEach((cell, i) => {
@@ -32,7 +49,7 @@ export function renderDiagramSvg(nodes: DiagramNode[], edges: DiagramEdge[], reg
       cell.forEach((n, k) => {
         const bx = x + 12 + (k % perRow) * (BOX_W + 12);
         const by = y + ROW_PAD + Math.floor(k / perRow) * (BOX_H + 8);
-        pos.set(n.id, { x: bx + BOX_W / 2, y: by + BOX_H / 2 });
+        pos.set(n.id, { x: bx, y: by, w: BOX_W, h: BOX_H });
         const label = n.label.length > 34 ? `${n.label.slice(0, 33)}…` : n.label;
         parts.push(`<g class="node" data-id="${escapeXml(n.id)}"><title>${escapeXml(`${n.label} — ${n.region}`)}</title><rect x="${bx}" y="${by}" width="${BOX_W}" height="${BOX_H}" rx="4" fill="#ffffff" stroke="#8c959f"/><text x="${bx + 8}" y="${by + 16}">${escapeXml(label)}</text></g>`);
       });
@@ -44,7 +61,7 @@ export function renderDiagramSvg(nodes: DiagramNode[], edges: DiagramEdge[], reg
       const a = pos.get(e.from);
       const b = pos.get(e.to);
       if (!a || !b) return '';
-      return `<g class="edge ${e.kind}"><title>${escapeXml(e.label)}</title><line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" stroke="${COLORS[e.kind]}" stroke-width="2" ${e.kind === 'replication' ? 'stroke-dasharray="6 4" ' : ''}marker-end="url(#arrow-${e.kind})"/></g>`;
+      return `<g class="edge ${e.kind}"><title>${escapeXml(e.label)}</title><path d="${edgePath(a, b)}" fill="none" stroke="${COLORS[e.kind]}" stroke-width="2" ${e.kind === 'replication' ? 'stroke-dasharray="6 4" ' : ''}marker-end="url(#arrow-${e.kind})"/></g>`;
     })
     .join('');
   const height = y + 40;

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { computeCost } from '../../src/report/cost.js';
+import { withParameter } from '../../src/report/rto-fixes.js';
+import type { ReportInput } from '../../src/report/report-input.js';
+import { DrError } from '../../src/errors.js';
+import { fixtureInput, projectPrices } from './report-fixture.js';
+
+const both = (input: ReportInput, name: string, value: string | number) => withParameter(withParameter(input, 'primary', name, value), 'secondary', name, value);
+
+describe('cost', () => {
+  it('sums lines per region and layer and states the standby premium over a single region', async () => {
+    const c = computeCost(await fixtureInput(), await projectPrices());
+    const m = c.monthlyUsd;
+    const sumOf = (region: string) => Math.round(c.lines.filter((l) => l.region === region).reduce((s, l) => s + l.monthlyUsd, 0) * 100) / 100;
+    expect(m['us-east-1']).toBeCloseTo(sumOf('us-east-1'), 2);
+    expect(m['us-west-2']).toBeCloseTo(sumOf('us-west-2'), 2);
+    expect(m.total).toBeCloseTo(m['us-east-1']! + m['us-west-2']!, 2);
+    expect(m.singleRegion).toBe(m['us-east-1']);
+    expect(m.premiumPercent).toBeCloseTo((m['us-west-2']! / m['us-east-1']!) * 100, 0);
+    expect(Object.keys(c.byLayer).sort()).toEqual(['compute', 'data', 'failover', 'foundation', 'global', 'monitoring', 'network']);
+    expect(c.byLayer.global).toEqual({ 'us-east-1': expect.any(Number) });
+    expect(c.priceTable.file).toMatch(/^data\/prices\/\d{4}-\d{2}-\d{2}\.json$/);
+  });
+
+  it('moves with the instance type: exactly instances × hours × the hourly price difference', async () => {
+    const base = await fixtureInput();
+    const prices = await projectPrices();
+    const small = computeCost(base, prices);
+    const large = computeCost(both(base, 'InstanceType', 'm6i.large'), prices);
+    const delta = (p: string) => prices.regions[p]!['ec2:instance:m6i.large']!.usd - prices.regions[p]!['ec2:instance:t3.small']!.usd;
+    const computeOf = (c: typeof small, r: string) => c.byLayer.compute![r]!;
+    // 2 instances in the primary, 1 in the warm standby.
+    expect(computeOf(large, 'us-east-1') - computeOf(small, 'us-east-1')).toBeCloseTo(2 * 730 * delta('us-east-1'), 1);
+    expect(computeOf(large, 'us-west-2') - computeOf(small, 'us-west-2')).toBeCloseTo(1 * 730 * delta('us-west-2'), 1);
+  });
+
+  it('moves with the NAT mode: per-az runs one gateway per AZ, single runs one', async () => {
+    const base = await fixtureInput();
+    const prices = await projectPrices();
+    const nat = (c: ReturnType<typeof computeCost>) => c.lines.filter((l) => l.type === 'AWS::EC2::NatGateway' && l.region === 'us-east-1');
+    const perAz = computeCost(base, prices);
+    const single = computeCost(both(base, 'NatGatewayMode', 'single'), prices);
+    const threeAz = computeCost(both(base, 'AzCount', 3), prices);
+    expect(new Set(nat(perAz).map((l) => l.resource)).size).toBe(2);
+    expect(new Set(nat(single).map((l) => l.resource)).size).toBe(1);
+    expect(new Set(nat(threeAz).map((l) => l.resource)).size).toBe(3);
+    const gateway = 730 * prices.regions['us-east-1']!['nat:hour']!.usd + 50 * prices.regions['us-east-1']!['nat:gb']!.usd;
+    expect(perAz.byLayer.network!['us-east-1']! - single.byLayer.network!['us-east-1']!).toBeCloseTo(gateway, 1);
+  });
+
+  it('moves with the health-check interval: the fast interval is an optional feature of each health check', async () => {
+    const base = await fixtureInput();
+    const prices = await projectPrices();
+    const slow = computeCost(base, prices).byLayer.global!['us-east-1']!;
+    const fast = computeCost(withParameter(base, 'primary', 'HealthCheckIntervalSeconds', 10), prices).byLayer.global!['us-east-1']!;
+    expect(fast - slow).toBeCloseTo(2 * prices.regions['us-east-1']!['route53:health-check-option-month']!.usd, 2);
+  });
+
+  it('an instance type missing from the price table is an error naming the file and key', async () => {
+    const base = await fixtureInput();
+    const prices = await projectPrices();
+    let caught: unknown;
+    try {
+      computeCost(both(base, 'InstanceType', 'x9.mega'), prices);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(DrError);
+    expect((caught as DrError).code).toBe('E_REPORT_PRICE_MISSING');
+    expect((caught as DrError).field).toBe('regions.us-east-1.ec2:instance:x9.mega');
+  });
+
+  it('every price entry carries a source and a retrieved date, in both regions', async () => {
+    const prices = await projectPrices();
+    expect(Object.keys(prices.regions).sort()).toEqual(['us-east-1', 'us-west-2']);
+    for (const entries of Object.values(prices.regions)) {
+      for (const [key, e] of Object.entries(entries)) {
+        expect(e.source, key).toMatch(/^https:\/\/aws\.amazon\.com\//);
+        expect(e.retrieved, key).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(e.usd, key).toBeGreaterThanOrEqual(0);
+      }
+    }
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { computeReadiness } from '../../src/report/readiness.js';
+import { withParameter } from '../../src/report/rto-fixes.js';
+import { fixtureInput } from './report-fixture.js';
+
+describe('readiness', () => {
+  it('the fixture differs only where it should: warm-standby sizes, CIDR and the role-specific ReplicaLag alarm', async () => {
+    const items = computeReadiness(await fixtureInput());
+    expect(items.filter((i) => i.severity === 'warn')).toEqual([]);
+    expect(items.map((i) => i.id)).toEqual(['alarm-coverage:ReplicaLagAlarm']);
+  });
+
+  it('detects an injected instance-type and engine-version difference', async () => {
+    const base = await fixtureInput();
+    const items = computeReadiness(withParameter(withParameter(base, 'secondary', 'InstanceType', 't3.micro'), 'secondary', 'DbEngineVersion', '15'));
+    expect(items.find((i) => i.category === 'instance-type')).toMatchObject({ severity: 'warn', layer: 'compute', primary: 't3.small', secondary: 't3.micro' });
+    expect(items.find((i) => i.category === 'engine-version')).toMatchObject({ severity: 'warn', layer: 'data', primary: '16', secondary: '15' });
+  });
+
+  it('detects a smaller ASG maximum and a failover size the standby cannot reach', async () => {
+    const items = computeReadiness(withParameter(await fixtureInput(), 'secondary', 'MaxSize', 1));
+    expect(items.find((i) => i.id === 'asg-capacity:compute.MaxSize')).toMatchObject({ primary: '6', secondary: '1' });
+    expect(items.find((i) => i.id === 'asg-capacity:MaxSize')?.message).toMatch(/exceeds its MaxSize 1/);
+  });
+
+  it('flags an alarm present in one region only when a config parameter (not the role) switches it off', async () => {
+    const items = computeReadiness(withParameter(await fixtureInput(), 'secondary', 'DiskAlarmEnabled', 'false'));
+    const disk = items.find((i) => i.id === 'alarm-coverage:DiskAlarm');
+    expect(disk).toMatchObject({ severity: 'warn', primary: 'present', secondary: 'absent' });
+    expect(disk?.message).toMatch(/DiskAlarmEnabled/);
+    expect(items.find((i) => i.id === 'alarm-coverage:ReplicaLagAlarm')?.severity).toBe('info');
+  });
+});
