@@ -1,0 +1,242 @@
+// drctl deploy: pre-flight, lock, then run the deploy graph (build, publish, stack change sets) with bounded
+// concurrency, passing outputs across regions. Nothing is changed before credentials, account and lock check out.
+import type { Stack, Tag } from '@aws-sdk/client-cloudformation';
+import { DrError, usageError } from '../errors.js';
+import type { StackNode, DeployNode, NodeState } from './graph.js';
+import { isStackNode } from './graph.js';
+import { runGraph } from './executor.js';
+import { acquireLock, ensureStateBucket, stateBucketName, type HeldLock } from './lock.js';
+import { buildArtifact, publishArtifact, type BuiltArtifact } from './packaging.js';
+import { callerIdentity, type Identity } from './preflight.js';
+import type { Project } from './project.js';
+import type { Runtime } from './runtime.js';
+import { deployStack, outputsOf, type StackOutcome } from './stack-deployer.js';
+import { StackOps } from './stack-ops.js';
+
+export interface DeployRequest {
+  /** Layers (`data`) or stack nodes (`data@primary`) to deploy; everything when empty. */
+  only: string[];
+  concurrency: number;
+  yes: boolean;
+  forceUnlock: boolean;
+}
+
+export interface NodeReport {
+  id: string;
+  kind: DeployNode['kind'];
+  state: NodeState;
+  outcome?: StackOutcome | 'built' | 'uploaded' | 'exists';
+  error?: Record<string, unknown>;
+}
+
+export interface DeployReport {
+  environment: string;
+  account: string;
+  status: 'succeeded' | 'failed' | 'interrupted';
+  nodes: NodeReport[];
+}
+
+/** Template bodies are sent minified: well under CloudFormation's 51,200-byte TemplateBody limit. */
+export const TEMPLATE_BODY_LIMIT = 51_200;
+
+export function stackTags(project: Project): Tag[] {
+  return [
+    { Key: 'environment', Value: project.config.environment },
+    { Key: 'application', Value: project.config.application },
+    { Key: 'managed-by', Value: 'drctl' },
+  ];
+}
+
+export function templateBody(project: Project, node: StackNode): string {
+  const t = [...project.layers.values()].find((l) => l.file === node.template)!;
+  const body = JSON.stringify(t.template);
+  if (Buffer.byteLength(body) > TEMPLATE_BODY_LIMIT) {
+    throw new DrError({ code: 'E_TEMPLATE_TOO_LARGE', kind: 'usage', message: `${node.template} is ${Buffer.byteLength(body)} bytes minified; CloudFormation takes at most ${TEMPLATE_BODY_LIMIT} in a request`, fix: 'Split the layer into two templates (layers are meant to stay small).', file: node.template });
+  }
+  return body;
+}
+
+/** Which nodes `--only` selects: the named stacks (both passes) plus the artifact steps they need. */
+export function selectNodes(project: Project, only: string[]): Set<string> {
+  const g = project.graph;
+  if (!only.length) return new Set(g.order);
+  const stacks = [...g.nodes.values()].filter(isStackNode);
+  const selected = new Set<string>();
+  for (const name of only) {
+    const hits = stacks.filter((n) => n.layer === name || `${n.layer}@${n.role}` === name);
+    if (!hits.length) {
+      const known = [...new Set(stacks.map((n) => n.layer))].join(', ');
+      throw usageError('E_ONLY_UNKNOWN', `--only ${name}: no such stack`, `Use a layer (${known}) or <layer>@primary|secondary.`, { field: '--only' });
+    }
+    for (const n of hits) selected.add(n.id);
+  }
+  const addArtifacts = (id: string) => {
+    for (const d of g.nodes.get(id)!.dependencies) {
+      const dep = g.nodes.get(d)!;
+      if (dep.kind !== 'stack' && !selected.has(d)) {
+        selected.add(d);
+        addArtifacts(d);
+      }
+    }
+  };
+  for (const id of [...selected]) addArtifacts(id);
+  return selected;
+}
+
+export function ownerFor(identity: Identity, rt: Runtime) {
+  return { arn: identity.arn, user: identity.user, host: rt.host.hostname, pid: rt.host.pid };
+}
+
+/** Resolves a stack node's parameter values from config, outputs already read and published artifacts. */
+export function parameterValues(node: StackNode, existing: Stack | undefined, outputs: Map<string, Record<string, string>>, artifactKeys: Map<string, string>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, src] of Object.entries(node.parameters)) {
+    switch (src.kind) {
+      case 'default':
+        break; // CloudFormation applies the template's Default.
+      case 'automatic':
+      case 'config':
+        values[name] = src.value;
+        break;
+      case 'deferred':
+        values[name] = existing?.Parameters?.find((p) => p.ParameterKey === name)?.ParameterValue ?? '';
+        break;
+      case 'output': {
+        const v = outputs.get(src.node)?.[src.output];
+        if (v === undefined) {
+          throw new DrError({ code: 'E_OUTPUT_MISSING', kind: 'aws', message: `${node.id}: parameter ${name} needs ${src.node}.${src.output}, but that stack has no such output`, fix: `Check the output's Condition in ${src.layer}'s template for the ${src.role} region, or the input in ${node.template}.`, file: node.template, field: `Metadata.Drctl.Inputs.${name}` });
+        }
+        values[name] = v;
+        break;
+      }
+      case 'artifact':
+        values[name] = artifactKeys.get(src.node)!;
+        break;
+    }
+  }
+  return values;
+}
+
+/** Confirms credentials and account, takes the environment's lock, runs `body`, always releases the lock. */
+export async function withEnvironmentLock<T>(project: Project, rt: Runtime, operation: string, forceUnlock: boolean, body: (identity: Identity) => Promise<T>): Promise<T> {
+  const primary = project.config.regions.primary;
+  const clients = rt.factory(primary);
+  const identity = await callerIdentity(clients.sts, project.config.expectedAccountId, project.file, (ms) => rt.clock.sleep(ms));
+  rt.reporter.emit({ code: 'PREFLIGHT_IDENTITY', level: 'info', text: `account ${identity.account} as ${identity.arn}`, data: identity });
+  const lockDeps = { s3: clients.s3, clock: rt.clock, reporter: rt.reporter };
+  const bucket = stateBucketName(identity.account, primary);
+  await ensureStateBucket(lockDeps, bucket, primary);
+  const lock: HeldLock = await acquireLock(lockDeps, { bucket, environment: project.config.environment, operation, owner: ownerFor(identity, rt), force: forceUnlock });
+  try {
+    return await body(identity);
+  } finally {
+    await lock.release();
+  }
+}
+
+export async function runDeploy(project: Project, req: DeployRequest, rt: Runtime): Promise<{ report: DeployReport; error?: DrError }> {
+  const selected = selectNodes(project, req.only);
+  return withEnvironmentLock(project, rt, 'deploy', req.forceUnlock, async (identity) => {
+    const g = project.graph;
+    const outputs = new Map<string, Record<string, string>>();
+    const built = new Map<string, BuiltArtifact>();
+    const artifactKeys = new Map<string, string>();
+    const outcomes = new Map<string, NodeReport['outcome']>();
+    const opsFor = new Map<string, StackOps>();
+    const ops = (region: string) => {
+      let o = opsFor.get(region);
+      if (!o) opsFor.set(region, (o = new StackOps(region, rt.factory(region).cloudformation, { clock: rt.clock, reporter: rt.reporter, pollMs: rt.pollMs, signal: rt.signal })));
+      return o;
+    };
+
+    // Stacks outside --only that selected ones depend on must already be deployed: read their outputs.
+    const done = new Set(g.order.filter((id) => !selected.has(id)));
+    for (const id of selected) {
+      for (const d of g.nodes.get(id)!.dependencies) {
+        const dep = g.nodes.get(d)!;
+        if (!done.has(d) || dep.kind !== 'stack' || outputs.has(d)) continue;
+        const s = await ops(dep.region).describe(dep.stackName);
+        if (!s || !['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(s.StackStatus ?? '')) {
+          throw usageError('E_ONLY_DEPENDENCY', `${id} needs ${d} (${dep.stackName} in ${dep.region}), which is ${s?.StackStatus ?? 'not deployed'}`, `Deploy ${dep.layer} first, or run deploy without --only.`, { field: '--only' });
+        }
+        outputs.set(d, outputsOf(s));
+      }
+    }
+
+    const nodes = g.order.map((id) => g.nodes.get(id)!).filter((n) => selected.has(n.id));
+    const run = async (node: DeployNode): Promise<void> => {
+      if (node.kind === 'artifact-build') {
+        const art = await buildArtifact(project.root, node);
+        built.set(node.id, art);
+        outcomes.set(node.id, 'built');
+        rt.reporter.emit({ code: 'ARTIFACT_BUILT', level: 'info', text: `${node.id}: ${art.key} (${art.bytes.length} bytes)`, data: { node: node.id, key: art.key, bytes: art.bytes.length, sha256: art.sha256 } });
+        return;
+      }
+      if (node.kind === 'artifact-publish') {
+        const art = built.get(node.build)!;
+        const bucket = node.bucket.kind === 'output' ? outputs.get(node.bucket.node)?.[node.bucket.output] : 'value' in node.bucket ? node.bucket.value : undefined;
+        if (!bucket) throw new DrError({ code: 'E_OUTPUT_MISSING', kind: 'aws', message: `${node.id}: no artifact bucket name to upload to`, fix: 'Check the foundation stack outputs (ArtifactBucketName).' });
+        const uploaded = await publishArtifact(rt.factory(node.region).s3, bucket, art, (ms) => rt.clock.sleep(ms));
+        artifactKeys.set(node.id, art.key);
+        outcomes.set(node.id, uploaded ? 'uploaded' : 'exists');
+        rt.reporter.emit({ code: uploaded ? 'ARTIFACT_UPLOADED' : 'ARTIFACT_EXISTS', level: 'info', text: `${node.id}: ${uploaded ? 'uploaded' : 'already in'} s3://${bucket}/${art.key}`, data: { node: node.id, bucket, key: art.key } });
+        return;
+      }
+      const body = templateBody(project, node);
+      const result = await deployStack(
+        ops(node.region),
+        { node, templateBody: body, tags: stackTags(project), parameters: (existing) => parameterValues(node, existing, outputs, artifactKeys) },
+        { reporter: rt.reporter, clock: rt.clock, signal: rt.signal, yes: req.yes },
+      );
+      const instance = `${node.layer}@${node.role}`;
+      outputs.set(instance, { ...(outputs.get(instance) ?? {}), ...result.outputs });
+      outcomes.set(node.id, result.outcome);
+    };
+
+    const exec = await runGraph(nodes, run, {
+      concurrency: req.concurrency,
+      signal: rt.signal,
+      done,
+      onState: (node, state, err) => {
+        const level = state === 'failed' ? 'error' : state === 'skipped' ? 'warn' : state === 'queued' ? 'debug' : 'info';
+        const why = state === 'failed' ? `: ${err instanceof Error ? err.message : String(err)}` : state === 'skipped' ? ` (${String(err)})` : '';
+        rt.reporter.emit({ code: 'DEPLOY_NODE_STATE', level: state === 'completed' || state === 'deploying' ? 'debug' : level, text: `${node.id} ${state}${why}`, data: { node: node.id, kind: node.kind, state, outcome: outcomes.get(node.id) } });
+      },
+    });
+
+    const report: DeployReport = {
+      environment: project.config.environment,
+      account: identity.account,
+      status: exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted') ? 'interrupted' : exec.errors.size ? 'failed' : 'succeeded',
+      nodes: nodes.map((n) => {
+        const err = exec.errors.get(n.id);
+        return {
+          id: n.id,
+          kind: n.kind,
+          state: exec.states.get(n.id) ?? 'pending',
+          ...(outcomes.has(n.id) ? { outcome: outcomes.get(n.id) } : {}),
+          ...(err ? { error: err instanceof DrError ? err.toJSON() : { message: String(err) } } : {}),
+        };
+      }),
+    };
+    for (const n of report.nodes.filter((x) => x.kind === 'stack')) {
+      const text = n.outcome === 'no-changes' ? 'no changes' : (n.outcome ?? n.state);
+      rt.reporter.emit({ code: 'DEPLOY_RESULT', level: 'result', text: `${n.id.padEnd(24)} ${text}${n.error ? `: ${String(n.error.message)}` : ''}`, data: n });
+    }
+    let error: DrError | undefined;
+    if (report.status === 'interrupted') {
+      error = new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: 'deploy interrupted: no new work was started; operations already running continue in CloudFormation', fix: 'Run deploy again to resume: finished stacks report "no changes", running ones are waited for.' });
+    } else if (report.status === 'failed') {
+      const failed = report.nodes.filter((n) => n.state === 'failed');
+      const first = exec.errors.get(failed[0]!.id);
+      error = new DrError({
+        code: 'E_DEPLOY_FAILED',
+        kind: first instanceof DrError ? first.kind : 'aws',
+        message: `deploy failed: ${failed.map((n) => `${n.id} (${String(n.error?.message ?? '')})`).join('; ')}; ${report.nodes.filter((n) => n.state === 'skipped').length} dependent step(s) skipped`,
+        fix: first instanceof DrError && first.fix ? first.fix : 'Fix the cause and deploy again; completed stacks will report "no changes".',
+      });
+    }
+    return { report, ...(error ? { error } : {}) };
+  });
+}
+
