@@ -1,0 +1,76 @@
+// drctl validate: structure, references, conventions and Control Tower policy checks over the CloudFormation templates.
+import { rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import type { Register } from '../main.js';
+import { runAction, type GlobalOptions } from '../context.js';
+import { jsonOption, verboseOption } from '../options.js';
+import { usageError } from '../../errors.js';
+import type { Reporter } from '../../io/messages.js';
+import { validateTemplates, type PolicyCheck, type ValidationResult } from '../../validate/validate.js';
+import { guardPolicy } from '../../validate/guard/guard-runner.js';
+import { RULES } from '../../validate/rules/index.js';
+import { toJson } from '../../validate/format/json.js';
+import { toSarif } from '../../validate/format/sarif.js';
+import { findingLine, summaryLine, timingLines } from '../../validate/format/text.js';
+
+export interface ValidateCommandOptions extends GlobalOptions {
+  sarif?: string;
+  timings?: boolean;
+  guard?: boolean;
+  suppressions?: string;
+}
+
+/** The command body without the CLI around it: what tests call directly. Returns the exit code (0 or 1). */
+export async function runValidate(
+  root: string,
+  files: string[],
+  options: ValidateCommandOptions,
+  reporter: Reporter,
+  deps: { policy?: PolicyCheck; toolVersion?: string } = {},
+): Promise<{ code: number; result: ValidationResult }> {
+  const policy = options.guard === false ? undefined : (deps.policy ?? guardPolicy());
+  const result = await validateTemplates({
+    root,
+    files,
+    policy,
+    ...(options.suppressions ? { suppressions: options.suppressions } : {}),
+    onStep: (step, detail) => reporter.emit({ code: 'VALIDATE_STEP', level: 'info', text: `${step}: ${detail}`, data: { step, detail } }),
+  });
+  for (const f of result.findings) reporter.emit({ code: 'VALIDATE_FINDING', level: 'result', text: findingLine(f), data: f });
+  if (options.timings) {
+    for (const line of timingLines(result.timings)) reporter.emit({ code: 'VALIDATE_TIMING', level: 'result', text: line, data: result.timings });
+  }
+  reporter.emit({ code: result.summary.errors ? 'VALIDATE_FAILED' : 'VALIDATE_PASSED', level: 'result', text: summaryLine(result), data: result.summary });
+  if (options.sarif) await writeAtomically(path.resolve(root, options.sarif), `${JSON.stringify(toSarif(result, RULES, deps.toolVersion ?? '0.0.0'), null, 2)}\n`);
+  reporter.result(toJson(result, Boolean(options.timings)));
+  return { code: result.summary.errors ? 1 : 0, result };
+}
+
+/** Writes next to the target and renames, so a failed run never leaves half a SARIF file. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (err) {
+    throw usageError('E_FILE_UNWRITABLE', `${file}: cannot write the SARIF report (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'Choose a writable path for --sarif.', { file, field: '--sarif' });
+  }
+}
+
+export const registerValidate: Register = (program: Command, exit) => {
+  program
+    .command('validate')
+    .description('check templates: structure against the CloudFormation spec, references, DR conventions, Control Tower policies (cfn-guard)')
+    .argument('[files...]', 'template files (default: every template under templates/)')
+    .addOption(jsonOption())
+    .addOption(verboseOption())
+    .addOption(new Option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to this file'))
+    .addOption(new Option('--timings', 'print time spent per step and per rule'))
+    .addOption(new Option('--no-guard', 'skip the cfn-guard policy checks'))
+    .addOption(new Option('--suppressions <file>', 'suppressions file (default: validation-suppressions.json when present)'))
+    .action(async (files: string[], opts: ValidateCommandOptions) => {
+      exit(await runAction(opts, async (ctx) => (await runValidate(ctx.root, files, opts, ctx.reporter, { toolVersion: program.version() ?? '0.0.0' })).code));
+    });
+};

@@ -1,0 +1,195 @@
+// Walks one template once and hands every rule the nodes it asked for; rules never re-parse or re-walk.
+import { formatPath, type JsonPath } from '../templates/json-source.js';
+import type { LoadedTemplate } from '../templates/catalog.js';
+import type { CfnResource, CfnTemplate } from '../templates/template-types.js';
+import type { SpecIndex, SpecObject, SpecType } from './spec/spec-index.js';
+import type { Finding, IntrinsicNode, ResourceNode, Rule, RuleContext, Section, TypedObjectNode, TypedValueNode, ValueNode, Visitors } from './types.js';
+
+export const AUTOMATIC_PARAMETERS = ['EnvironmentSuffix', 'RegionRole', 'PrimaryRegion', 'SecondaryRegion'] as const;
+
+const SECTIONS: Record<string, Section> = {
+  Parameters: 'Parameters',
+  Mappings: 'Mappings',
+  Conditions: 'Conditions',
+  Resources: 'Resources',
+  Outputs: 'Outputs',
+  Metadata: 'Metadata',
+  Rules: 'Rules',
+};
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `{ "Ref": x }` or `{ "Fn::...": x }` (and `{ "Condition": x }` inside Conditions): the function name, else undefined. */
+export function intrinsicName(v: unknown, section?: Section): string | undefined {
+  if (!isPlainObject(v)) return undefined;
+  const keys = Object.keys(v);
+  if (keys.length !== 1) return undefined;
+  const k = keys[0] as string;
+  if (k === 'Ref' || k.startsWith('Fn::')) return k;
+  if (k === 'Condition' && section === 'Conditions') return k;
+  return undefined;
+}
+
+export function isCustomType(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
+}
+
+type Expected = { type: SpecType; previous: SpecType[] | undefined } | { object: SpecObject };
+
+interface Where {
+  section: Section;
+  resource: ResourceNode | undefined;
+  inMetadata: boolean;
+}
+
+type Handlers = { [K in keyof Visitors]-?: NonNullable<Visitors[K]>[] };
+
+export interface RunOptions {
+  spec: SpecIndex;
+  /** Security groups used by load balancers, per file (see project-context.ts). */
+  loadBalancerGroups?: ReadonlySet<string>;
+  /** When given, receives milliseconds spent per rule id (added to what is there). */
+  timings?: Map<string, number>;
+}
+
+/** Runs `rules` over one parsed template and returns their findings (unsuppressed, in walk order). */
+export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: RunOptions): Finding[] {
+  const findings: Finding[] = [];
+  const template = loaded.template;
+  const handlers: Handlers = { template: [], resource: [], typedObject: [], typedValue: [], intrinsic: [], value: [], end: [] };
+
+  for (const rule of rules) {
+    const ctx: RuleContext = {
+      file: loaded.file,
+      template,
+      spec: opts.spec,
+      automaticParameters: AUTOMATIC_PARAMETERS,
+      loadBalancerGroups: opts.loadBalancerGroups ?? new Set(),
+      report: ({ path, message, fix, severity }) =>
+        findings.push({ ruleId: rule.id, severity: severity ?? rule.severity, template: loaded.file, path: formatPath(path), line: loaded.source.lineOf(path), message, fix }),
+    };
+    const visitors = timed(rule.id, opts.timings, () => rule.check(ctx));
+    for (const key of Object.keys(handlers) as (keyof Visitors)[]) {
+      const fn = visitors[key];
+      if (!fn) continue;
+      const bound = fn.bind(visitors) as (node: never) => void;
+      (handlers[key] as ((node: never) => void)[]).push(opts.timings ? (node: never) => timed(rule.id, opts.timings, () => bound(node)) : bound);
+    }
+  }
+
+  for (const h of handlers.template) h(template);
+  if (isPlainObject(template)) walkTemplate(template as CfnTemplate, opts.spec, handlers);
+  for (const h of handlers.end) h();
+  return findings;
+}
+
+function timed<T>(id: string, timings: Map<string, number> | undefined, fn: () => T): T {
+  if (!timings) return fn();
+  const start = performance.now();
+  try {
+    return fn();
+  } finally {
+    timings.set(id, (timings.get(id) ?? 0) + performance.now() - start);
+  }
+}
+
+function walkTemplate(template: CfnTemplate, spec: SpecIndex, h: Handlers): void {
+  for (const [key, value] of Object.entries(template)) {
+    const section = SECTIONS[key] ?? 'Other';
+    if (section === 'Resources' && isPlainObject(value)) {
+      for (const [id, res] of Object.entries(value)) walkResource(id, res, spec, h);
+      continue;
+    }
+    walk(value, [key], { section, resource: undefined, inMetadata: section === 'Metadata' }, undefined, spec, h);
+  }
+}
+
+function walkResource(id: string, res: unknown, spec: SpecIndex, h: Handlers): void {
+  const path: JsonPath = ['Resources', id];
+  if (!isPlainObject(res)) {
+    walk(res, path, { section: 'Resources', resource: undefined, inMetadata: false }, undefined, spec, h);
+    return;
+  }
+  const type = typeof res.Type === 'string' ? res.Type : '';
+  const node: ResourceNode = { id, resource: res as unknown as CfnResource, path, spec: spec.resources[type], custom: isCustomType(type) };
+  for (const fn of h.resource) fn(node);
+  for (const [key, value] of Object.entries(res)) {
+    const where: Where = { section: 'Resources', resource: node, inMetadata: key === 'Metadata' };
+    const expected: Expected | undefined = key === 'Properties' && node.spec ? { object: node.spec } : undefined;
+    walk(value, [...path, key], where, expected, spec, h);
+  }
+}
+
+function walk(value: unknown, path: JsonPath, where: Where, expected: Expected | undefined, spec: SpecIndex, h: Handlers): void {
+  const last = path[path.length - 1];
+  const vnode: ValueNode = { path, value, section: where.section, resourceId: where.resource?.id, inMetadata: where.inMetadata, key: typeof last === 'string' ? last : undefined };
+  for (const fn of h.value) fn(vnode);
+
+  const fnName = intrinsicName(value, where.section);
+  if (fnName) {
+    const arg = (value as Record<string, unknown>)[fnName];
+    const inode: IntrinsicNode = { fn: fnName, arg, path, section: where.section, resourceId: where.resource?.id, inMetadata: where.inMetadata };
+    for (const fn of h.intrinsic) fn(inode);
+    const argPath = [...path, fnName];
+    // Both branches of Fn::If must still have the shape the property expects.
+    if (fnName === 'Fn::If' && expected && Array.isArray(arg) && arg.length === 3) {
+      walk(arg[0], [...argPath, 0], where, undefined, spec, h);
+      walk(arg[1], [...argPath, 1], where, expected, spec, h);
+      walk(arg[2], [...argPath, 2], where, expected, spec, h);
+      return;
+    }
+    walk(arg, argPath, where, undefined, spec, h);
+    return;
+  }
+
+  if (expected && where.resource) {
+    if ('object' in expected) {
+      if (isPlainObject(value)) {
+        walkTypedObject(value, expected.object, path, where, spec, h);
+        return;
+      }
+      const tnode: TypedValueNode = { resource: where.resource, path, value, expected: { kind: 'ref', ref: '' }, previous: undefined };
+      for (const fn of h.typedValue) fn(tnode);
+      return;
+    }
+    const tnode: TypedValueNode = { resource: where.resource, path, value, expected: expected.type, previous: expected.previous };
+    for (const fn of h.typedValue) fn(tnode);
+    const t = pickVariant(expected.type, value);
+    if (t.kind === 'ref' && isPlainObject(value)) {
+      const obj = spec.types[t.ref];
+      if (obj) {
+        walkTypedObject(value, obj, path, where, spec, h);
+        return;
+      }
+    } else if (t.kind === 'array' && Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, [...path, i], where, { type: t.element, previous: undefined }, spec, h));
+      return;
+    } else if (t.kind === 'map' && isPlainObject(value)) {
+      for (const [k, v] of Object.entries(value)) walk(v, [...path, k], where, { type: t.element, previous: undefined }, spec, h);
+      return;
+    }
+  }
+
+  if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], where, undefined, spec, h));
+  else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], where, undefined, spec, h);
+}
+
+function walkTypedObject(value: Record<string, unknown>, obj: SpecObject, path: JsonPath, where: Where, spec: SpecIndex, h: Handlers): void {
+  const resource = where.resource as ResourceNode;
+  const onode: TypedObjectNode = { resource, path, value, spec: obj };
+  for (const fn of h.typedObject) fn(onode);
+  for (const [k, v] of Object.entries(value)) {
+    const p = obj.properties[k];
+    walk(v, [...path, k], where, p ? { type: p.type, previous: p.previous } : undefined, spec, h);
+  }
+}
+
+/** For a union, the member whose shape matches the value (object → ref/map/json, array → array); else the type itself. */
+function pickVariant(t: SpecType, value: unknown): SpecType {
+  if (t.kind !== 'union') return t;
+  if (Array.isArray(value)) return t.types.find((x) => x.kind === 'array') ?? t;
+  if (isPlainObject(value)) return t.types.find((x) => x.kind === 'ref' || x.kind === 'map') ?? t;
+  return t;
+}

@@ -1,0 +1,33 @@
+// E6004: deletion protection is a parameter (true for production), never hard-coded true.
+import type { Rule } from '../../types.js';
+import { CFN_DOCS, literalLeaves } from '../helpers.js';
+import { isPlainObject } from '../../engine.js';
+
+const FLAGS = new Set(['DeletionProtection', 'DeletionProtectionEnabled', 'DisableApiTermination', 'TerminationProtection']);
+const ATTRIBUTE_KEYS = new Set(['deletion_protection.enabled']);
+
+export const rule: Rule = {
+  id: 'E6004',
+  name: 'deletion-protection-not-hardcoded',
+  title: 'Deletion protection is not hard-coded on',
+  description: 'DeletionProtection (RDS), DeletionProtectionEnabled (DynamoDB, log groups), DisableApiTermination (EC2) and the load balancer attribute deletion_protection.enabled are never literally true: they come from a parameter that defaults to false, so test environments can be destroyed (DESIGN.md §6).',
+  docsUrl: `${CFN_DOCS}/using-cfn-protect-stacks.html`,
+  tags: ['conventions', 'lifecycle'],
+  severity: 'error',
+  family: 'conventions',
+  check: (ctx) => ({
+    value(node) {
+      if (node.section !== 'Resources' || node.inMetadata) return;
+      const isTrue = literalLeaves(node.value).some((x) => x === true || (typeof x === 'string' && x.toLowerCase() === 'true'));
+      if (node.key && FLAGS.has(node.key) && isTrue) {
+        ctx.report({ path: node.path, message: `${node.resourceId}.${node.key} is hard-coded true.`, fix: `Use {"Ref": "DeletionProtection"} (a parameter with "AllowedValues": ["true", "false"], "Default": "false").` });
+      }
+      // Load balancers: {"Key": "deletion_protection.enabled", "Value": "true"} in LoadBalancerAttributes.
+      if (isPlainObject(node.value) && typeof node.value.Key === 'string' && ATTRIBUTE_KEYS.has(node.value.Key)) {
+        if (literalLeaves(node.value.Value).some((x) => x === true || (typeof x === 'string' && x.toLowerCase() === 'true'))) {
+          ctx.report({ path: [...node.path, 'Value'], message: `${node.resourceId} sets ${node.value.Key} to a hard-coded true.`, fix: 'Use {"Ref": "DeletionProtection"} as the attribute value.' });
+        }
+      }
+    },
+  }),
+};

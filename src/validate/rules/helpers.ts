@@ -1,0 +1,131 @@
+// Small pieces several rules share: reading references out of intrinsic functions, literal leaves, name suggestions.
+import { intrinsicName, isPlainObject } from '../engine.js';
+
+export const CFN_DOCS = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide';
+export const TEMPLATE_REF = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference';
+
+export const PSEUDO_PARAMETERS = new Set([
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
+
+/** `${Name}` / `${Res.Attr}` variables of an Fn::Sub string; `${!Literal}` is an escape, not a variable. */
+export function subVariables(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
+    const name = (m[1] as string).trim();
+    if (!name.startsWith('!')) out.push(name);
+  }
+  return out;
+}
+
+/** The Fn::Sub string and its explicit variable map, or undefined when the argument is malformed. */
+export function subParts(arg: unknown): { text: string; vars: Record<string, unknown> } | undefined {
+  if (typeof arg === 'string') return { text: arg, vars: {} };
+  if (Array.isArray(arg) && typeof arg[0] === 'string') return { text: arg[0], vars: isPlainObject(arg[1]) ? arg[1] : {} };
+  return undefined;
+}
+
+/** Names an intrinsic refers to: `Ref X` → X; `Fn::GetAtt [X, A]` → X; `Fn::Sub` → its template variables' heads. */
+export function referencedNames(fn: string, arg: unknown): string[] {
+  if (fn === 'Ref') return typeof arg === 'string' ? [arg] : [];
+  if (fn === 'Fn::GetAtt') {
+    const target = getAttTarget(arg);
+    return target ? [target.resource] : [];
+  }
+  if (fn === 'Fn::Sub') {
+    const parts = subParts(arg);
+    if (!parts) return [];
+    return subVariables(parts.text)
+      .filter((v) => !(v in parts.vars))
+      .map((v) => (v.includes('.') && !v.startsWith('AWS::') ? v.slice(0, v.indexOf('.')) : v));
+  }
+  return [];
+}
+
+/** `Fn::GetAtt` in either form: `"Res.Attr"` or `["Res", "Attr"]` (the attribute may itself be an intrinsic). */
+export function getAttTarget(arg: unknown): { resource: string; attribute: string | undefined } | undefined {
+  if (typeof arg === 'string') {
+    const i = arg.indexOf('.');
+    return i > 0 ? { resource: arg.slice(0, i), attribute: arg.slice(i + 1) } : undefined;
+  }
+  if (Array.isArray(arg) && typeof arg[0] === 'string') return { resource: arg[0], attribute: typeof arg[1] === 'string' ? arg[1] : undefined };
+  return undefined;
+}
+
+/** Every literal a value can take: scalars as they are, both branches of Fn::If, nothing for other intrinsics. */
+export function literalLeaves(v: unknown): unknown[] {
+  const fn = intrinsicName(v);
+  if (!fn) return [v];
+  if (fn === 'Fn::If') {
+    const arg = (v as Record<string, unknown>)[fn];
+    if (Array.isArray(arg) && arg.length === 3) return [...literalLeaves(arg[1]), ...literalLeaves(arg[2])];
+  }
+  return [];
+}
+
+/** True when `v` is (or, through Fn::If, can be) a literal true. */
+export function canBeTrue(v: unknown): boolean {
+  return literalLeaves(v).some((x) => x === true || x === 'true');
+}
+
+/** True when `v` is a literal true, or an intrinsic whose every literal branch is true (a Ref counts as unknown → false). */
+export function isTrueOrConditional(v: unknown): boolean {
+  if (v === true || v === 'true') return true;
+  const fn = intrinsicName(v);
+  if (fn === 'Fn::If') return canBeTrue(v);
+  return false;
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] as number;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j] as number;
+      prev[j] = Math.min(tmp + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length] as number;
+}
+
+/** The closest candidate within a third of the name's length, if any. */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = distance(name, c);
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+export function didYouMean(name: string, candidates: Iterable<string>): string {
+  const c = closest(name, candidates);
+  return c ? ` Did you mean "${c}"?` : '';
+}
+
+/** Sections whose values must not carry environment-specific literals; Parameters may hold per-environment defaults. */
+const LITERAL_SECTIONS = new Set(['Resources', 'Outputs', 'Mappings', 'Conditions']);
+
+/**
+ * The string to scan for forbidden literals, or undefined when the value is out of scope: Metadata, Parameters,
+ * and free-text descriptions (which may mention a region in prose).
+ */
+export function scannableString(node: { section: string; inMetadata: boolean; key: string | undefined; value: unknown }): string | undefined {
+  if (!LITERAL_SECTIONS.has(node.section) || node.inMetadata || typeof node.value !== 'string') return undefined;
+  if (node.key && /Description$/.test(node.key)) return undefined;
+  return node.value;
+}
