@@ -1,0 +1,85 @@
+// Database probe for the health check: connect with the RDS-managed master secret and ask PostgreSQL whether
+// it is in recovery (a replica) or not (the writer). The secret is cached and kept when a refresh fails, so a
+// Secrets Manager hiccup does not take the region out of DNS.
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+export interface DbProbeResult {
+  inRecovery: boolean;
+  endpoint: string;
+}
+
+export interface DbProbe {
+  probe(): Promise<DbProbeResult>;
+}
+
+export interface DbCredentials {
+  username: string;
+  password: string;
+}
+
+export type CredentialSource = () => Promise<DbCredentials>;
+
+const SECRET_REFRESH_MS = 15 * 60_000;
+
+/** Reads the RDS-managed secret (JSON with username and password) from the secret's own region. */
+export function secretsManagerCredentials(secretArn: string, now: () => number = Date.now, client?: SecretsManagerClient): CredentialSource {
+  const region = secretArn.split(':')[3];
+  const sm = client ?? new SecretsManagerClient({ region, maxAttempts: 2 });
+  let cached: { at: number; value: DbCredentials } | undefined;
+  return async () => {
+    if (cached && now() - cached.at < SECRET_REFRESH_MS) return cached.value;
+    try {
+      const out = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
+      const parsed = JSON.parse(out.SecretString ?? '{}') as Partial<DbCredentials>;
+      if (!parsed.username || !parsed.password) throw new Error('secret has no username/password');
+      cached = { at: now(), value: { username: parsed.username, password: parsed.password } };
+      return cached.value;
+    } catch (err) {
+      if (cached) return cached.value;
+      throw err;
+    }
+  };
+}
+
+export interface PgProbeOptions {
+  host: string;
+  port: number;
+  database?: string;
+  credentials: CredentialSource;
+  timeoutMs: number;
+  /** PEM bundle to verify the server certificate; without it the connection is still encrypted. */
+  caFile?: string;
+  /** false only for local test servers without TLS. */
+  tls?: boolean;
+}
+
+export function pgProbe(opts: PgProbeOptions): DbProbe {
+  const ca = opts.caFile ? readFileSync(opts.caFile, 'utf8') : undefined;
+  return {
+    async probe() {
+      const creds = await opts.credentials();
+      const client = new pg.Client({
+        host: opts.host,
+        port: opts.port,
+        database: opts.database ?? 'postgres',
+        user: creds.username,
+        password: creds.password,
+        connectionTimeoutMillis: opts.timeoutMs,
+        statement_timeout: opts.timeoutMs,
+        query_timeout: opts.timeoutMs,
+        ssl: opts.tls === false ? false : ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: false },
+      });
+      // A failed connection still emits 'error' later; swallow it here, the awaited call reports it.
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        const r = await client.query<{ in_recovery: boolean }>('select pg_is_in_recovery() as in_recovery');
+        return { inRecovery: Boolean(r.rows[0]?.in_recovery), endpoint: `${opts.host}:${opts.port}` };
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,145 @@
+// The deep health check: this region's DynamoDB replica (conditional write + consistent read of a health item),
+// the database (reachable? writer or replica?), the region role and the maintenance flag. Each check has its
+// own timeout; results are cached briefly and concurrent requests share one run.
+import os from 'node:os';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { DbProbe } from './db-probe.js';
+
+export type CheckStatus = 'ok' | 'fail';
+
+export interface CheckResult {
+  name: 'dynamodb' | 'database' | 'region' | 'maintenance';
+  status: CheckStatus;
+  latencyMs: number;
+  detail: Record<string, unknown>;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'fail';
+  region: string;
+  role: string;
+  checkedAt: string;
+  cached: boolean;
+  checks: CheckResult[];
+}
+
+export interface HealthDeps {
+  region: string;
+  role: 'primary' | 'secondary';
+  ordersTable: string;
+  maintenanceParameter: string;
+  dynamodb: DynamoDBClient;
+  ssm: SSMClient;
+  db: DbProbe;
+  timeoutMs: number;
+  cacheMs: number;
+  now?: () => number;
+  /** Identifies this instance's health item (one item per instance, overwritten each check). */
+  instanceId?: string;
+}
+
+/** Health items live in the orders table under a key no order id can take, and expire by TTL. */
+const HEALTH_TTL_SECONDS = 3600;
+
+export class TimeoutError extends Error {
+  constructor(label: string, ms: number) {
+    super(`${label} timed out after ${ms}ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(label, ms)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function timed(name: CheckResult['name'], ms: number, body: () => Promise<{ status: CheckStatus; detail: Record<string, unknown> }>): Promise<CheckResult> {
+  const start = performance.now();
+  try {
+    const r = await withTimeout(body(), ms, name);
+    return { name, ...r, latencyMs: Math.round(performance.now() - start) };
+  } catch (err) {
+    return { name, status: 'fail', latencyMs: Math.round(performance.now() - start), detail: { error: `${(err as Error).name}: ${(err as Error).message}` } };
+  }
+}
+
+export class HealthChecker {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly now: () => number;
+  private readonly instanceId: string;
+  private cache: { at: number; report: HealthReport } | undefined;
+  private inflight: Promise<HealthReport> | undefined;
+  private seq = 0;
+
+  constructor(private readonly deps: HealthDeps) {
+    this.doc = DynamoDBDocumentClient.from(deps.dynamodb);
+    this.now = deps.now ?? Date.now;
+    this.instanceId = deps.instanceId ?? `${os.hostname()}-${process.pid}`;
+  }
+
+  async check(): Promise<HealthReport> {
+    const hit = this.cache;
+    if (hit && this.now() - hit.at < this.deps.cacheMs) return { ...hit.report, cached: true };
+    this.inflight ??= this.run().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async run(): Promise<HealthReport> {
+    const { timeoutMs } = this.deps;
+    const checks = await Promise.all([
+      timed('dynamodb', timeoutMs, () => this.checkDynamo()),
+      timed('database', timeoutMs, () => this.checkDatabase()),
+      timed('region', timeoutMs, async () => ({ status: 'ok' as const, detail: { region: this.deps.region, role: this.deps.role } })),
+      timed('maintenance', timeoutMs, () => this.checkMaintenance()),
+    ]);
+    const at = this.now();
+    const report: HealthReport = {
+      status: checks.every((c) => c.status === 'ok') ? 'ok' : 'fail',
+      region: this.deps.region,
+      role: this.deps.role,
+      checkedAt: new Date(at).toISOString(),
+      cached: false,
+      checks,
+    };
+    this.cache = { at, report };
+    return report;
+  }
+
+  /** Proves this region's replica takes writes and serves them back: conditional put, then a consistent get. */
+  private async checkDynamo(): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
+    const key = `health#${this.deps.region}#${this.instanceId}`;
+    const token = `${this.now()}-${++this.seq}`;
+    const at = this.now();
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.deps.ordersTable,
+        Item: { orderId: key, token, checkedAt: at, expiresAt: Math.floor(at / 1000) + HEALTH_TTL_SECONDS },
+        // Never move the item backwards in time (a slow earlier check must not overwrite a newer one).
+        ConditionExpression: 'attribute_not_exists(orderId) OR checkedAt <= :at',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+    const read = await this.doc.send(new GetCommand({ TableName: this.deps.ordersTable, Key: { orderId: key }, ConsistentRead: true }));
+    const ok = read.Item?.token === token;
+    return { status: ok ? 'ok' : 'fail', detail: ok ? { table: this.deps.ordersTable } : { table: this.deps.ordersTable, error: 'health item read back differs from what was written' } };
+  }
+
+  private async checkDatabase(): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
+    const r = await this.deps.db.probe();
+    // A replica is healthy for this check: the secondary serves reads until it is promoted.
+    return { status: 'ok', detail: { role: r.inRecovery ? 'replica' : 'writer', endpoint: r.endpoint } };
+  }
+
+  private async checkMaintenance(): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
+    const out = await this.deps.ssm.send(new GetParameterCommand({ Name: this.deps.maintenanceParameter }));
+    const flag = out.Parameter?.Value ?? 'off';
+    return { status: flag === 'on' ? 'fail' : 'ok', detail: { flag, parameter: this.deps.maintenanceParameter } };
+  }
+}

@@ -1,0 +1,51 @@
+// Entry of the trading gateway (the compute layer's GatewayBundleKey artifact, run by systemd as
+// trading-gateway): reads the environment, wires the real AWS clients and database probe, and serves.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DrError } from '../../errors.js';
+import { readGatewayConfig } from './config.js';
+import { pgProbe, secretsManagerCredentials } from './db-probe.js';
+import { HealthChecker } from './health.js';
+import { JsonLineReporter } from './log.js';
+import { OrderStore } from './orders.js';
+import { createGatewayServer } from './server.js';
+
+const reporter = new JsonLineReporter();
+
+try {
+  const cfg = readGatewayConfig(process.env);
+  // Only this region's endpoints: the gateway must keep serving when the other region is gone.
+  const clientCfg = { region: cfg.region, maxAttempts: 2 };
+  const dynamodb = new DynamoDBClient(clientCfg);
+  const ssm = new SSMClient(clientCfg);
+  const db = pgProbe({ host: cfg.dbEndpoint, port: cfg.dbPort, credentials: secretsManagerCredentials(cfg.dbSecretArn), timeoutMs: cfg.checkTimeoutMs, ...(cfg.dbCaFile ? { caFile: cfg.dbCaFile } : {}) });
+  const health = new HealthChecker({ region: cfg.region, role: cfg.role, ordersTable: cfg.ordersTable, maintenanceParameter: cfg.maintenanceParameter, dynamodb, ssm, db, timeoutMs: cfg.checkTimeoutMs, cacheMs: cfg.healthCacheMs });
+  const server = createGatewayServer({
+    region: cfg.region,
+    role: cfg.role,
+    environmentSuffix: cfg.environmentSuffix,
+    health,
+    orders: new OrderStore(dynamodb, cfg.ordersTable, cfg.region),
+    ssm,
+    writerEndpointParameter: cfg.writerEndpointParameter,
+    reporter,
+  });
+  // Longer than the ALB's idle timeout (60 s) so the ALB, not the gateway, closes idle connections.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.listen(cfg.port, () => {
+    const addr = server.address();
+    reporter.emit({ code: 'GATEWAY_LISTENING', level: 'info', text: `trading gateway listening on ${typeof addr === 'object' && addr ? addr.port : cfg.port}`, data: { port: typeof addr === 'object' && addr ? addr.port : cfg.port, region: cfg.region, role: cfg.role } });
+  });
+  const stop = (signal: string) => {
+    reporter.emit({ code: 'GATEWAY_STOPPING', level: 'info', text: `${signal}: draining connections` });
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} catch (err) {
+  const e = err instanceof DrError ? err : new DrError({ code: 'E_GATEWAY_START', kind: 'internal', message: (err as Error).message });
+  reporter.emit({ code: e.code, level: 'error', text: e.message, data: e.toJSON() });
+  process.exitCode = 2;
+}

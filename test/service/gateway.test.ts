@@ -1,0 +1,183 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { MemoryReporter } from '../../src/io/reporters.js';
+import { HealthChecker } from '../../src/service/gateway/health.js';
+import { OrderStore, orderIdFor } from '../../src/service/gateway/orders.js';
+import { createGatewayServer } from '../../src/service/gateway/server.js';
+import { pgProbe, type DbProbe, type DbProbeResult } from '../../src/service/gateway/db-probe.js';
+import { ManualClock } from '../doubles/clock.js';
+import { SsmDouble } from '../doubles/ssm.js';
+import { startLocalDynamo, type LocalDynamo } from '../doubles/dynamodb.js';
+
+const REGION = 'us-west-2';
+const TABLE = 'orders-gwtest';
+
+/** A database that answers as a replica or writer, refuses connections, or hangs. */
+class DbDouble implements DbProbe {
+  mode: 'replica' | 'writer' | 'down' | 'hang' = 'replica';
+  calls = 0;
+  async probe(): Promise<DbProbeResult> {
+    this.calls++;
+    if (this.mode === 'down') throw Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { name: 'Error' });
+    if (this.mode === 'hang') await new Promise((r) => setTimeout(r, 5000));
+    return { inRecovery: this.mode === 'replica', endpoint: 'db.example:5432' };
+  }
+}
+
+let ddb: LocalDynamo;
+beforeAll(async () => {
+  ddb = await startLocalDynamo();
+  await ddb.createTable({ TableName: TABLE, AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' });
+});
+afterAll(() => ddb.close());
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    s.close();
+  }
+});
+
+async function start(opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number } = {}) {
+  const clock = new ManualClock();
+  const ssm = new SsmDouble({ now: clock.now });
+  ssm.put(REGION, '/trading/gwtest/maintenance', 'off');
+  ssm.put(REGION, '/trading/gwtest/db/writer-endpoint', 'db-primary.example');
+  const db = (opts.db ?? new DbDouble()) as DbDouble;
+  const dynamodb = ddb.client(REGION);
+  const reporter = new MemoryReporter();
+  const health = new HealthChecker({ region: REGION, role: 'secondary', ordersTable: TABLE, maintenanceParameter: '/trading/gwtest/maintenance', dynamodb, ssm: ssm.client(REGION), db, timeoutMs: opts.timeoutMs ?? 300, cacheMs: opts.cacheMs ?? 2000, now: clock.now, instanceId: 'i-test' });
+  const server = createGatewayServer({ region: REGION, role: 'secondary', environmentSuffix: 'gwtest', health, orders: new OrderStore(dynamodb, TABLE, REGION, clock.now), ssm: ssm.client(REGION), writerEndpointParameter: '/trading/gwtest/db/writer-endpoint', reporter, now: clock.now });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const call = async (path: string, init?: RequestInit) => {
+    const res = await fetch(`${base}${path}`, init);
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
+  };
+  const post = (body: unknown, type = 'application/json') => call('/orders', { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { clock, ssm, db, call, post, reporter };
+}
+
+const order = { clientOrderId: 'c-1001', symbol: 'AAPL', side: 'buy', type: 'limit', quantity: 100, price: 187.25 };
+
+describe('gateway /health', () => {
+  it('answers 200 with every check, their latency, and the database role', async () => {
+    const g = await start();
+    const r = await g.call('/health');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ status: 'ok', region: REGION, role: 'secondary', cached: false });
+    expect(r.body.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual(['dynamodb:ok', 'database:ok', 'region:ok', 'maintenance:ok']);
+    expect(r.body.checks[1].detail).toEqual({ role: 'replica', endpoint: 'db.example:5432' });
+    for (const c of r.body.checks) expect(typeof c.latencyMs).toBe('number');
+    // The health item was really written and read back through the conditional put.
+    expect(ddb.log.ops('dynamodb', 'PutItem').some((c) => JSON.stringify(c.input).includes('health#us-west-2#i-test'))).toBe(true);
+  });
+
+  it('answers 503 when the maintenance flag is on, once the cache expires', async () => {
+    const g = await start({ cacheMs: 2000 });
+    expect((await g.call('/health')).status).toBe(200);
+    g.ssm.put(REGION, '/trading/gwtest/maintenance', 'on');
+    expect((await g.call('/health')).body.cached).toBe(true);
+    g.clock.advance(2000);
+    const r = await g.call('/health');
+    expect(r.status).toBe(503);
+    expect(r.body.checks.find((c: { name: string }) => c.name === 'maintenance')).toMatchObject({ status: 'fail', detail: { flag: 'on' } });
+  });
+
+  it('answers 503 when the database is unreachable, and times a hanging one out quickly', async () => {
+    const db = new DbDouble();
+    db.mode = 'down';
+    const g = await start({ db, cacheMs: 0, timeoutMs: 200 });
+    const down = await g.call('/health');
+    expect(down.status).toBe(503);
+    expect(down.body.checks[1]).toMatchObject({ name: 'database', status: 'fail', detail: { error: expect.stringMatching(/ECONNREFUSED/) } });
+    db.mode = 'hang';
+    const t0 = performance.now();
+    const hung = await g.call('/health');
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(hung.body.checks[1].detail.error).toMatch(/TimeoutError: database timed out after 200ms/);
+  });
+
+  it('serves repeated and concurrent checks from one run within the cache window', async () => {
+    const g = await start({ cacheMs: 5000 });
+    await Promise.all([g.call('/health'), g.call('/health'), g.call('/health')]);
+    await g.call('/health');
+    expect(g.db.calls).toBe(1);
+    g.clock.advance(5000);
+    await g.call('/health');
+    expect(g.db.calls).toBe(2);
+  });
+
+  it('reports the writer role after promotion', async () => {
+    const g = await start();
+    g.db.mode = 'writer';
+    expect((await g.call('/health')).body.checks[1].detail.role).toBe('writer');
+  });
+
+  it('fails the database check through the real pg probe when nothing listens', async () => {
+    const probe = pgProbe({ host: '127.0.0.1', port: 1, credentials: async () => ({ username: 'u', password: 'p' }), timeoutMs: 500, tls: false });
+    const g = await start({ db: probe, cacheMs: 0, timeoutMs: 1000 });
+    const r = await g.call('/health');
+    expect(r.status).toBe(503);
+    expect(r.body.checks[1].detail.error).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('gateway orders', () => {
+  it('creates an order, replays the same request, and refuses a different one with the same client id', async () => {
+    const g = await start();
+    const first = await g.post(order);
+    expect(first.status).toBe(201);
+    expect(first.body.order).toMatchObject({ ...order, orderId: orderIdFor('c-1001'), status: 'accepted', region: REGION, timeInForce: 'DAY' });
+    expect(first.body.order.requestHash).toBeUndefined();
+    expect(first.headers.get('location')).toBe(`/orders/${orderIdFor('c-1001')}`);
+    const again = await g.post({ ...order });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ order: first.body.order, replayed: true });
+    const conflict = await g.post({ ...order, quantity: 200 });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error).toMatchObject({ code: 'CLIENT_ORDER_ID_CONFLICT', details: { orderId: orderIdFor('c-1001') } });
+    const got = await g.call(`/orders/${orderIdFor('c-1001')}`);
+    expect(got).toMatchObject({ status: 200, body: { order: first.body.order } });
+    expect(g.reporter.codes()).toEqual(['GATEWAY_ORDER_CREATED', 'GATEWAY_ORDER_REPLAYED']);
+  });
+
+  it('creates exactly one order when the same request races', async () => {
+    const g = await start();
+    const rs = await Promise.all(Array.from({ length: 5 }, () => g.post({ ...order, clientOrderId: 'race-1' })));
+    expect(rs.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(rs.map((r) => r.body.order.createdAt)).size).toBe(1);
+  });
+
+  it('explains every invalid field with 400', async () => {
+    const g = await start();
+    const r = await g.post({ clientOrderId: 'bad id!', symbol: 'aapl', side: 'hold', quantity: 1.5, type: 'limit', extra: 1 });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('INVALID_ORDER');
+    expect(r.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['clientOrderId', 'extra', 'price', 'quantity', 'side', 'symbol']);
+    expect((await g.post({ ...order, type: 'market' })).body.error.details).toEqual([{ field: 'price', message: 'must be absent for market orders' }]);
+    expect((await g.post({ ...order, price: 1.23456 })).status).toBe(400);
+    expect((await g.post('{"clientOrderId":')).body.error.code).toBe('INVALID_JSON');
+    expect((await g.post(order, 'text/plain')).status).toBe(415);
+    expect((await g.post('x'.repeat(20_000))).status).toBe(413);
+    expect((await g.post([order])).body.error.details).toEqual([{ field: '(body)', message: 'must be a JSON object' }]);
+  });
+
+  it('answers 404 for an unknown order, 400 for a malformed id, 405 and 404 for wrong routes', async () => {
+    const g = await start();
+    expect((await g.call(`/orders/${orderIdFor('never')}`)).status).toBe(404);
+    expect((await g.call('/orders/health%23us-west-2%23i-test')).body.error.code).toBe('INVALID_ORDER_ID');
+    const m = await g.call('/orders', { method: 'GET' });
+    expect(m.status).toBe(405);
+    expect(m.headers.get('allow')).toBe('POST');
+    expect((await g.call('/nope')).status).toBe(404);
+  });
+
+  it('GET /region names region, role and the current writer endpoint', async () => {
+    const g = await start();
+    expect((await g.call('/region')).body).toEqual({ region: REGION, role: 'secondary', environment: 'gwtest', writerEndpoint: 'db-primary.example' });
+  });
+});
