@@ -55,6 +55,7 @@ async function start(opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number 
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const call = async (path: string, init?: RequestInit) => {
     const res = await fetch(`${base}${path}`, init);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
     return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
   };
   const post = (body: unknown, type = 'application/json') => call('/orders', { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
