@@ -3,11 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
 import { registerValidate } from './commands/validate.js';
+import { registerFailover } from './commands/failover.js';
+import { registerFailback } from './commands/failback.js';
 
 /** Each command module adds its subcommand; `exit` receives the command's exit code. */
 export type Register = (program: Command, exit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerPlan, registerReport, registerValidate];
+const registrations: Register[] = [registerPlan, registerReport, registerValidate, registerFailover, registerFailback];
 
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('drctl')

@@ -32,12 +32,12 @@ export async function failbackPrechecks(deps: RunbookDeps): Promise<PrecheckResu
   return results;
 }
 
-/** Waits until the replica's ReplicaLag is 0 in a datapoint no older than `since` (so it reflects writes up to then). */
+/** Waits until the replica's ReplicaLag is 0 in a datapoint newer than `since` (so it covers writes made up to then). */
 async function waitZeroLag(deps: RunbookDeps, region: string, dbId: string, since: number, h: StepHelpers, to: RunbookTimeouts): Promise<{ seconds: number; at: number }> {
   const cw = deps.clients(region).cloudwatch;
   return waitFor(deps.clock, { what: `ReplicaLag 0 on ${dbId}`, timeoutMs: to.lagMs, intervalMs: to.pollMs, code: 'E_LAG_TIMEOUT', fix: 'Check replication on the new replica (RDS events, ReplicaLag); re-run to keep waiting.', onPending: (ms) => h.progress(`waiting for ReplicaLag 0 on ${dbId} (${Math.round(ms / 1000)} s)`) }, async () => {
     const lag = await latestReplicaLag(cw, dbId, deps.clock.now());
-    return lag && lag.at >= since && lag.seconds === 0 ? lag : undefined;
+    return lag && lag.at > since && lag.seconds === 0 ? lag : undefined;
   });
 }
 

@@ -74,21 +74,9 @@ export async function runSteps(opts: { steps: RunbookStep[]; state: RunbookState
       progress: (text, data) => reporter.emit({ code: `${P}_STEP_PROGRESS`, level: 'info', text: `      ${text}`, data: { step: step.id, elapsedMs: clock.now() - t0, ...data } }),
       checkpoint: () => store.save(state),
     };
+    let outcome: StepOutcome;
     try {
-      const outcome = await step.run(helpers);
-      rec.status = outcome.status;
-      rec.detail = outcome.detail ?? {};
-      rec.endedAt = iso();
-      rec.durationMs = clock.now() - t0;
-      state.updatedAt = rec.endedAt;
-      await store.save(state);
-      const verb = outcome.status === 'done' ? 'done' : 'skipped';
-      reporter.emit({
-        code: outcome.status === 'done' ? `${P}_STEP_DONE` : `${P}_STEP_SKIPPED`,
-        level: 'info',
-        text: `[${i + 1}/${total}] ${step.id}: ${verb} in ${(rec.durationMs / 1000).toFixed(1)} s${outcome.note ? ` (${outcome.note})` : ''}`,
-        data: { runId: state.runId, step: step.id, index: i + 1, total, durationMs: rec.durationMs, detail: rec.detail },
-      });
+      outcome = await step.run(helpers);
     } catch (err) {
       rec.status = 'failed';
       rec.endedAt = iso();
@@ -100,6 +88,19 @@ export async function runSteps(opts: { steps: RunbookStep[]; state: RunbookState
       reporter.emit({ code: `${P}_STEP_FAILED`, level: 'error', text: `[${i + 1}/${total}] ${step.id} failed after ${(rec.durationMs / 1000).toFixed(1)} s; re-run to resume at this step (state: ${store.location})`, data: { runId: state.runId, step: step.id, index: i + 1, total, durationMs: rec.durationMs, error: rec.error } });
       throw err;
     }
+    // Persisted before it is reported: an interruption from here on resumes at the next step.
+    rec.status = outcome.status;
+    rec.detail = outcome.detail ?? {};
+    rec.endedAt = iso();
+    rec.durationMs = clock.now() - t0;
+    state.updatedAt = rec.endedAt;
+    await store.save(state);
+    reporter.emit({
+      code: outcome.status === 'done' ? `${P}_STEP_DONE` : `${P}_STEP_SKIPPED`,
+      level: 'info',
+      text: `[${i + 1}/${total}] ${step.id}: ${outcome.status} in ${(rec.durationMs / 1000).toFixed(1)} s${outcome.note ? ` (${outcome.note})` : ''}`,
+      data: { runId: state.runId, step: step.id, index: i + 1, total, durationMs: rec.durationMs, detail: rec.detail },
+    });
   }
   state.status = 'completed';
   state.updatedAt = iso();

@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunbookState } from '../../src/failover/runbooks/state-store.js';
+import { InterruptingReporter, MUTATING, runRunbook } from './helpers.js';
+import { buildWorld, PRIMARY, SECONDARY, type World } from './world.js';
+
+let w: World;
+afterEach(async () => w?.close());
+
+const STEPS = [
+  'check-global-table',
+  'enable-reverse-s3-replication',
+  'retire-old-primary',
+  'create-primary-replica',
+  'wait-in-sync',
+  'stop-writes',
+  'drain',
+  'promote-primary',
+  'update-writer-endpoints',
+  'restore-health-check',
+  'resume-writes',
+  'restore-standby-capacity',
+  'retire-old-secondary',
+  'recreate-secondary-replica',
+  'notify-and-audit',
+];
+
+async function state(): Promise<RunbookState> {
+  return JSON.parse(await readFile(path.join(w.root, '.drctl/dev/failback.json'), 'utf8')) as RunbookState;
+}
+
+describe('drctl failback (planned, loss-free)', () => {
+  beforeEach(async () => {
+    w = await buildWorld();
+  });
+
+  it('refuses when there was no failover (exit 4) and changes nothing', async () => {
+    const r = await runRunbook(w, 'failback', { yes: true });
+    expect(r.code).toBe(4);
+    expect(r.reporter.codes()).toContain('E_FAILBACK_STATE');
+    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+  });
+
+  it('after a failover, rebuilds replication, switches with writes stopped and restores the original topology', async () => {
+    expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
+    const n = w.names;
+    const promotedSecondaryArn = w.aws.rds.arn(SECONDARY, n.secondary.dbIdentifier);
+    w.aws.log.calls.length = 0;
+
+    const r = await runRunbook(w, 'failback', { yes: true, json: true });
+    expect(r.error).toBeUndefined();
+    expect(r.code).toBe(0);
+    expect(r.reporter.byCode('FAILBACK_STEP_START').map((m) => (m.data as { step: string }).step)).toEqual(STEPS);
+
+    // Replication toward the old primary: a cross-region replica named by ARN, encrypted with the primary's key.
+    const creates = w.aws.log.ops('rds', 'CreateDBInstanceReadReplica');
+    expect(creates.map((c) => [c.region, (c.input as Record<string, string>).SourceDBInstanceIdentifier, (c.input as Record<string, string>).KmsKeyId])).toEqual([
+      [PRIMARY, promotedSecondaryArn, n.primary.kmsKeyArn],
+      [SECONDARY, w.aws.rds.arn(PRIMARY, n.primary.dbIdentifier), n.secondary.kmsKeyArn],
+    ]);
+    // Nothing is lost: both retired instances leave a final snapshot.
+    const deletes = w.aws.log.ops('rds', 'DeleteDBInstance').map((c) => c.input as Record<string, unknown>);
+    expect(deletes).toHaveLength(2);
+    expect(deletes.every((d) => d.SkipFinalSnapshot === false && String(d.FinalDBSnapshotIdentifier).startsWith('db-dev-pre-failback-'))).toBe(true);
+
+    // Original topology: primary writer, secondary replica of it, writers pointed at the primary, flags off.
+    expect(w.aws.rds.instance(PRIMARY, n.primary.dbIdentifier)).toMatchObject({ status: 'available', sourceArn: undefined });
+    expect(w.aws.rds.instance(SECONDARY, n.secondary.dbIdentifier)).toMatchObject({ status: 'available', sourceArn: w.aws.rds.arn(PRIMARY, n.primary.dbIdentifier) });
+    const endpoint = `${n.primary.dbIdentifier}.abcdefgh.${PRIMARY}.rds.amazonaws.com:5432`;
+    expect(w.aws.ssm.value(PRIMARY, n.primary.writerEndpointParameter)).toBe(endpoint);
+    expect(w.aws.ssm.value(SECONDARY, n.secondary.writerEndpointParameter)).toBe(endpoint);
+    expect(w.aws.ssm.value(PRIMARY, n.primary.maintenanceParameter)).toBe('off');
+    expect(w.aws.ssm.value(SECONDARY, n.secondary.maintenanceParameter)).toBe('off');
+    expect(w.s3.replicationRule(n.secondary.assetsBucket, n.primary.assetsBucket)?.Status).toBe('Enabled');
+    expect(w.aws.autoscaling.group(SECONDARY, n.secondary.asgName)?.desired).toBe(1);
+    expect(w.route53.failoverAnswer(n.domainName)).toBe(n.primary.albDnsName);
+    expect(w.aws.sns.published.at(-1)?.region).toBe(PRIMARY);
+
+    // Loss-free ordering: writes stop only after the replica caught up, and the promotion waits for the drain.
+    const s = await state();
+    const at = (id: string) => Date.parse(s.steps.find((x) => x.id === id)?.startedAt ?? '');
+    const stopAt = Number(s.facts.writesStoppedAt);
+    const promote = w.aws.log.ops('rds', 'PromoteReadReplica').find((c) => c.region === PRIMARY);
+    expect(promote?.at).toBeGreaterThan(stopAt);
+    expect(at('stop-writes')).toBeGreaterThanOrEqual(at('wait-in-sync'));
+    const drained = s.steps.find((x) => x.id === 'drain')?.detail as { replicaLagSeconds: number; at: string };
+    expect(drained.replicaLagSeconds).toBe(0);
+    expect(Date.parse(drained.at)).toBeGreaterThan(stopAt);
+    const writesOff = w.aws.log.ops('ssm', 'PutParameter').filter((c) => (c.input as { Value: string }).Value === 'off').map((c) => c.at);
+    expect(Math.min(...writesOff)).toBeGreaterThan(promote?.at ?? Infinity);
+    expect((r.result as { steps: { durationMs: number }[] }).steps.every((x) => typeof x.durationMs === 'number')).toBe(true);
+  });
+
+  it('resumes at step N+1 after an interruption that follows step N', async () => {
+    expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
+    const stopAfter = (step: string) => new InterruptingReporter((m) => m.code === 'FAILBACK_STEP_DONE' && (m.data as { step: string }).step === step);
+    const first = await runRunbook(w, 'failback', { yes: true }, stopAfter('stop-writes'));
+    expect(first.code).toBe(70);
+    const n = STEPS.indexOf('stop-writes') + 1;
+    expect((await state()).steps.map((s) => s.status)).toEqual(STEPS.map((_, k) => (k < n ? 'done' : 'pending')));
+
+    const second = await runRunbook(w, 'failback', { yes: true });
+    expect(second.code).toBe(0);
+    expect(second.reporter.byCode('FAILBACK_RESUMED')[0]?.data).toMatchObject({ step: STEPS[n], index: n + 1 });
+    expect(second.reporter.byCode('FAILBACK_STEP_START').map((m) => (m.data as { step: string }).step)).toEqual(STEPS.slice(n));
+    // Steps 1..N ran once: one replica built toward the primary, one old primary retired.
+    expect(w.aws.log.ops('rds', 'CreateDBInstanceReadReplica').filter((c) => c.region === PRIMARY)).toHaveLength(1);
+    expect(w.aws.log.ops('rds', 'DeleteDBInstance').filter((c) => c.region === PRIMARY)).toHaveLength(1);
+    expect((await state()).status).toBe('completed');
+  });
+
+  it('resumes a step that failed mid-way without repeating what it already did', async () => {
+    expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
+    w.aws.rds.failures.failNext('PromoteReadReplica', () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    const first = await runRunbook(w, 'failback', { yes: true });
+    expect(first.code).toBe(3);
+    expect(first.reporter.byCode('FAILBACK_STEP_FAILED')[0]?.data).toMatchObject({ step: 'promote-primary' });
+    expect(w.aws.ssm.value(PRIMARY, w.names.primary.maintenanceParameter)).toBe('on'); // writes stay stopped
+
+    const second = await runRunbook(w, 'failback', { yes: true });
+    expect(second.code).toBe(0);
+    expect(second.reporter.byCode('FAILBACK_STEP_START')[0]?.data).toMatchObject({ step: 'promote-primary', attempt: 2 });
+  });
+});

@@ -1,0 +1,119 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryReporter } from '../../src/io/reporters.js';
+import type { RunbookState } from '../../src/failover/runbooks/state-store.js';
+import { InterruptingReporter, MUTATING, runRunbook } from './helpers.js';
+import { buildWorld, PRIMARY, SECONDARY, type World } from './world.js';
+
+let w: World;
+afterEach(async () => w?.close());
+
+async function state(runbook = 'failover'): Promise<RunbookState> {
+  return JSON.parse(await readFile(path.join(w.root, '.drctl/dev', `${runbook}.json`), 'utf8')) as RunbookState;
+}
+
+describe('drctl failover (operator-initiated)', () => {
+  beforeEach(async () => {
+    w = await buildWorld();
+  });
+
+  it('fences the primary, promotes the replica, moves traffic, raises capacity and notifies, reporting each step', async () => {
+    const r = await runRunbook(w, 'failover', { yes: true, json: true });
+    expect(r.error).toBeUndefined();
+    expect(r.code).toBe(0);
+    const n = w.names;
+    expect(w.aws.rds.instance(SECONDARY, n.secondary.dbIdentifier)).toMatchObject({ status: 'available', sourceArn: undefined });
+    const endpoint = `${n.secondary.dbIdentifier}.abcdefgh.${SECONDARY}.rds.amazonaws.com:5432`;
+    expect(w.aws.ssm.value(SECONDARY, n.secondary.writerEndpointParameter)).toBe(endpoint);
+    expect(w.aws.ssm.value(PRIMARY, n.primary.writerEndpointParameter)).toBe(endpoint);
+    expect(w.aws.ssm.value(PRIMARY, n.primary.maintenanceParameter)).toBe('on');
+    expect(w.aws.autoscaling.group(SECONDARY, n.secondary.asgName)).toMatchObject({ desired: 4, inService: 4 });
+    expect(w.route53.failoverAnswer(n.domainName)).toBe(n.secondary.albDnsName);
+    // Fenced through the flag, so the health check was not inverted.
+    expect(w.aws.log.ops('route53', 'UpdateHealthCheck')).toHaveLength(0);
+    expect(w.aws.sns.published).toHaveLength(1);
+    expect(w.aws.sns.published[0]?.region).toBe(SECONDARY);
+
+    const ids = ['fence-primary', 'promote-replica', 'update-writer-endpoint', 'shift-traffic', 'raise-capacity', 'notify-and-audit'];
+    expect(r.reporter.byCode('FAILOVER_STEP_DONE').map((m) => (m.data as { step: string }).step)).toEqual(ids);
+    expect(r.reporter.byCode('FAILOVER_STEP_START')).toHaveLength(6);
+    const result = r.result as { status: string; steps: { id: string; status: string; durationMs: number }[] };
+    expect(result.status).toBe('completed');
+    // Promotion takes the double's 90 s; DNS flips after 3 × 10 s of failed checks; instances launch in 120 s.
+    const ms = Object.fromEntries(result.steps.map((s) => [s.id, s.durationMs]));
+    expect(ms['promote-replica']).toBeGreaterThanOrEqual(90_000);
+    expect(ms['shift-traffic']).toBeGreaterThanOrEqual(30_000);
+    expect(ms['raise-capacity']).toBeGreaterThanOrEqual(120_000);
+    const s = await state();
+    expect(s.status).toBe('completed');
+    expect(s.steps.every((x) => x.status === 'done' && x.attempts === 1)).toBe(true);
+    // The audit record lands in the secondary's controller table.
+    const puts = w.aws.log.ops('dynamodb', 'PutItem').filter((c) => c.region === SECONDARY);
+    expect(puts.some((c) => JSON.stringify(c.input).includes('operator-failover'))).toBe(true);
+  });
+
+  it('stops before any change when the secondary is unhealthy', async () => {
+    w.http.down.secondary = true;
+    const r = await runRunbook(w, 'failover', { yes: true });
+    expect(r.code).toBe(1);
+    expect(r.reporter.codes()).toContain('E_FAILOVER_PRECHECK');
+    const failed = r.reporter.byCode<{ check: string; ok: boolean }>('FAILOVER_PRECHECK').filter((m) => !m.data?.ok).map((m) => m.data?.check);
+    expect(failed).toContain('secondary-health-endpoint');
+    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+    await expect(stat(path.join(w.root, '.drctl/dev/failover.json'))).rejects.toThrow();
+  });
+
+  it('stops when replica lag exceeds the RPO guard, and goes ahead with --force', async () => {
+    await w.close();
+    w = await buildWorld({ replicaLagSeconds: 300 });
+    const blocked = await runRunbook(w, 'failover', { yes: true });
+    expect(blocked.code).toBe(1);
+    expect((blocked.error as Error).message).toMatch(/replica-lag-within-rpo-guard .*ReplicaLag 300 s \(guard 60 s\)/);
+    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+
+    const forced = await runRunbook(w, 'failover', { yes: true, force: true });
+    expect(forced.code).toBe(0);
+    expect((await state()).facts.forced).toBe(true);
+  });
+
+  it('refuses when the replica is already promoted (exit 4) and when not confirmed (exit 130)', async () => {
+    const refused = await runRunbook(w, 'failover', {}, new MemoryReporter(false));
+    expect(refused.code).toBe(130);
+    expect(refused.reporter.codes()).toContain('CONFIRM_ASKED');
+    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+
+    expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
+    const again = await runRunbook(w, 'failover', { yes: true });
+    expect(again.code).toBe(4);
+    expect(again.reporter.codes()).toContain('E_FAILOVER_STATE');
+  });
+
+  it('inverts the primary health check when the primary region cannot be fenced', async () => {
+    w.aws.ssm.failures.failNext('PutParameter', () => Object.assign(new Error('connect ETIMEDOUT ssm.us-east-1.amazonaws.com'), { name: 'TimeoutError' }));
+    const r = await runRunbook(w, 'failover', { yes: true });
+    expect(r.code).toBe(0);
+    expect(r.reporter.codes()).toContain('FAILOVER_FENCE_UNREACHABLE');
+    expect(r.reporter.byCode('FAILOVER_STEP_SKIPPED').map((m) => (m.data as { step: string }).step)).toContain('fence-primary');
+    const update = w.aws.log.ops('route53', 'UpdateHealthCheck');
+    expect(update.map((c) => c.input)).toEqual([{ HealthCheckId: w.names.primaryHealthCheckId, Inverted: true }]);
+    expect(w.route53.failoverAnswer(w.names.domainName)).toBe(w.names.secondary.albDnsName);
+    expect((await state()).facts.invertedPrimaryCheck).toBe(true);
+  });
+
+  it('resumes an interrupted run at the step after the last completed one', async () => {
+    const stopAfterPromotion = new InterruptingReporter((m) => m.code === 'FAILOVER_STEP_DONE' && (m.data as { step: string }).step === 'promote-replica');
+    const first = await runRunbook(w, 'failover', { yes: true }, stopAfterPromotion);
+    expect(first.code).toBe(70);
+    const mid = await state();
+    expect(mid.steps.map((s) => s.status)).toEqual(['done', 'done', 'pending', 'pending', 'pending', 'pending']);
+
+    const second = await runRunbook(w, 'failover', { yes: true });
+    expect(second.code).toBe(0);
+    expect(second.reporter.byCode('FAILOVER_RESUMED')[0]?.data).toMatchObject({ step: 'update-writer-endpoint', index: 3 });
+    expect(second.reporter.byCode('FAILOVER_STEP_START').map((m) => (m.data as { step: string }).step)[0]).toBe('update-writer-endpoint');
+    expect(second.reporter.codes()).not.toContain('FAILOVER_PRECHECK');
+    expect(w.aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(1);
+    expect((await state()).steps.map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+});
