@@ -46,6 +46,14 @@ export const FIGURES = {
       says: 'The controller writes the new writer endpoint to the SSM parameter named by WriterEndpointParameterName; we budget 30 s for the write and for every gateway to re-read it.',
     },
   },
+  /** Our controller (src/failover/controller/run.ts) waits this long for PromoteReadReplica inside one invocation. */
+  controllerPromotionWait: {
+    seconds: 30,
+    source: {
+      kind: 'assumption',
+      says: 'The controller runs promote-database, then raise-capacity, in one invocation; it first waits up to WAIT_BUDGET_MS (default 30 s) for the promotion to finish.',
+    },
+  },
   /** EC2 publishes no launch-time figure. */
   instanceLaunch: {
     seconds: 120,
@@ -84,7 +92,11 @@ export const FIGURES = {
 export const RPO_REFERENCES = {
   dynamoEventual: {
     url: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html',
-    says: 'Multi-Region eventual consistency (MREC): changes made to one replica are asynchronously replicated to the others, typically within one second.',
+    says: 'Multi-Region eventual consistency (MREC): item changes in a replica are typically replicated asynchronously to all other replicas within one second or less.',
+  },
+  dynamoNoSla: {
+    url: 'https://docs.aws.amazon.com/prescriptive-guidance/latest/dynamodb-global-tables/overview.html',
+    says: 'Newly written items are usually propagated to all replica tables within a second; ReplicationLatency shows the lag, and there is no SLA for this latency.',
   },
   dynamoStrong: {
     url: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html',

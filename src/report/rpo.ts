@@ -22,8 +22,8 @@ function dynamo(input: ReportInput, target: number): RpoStore | undefined {
     meets: seconds <= target,
     basis: strong
       ? `MultiRegionConsistency STRONG (TableConsistency=${data.params.TableConsistency ?? consistency}) across ${regions.join(', ')}${witness ? ` with witness ${String(witness)}` : ''}: a write returns only after another Region holds it, so a regional failure loses nothing acknowledged.`
-      : `MultiRegionConsistency EVENTUAL (TableConsistency=${data.params.TableConsistency ?? consistency}) across ${regions.join(', ')}: replication is asynchronous and typically under one second; we carry 1 s. Watch ReplicationLatency, which is the live value of this RPO.`,
-    references: strong ? [RPO_REFERENCES.dynamoStrong] : [RPO_REFERENCES.dynamoEventual, RPO_REFERENCES.dynamoMetric],
+      : `MultiRegionConsistency EVENTUAL (TableConsistency=${data.params.TableConsistency ?? consistency}) across ${regions.join(', ')}: replication is asynchronous and typically under one second, with no SLA; we carry 1 s. Watch ReplicationLatency, which is the live value of this RPO.`,
+    references: strong ? [RPO_REFERENCES.dynamoStrong] : [RPO_REFERENCES.dynamoEventual, RPO_REFERENCES.dynamoNoSla, RPO_REFERENCES.dynamoMetric],
   };
 }
 

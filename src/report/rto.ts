@@ -93,6 +93,15 @@ const databaseWrites: PathBuilder = (input) => {
   const terms = controllerDetection(failover, why);
   if (promotion.toLowerCase() !== 'true') terms.push({ name: 'operator promotes by hand (PromotionEnabled is false)', seconds: FIGURES.operatorResponse.seconds, source: { ...FIGURES.operatorResponse.source } });
   terms.push({ name: 'RDS promotes the cross-region read replica', ...FIGURES.rdsPromotion });
+  // The controller waits only briefly for the promotion; when it takes longer, the writer endpoint is repointed
+  // by the first run after the promotion has finished.
+  if (FIGURES.rdsPromotion.seconds > FIGURES.controllerPromotionWait.seconds) {
+    terms.push({
+      name: 'failover controller: next run sees the promotion finished (it outlasts the in-invocation wait)',
+      seconds: requireNumber(failover, 'ControllerScheduleMinutes', why) * 60,
+      source: paramSource(failover, ['ControllerScheduleMinutes'], 'ControllerScheduleMinutes × 60'),
+    });
+  }
   terms.push({ name: 'writer endpoint parameter updated and re-read by the gateways', ...FIGURES.writerEndpointUpdate });
   return { name: 'database-writes', description: 'Relational writes resume in the secondary: the controller detects, promotes the replica and repoints the writer endpoint.', terms };
 };
@@ -135,6 +144,7 @@ const capacity: PathBuilder = (input) => {
     description,
     terms: [
       ...controllerDetection(failover, 'the capacity RTO (the controller raises the standby)'),
+      { name: 'failover controller: waits for the promotion before its raise-capacity step', ...FIGURES.controllerPromotionWait },
       { name: `EC2 launches ${full - desired} instance(s) (DesiredCapacity ${desired} → FailoverDesiredCapacity ${full})`, ...FIGURES.instanceLaunch },
       { name: 'instance warm-up', seconds: warmup, source: paramSource(compute, ['InstanceWarmupSeconds']) },
       targetHealthy(compute),

@@ -25,8 +25,8 @@ describe('drctl report (CLI)', () => {
     const r = runCliIn(cwd, ['report']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/RTO traffic: 210 s worst case vs 300 s — meets/);
-    expect(r.stdout).toMatch(/RTO capacity: 380 s worst case vs 300 s — MISSES/);
-    expect(r.stdout).toMatch(/fix: DesiredCapacity 1 → 2 saves 380 s/);
+    expect(r.stdout).toMatch(/RTO capacity: 410 s worst case vs 300 s — MISSES/);
+    expect(r.stdout).toMatch(/fix: DesiredCapacity 1 → 2 saves 410 s/);
   });
 
   it('a config change moves the numbers end to end', async () => {

@@ -63,15 +63,22 @@ describe('RTO budget', () => {
     expect(at(240) - at(120)).toBe(120);
     expect(at(121)).toBe(at(180));
     const p = path(base, 'database-writes');
-    expect(p.terms.map((t) => t.seconds)).toEqual([60, 120, 300, 30]);
+    expect(p.terms.map((t) => t.seconds)).toEqual([60, 120, 300, 60, 30]);
     expect(p.terms[2]!.source).toMatchObject({ kind: 'assumption', reference: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html' });
+  });
+
+  it('database writes: ControllerScheduleMinutes counts for the first run, the whole-run window and the run that sees the promotion', async () => {
+    const base = await fixtureInput();
+    const every5 = path(withParameter(base, 'secondary', 'ControllerScheduleMinutes', 5), 'database-writes');
+    expect(every5.terms.map((t) => t.seconds)).toEqual([300, 300, 300, 300, 30]);
+    expect(every5.fixes?.find((f) => f.parameter === 'ControllerScheduleMinutes')).toMatchObject({ from: '5', to: '1', sufficient: false });
   });
 
   it('database writes: the promotion floor is reported honestly when no parameter can close the gap', async () => {
     const p = path(await fixtureInput(), 'database-writes');
     expect(p.meets).toBe(false);
     expect(p.fixes?.every((f) => !f.sufficient)).toBe(true);
-    expect(p.fixes?.map((f) => f.text)).toContain('FailoverWindowSeconds 120 → 30 saves 60 s (still 150 s over)');
+    expect(p.fixes?.map((f) => f.text)).toContain('FailoverWindowSeconds 120 → 30 saves 60 s (still 210 s over)');
     expect(p.note).toMatch(/No single parameter/);
   });
 
@@ -93,8 +100,8 @@ describe('RTO budget', () => {
   it('capacity: scaling the warm standby costs launch + warm-up + ALB health; running it at full size costs nothing', async () => {
     const base = await fixtureInput();
     const p = path(base, 'capacity');
-    expect(p.terms.map((t) => t.seconds)).toEqual([60, 120, 120, 60, 2 * 10]);
-    expect(p.terms[4]!.source).toMatchObject({ kind: 'template', value: '2 × 10' });
+    expect(p.terms.map((t) => t.seconds)).toEqual([60, 120, 30, 120, 60, 2 * 10]);
+    expect(p.terms[5]!.source).toMatchObject({ kind: 'template', value: '2 × 10' });
     expect(p.fixes?.find((f) => f.parameter === 'DesiredCapacity')).toMatchObject({ role: 'secondary', from: '1', to: '2', sufficient: true });
     const warm = path(withParameter(base, 'secondary', 'InstanceWarmupSeconds', 300), 'capacity');
     expect(warm.worstCaseSeconds - p.worstCaseSeconds).toBe(240);
