@@ -113,6 +113,8 @@ describe('data template: RDS source in the primary', () => {
     expect(db).toMatchObject({ EnablePerformanceInsights: true, PerformanceInsightsKMSKeyId: { Ref: 'KmsKeyArn' }, EnableCloudwatchLogsExports: ['postgresql', 'upgrade'] });
     expect(v.resolve(propsIn(v, 'DatabaseLogGroup').LogGroupName)).toBe(`/aws/rds/instance/${String(v.resolve(db.DBInstanceIdentifier))}/postgresql`);
     expect(propsIn(v, 'DatabaseLogGroup').KmsKeyId).toEqual({ Ref: 'KmsKeyArn' });
+    expect(v.resolve(propsIn(v, 'DatabaseUpgradeLogGroup').LogGroupName)).toBe('/aws/rds/instance/db-dev/upgrade');
+    expect(t.Resources.Database?.DependsOn).toEqual(['DatabaseLogGroup', 'DatabaseUpgradeLogGroup']);
   });
 
   it('places the DB in the data subnets behind the data security group with a TLS-only parameter group', () => {
