@@ -1,7 +1,7 @@
 // Runs cfn-guard once over all templates with the Control Tower rules that can apply, offline, and maps its JSON
 // report to findings (control id, resource logical id, JSON path). Results are read from its output, not its exit code.
 import { execFile } from 'node:child_process';
-import path from 'node:path';
+import os from 'node:os';
 import { DrError } from '../../errors.js';
 import type { LoadedTemplate } from '../../templates/catalog.js';
 import { formatPath, type JsonPath } from '../../templates/json-source.js';
@@ -37,28 +37,28 @@ export function pointerToPath(pointer: string): JsonPath {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-/** Every place a failed check points at inside Resources (resolved values, or where an unresolved query stopped). */
+/**
+ * Every place a failed check points at inside Resources. Guard reports a resolved comparison as
+ * `{from: {path}}` (under Resolved, InResolved, ...) and an unresolved query as `{traversed_to: {path}, remaining_query}`.
+ */
 function failedPaths(node: unknown, out: JsonPath[]): void {
   if (Array.isArray(node)) {
     for (const x of node) failedPaths(x, out);
     return;
   }
   if (!isPlainObject(node)) return;
-  const unresolved = node.UnResolved;
-  if (isPlainObject(unresolved) && isPlainObject(unresolved.value) && isPlainObject(unresolved.value.traversed_to)) {
-    const at = unresolved.value.traversed_to.path;
-    const rest = unresolved.value.remaining_query;
-    if (typeof at === 'string' && at.startsWith('/Resources/')) {
-      const base = pointerToPath(at);
-      // The missing key, when the query is a plain property name.
-      if (typeof rest === 'string' && /^[A-Za-z0-9]+$/.test(rest)) base.push(rest);
-      out.push(base);
-      return;
-    }
+  const traversed = node.traversed_to;
+  if (isPlainObject(traversed) && typeof traversed.path === 'string' && traversed.path.startsWith('/Resources/')) {
+    const base = pointerToPath(traversed.path);
+    // The missing key, when the query is a plain property name.
+    const rest = node.remaining_query;
+    if (typeof rest === 'string' && /^[A-Za-z0-9]+$/.test(rest)) base.push(rest);
+    out.push(base);
+    return;
   }
-  const resolved = node.Resolved;
-  if (isPlainObject(resolved) && isPlainObject(resolved.from) && typeof resolved.from.path === 'string' && resolved.from.path.startsWith('/Resources/')) {
-    out.push(pointerToPath(resolved.from.path));
+  const from = node.from;
+  if (isPlainObject(from) && typeof from.path === 'string' && from.path.startsWith('/Resources/')) {
+    out.push(pointerToPath(from.path));
     return;
   }
   for (const v of Object.values(node)) failedPaths(v, out);
@@ -103,7 +103,30 @@ export function parseGuardOutput(stdout: string): GuardFileReport[] {
   return (Array.isArray(parsed) ? parsed : [parsed]) as GuardFileReport[];
 }
 
-export function guardPolicy(opts: { exec?: GuardExec; binary?: string } = {}): PolicyCheck {
+function resourceTypes(t: LoadedTemplate): Set<string> {
+  const resources = isPlainObject(t.template) && isPlainObject(t.template.Resources) ? Object.values(t.template.Resources) : [];
+  return new Set(resources.map((r) => (isPlainObject(r) ? String(r.Type) : '')));
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * One cfn-guard process per template, each loading only the controls for resource types that template declares
+ * (guard's cost grows with rules × resources), run in parallel up to the number of cores.
+ */
+export function guardPolicy(opts: { exec?: GuardExec; binary?: string; concurrency?: number } = {}): PolicyCheck {
   return {
     rulePrefix: 'CT.',
     async run(templates: readonly LoadedTemplate[]) {
@@ -111,26 +134,27 @@ export function guardPolicy(opts: { exec?: GuardExec; binary?: string } = {}): P
       if (!binary) {
         throw new DrError({ code: 'E_GUARD_UNSUPPORTED', kind: 'usage', message: `cfn-guard is not bundled for ${process.platform}/${process.arch}`, fix: 'Run with --no-guard, or on Linux / macOS (x64 or arm64).' });
       }
-      const types = new Set(templates.flatMap((t) => (isPlainObject(t.template) && isPlainObject(t.template.Resources) ? Object.values(t.template.Resources).map((r) => (isPlainObject(r) ? String(r.Type) : '')) : [])));
-      const rules = loadGuardRules().filter((r) => r.types.some((ty) => types.has(ty)));
-      const info: PolicyRuleInfo[] = rules.map((r) => ({ id: r.id, name: r.names[0] ?? r.id, title: r.title, docsUrl: CONTROL_DOCS }));
-      if (rules.length === 0) return { findings: [], rules: info };
-      const args = ['validate', ...rules.flatMap((r) => ['--rules', r.file]), ...templates.flatMap((t) => ['--data', path.resolve(t.source.file)]), '--output-format', 'json', '--show-summary', 'none', '--structured'];
-      const { stdout, stderr, code } = await (opts.exec ?? defaultExec)(binary, args);
-      let reports: GuardFileReport[];
-      try {
-        reports = parseGuardOutput(stdout);
-      } catch (cause) {
-        throw new DrError({ code: 'E_GUARD_FAILED', kind: 'internal', message: `cfn-guard exited ${code} without a readable report: ${stderr.trim().slice(0, 500)}`, fix: 'Run with --no-guard to validate without policy checks, and report this.', cause });
-      }
-      const byName = new Map<string, GuardRuleFile>();
-      for (const r of rules) for (const n of r.names) byName.set(n, r);
-      const byFile = new Map(templates.map((t) => [path.resolve(t.source.file), t]));
-      const findings = reports.flatMap((rep) => {
-        const t = byFile.get(path.resolve(rep.name));
-        return t ? mapGuardReport(t, rep, byName) : [];
+      const all = loadGuardRules();
+      const used = new Map<string, GuardRuleFile>();
+      const perTemplate = await mapLimit(templates, opts.concurrency ?? Math.max(1, os.availableParallelism()), async (t) => {
+        const types = resourceTypes(t);
+        const rules = all.filter((r) => r.types.some((ty) => types.has(ty)));
+        if (rules.length === 0) return [];
+        for (const r of rules) used.set(r.id, r);
+        const args = ['validate', ...rules.flatMap((r) => ['--rules', r.file]), '--data', t.source.file, '--output-format', 'json', '--show-summary', 'none', '--structured'];
+        const { stdout, stderr, code } = await (opts.exec ?? defaultExec)(binary, args);
+        let reports: GuardFileReport[];
+        try {
+          reports = parseGuardOutput(stdout);
+        } catch (cause) {
+          throw new DrError({ code: 'E_GUARD_FAILED', kind: 'internal', message: `cfn-guard exited ${code} on ${t.file} without a readable report: ${stderr.trim().slice(0, 500)}`, fix: 'Run with --no-guard to validate without policy checks, and report this.', cause });
+        }
+        const byName = new Map<string, GuardRuleFile>();
+        for (const r of rules) for (const n of r.names) byName.set(n, r);
+        return reports.flatMap((rep) => mapGuardReport(t, rep, byName));
       });
-      return { findings, rules: info };
+      const info: PolicyRuleInfo[] = [...used.values()].sort((a, b) => a.id.localeCompare(b.id)).map((r) => ({ id: r.id, name: r.names[0] ?? r.id, title: r.title, docsUrl: CONTROL_DOCS }));
+      return { findings: perTemplate.flat(), rules: info };
     },
   };
 }
