@@ -27,8 +27,8 @@ export function createContext(options: GlobalOptions, reporter?: Reporter): Comm
 }
 
 /** Runs a command body and turns its outcome into an exit code; the one place errors become exit codes. */
-export async function runAction(options: GlobalOptions, body: (ctx: CommandContext) => Promise<number | void>): Promise<number> {
-  const ctx = createContext(options);
+export async function runAction(options: GlobalOptions, body: (ctx: CommandContext) => Promise<number | void>, reporter?: Reporter): Promise<number> {
+  const ctx = createContext(options, reporter);
   try {
     return (await body(ctx)) ?? 0;
   } catch (err) {

@@ -1,6 +1,10 @@
 // drctl: validate, plan, deploy, status, outputs, destroy, report, drill, failover, failback.
 import { Command, CommanderError } from 'commander';
 import { registerPlan } from './commands/plan.js';
+import { registerDeploy } from './commands/deploy.js';
+import { registerStatus } from './commands/status.js';
+import { registerOutputs } from './commands/outputs.js';
+import { registerDestroy } from './commands/destroy.js';
 import { registerReport } from './commands/report.js';
 import { registerValidate } from './commands/validate.js';
 import { registerFailover } from './commands/failover.js';
@@ -9,7 +13,7 @@ import { registerFailback } from './commands/failback.js';
 /** Each command module adds its subcommand; `exit` receives the command's exit code. */
 export type Register = (program: Command, exit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerPlan, registerReport, registerValidate, registerFailover, registerFailback];
+const registrations: Register[] = [registerPlan, registerDeploy, registerStatus, registerOutputs, registerDestroy, registerReport, registerValidate, registerFailover, registerFailback];
 
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('drctl')

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { MemoryReporter } from '../../src/io/reporters.js';
 import { loadProject, type Project } from '../../src/deploy/project.js';
 import type { Runtime } from '../../src/deploy/runtime.js';
-import { AwsWorld } from '../doubles/aws-world.js';
+import type { AwsWorld } from '../doubles/aws-world.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 
 export const FIXTURE_ROOT = path.join(PROJECT_ROOT, 'test/fixtures/deploy/project');

@@ -6,9 +6,12 @@ import { runAction, type GlobalOptions } from '../context.js';
 import type { Register } from '../main.js';
 import { loadProject } from '../../deploy/project.js';
 import { planJson, reportPlan } from '../../deploy/plan-view.js';
+import { validateProject } from '../../deploy/validation.js';
+import { guardPolicy } from '../../validate/guard/guard-runner.js';
 
 interface PlanOptions extends GlobalOptions {
   timings?: boolean;
+  guard?: boolean;
 }
 
 export const registerPlan: Register = (program: Command, exit) => {
@@ -19,12 +22,14 @@ export const registerPlan: Register = (program: Command, exit) => {
     .addOption(jsonOption())
     .addOption(verboseOption())
     .addOption(new Option('--timings', 'print how long loading, validating and planning took'))
+    .addOption(new Option('--no-guard', 'skip the cfn-guard policy checks during validation'))
     .action(async (opts: PlanOptions) => {
       exit(
         await runAction(opts, async (ctx) => {
           const t0 = performance.now();
           const project = await loadProject(ctx.root, opts.env);
           const t1 = performance.now();
+          await validateProject(project, ctx.reporter, opts.guard === false ? undefined : guardPolicy());
           const t2 = performance.now();
           if (opts.json) ctx.reporter.result(planJson(project.graph));
           else reportPlan(ctx.reporter, project.graph);

@@ -1,0 +1,208 @@
+// drctl destroy: deletes the environment's stacks in reverse dependency order. Versioned buckets are emptied
+// first (every version and delete marker), the secondary's RDS replica goes before its source (the reverse of
+// the input edge that created it), and the global table goes with the primary data stack once every stack
+// that consumes it is gone. Stacks without this environment's tag are never touched.
+import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Stack } from '@aws-sdk/client-cloudformation';
+import { DrError } from '../errors.js';
+import { errorName, withThrottlingRetry } from '../aws/retry.js';
+import type { Clock } from './clock.js';
+import { withEnvironmentLock } from './deploy.js';
+import { runGraph, type ExecNode } from './executor.js';
+import { stackInstances, type DeployGraph, type NodeState, type StackNode } from './graph.js';
+import type { Project } from './project.js';
+import type { Runtime } from './runtime.js';
+import { StackOps } from './stack-ops.js';
+
+export interface DestroyNode extends ExecNode {
+  stack: StackNode;
+}
+
+/** Stack-level dependencies of each stack (through artifact steps; deferred second-pass inputs ignored). */
+export function stackDependencies(g: DeployGraph): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const through = (id: string, acc: Set<string>) => {
+    for (const d of g.nodes.get(id)!.dependencies) {
+      const dep = g.nodes.get(d)!;
+      if (dep.kind === 'stack') acc.add(`${dep.layer}@${dep.role}`);
+      else through(d, acc);
+    }
+    return acc;
+  };
+  for (const s of stackInstances(g)) out.set(s.id, through(s.id, new Set()));
+  return out;
+}
+
+/** The destroy graph: a stack is deleted only after every stack that depends on it. */
+export function destroyGraph(g: DeployGraph): DestroyNode[] {
+  const deps = stackDependencies(g);
+  const instances = stackInstances(g);
+  return instances
+    .map((s) => ({
+      id: s.id,
+      stack: s,
+      dependencies: [...deps].filter(([, ds]) => ds.has(s.id)).map(([consumer]) => consumer).sort(),
+      // Reverse the deploy priority: what deployed last is removed first.
+      priority: g.criticalPathSeconds - s.priority,
+    }))
+    .reverse();
+}
+
+export interface BucketEmptyResult {
+  bucket: string;
+  versions: number;
+  deleteMarkers: number;
+}
+
+/** Deletes every object version and delete marker, a page (≤1000) at a time, until the bucket is empty. */
+export async function emptyBucket(s3: S3Client, bucket: string, clock: Clock): Promise<BucketEmptyResult> {
+  const retry = <T>(fn: () => Promise<T>) => withThrottlingRetry(fn, { sleep: (ms) => clock.sleep(ms) });
+  const result = { bucket, versions: 0, deleteMarkers: 0 };
+  for (;;) {
+    let page;
+    try {
+      page = await retry(() => s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1000 })));
+    } catch (err) {
+      if (errorName(err) === 'NoSuchBucket') return result;
+      throw new DrError({ code: 'E_EMPTY_BUCKET', kind: 'aws', message: `cannot list ${bucket}: ${errorName(err)}: ${(err as Error).message}`, fix: 'Grant s3:ListBucketVersions and s3:DeleteObjectVersion, then destroy again.', cause: err });
+    }
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    if (!objects.length) return result;
+    const out = await retry(() => s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })));
+    if (out.Errors?.length) {
+      const e = out.Errors[0]!;
+      throw new DrError({ code: 'E_EMPTY_BUCKET', kind: 'aws', message: `cannot delete ${e.Key} (${e.VersionId}) from ${bucket}: ${e.Code}: ${e.Message}`, fix: 'Check s3:DeleteObjectVersion permission and Object Lock settings, then destroy again.' });
+    }
+    result.versions += page.Versions?.length ?? 0;
+    result.deleteMarkers += page.DeleteMarkers?.length ?? 0;
+  }
+}
+
+export interface DestroyRequest {
+  yes: boolean;
+  concurrency: number;
+  forceUnlock: boolean;
+}
+
+export interface DestroyReport {
+  environment: string;
+  account: string;
+  status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'nothing-to-do';
+  stacks: { id: string; stackName: string; region: string; state: NodeState; outcome?: 'deleted' | 'absent' | 'foreign'; buckets?: BucketEmptyResult[]; error?: Record<string, unknown> }[];
+}
+
+function ownedBy(project: Project, s: Stack): boolean {
+  const tag = (k: string) => s.Tags?.find((t) => t.Key === k)?.Value;
+  return tag('environment') === project.config.environment && tag('managed-by') === 'drctl';
+}
+
+export async function runDestroy(project: Project, req: DestroyRequest, rt: Runtime): Promise<{ report: DestroyReport; error?: DrError }> {
+  return withEnvironmentLock(project, rt, 'destroy', req.forceUnlock, async (identity) => {
+    const ops = new Map<string, StackOps>();
+    const opsFor = (region: string) => {
+      let o = ops.get(region);
+      if (!o) ops.set(region, (o = new StackOps(region, rt.factory(region).cloudformation, { clock: rt.clock, reporter: rt.reporter, pollMs: rt.pollMs, signal: rt.signal })));
+      return o;
+    };
+    const nodes = destroyGraph(project.graph);
+    const existing = new Map<string, Stack>();
+    const foreign = new Set<string>();
+    for (const n of nodes) {
+      const s = await opsFor(n.stack.region).describe(n.stack.stackName);
+      if (!s) continue;
+      existing.set(n.id, s);
+      if (!ownedBy(project, s)) foreign.add(n.id);
+    }
+    const base = { environment: project.config.environment, account: identity.account };
+    const targets = nodes.filter((n) => existing.has(n.id) && !foreign.has(n.id));
+    for (const id of foreign) {
+      const n = nodes.find((x) => x.id === id)!;
+      rt.reporter.emit({ code: 'DESTROY_FOREIGN_STACK', level: 'warn', text: `${id}: ${n.stack.stackName} in ${n.stack.region} does not carry environment=${project.config.environment} and managed-by=drctl tags; leaving it alone`, data: { node: id } });
+    }
+    if (!targets.length) {
+      rt.reporter.emit({ code: 'DESTROY_NOTHING', level: 'result', text: `nothing to destroy in ${project.config.environment}`, data: {} });
+      return { report: { ...base, status: 'nothing-to-do', stacks: nodes.map((n) => ({ id: n.id, stackName: n.stack.stackName, region: n.stack.region, state: 'skipped', outcome: foreign.has(n.id) ? 'foreign' : 'absent' })) } };
+    }
+    rt.reporter.emit({
+      code: 'DESTROY_PLAN',
+      level: 'result',
+      text: `Destroy ${targets.length} stack(s) of ${project.config.environment} in account ${identity.account}, in this order:\n${targets.map((n) => `  ${n.id}  ${n.stack.stackName}  ${n.stack.region}`).join('\n')}`,
+      data: { stacks: targets.map((n) => n.id) },
+    });
+    const ok = req.yes || (await rt.reporter.confirm(`Delete these ${targets.length} stacks and all their data (buckets are emptied, databases deleted without snapshot)?`));
+    if (!ok) {
+      return {
+        report: { ...base, status: 'cancelled', stacks: [] },
+        error: new DrError({ code: 'E_CONFIRMATION_REFUSED', kind: 'interrupted', message: 'destroy cancelled: nothing was deleted', fix: 'Run with --yes to confirm non-interactively.' }),
+      };
+    }
+
+    const buckets = new Map<string, BucketEmptyResult[]>();
+    const outcomes = new Map<string, 'deleted' | 'absent' | 'foreign'>();
+    const done = new Set(nodes.filter((n) => !targets.includes(n)).map((n) => n.id));
+    for (const id of done) outcomes.set(id, foreign.has(id) ? 'foreign' : 'absent');
+    // A foreign stack runs as a failing node, so whatever it depends on is kept (skipped) too.
+    const exec = await runGraph(
+      nodes.filter((n) => !done.has(n.id) || foreign.has(n.id)),
+      async (n) => {
+        if (foreign.has(n.id)) throw new DrError({ code: 'E_DESTROY_FOREIGN_STACK', kind: 'conflict', message: `${n.stack.stackName} in ${n.stack.region} is not tagged as ${project.config.environment}'s`, fix: 'Delete it by hand if it really belongs to this environment.' });
+        const o = opsFor(n.stack.region);
+        let s = await o.describe(n.stack.stackName);
+        if (s && s.StackStatus?.endsWith('_IN_PROGRESS') && s.StackStatus !== 'DELETE_IN_PROGRESS') s = await o.waitStable(n.stack.stackName, n.id, rt.clock.now());
+        if (!s) {
+          outcomes.set(n.id, 'absent');
+          return;
+        }
+        const s3 = rt.factory(n.stack.region).s3;
+        const emptied: BucketEmptyResult[] = [];
+        for (const r of await o.listResources(s.StackId ?? n.stack.stackName)) {
+          if (r.ResourceType !== 'AWS::S3::Bucket' || !r.PhysicalResourceId || r.ResourceStatus === 'DELETE_COMPLETE') continue;
+          const res = await emptyBucket(s3, r.PhysicalResourceId, rt.clock);
+          emptied.push(res);
+          rt.reporter.emit({ code: 'DESTROY_BUCKET_EMPTIED', level: 'info', text: `${n.id}: emptied s3://${res.bucket} (${res.versions} versions, ${res.deleteMarkers} delete markers)`, data: { node: n.id, ...res } });
+        }
+        buckets.set(n.id, emptied);
+        const since = rt.clock.now();
+        await o.deleteStack(s.StackId ?? n.stack.stackName);
+        const after = await o.waitStable(s.StackId ?? n.stack.stackName, n.id, since - 1000);
+        if (after) {
+          throw new DrError({ code: 'E_STACK_DELETE_FAILED', kind: 'aws', message: `${n.id}: ${n.stack.stackName} in ${n.stack.region} ended in ${after.StackStatus}: ${(await o.firstFailure(after.StackId ?? n.stack.stackName, since - 1000)) ?? after.StackStatusReason ?? ''}`, fix: 'Resolve what the stack events name, then destroy again.' });
+        }
+        outcomes.set(n.id, 'deleted');
+      },
+      {
+        concurrency: req.concurrency,
+        signal: rt.signal,
+        done: new Set([...done].filter((id) => !foreign.has(id))),
+        onState: (n, state, err) =>
+          rt.reporter.emit({ code: 'DESTROY_NODE_STATE', level: state === 'failed' ? 'error' : state === 'skipped' ? 'warn' : 'debug', text: `${n.id} ${state}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}`, data: { node: n.id, state } }),
+      },
+    );
+    const stacks = nodes.map((n) => {
+      const err = exec.errors.get(n.id);
+      const outcome = outcomes.get(n.id);
+      return {
+        id: n.id,
+        stackName: n.stack.stackName,
+        region: n.stack.region,
+        state: (exec.states.get(n.id) ?? (done.has(n.id) ? 'skipped' : 'pending')) as NodeState,
+        ...(outcome ? { outcome } : {}),
+        ...(buckets.has(n.id) ? { buckets: buckets.get(n.id) } : {}),
+        ...(err && !foreign.has(n.id) ? { error: err instanceof DrError ? err.toJSON() : { message: String(err) } } : {}),
+      };
+    });
+    for (const s of stacks) rt.reporter.emit({ code: 'DESTROY_RESULT', level: 'result', text: `${s.id.padEnd(24)} ${s.outcome ?? s.state}${s.error ? `: ${String(s.error.message)}` : ''}`, data: s });
+    const failed = stacks.filter((s) => s.state === 'failed' && !foreign.has(s.id));
+    const kept = stacks.filter((s) => s.state === 'skipped' && !s.outcome);
+    const status: DestroyReport['status'] = exec.interrupted ? 'interrupted' : failed.length || kept.length ? 'failed' : 'succeeded';
+    const report: DestroyReport = { ...base, status, stacks };
+    if (status === 'interrupted') return { report, error: new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: 'destroy interrupted; deletions already started continue in CloudFormation', fix: 'Run destroy again to finish.' }) };
+    if (status === 'failed') {
+      return {
+        report,
+        error: new DrError({ code: 'E_DESTROY_FAILED', kind: failed.length ? 'aws' : 'conflict', message: `destroy incomplete: ${[...failed.map((s) => `${s.id} failed`), ...kept.map((s) => `${s.id} kept (a stack that depends on it was not deleted)`)].join('; ')}`, fix: 'Resolve the failures named above, then destroy again.' }),
+      };
+    }
+    return { report };
+  });
+}

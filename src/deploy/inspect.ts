@@ -1,0 +1,67 @@
+// drctl status and drctl outputs: read-only views of every stack of the environment in both regions.
+import type { Project } from './project.js';
+import type { Runtime } from './runtime.js';
+import { stackInstances } from './graph.js';
+import { callerIdentity } from './preflight.js';
+import { StackOps } from './stack-ops.js';
+import { outputsOf } from './stack-deployer.js';
+import type { Stack } from '@aws-sdk/client-cloudformation';
+
+export const NOT_DEPLOYED = 'NOT_DEPLOYED';
+
+export interface StackStatusRow {
+  id: string;
+  layer: string;
+  role: string;
+  region: string;
+  stackName: string;
+  status: string;
+  reason?: string;
+  lastUpdated?: string;
+  /** The stack exists but lacks this environment's tags: not drctl's, or another environment's. */
+  foreign?: boolean;
+}
+
+async function describeAll(project: Project, rt: Runtime): Promise<{ row: StackStatusRow; stack: Stack | undefined }[]> {
+  await callerIdentity(rt.factory(project.config.regions.primary).sts, project.config.expectedAccountId, project.file, (ms) => rt.clock.sleep(ms));
+  const ops = new Map<string, StackOps>();
+  const opsFor = (region: string) => {
+    let o = ops.get(region);
+    if (!o) ops.set(region, (o = new StackOps(region, rt.factory(region).cloudformation, { clock: rt.clock, reporter: rt.reporter, pollMs: rt.pollMs })));
+    return o;
+  };
+  const instances = stackInstances(project.graph).sort((a, b) => a.role.localeCompare(b.role) || project.graph.order.indexOf(a.id) - project.graph.order.indexOf(b.id));
+  return Promise.all(
+    instances.map(async (n) => {
+      const stack = await opsFor(n.region).describe(n.stackName);
+      const env = stack?.Tags?.find((t) => t.Key === 'environment')?.Value;
+      const row: StackStatusRow = {
+        id: n.id,
+        layer: n.layer,
+        role: n.role,
+        region: n.region,
+        stackName: n.stackName,
+        status: stack?.StackStatus ?? NOT_DEPLOYED,
+        ...(stack?.StackStatusReason ? { reason: stack.StackStatusReason } : {}),
+        ...(stack ? { lastUpdated: (stack.LastUpdatedTime ?? stack.CreationTime)?.toISOString() } : {}),
+        ...(stack && env !== project.config.environment ? { foreign: true } : {}),
+      };
+      return { row, stack };
+    }),
+  );
+}
+
+export async function stackStatus(project: Project, rt: Runtime): Promise<{ environment: string; stacks: StackStatusRow[] }> {
+  const rows = (await describeAll(project, rt)).map((r) => r.row);
+  return { environment: project.config.environment, stacks: rows };
+}
+
+/** `{ "<layer>@<role>.<OutputName>": value }` over every deployed stack of the environment. */
+export async function stackOutputs(project: Project, rt: Runtime): Promise<Record<string, string>> {
+  const flat: Record<string, string> = {};
+  for (const { row, stack } of await describeAll(project, rt)) {
+    if (!stack || row.foreign) continue;
+    for (const [k, v] of Object.entries(outputsOf(stack)).sort(([a], [b]) => a.localeCompare(b))) flat[`${row.id}.${k}`] = v;
+  }
+  return flat;
+}

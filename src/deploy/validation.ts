@@ -1,0 +1,25 @@
+// Plan and deploy validate the templates first: an error-level finding stops them before anything else runs.
+import { DrError } from '../errors.js';
+import type { Reporter } from '../io/messages.js';
+import { validateTemplates, type PolicyCheck } from '../validate/validate.js';
+import type { Project } from './project.js';
+
+export async function validateProject(project: Project, reporter: Reporter, policy?: PolicyCheck): Promise<void> {
+  const files = [...project.layers.values()].map((t) => t.file);
+  const result = await validateTemplates({ root: project.root, files, ...(policy ? { policy } : {}) });
+  for (const f of result.findings) {
+    reporter.emit({ code: 'PLAN_VALIDATION_FINDING', level: f.severity === 'error' ? 'error' : 'warn', text: `${f.template}${f.line ? `:${f.line}` : ''} ${f.ruleId} ${f.path}: ${f.message}${f.fix ? `\n  fix: ${f.fix}` : ''}`, data: f });
+  }
+  const errors = result.findings.filter((f) => f.severity === 'error');
+  if (errors.length) {
+    const first = errors[0]!;
+    throw new DrError({
+      code: 'E_VALIDATION_FAILED',
+      kind: 'findings',
+      message: `the templates have ${errors.length} error-level finding(s); first: ${first.template}${first.line ? `:${first.line}` : ''} ${first.ruleId} ${first.path}: ${first.message}`,
+      fix: first.fix ?? 'Run drctl validate for every finding and fix them.',
+      file: first.template,
+      field: first.path,
+    });
+  }
+}
