@@ -133,6 +133,7 @@ describe('foundation template: buckets', () => {
     const rules = (b.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
     expect(rules.some((r) => JSON.stringify(r.NoncurrentVersionExpiration) === JSON.stringify({ NoncurrentDays: { Ref: 'ArtifactNoncurrentVersionDays' } }))).toBe(true);
     expect(b.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: 'AccessLogBucket' }, LogFilePrefix: 's3-access/artifacts/' });
+    expect(t.Resources.ArtifactBucket?.DependsOn).toBe('AccessLogBucketPolicy');
   });
 
   it.each(['ArtifactBucketPolicy', 'AccessLogBucketPolicy'])('%s denies requests without TLS on the bucket and its objects', (id) => {
