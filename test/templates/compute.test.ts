@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { resolveParameters } from '../../src/config/load-config.js';
 import type { CfnTemplate } from '../../src/templates/template-types.js';
 import {
   activeIds,
   conditionsFor,
+  configValueProblems,
   conventionProblems,
   idsOfType,
   inputProblems,
+  loadEnvironmentConfig,
   loadLayerTemplate,
   outputNames,
   parameterRefs,
@@ -395,5 +398,42 @@ describe('compute template: instance role is least privilege', () => {
   it('can be assumed by EC2 only', () => {
     const doc = props(t, 'InstanceRole').AssumeRolePolicyDocument as { Statement: { Principal: unknown; Action: string }[] };
     expect(doc.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+  });
+});
+
+describe('compute template: environment configs', () => {
+  it.each(['dev', 'prod'])('%s values satisfy the template constraints', (env) => {
+    expect(configValueProblems(loadEnvironmentConfig(env), t)).toEqual([]);
+  });
+
+  it.each(['dev', 'prod'])('%s runs the secondary as a smaller warm standby raised to the primary size on failover', (env) => {
+    const config = loadEnvironmentConfig(env);
+    const primary = resolveParameters(config, 'primary', t);
+    const secondary = resolveParameters(config, 'secondary', t);
+    const n = (v: string | undefined): number => Number(v);
+    const eff = (p: Record<string, string>, name: string): number => n(p[name] ?? String(t.Parameters?.[name]?.Default));
+    expect(eff(secondary, 'DesiredCapacity')).toBeLessThan(eff(primary, 'DesiredCapacity'));
+    expect(eff(secondary, 'FailoverDesiredCapacity')).toBe(eff(primary, 'DesiredCapacity'));
+    for (const p of [primary, secondary]) {
+      expect(eff(p, 'MinSize')).toBeLessThanOrEqual(eff(p, 'DesiredCapacity'));
+      expect(eff(p, 'DesiredCapacity')).toBeLessThanOrEqual(eff(p, 'MaxSize'));
+      expect(eff(p, 'FailoverDesiredCapacity')).toBeLessThanOrEqual(eff(p, 'MaxSize'));
+    }
+  });
+
+  it('keeps dev cheap: a small instance, one secondary instance', () => {
+    const config = loadEnvironmentConfig('dev');
+    expect(resolveParameters(config, 'primary', t).InstanceType).toBe('t3.small');
+    expect(resolveParameters(config, 'secondary', t).DesiredCapacity).toBe('1');
+    expect(resolveParameters(config, 'secondary', t).MinSize).toBe('1');
+  });
+
+  it('terminates TLS in prod with a certificate per region', () => {
+    const config = loadEnvironmentConfig('prod');
+    for (const role of ['primary', 'secondary'] as const) {
+      const p = resolveParameters(config, role, t);
+      expect(conditionsFor(t, p).get('HasCertificate'), role).toBe(true);
+      expect(p.CertificateArn, role).toContain(`:acm:${config.regions[role]}:`);
+    }
   });
 });

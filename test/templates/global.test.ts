@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { resolveParameters } from '../../src/config/load-config.js';
 import type { CfnTemplate } from '../../src/templates/template-types.js';
-import { activeIds, conventionProblems, idsOfType, inputProblems, loadLayerTemplate, parameterRefs, props, resolve, stackParams } from '../helpers/templates.js';
+import {
+  activeIds,
+  configValueProblems,
+  conventionProblems,
+  idsOfType,
+  inputProblems,
+  loadEnvironmentConfig,
+  loadLayerTemplate,
+  parameterRefs,
+  props,
+  resolve,
+  stackParams,
+} from '../helpers/templates.js';
 
 const t = loadLayerTemplate('global');
 
@@ -168,5 +181,29 @@ describe('global template: records', () => {
     const all = Object.keys(t.Resources).sort();
     expect([...activeIds(t, params({ HealthCheckProtocol: 'HTTPS' }))].sort()).toEqual(all);
     expect([...activeIds(t, params())].sort()).toEqual(all);
+  });
+});
+
+describe('global template: environment configs', () => {
+  it.each(['dev', 'prod'])('%s values satisfy the template constraints', (env) => {
+    expect(configValueProblems(loadEnvironmentConfig(env), t)).toEqual([]);
+  });
+
+  it.each(['dev', 'prod'])('%s detects a failed primary and lets resolvers move within the RTO objective', (env) => {
+    const config = loadEnvironmentConfig(env);
+    const p = resolveParameters(config, 'primary', t);
+    const value = (name: string): number => Number(p[name] ?? t.Parameters?.[name]?.Default);
+    // Detection (interval x threshold) plus the alias records' fixed 60 s TTL must leave room in the RTO for the rest.
+    const dnsSeconds = value('HealthCheckIntervalSeconds') * value('HealthCheckFailureThreshold') + 60;
+    expect(dnsSeconds).toBeLessThanOrEqual(config.objectives.rtoSeconds / 2);
+    expect(value('SecondaryWeight')).toBe(0);
+  });
+
+  it('checks prod over HTTPS, matching the certificates its compute stacks get', () => {
+    const config = loadEnvironmentConfig('prod');
+    const compute = loadLayerTemplate('compute');
+    expect(resolveParameters(config, 'primary', t).HealthCheckProtocol).toBe('HTTPS');
+    for (const role of ['primary', 'secondary'] as const) expect(resolveParameters(config, role, compute).CertificateArn, role).toBeTruthy();
+    expect(resolveParameters(loadEnvironmentConfig('dev'), 'primary', t).HealthCheckProtocol).toBe('HTTP');
   });
 });

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { resolveParameters } from '../../src/config/load-config.js';
 import type { CfnTemplate } from '../../src/templates/template-types.js';
 import {
   activeIds,
+  configValueProblems,
   conventionProblems,
   idsOfType,
   inputProblems,
+  loadEnvironmentConfig,
   loadLayerTemplate,
   parameterRefs,
   props,
@@ -252,5 +255,14 @@ describe('monitoring template: dashboard', () => {
 
   it('reads Route 53 metrics from us-east-1 through a parameter, not a literal', () => {
     expect(t.Parameters?.Route53MetricsRegion?.AllowedValues).toEqual(['us-east-1']);
+  });
+});
+
+describe('monitoring template: environment configs', () => {
+  it.each(['dev', 'prod'])('%s values satisfy the template constraints and alarm on replica lag at the RPO objective', (env) => {
+    const config = loadEnvironmentConfig(env);
+    expect(configValueProblems(config, t)).toEqual([]);
+    const lag = resolveParameters(config, 'secondary', t).ReplicaLagThresholdSeconds ?? String(t.Parameters?.ReplicaLagThresholdSeconds?.Default);
+    expect(Number(lag)).toBeLessThanOrEqual(config.objectives.rpoSeconds);
   });
 });
