@@ -13,6 +13,8 @@ const FREE_TYPES = new Set([
   'AWS::AutoScaling::ScalingPolicy', 'AWS::AutoScaling::LifecycleHook', 'AWS::Lambda::Permission', 'AWS::Events::Rule', 'AWS::Scheduler::Schedule',
   'AWS::SSM::Parameter', 'AWS::CloudFormation::WaitConditionHandle', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::MetricFilter', 'AWS::DynamoDB::Table',
   'AWS::EC2::VPCEndpoint', 'AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup', 'AWS::Lambda::EventInvokeConfig', 'AWS::IAM::ServiceLinkedRole',
+  // Flow logs are charged as ingestion into their log group, which is priced there.
+  'AWS::EC2::FlowLog',
 ]);
 
 type Handler = (ctx: Ctx, r: { id: string; props: Record<string, unknown>; raw: Record<string, unknown> }) => void;
@@ -25,6 +27,15 @@ interface Ctx {
 }
 
 const H = (t: PriceTable) => t.hoursPerMonth;
+
+/** List items that exist under the stack's conditions (an `Fn::If` choosing AWS::NoValue drops its item). */
+function presentItems(view: StackView, items: unknown[]): number {
+  const chosen = (v: unknown): unknown => {
+    const f = dig(v, 'Fn::If') as [string, unknown, unknown] | undefined;
+    return Array.isArray(f) ? chosen(view.conditions.get(f[0]) ? f[1] : f[2]) : v;
+  };
+  return items.filter((i) => dig(chosen(i), 'Ref') !== 'AWS::NoValue').length;
+}
 
 function instanceTypeFor(ctx: Ctx, raw: Record<string, unknown>): string {
   const ltId = dig(raw, 'LaunchTemplate', 'LaunchTemplateId', 'Ref') ?? dig(raw, 'LaunchTemplate', 'LaunchTemplateName', 'Ref');
@@ -62,7 +73,7 @@ const HANDLERS: Record<string, Handler> = {
   },
   'AWS::EC2::VPCEndpoint': (ctx, r) => {
     if (String(r.props.VpcEndpointType ?? 'Gateway') !== 'Interface') return;
-    const subnets = Array.isArray(r.raw.SubnetIds) ? r.raw.SubnetIds.length : Number(ctx.view.params.AzCount ?? 2);
+    const subnets = Array.isArray(r.raw.SubnetIds) ? presentItems(ctx.view, r.raw.SubnetIds) : Number(ctx.view.params.AzCount ?? 2);
     ctx.add(`${subnets} AZ × endpoint-hours`, r.id, 'AWS::EC2::VPCEndpoint', 'vpce:interface:az-hour', subnets * H(ctx.table));
     ctx.add('GB processed', r.id, 'AWS::EC2::VPCEndpoint', 'vpce:interface:gb', usage(ctx.table, 'interfaceEndpointGbPerEndpoint'));
   },

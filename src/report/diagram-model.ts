@@ -9,7 +9,7 @@ const KEY_TYPES = new Set([
   'AWS::CloudWatch::Dashboard', 'AWS::Route53::HealthCheck', 'AWS::Route53::RecordSet', 'AWS::Route53::HostedZone', 'AWS::SNS::Topic', 'AWS::DynamoDB::Table',
 ]);
 /** Plumbing not worth a box: it would only crowd the picture. */
-const HIDDEN = /::(Route|SubnetRouteTableAssociation|SecurityGroupIngress|SecurityGroupEgress|VPCGatewayAttachment|Policy|TopicPolicy|BucketPolicy|Permission|InstanceProfile|Alias|ListenerRule|Subscription)$/;
+const HIDDEN = /::(Route|RouteTable|SubnetRouteTableAssociation|SecurityGroupIngress|SecurityGroupEgress|VPCGatewayAttachment|EIP|Role|Policy|TopicPolicy|BucketPolicy|Permission|InstanceProfile|Alias|ListenerRule|Subscription|ScalingPolicy|DBSubnetGroup|DBParameterGroup)$/;
 
 export const LAYER_ORDER = ['global', 'foundation', 'network', 'data', 'compute', 'monitoring', 'failover'];
 

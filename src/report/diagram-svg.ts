@@ -35,7 +35,17 @@ export function renderDiagramSvg(nodes: DiagramNode[], edges: DiagramEdge[], reg
   let y = 56;
   for (const layer of LAYER_ORDER) {
     const global = layer === 'global';
-    const cells = global ? [nodes.filter((n) => n.layer === layer)] : [regions.primary, regions.secondary].map((r) => nodes.filter((n) => n.layer === layer && n.region === r));
+    // Named resources first, folded "n × Type" boxes last, so the replicated stores line up across the regions.
+    const folded = (n: DiagramNode) => (/^\d+ × /.test(n.label) ? 1 : 0);
+    const order = (list: DiagramNode[]) => [...list].sort((a, b) => folded(a) - folded(b));
+    const left = order(nodes.filter((n) => n.layer === layer && n.region === regions.primary));
+    // A replication target sits level with its source, so the arrows between the regions do not cross.
+    const sourceRow = (n: DiagramNode) => {
+      const i = left.findIndex((l) => edges.some((e) => e.from === l.id && e.to === n.id));
+      return i < 0 ? left.length : i;
+    };
+    const right = order(nodes.filter((n) => n.layer === layer && n.region === regions.secondary)).sort((a, b) => folded(a) - folded(b) || sourceRow(a) - sourceRow(b));
+    const cells = global ? [order(nodes.filter((n) => n.layer === layer))] : [left, right];
     if (cells.every((c) => c.length === 0)) continue;
     // One box per row in the data layer keeps the cross-region replication arrows clear of other boxes.
     const perRow = global ? 4 : layer === 'data' ? 1 : 2;

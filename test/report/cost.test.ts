@@ -48,6 +48,14 @@ describe('cost', () => {
     expect(perAz.byLayer.network!['us-east-1']! - single.byLayer.network!['us-east-1']!).toBeCloseTo(gateway, 1);
   });
 
+  it('prices an interface endpoint in each AZ its subnets cover under the AzCount in force', async () => {
+    const base = await fixtureInput();
+    const prices = await projectPrices();
+    const endpoint = (c: ReturnType<typeof computeCost>) => c.lines.find((l) => l.resource === 'SsmEndpoint' && l.priceKey === 'vpce:interface:az-hour' && l.region === 'us-west-2');
+    expect(endpoint(computeCost(base, prices))?.quantity).toBe(2 * 730);
+    expect(endpoint(computeCost(both(base, 'AzCount', 3), prices))?.quantity).toBe(3 * 730);
+  });
+
   it('moves with the health-check interval: the fast interval is an optional feature of each health check', async () => {
     const base = await fixtureInput();
     const prices = await projectPrices();
