@@ -11,7 +11,7 @@ const FREE_TYPES = new Set([
   'AWS::KMS::Alias', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy', 'AWS::S3::BucketPolicy', 'AWS::RDS::DBSubnetGroup',
   'AWS::RDS::DBParameterGroup', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::AutoScaling::ScalingPolicy', 'AWS::AutoScaling::LifecycleHook', 'AWS::Lambda::Permission', 'AWS::Events::Rule', 'AWS::Scheduler::Schedule',
-  'AWS::SSM::Parameter', 'AWS::CloudFormation::WaitConditionHandle', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::MetricFilter', 'AWS::DynamoDB::Table',
+  'AWS::SSM::Parameter', 'AWS::CloudFormation::WaitConditionHandle', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::MetricFilter',
   'AWS::EC2::VPCEndpoint', 'AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup', 'AWS::Lambda::EventInvokeConfig', 'AWS::IAM::ServiceLinkedRole',
   // Flow logs are charged as ingestion into their log group, which is priced there.
   'AWS::EC2::FlowLog',
@@ -52,6 +52,12 @@ function rootGb(ctx: Ctx, raw: Record<string, unknown>): number {
   const maps = (dig(lt?.props, 'LaunchTemplateData', 'BlockDeviceMappings') as unknown[] | undefined) ?? [];
   const sizes = maps.map((m) => Number(dig(m, 'Ebs', 'VolumeSize'))).filter((n) => Number.isFinite(n));
   return sizes.length ? sizes.reduce((a, b) => a + b, 0) : usage(ctx.table, 'ebsRootGbDefault');
+}
+
+/** Runs per month of the stack's scheduled function: from ControllerScheduleMinutes when the stack has it. */
+function invocationsPerMonth(ctx: Ctx): number {
+  const minutes = Number(ctx.view.params.ControllerScheduleMinutes);
+  return minutes > 0 ? Math.round((H(ctx.table) * 60) / minutes) : usage(ctx.table, 'lambdaInvocationsPerMonthDefault');
 }
 
 const HANDLERS: Record<string, Handler> = {
@@ -141,11 +147,16 @@ const HANDLERS: Record<string, Handler> = {
     ctx.add('log storage', r.id, 'AWS::Logs::LogGroup', 'cloudwatch:logs-storage-gb-month', usage(ctx.table, 'logsStoredGbPerLogGroup'));
   },
   'AWS::Lambda::Function': (ctx, r) => {
-    const minutes = Number(ctx.view.params.ControllerScheduleMinutes);
-    const invocations = minutes > 0 ? Math.round((H(ctx.table) * 60) / minutes) : usage(ctx.table, 'lambdaInvocationsPerMonthDefault');
+    const invocations = invocationsPerMonth(ctx);
     const gb = Number(r.props.MemorySize ?? 128) / 1024;
     ctx.add(`${invocations} invocations`, r.id, 'AWS::Lambda::Function', 'lambda:requests-million', invocations / 1e6);
     ctx.add('compute (GB-seconds)', r.id, 'AWS::Lambda::Function', 'lambda:gb-second', invocations * usage(ctx.table, 'lambdaDurationSeconds') * gb);
+  },
+  // A single-Region on-demand table (the controller's state): one read and one conditional write per controller run.
+  'AWS::DynamoDB::Table': (ctx, r) => {
+    const runs = invocationsPerMonth(ctx) / 1e6;
+    ctx.add('writes (one per controller run)', r.id, 'AWS::DynamoDB::Table', 'dynamodb:wru-million', runs);
+    ctx.add('reads (one per controller run)', r.id, 'AWS::DynamoDB::Table', 'dynamodb:rru-million', runs);
   },
   'AWS::SecretsManager::Secret': (ctx, r) => ctx.add('secret', r.id, 'AWS::SecretsManager::Secret', 'secretsmanager:secret-month', 1),
 };

@@ -8,11 +8,11 @@ import type { CfnTemplate } from '../templates/template-types.js';
 /** Parameters that are meant to differ: addressing and the warm-standby sizes (DESIGN §5). */
 export const EXPECTED_DIFFERENCES = new Set(['VpcCidr', 'MinSize', 'DesiredCapacity', 'FailoverDesiredCapacity']);
 
-const SPECIFIC: Record<string, { layer: string; category: ReadinessItem['category']; why: string }> = {
-  InstanceType: { layer: 'compute', category: 'instance-type', why: 'after failover the secondary carries the primary’s load on these instances' },
-  DbEngineVersion: { layer: 'data', category: 'engine-version', why: 'a promoted replica on another engine version behaves differently, and replication needs compatible versions' },
-  DbInstanceClass: { layer: 'data', category: 'db-class', why: 'a promoted replica of a smaller class must take the full write load' },
-  MaxSize: { layer: 'compute', category: 'asg-capacity', why: 'the standby cannot scale as far as the primary under the same load' },
+const SPECIFIC: Record<string, { category: ReadinessItem['category']; why: string }> = {
+  InstanceType: { category: 'instance-type', why: 'after failover the secondary carries the primary’s load on these instances' },
+  DbEngineVersion: { category: 'engine-version', why: 'a promoted replica on another engine version behaves differently, and replication needs compatible versions' },
+  DbInstanceClass: { category: 'db-class', why: 'a promoted replica of a smaller class must take the full write load' },
+  MaxSize: { category: 'asg-capacity', why: 'the standby cannot scale as far as the primary under the same load' },
 };
 
 function pair(input: ReportInput, layer: string): [StackView, StackView] | undefined {
