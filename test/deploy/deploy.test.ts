@@ -18,6 +18,8 @@ describe('deploy end to end against the doubles', () => {
     const east = world.cloudformation('us-east-1');
     const west = world.cloudformation('us-west-2');
     const primaryData = east.stack('trading-data-dev')!;
+    expect(primaryData.status).toBe('UPDATE_COMPLETE');
+    expect(west.stack('trading-data-dev')!.status).toBe('CREATE_COMPLETE');
     const secondaryData = west.stack('trading-data-dev')!;
     const secondaryKey = west.stack('trading-foundation-dev')!.outputs.find((o) => o.OutputKey === 'KmsKeyArn')!.OutputValue;
     expect(primaryData.current.parameters.SecondaryKmsKeyArn).toBe(secondaryKey);

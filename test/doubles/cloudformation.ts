@@ -69,6 +69,8 @@ export interface SimStack {
   steps: Step[];
   creationTime: Date;
   lastUpdatedTime?: Date;
+  /** What ContinueUpdateRollback returns the stack to after UPDATE_ROLLBACK_FAILED. */
+  rollbackTo?: { snapshot: Snapshot; resources: Map<string, SimResource> };
 }
 
 export interface FailureInjection {
@@ -450,7 +452,7 @@ export class CloudFormationDouble {
       }
       this.computeOutputs(stack);
     });
-    this.at(stack, 2, () => this.setStatus(stack, 'UPDATE_COMPLETE'));
+    if (kind === 'UPDATE') this.at(stack, 2, () => this.setStatus(stack, 'UPDATE_COMPLETE'));
   }
 
   private scheduleRollback(stack: SimStack, kind: 'CREATE' | 'UPDATE', previous: { snapshot: Snapshot; resources: Map<string, SimResource> }, failure: FailureInjection): void {
@@ -473,6 +475,7 @@ export class CloudFormationDouble {
     this.at(stack, 30, () => {
       if (failure.rollbackFails) {
         this.event(stack, failure.resource, stack.resources.get(failure.resource)?.type ?? 'AWS::CloudFormation::Stack', 'UPDATE_FAILED', '', 'Resource update cancelled during rollback');
+        stack.rollbackTo = previous;
         return this.setStatus(stack, 'UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failure.resource}].`);
       }
       this.restore(stack, previous);
@@ -655,7 +658,12 @@ export class CloudFormationDouble {
     const stack = this.mustFind(i.StackName);
     if (stack.status !== 'UPDATE_ROLLBACK_FAILED') throw awsError('ValidationError', `Stack ${stack.stackId} is in ${stack.status} state and ContinueUpdateRollback cannot be called from this status.`);
     this.setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', 'Continue rollback requested by user.');
-    this.at(stack, 20, () => this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS'));
+    const previous = stack.rollbackTo;
+    stack.rollbackTo = undefined;
+    this.at(stack, 20, () => {
+      if (previous) this.restore(stack, previous);
+      this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+    });
     this.at(stack, 5, () => this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE'));
     return {};
   }

@@ -1,0 +1,211 @@
+// Every failure mode of deploy, provoked against the doubles.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runDeploy } from '../../src/deploy/deploy.js';
+import { DrError } from '../../src/errors.js';
+import type { Message } from '../../src/io/messages.js';
+import { MemoryReporter } from '../../src/io/reporters.js';
+import { AwsWorld } from '../doubles/aws-world.js';
+import { ALL, copyFixture, fixtureProject, runtime } from './helpers.js';
+
+const STATE_BUCKET = 'drctl-state-111111111111-us-east-1';
+
+async function deployed(): Promise<{ world: AwsWorld; root: string }> {
+  const world = new AwsWorld();
+  const root = await copyFixture();
+  const r = await runDeploy(await fixtureProject('dev', root), ALL, runtime(world));
+  expect(r.report.status).toBe('succeeded');
+  return { world, root };
+}
+
+async function editJson(file: string, edit: (v: Record<string, any>) => void): Promise<void> {
+  const v = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>;
+  edit(v);
+  await writeFile(file, JSON.stringify(v, null, 2));
+}
+
+describe('deploy failure handling', () => {
+  it('retries throttled CloudFormation calls with backoff and still finishes', async () => {
+    const world = new AwsWorld();
+    world.cloudformation('us-east-1').throttle(6, 'DescribeStacks');
+    world.cloudformation('us-west-2').throttle(4);
+    const rt = runtime(world);
+    const r = await runDeploy(await fixtureProject(), ALL, rt);
+    expect(r.report.status).toBe('succeeded');
+    const retries = rt.reporter.byCode<{ attempt: number; delayMs: number }>('AWS_THROTTLED');
+    expect(retries).toHaveLength(10);
+    expect(Math.max(...retries.map((m) => m.data!.attempt))).toBeGreaterThanOrEqual(3);
+  });
+
+  it('stops the dependants of a failed stack while independent stacks finish; a ROLLBACK_COMPLETE stack is recreated after confirmation', async () => {
+    const world = new AwsWorld();
+    world.cloudformation('us-west-2').failNextOperation('trading-network-dev', { resource: 'NatGateway', reason: 'Resource handler returned message: "The maximum number of NAT gateways has been reached."' });
+    const project = await fixtureProject();
+    const first = await runDeploy(project, ALL, runtime(world));
+    const state = (id: string) => first.report.nodes.find((n) => n.id === id)!.state;
+    expect(first.report.status).toBe('failed');
+    expect(first.error?.code).toBe('E_DEPLOY_FAILED');
+    expect(first.error?.message).toContain('NAT gateways');
+    expect(state('network@secondary')).toBe('failed');
+    for (const id of ['data@secondary', 'compute@secondary', 'global@primary', 'data@primary#2']) expect(state(id)).toBe('skipped');
+    for (const id of ['foundation@primary', 'foundation@secondary', 'network@primary', 'data@primary', 'compute@primary', 'failover@primary']) expect(state(id)).toBe('completed');
+    expect(world.cloudformation('us-west-2').stack('trading-network-dev')!.status).toBe('ROLLBACK_COMPLETE');
+    expect(world.cloudformation('us-west-2').stack('trading-data-dev')).toBeUndefined();
+
+    // Refused confirmation: nothing is deleted, the stack is reported as needing recreation.
+    const refused = runtime(world, { answers: false });
+    const second = await runDeploy(project, ALL, refused);
+    expect(second.report.nodes.find((n) => n.id === 'network@secondary')!.error).toMatchObject({ code: 'E_STACK_NEEDS_RECREATE', kind: 'conflict' });
+    expect(refused.reporter.codes()).toContain('CONFIRM_ASKED');
+    expect(world.cloudformation('us-west-2').stack('trading-network-dev')!.status).toBe('ROLLBACK_COMPLETE');
+
+    const agreed = runtime(world, { answers: true });
+    const third = await runDeploy(project, ALL, agreed);
+    expect(third.report.status).toBe('succeeded');
+    expect(agreed.reporter.byCode('DEPLOY_RECREATE')).toHaveLength(1);
+    expect(third.report.nodes.find((n) => n.id === 'network@secondary')!.outcome).toBe('created');
+    expect(third.report.nodes.find((n) => n.id === 'network@primary')!.outcome).toBe('no-changes');
+  });
+
+  it('continues an UPDATE_ROLLBACK_FAILED rollback, then updates', async () => {
+    const { world, root } = await deployed();
+    await editJson(path.join(root, 'config/dev.json'), (c) => (c.parameters.secondary.DesiredCapacity = 3));
+    const west = world.cloudformation('us-west-2');
+    west.failNextOperation('trading-compute-dev', { resource: 'AutoScalingGroup', reason: 'Insufficient capacity', rollbackFails: true });
+    const project = await fixtureProject('dev', root);
+    const failed = await runDeploy(project, ALL, runtime(world));
+    expect(failed.report.nodes.find((n) => n.id === 'compute@secondary')!.error?.message).toContain('UPDATE_ROLLBACK_FAILED');
+    expect(west.stack('trading-compute-dev')!.status).toBe('UPDATE_ROLLBACK_FAILED');
+
+    const rt = runtime(world);
+    const again = await runDeploy(project, ALL, rt);
+    expect(again.report.status).toBe('succeeded');
+    expect(rt.reporter.byCode('DEPLOY_CONTINUE_ROLLBACK')).toHaveLength(1);
+    expect(west.calls.filter((c) => c.op === 'ContinueUpdateRollback')).toHaveLength(1);
+    expect(west.stack('trading-compute-dev')!.status).toBe('UPDATE_COMPLETE');
+    expect(west.stack('trading-compute-dev')!.current.parameters.DesiredCapacity).toBe('3');
+  });
+
+  it('Ctrl-C stops scheduling, leaves running operations to CloudFormation, releases the lock; the next run resumes', async () => {
+    const world = new AwsWorld();
+    const ctl = new AbortController();
+    const rt = runtime(world, { signal: ctl.signal });
+    const reporter = new (class extends MemoryReporter {
+      override emit<T>(msg: Omit<Message<T>, 'time'> & { time?: number }): void {
+        super.emit(msg);
+        const d = msg.data as { node?: string; status?: string } | undefined;
+        if (msg.code === 'DEPLOY_STACK_STATUS' && d?.node === 'data@primary' && d.status === 'CREATE_IN_PROGRESS') ctl.abort();
+      }
+    })();
+    const project = await fixtureProject();
+    const r = await runDeploy(project, ALL, { ...rt, reporter });
+    expect(r.report.status).toBe('interrupted');
+    expect(r.error).toBeInstanceOf(DrError);
+    expect(r.error!.kind).toBe('interrupted');
+    // Nothing new started after the interrupt; the running create carries on server-side.
+    const east = world.cloudformation('us-east-1');
+    expect(east.stack('trading-data-dev')!.status).toBe('CREATE_IN_PROGRESS');
+    expect(world.cloudformation('us-west-2').stack('trading-data-dev')).toBeUndefined();
+    expect(east.stack('trading-compute-dev')).toBeUndefined();
+    // No change set is left pending and the lock is gone.
+    for (const s of [...east.stacks.values(), ...world.cloudformation('us-west-2').stacks.values()]) expect([...s.changeSets.values()].filter((c) => c.status !== 'FAILED')).toEqual([]);
+    expect(world.s3.buckets.get(STATE_BUCKET)!.objects.has('locks/dev.json')).toBe(false);
+    expect(reporter.codes()).toContain('LOCK_RELEASED');
+
+    const rt2 = runtime(world);
+    const resumed = await runDeploy(project, ALL, rt2);
+    expect(resumed.report.status).toBe('succeeded');
+    expect(rt2.reporter.byCode<{ node: string }>('DEPLOY_RESUME_WAIT').map((m) => m.data!.node)).toContain('data@primary');
+    const outcome = (id: string) => resumed.report.nodes.find((n) => n.id === id)!.outcome;
+    expect(outcome('foundation@primary')).toBe('no-changes');
+    expect(outcome('data@primary')).toBe('no-changes');
+    expect(outcome('data@secondary')).toBe('created');
+  });
+
+  it('deletes a change set an earlier run left pending and creates a fresh one', async () => {
+    const { world, root } = await deployed();
+    const east = world.cloudformation('us-east-1');
+    const stack = east.stack('trading-monitoring-dev')!;
+    await east.handle('CreateChangeSet', { StackName: stack.name, ChangeSetName: 'drctl-20260105090000-p1', ChangeSetType: 'UPDATE', TemplateBody: stack.current.body, Parameters: Object.entries({ ...stack.current.parameters, ReplicaLagThresholdSeconds: '90' }).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })), Tags: stack.current.tags });
+    const rt = runtime(world);
+    const r = await runDeploy(await fixtureProject('dev', root), ALL, rt);
+    expect(r.report.status).toBe('succeeded');
+    expect(rt.reporter.byCode<{ node: string; changeSets: string[] }>('DEPLOY_STALE_CHANGESET_DELETED').map((m) => m.data)).toEqual([{ node: 'monitoring@primary', changeSets: ['drctl-20260105090000-p1'] }]);
+    expect(east.stack('trading-monitoring-dev')!.current.parameters.ReplicaLagThresholdSeconds).toBe('60');
+    expect(east.stack('trading-monitoring-dev')!.changeSets.size).toBe(0);
+  });
+
+  it('lets one of two concurrent operators in; the other gets a conflict naming owner and age', async () => {
+    const world = new AwsWorld();
+    const project = await fixtureProject();
+    const alice = runtime(world, { host: 'ops-1', pid: 100 });
+    const bob = runtime(world, { host: 'ops-2', pid: 200 });
+    const [a, b] = await Promise.allSettled([runDeploy(project, ALL, alice), runDeploy(project, ALL, bob)]);
+    const outcomes = [a, b].map((x) => (x.status === 'fulfilled' ? x.value.report.status : (x.reason as DrError).code));
+    expect(outcomes.sort()).toEqual(['E_LOCKED', 'succeeded']);
+    const loser = (a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason) as DrError;
+    expect(loser.kind).toBe('conflict');
+    expect(loser.message).toMatch(/alice on ops-[12] \(pid [12]00, arn:aws:sts::111111111111:assumed-role\/Deployer\/alice\) running deploy since .* ago/);
+    expect(loser.fix).toContain('--force-unlock');
+  });
+
+  it('refuses while a stale lock is held and changes nothing; --force-unlock takes it over', async () => {
+    const world = new AwsWorld();
+    const project = await fixtureProject();
+    world.s3.createBucket(STATE_BUCKET, 'us-east-1', 'Enabled');
+    const held = { id: 'old', environment: 'dev', operation: 'deploy', owner: { arn: 'arn:aws:iam::111111111111:user/bob', user: 'bob', host: 'laptop-7', pid: 31337 }, createdAt: new Date(world.clock.now()).toISOString() };
+    world.s3.put(STATE_BUCKET, 'locks/dev.json', JSON.stringify(held));
+    world.clock.advance(42 * 60_000);
+    const err = await runDeploy(project, ALL, runtime(world)).catch((e: unknown) => e as DrError);
+    expect(err).toBeInstanceOf(DrError);
+    expect((err as DrError).code).toBe('E_LOCKED');
+    expect((err as DrError).message).toContain('bob on laptop-7 (pid 31337');
+    expect((err as DrError).message).toContain('(42m ago)');
+    expect(world.cfnCalls().filter((c) => c.op !== 'DescribeStacks')).toEqual([]);
+
+    const rt = runtime(world);
+    const r = await runDeploy(project, { ...ALL, forceUnlock: true }, rt);
+    expect(r.report.status).toBe('succeeded');
+    expect(rt.reporter.byCode('LOCK_FORCED')).toHaveLength(1);
+    expect(world.s3.buckets.get(STATE_BUCKET)!.objects.get('locks/dev.json')?.at(-1)?.isDeleteMarker ?? true).toBe(true);
+  });
+
+  it('stops before anything changes when credentials are missing or belong to another account', async () => {
+    const world = new AwsWorld();
+    world.sts.identity = undefined;
+    const project = await fixtureProject();
+    const missing = (await runDeploy(project, ALL, runtime(world)).catch((e: unknown) => e)) as DrError;
+    expect(missing.code).toBe('E_AWS_CREDENTIALS');
+    expect(missing.fix).toContain('--profile');
+
+    const other = new AwsWorld('222222222222');
+    const wrong = (await runDeploy(project, ALL, runtime(other)).catch((e: unknown) => e)) as DrError;
+    expect(wrong.code).toBe('E_WRONG_ACCOUNT');
+    expect(wrong.message).toContain('222222222222');
+    expect(wrong.field).toBe('expectedAccountId');
+    for (const w of [world, other]) {
+      expect(w.cfnCalls()).toEqual([]);
+      expect(w.s3.calls).toEqual([]);
+    }
+  });
+
+  it('asks before replacing a stateful resource and leaves the stack untouched when refused', async () => {
+    const { world, root } = await deployed();
+    await editJson(path.join(root, 'templates/data.json'), (t) => (t.Resources.AssetsBucket.Properties.BucketName = { 'Fn::Sub': 'assets2-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}' }));
+    const project = await fixtureProject('dev', root);
+    const rt = runtime(world, { answers: false });
+    const r = await runDeploy(project, { ...ALL, only: ['data@secondary'] }, rt);
+    expect(r.report.status).toBe('interrupted');
+    const change = rt.reporter.byCode<{ changes: { logicalId: string; replacement: string; destructive: boolean }[] }>('DEPLOY_CHANGESET')[0]!.data!.changes;
+    expect(change).toContainEqual(expect.objectContaining({ logicalId: 'AssetsBucket', replacement: 'True', destructive: true }));
+    expect(r.report.nodes.find((n) => n.id === 'data@secondary')!.error).toMatchObject({ code: 'E_STATEFUL_REPLACEMENT' });
+    const west = world.cloudformation('us-west-2').stack('trading-data-dev')!;
+    expect(west.status).toBe('CREATE_COMPLETE');
+    expect(west.changeSets.size).toBe(0);
+
+    const yes = await runDeploy(project, { ...ALL, only: ['data@secondary'], yes: true }, runtime(world));
+    expect(yes.report.status).toBe('succeeded');
+    expect(world.cloudformation('us-west-2').stack('trading-data-dev')!.resources.get('AssetsBucket')!.physicalId).toBe('assets2-dev-111111111111-us-west-2');
+  });
+});
