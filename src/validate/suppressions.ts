@@ -2,7 +2,7 @@
 // rule, template, resource and a written reason; a malformed entry or one that matches nothing is itself a finding.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseJsonSource, type JsonSource } from '../templates/json-source.js';
+import { formatPath, parseJsonSource, type JsonSource } from '../templates/json-source.js';
 import { usageError } from '../errors.js';
 import { isPlainObject } from './engine.js';
 import type { Finding } from './types.js';
@@ -59,7 +59,7 @@ export function parseSuppressions(source: JsonSource): SuppressionsFile {
   const file = source.file;
   const problems: Finding[] = [];
   const problem = (p: (string | number)[], message: string, fix: string): void => {
-    problems.push({ ruleId: SUPPRESSION_RULES.invalid.id, severity: 'error', template: file, path: p.map((x) => (typeof x === 'number' ? `[${x}]` : x)).join('.').replace(/\.\[/g, '['), line: source.lineOf(p), message, fix });
+    problems.push({ ruleId: SUPPRESSION_RULES.invalid.id, severity: 'error', template: file, path: formatPath(p), line: source.lineOf(p), message, fix });
   };
   const root = source.value;
   if (!isPlainObject(root) || !Array.isArray(root.suppressions)) {

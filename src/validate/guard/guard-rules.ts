@@ -12,7 +12,7 @@ export interface GuardRuleFile {
   names: string[];
   title: string;
   fix: string;
-  /** Resource types the rule inspects. */
+  /** Resource types the rule reports on (other types it merely looks up do not make it apply). */
   types: string[];
 }
 
@@ -38,6 +38,13 @@ function listGuardFiles(dir: string): string[] {
   });
 }
 
+/** Types listed under the `# Reports on:` header; every type the file mentions when the header is missing. */
+function reportsOn(text: string): string[] {
+  const header = /^# Reports on:\s*\n((?:#\s+AWS::\S+\s*\n)+)/m.exec(text);
+  const source = header?.[1] ?? text;
+  return [...new Set([...source.matchAll(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g)].map((m) => m[0]))];
+}
+
 export function parseGuardRuleFile(file: string, text: string): GuardRuleFile {
   const head = /\[(CT\.[A-Z0-9-]+\.PR\.\d+)\]:\s*(.+)/.exec(text);
   const fix = /\[FIX\]:\s*(.+)/.exec(text);
@@ -48,7 +55,7 @@ export function parseGuardRuleFile(file: string, text: string): GuardRuleFile {
     names: [...text.matchAll(/^rule\s+([A-Za-z0-9_]+)/gm)].map((m) => m[1] as string),
     title: (head?.[2] ?? fromName).trim(),
     fix: (fix?.[1] ?? 'See the control description.').trim(),
-    types: [...new Set([...text.matchAll(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g)].map((m) => m[0]))],
+    types: reportsOn(text),
   };
 }
 

@@ -1,0 +1,54 @@
+// Times drctl validate over the project's templates (and a synthetic set of copies) and prints the figures.
+// Run with `npm run bench`. Figures, not assertions: the target is well under 2 s for all templates after start-up.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { guardPolicy } from '../src/validate/guard/guard-runner.js';
+import { listTemplateFiles } from '../src/templates/catalog.js';
+import { validateTemplates, type ValidationResult } from '../src/validate/validate.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ms = (n: number): string => `${n.toFixed(1)} ms`;
+
+function print(label: string, r: ValidationResult, wall: number): void {
+  const t = r.timings;
+  console.log(`\n${label}`);
+  console.log(`  files            ${r.templates.length}`);
+  console.log(`  JSON lines       ${r.lines}`);
+  console.log(`  findings         ${r.findings.length} (${r.summary.errors} errors, ${r.summary.suppressed} suppressed)`);
+  console.log(`  parse            ${ms(t.parseMs)}`);
+  console.log(`  spec load        ${ms(t.specMs)}`);
+  console.log(`  rules            ${ms(t.rulesMs)}`);
+  for (const [family, v] of Object.entries(t.families)) console.log(`    ${family.padEnd(14)} ${ms(v)}`);
+  const slowest = Object.entries(t.rules).sort(([, a], [, b]) => b - a).slice(0, 5);
+  console.log(`    slowest rules  ${slowest.map(([id, v]) => `${id} ${v.toFixed(1)}`).join(', ')} (ms)`);
+  console.log(`  cfn-guard        ${ms(t.policyMs)}`);
+  console.log(`  total (pipeline) ${ms(t.totalMs)}`);
+  console.log(`  wall             ${ms(wall)}`);
+}
+
+async function timed(label: string, root: string, files: string[] | undefined, guard: boolean): Promise<void> {
+  const start = performance.now();
+  const r = await validateTemplates({ root, ...(files ? { files } : {}), ...(guard ? { policy: guardPolicy() } : {}) });
+  print(label, r, performance.now() - start);
+}
+
+const templates = await listTemplateFiles(ROOT);
+console.log(`drctl validate bench: ${templates.length} project templates, ${os.availableParallelism()} cores, node ${process.version}`);
+
+// First run pays for loading the spec index (from its cache, or building it); later runs in the process do not.
+await timed('project templates, first run in process (with cfn-guard)', ROOT, undefined, true);
+await timed('project templates, warm (with cfn-guard)', ROOT, undefined, true);
+await timed('project templates, warm (--no-guard)', ROOT, undefined, false);
+
+// A larger synthetic set: every template copied ten times.
+const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-bench-'));
+try {
+  mkdirSync(path.join(dir, 'templates'));
+  for (let i = 0; i < 10; i++) for (const f of templates) copyFileSync(path.join(ROOT, f), path.join(dir, 'templates', `${i}-${path.basename(f)}`));
+  await timed('10 copies of every template (--no-guard)', dir, undefined, false);
+  await timed('10 copies of every template (with cfn-guard)', dir, undefined, true);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
