@@ -117,6 +117,12 @@ function parameterDifferences(input: ReportInput): ReadinessItem[] {
       const [a, b] = [p.params[name], s.params[name]];
       if (a === b) continue;
       const specific = SPECIFIC[name];
+      // A regional resource (an ACM certificate ARN, say) differs only by the region name: expected, said as info.
+      const regional = a !== undefined && b !== undefined && a.includes(p.region) && a.split(p.region).join(s.region) === b;
+      if (regional) {
+        items.push({ id: `parameter:${layer}.${name}`, category: 'parameter', severity: 'info', layer, subject: name, primary: a, secondary: b, message: `${t.file}: ${name} differs only by region name (a regional resource)` });
+        continue;
+      }
       items.push({
         id: `${specific?.category ?? 'parameter'}:${layer}.${name}`,
         category: specific?.category ?? 'parameter',

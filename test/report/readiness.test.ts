@@ -17,6 +17,17 @@ describe('readiness', () => {
     expect(items.find((i) => i.category === 'engine-version')).toMatchObject({ severity: 'warn', layer: 'data', primary: '16', secondary: '15' });
   });
 
+  it('a value that differs only by region name is a regional resource: info, not a warning', async () => {
+    const base = await fixtureInput();
+    const arn = (r: string) => `arn:aws:acm:${r}:123456789012:certificate/abc`;
+    const items = computeReadiness(withParameter(base, 'secondary', 'WitnessRegion', 'us-west-1'));
+    expect(items.find((i) => i.subject === 'WitnessRegion')?.severity).toBe('warn');
+    const t = base.layers.get('compute')!;
+    const withCert = { ...base, layers: new Map(base.layers).set('compute', { ...t, template: { ...t.template, Parameters: { ...t.template.Parameters, CertificateArn: { Type: 'String', Default: '' } } } }) };
+    const regional = computeReadiness(withParameter(withParameter(withCert, 'primary', 'CertificateArn', arn('us-east-1')), 'secondary', 'CertificateArn', arn('us-west-2')));
+    expect(regional.find((i) => i.subject === 'CertificateArn')).toMatchObject({ severity: 'info', primary: arn('us-east-1'), secondary: arn('us-west-2') });
+  });
+
   it('detects a smaller ASG maximum and a failover size the standby cannot reach', async () => {
     const items = computeReadiness(withParameter(await fixtureInput(), 'secondary', 'MaxSize', 1));
     expect(items.find((i) => i.id === 'asg-capacity:compute.MaxSize')).toMatchObject({ primary: '6', secondary: '1' });
