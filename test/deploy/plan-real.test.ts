@@ -21,7 +21,10 @@ const dependsOn = (plan: PlanJson, from: string, to: string): boolean => {
     const id = stack.pop()!;
     for (const d of plan.nodes.find((n) => n.id === id)?.dependencies ?? []) {
       if (d === to) return true;
-      if (!seen.has(d)) stack.push(d), seen.add(d);
+      if (!seen.has(d)) {
+        seen.add(d);
+        stack.push(d);
+      }
     }
   }
   return false;

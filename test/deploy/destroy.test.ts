@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { runDeploy } from '../../src/deploy/deploy.js';
+import { destroyGraph, runDestroy } from '../../src/deploy/destroy.js';
+import { stackOutputs, stackStatus } from '../../src/deploy/inspect.js';
+import { AwsWorld } from '../doubles/aws-world.js';
+import { ALL, fixtureProject, runtime } from './helpers.js';
+
+const DESTROY = { yes: true, concurrency: 4, forceUnlock: false };
+
+async function deployedWorld(env = 'dev') {
+  const world = new AwsWorld();
+  const project = await fixtureProject(env);
+  expect((await runDeploy(project, ALL, runtime(world))).report.status).toBe('succeeded');
+  return { world, project };
+}
+
+describe('destroy', () => {
+  it('orders deletion in reverse: replica before its source, consumers before producers', async () => {
+    const nodes = destroyGraph((await fixtureProject()).graph);
+    const deps = (id: string) => nodes.find((n) => n.id === id)!.dependencies;
+    expect(deps('data@primary')).toEqual(expect.arrayContaining(['data@secondary', 'compute@primary', 'failover@primary', 'monitoring@primary']));
+    expect(deps('foundation@secondary')).toEqual(expect.arrayContaining(['data@primary', 'data@secondary']));
+    expect(deps('compute@secondary')).toEqual(['global@primary']);
+    // The deferred (second-pass) edge does not constrain destroy: the secondary data stack waits for nobody in its layer.
+    expect(deps('data@secondary')).not.toContain('data@primary');
+  });
+
+  it('empties versioned buckets (every version and delete marker, over several pages) and deletes every stack', async () => {
+    const { world, project } = await deployedWorld();
+    const east = world.cloudformation('us-east-1');
+    const west = world.cloudformation('us-west-2');
+    const assets = east.stack('trading-data-dev')!.resources.get('AssetsBucket')!.physicalId;
+    for (let i = 0; i < 700; i++) {
+      world.s3.put(assets, `reports/${i}.csv`, `v1 ${i}`);
+      world.s3.put(assets, `reports/${i}.csv`, `v2 ${i}`);
+      if (i % 2) await world.s3.handle('DeleteObject', { Bucket: assets, Key: `reports/${i}.csv` }, 'us-east-1');
+    }
+    expect(world.s3.versionCount(assets)).toBe(1750);
+    const rt = runtime(world);
+    const r = await runDestroy(project, DESTROY, rt);
+    expect(r.error).toBeUndefined();
+    expect(r.report.status).toBe('succeeded');
+    expect(r.report.stacks.every((s) => s.outcome === 'deleted')).toBe(true);
+    expect(east.stacks.size + west.stacks.size).toBe(0);
+    expect(rt.reporter.byCode<{ bucket: string; versions: number; deleteMarkers: number }>('DESTROY_BUCKET_EMPTIED').find((m) => m.data!.bucket === assets)!.data).toMatchObject({ versions: 1400, deleteMarkers: 350 });
+    expect(world.s3.buckets.has(assets)).toBe(false);
+    const deletes = world.cfnCalls().filter((c) => c.op === 'DeleteStack').map((c) => `${String(c.input.StackName).split('/')[1]}@${c.region}`);
+    const at = (s: string) => deletes.indexOf(s);
+    expect(at('trading-data-dev@us-west-2')).toBeLessThan(at('trading-data-dev@us-east-1'));
+    expect(at('trading-global-dev@us-east-1')).toBeLessThan(at('trading-compute-dev@us-west-2'));
+    expect(at('trading-data-dev@us-east-1')).toBeLessThan(at('trading-foundation-dev@us-west-2'));
+    // drctl's state bucket is not part of the environment.
+    expect(world.s3.buckets.has('drctl-state-111111111111-us-east-1')).toBe(true);
+  });
+
+  it('asks first and deletes nothing when refused', async () => {
+    const { world, project } = await deployedWorld();
+    const r = await runDestroy(project, { ...DESTROY, yes: false }, runtime(world, { answers: false }));
+    expect(r.error?.code).toBe('E_CONFIRMATION_REFUSED');
+    expect(r.error?.kind).toBe('interrupted');
+    expect(world.cfnCalls().filter((c) => c.op === 'DeleteStack')).toEqual([]);
+  });
+
+  it("never touches another environment's stacks, nor a same-named stack without this environment's tag", async () => {
+    const { world } = await deployedWorld('qa');
+    const dev = await fixtureProject('dev');
+    expect((await runDeploy(dev, ALL, runtime(world))).report.status).toBe('succeeded');
+    // Re-tag one dev stack as if someone else owned it.
+    const west = world.cloudformation('us-west-2');
+    west.stack('trading-compute-dev')!.current.tags = [{ Key: 'environment', Value: 'staging' }];
+    const rt = runtime(world);
+    const r = await runDestroy(dev, DESTROY, rt);
+    expect(r.report.status).toBe('failed');
+    expect(r.error).toMatchObject({ code: 'E_DESTROY_FAILED', kind: 'conflict' });
+    expect(rt.reporter.byCode('DESTROY_FOREIGN_STACK')).toHaveLength(1);
+    expect(west.stack('trading-compute-dev')!.status).toBe('CREATE_COMPLETE');
+    // What the foreign stack consumes is kept (deleting it would break that stack); its own consumers go.
+    for (const kept of ['trading-data-dev', 'trading-network-dev', 'trading-foundation-dev']) expect(west.stack(kept)).toBeDefined();
+    expect(world.cloudformation('us-east-1').stack('trading-global-dev')).toBeUndefined();
+    expect(west.stack('trading-monitoring-dev')).toBeUndefined();
+    expect(west.stack('trading-failover-dev')).toBeUndefined();
+    // qa is untouched.
+    for (const region of ['us-east-1', 'us-west-2']) {
+      const qa = [...world.cloudformation(region).stacks.keys()].filter((n) => n.endsWith('-qa'));
+      expect(qa.length).toBeGreaterThanOrEqual(6);
+    }
+  });
+});
+
+describe('status and outputs', () => {
+  it('reports NOT_DEPLOYED before and each stack state after a deploy; outputs are a flat <layer>@<role>.<Output> map', async () => {
+    const world = new AwsWorld();
+    const project = await fixtureProject();
+    const before = await stackStatus(project, runtime(world));
+    expect(before.stacks.map((s) => s.status).every((s) => s === 'NOT_DEPLOYED')).toBe(true);
+    expect(before.stacks).toHaveLength(13);
+    expect(await stackOutputs(project, runtime(world))).toEqual({});
+
+    await runDeploy(project, ALL, runtime(world));
+    const after = await stackStatus(project, runtime(world));
+    expect(after.stacks.find((s) => s.id === 'data@primary')).toMatchObject({ region: 'us-east-1', stackName: 'trading-data-dev', status: 'UPDATE_COMPLETE' });
+    expect(after.stacks.find((s) => s.id === 'data@secondary')).toMatchObject({ region: 'us-west-2', status: 'CREATE_COMPLETE' });
+    const outputs = await stackOutputs(project, runtime(world));
+    expect(outputs['data@primary.DatabaseArn']).toMatch(/^arn:aws:rds:us-east-1:111111111111:db:/);
+    expect(outputs['compute@secondary.AlbDnsName']).toContain('us-west-2');
+    expect(Object.keys(outputs).every((k) => /^[a-z]+@(primary|secondary)\.[A-Za-z0-9]+$/.test(k))).toBe(true);
+  });
+});

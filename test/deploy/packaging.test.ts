@@ -1,0 +1,64 @@
+import { inflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { buildArtifact, publishArtifact } from '../../src/deploy/packaging.js';
+import type { ArtifactBuildNode } from '../../src/deploy/graph.js';
+import { DrError } from '../../src/errors.js';
+import { AwsWorld } from '../doubles/aws-world.js';
+import { FIXTURE_ROOT } from './helpers.js';
+
+const node = (entry: string, artifactKind: 'lambda' | 'service'): ArtifactBuildNode => ({ id: `build:x`, kind: 'artifact-build', artifact: 'x', entry, artifactKind, dependencies: [], priority: 0, estimateSeconds: 5, state: 'pending' });
+
+/** Reads the entries of a zip through its central directory. */
+function unzip(buf: Buffer): Record<string, string> {
+  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buf.readUInt16LE(end + 10);
+  let p = buf.readUInt32LE(end + 16);
+  const out: Record<string, string> = {};
+  for (let i = 0; i < count; i++) {
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extra = buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString();
+    const local = buf.readUInt32LE(p + 42);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    out[name] = inflateRawSync(buf.subarray(start, start + size)).toString();
+    p += 46 + nameLen + extra;
+  }
+  return out;
+}
+
+describe('packaging', () => {
+  it('bundles a lambda into a deterministic zip holding index.mjs, keyed by its sha256', async () => {
+    const a = await buildArtifact(FIXTURE_ROOT, node('src/fixture/controller.ts', 'lambda'));
+    const b = await buildArtifact(FIXTURE_ROOT, node('src/fixture/controller.ts', 'lambda'));
+    expect(a.sha256).toBe(b.sha256);
+    expect(a.key).toBe(`artifacts/x/${a.sha256}.zip`);
+    const files = unzip(Buffer.from(a.bytes));
+    expect(Object.keys(files)).toEqual(['index.mjs']);
+    expect(files['index.mjs']).toContain('export {');
+    expect(files['index.mjs']).toContain('handler');
+  });
+
+  it('bundles a service into one .mjs file', async () => {
+    const s = await buildArtifact(FIXTURE_ROOT, node('src/fixture/gateway.ts', 'service'));
+    expect(s.key).toMatch(/^artifacts\/x\/[0-9a-f]{64}\.mjs$/);
+    expect(Buffer.from(s.bytes).toString()).toContain('createServer');
+  });
+
+  it('names the entry when the build fails', async () => {
+    const err = (await buildArtifact(FIXTURE_ROOT, node('src/fixture/missing.ts', 'service')).catch((e: unknown) => e)) as DrError;
+    expect(err.code).toBe('E_ARTIFACT_BUILD');
+    expect(err.file).toBe('src/fixture/missing.ts');
+  });
+
+  it('uploads once: an existing key is left alone', async () => {
+    const world = new AwsWorld();
+    world.s3.createBucket('artifacts-dev', 'us-east-1', 'Enabled');
+    const art = await buildArtifact(FIXTURE_ROOT, node('src/fixture/controller.ts', 'lambda'));
+    const s3 = world.factory()('us-east-1').s3;
+    const sleep = (ms: number) => world.clock.sleep(ms);
+    expect(await publishArtifact(s3, 'artifacts-dev', art, sleep)).toBe(true);
+    expect(await publishArtifact(s3, 'artifacts-dev', art, sleep)).toBe(false);
+    expect(world.s3.versionCount('artifacts-dev')).toBe(1);
+  });
+});
