@@ -339,6 +339,15 @@ describe('compute template: Auto Scaling group and scaling', () => {
     expect(Object.keys(secondary.resources).sort()).toEqual(Object.keys(primary.resources).sort());
   });
 
+  it('tags the primary fleet active and the secondary warm-standby', () => {
+    const tag = (role: 'primary' | 'secondary'): unknown => {
+      const tags = viewStack(t, stackParams(role)).resources.AutoScalingGroup?.Properties?.Tags as { Key: string; Value: unknown; PropagateAtLaunch: boolean }[];
+      return tags.find((x) => x.Key === 'Capacity');
+    };
+    expect(tag('primary')).toEqual({ Key: 'Capacity', Value: 'active', PropagateAtLaunch: true });
+    expect(tag('secondary')).toEqual({ Key: 'Capacity', Value: 'warm-standby', PropagateAtLaunch: true });
+  });
+
   it('evaluates the role conditions', () => {
     const primary = conditionsFor(t, { RegionRole: 'primary' });
     const secondary = conditionsFor(t, { RegionRole: 'secondary' });
@@ -389,6 +398,7 @@ describe('compute template: instance role is least privilege', () => {
     const key = bySid('DecryptWithFoundationKey').Resource;
     expect(resolve(t, key, { KmsKeyArn: 'k-self', PrimaryKmsKeyArn: '' })).toEqual(['k-self']);
     expect(resolve(t, key, { RegionRole: 'secondary', KmsKeyArn: 'k-self', PrimaryKmsKeyArn: 'k-primary' })).toEqual(['k-self', 'k-primary']);
+    expect(resolve(t, key, { RegionRole: 'primary', KmsKeyArn: 'k-self', PrimaryKmsKeyArn: 'k-primary' })).toEqual(['k-self']);
     expect(t.Metadata?.Drctl?.Inputs?.PrimaryKmsKeyArn).toEqual({ Stack: 'foundation', Region: 'primary', Output: 'KmsKeyArn', Roles: ['secondary'] });
     expect(bySid('PromotedDatabaseSecret').Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:rds!db-*' });
     expect(bySid('DecryptWithFoundationKey').Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);

@@ -43,8 +43,15 @@ describe('global template: structure', () => {
   it('follows the layer conventions', () => {
     // A record's Name is the DNS name clients use: DomainName, set per environment in config (api.dev.… / api.…),
     // not a resource name to suffix. Every other convention applies.
-    const recordNames = new Set(idsOfType(t, 'AWS::Route53::RecordSet').map((id) => `${id}.Name does not carry EnvironmentSuffix`));
-    expect(conventionProblems(t).filter((p) => !recordNames.has(p))).toEqual([]);
+    // The layer exists only in the primary (the PrimaryRegionOnly rule), so IsPrimary / IsSecondary would be
+    // unused conditions, which drctl validate rejects (E8001).
+    const expected = new Set([
+      ...idsOfType(t, 'AWS::Route53::RecordSet').map((id) => `${id}.Name does not carry EnvironmentSuffix`),
+      'Condition IsPrimary is missing or different',
+      'Condition IsSecondary is missing or different',
+    ]);
+    expect(conventionProblems(t).filter((p) => !expected.has(p))).toEqual([]);
+    expect(t.Conditions).not.toHaveProperty('IsPrimary');
     for (const id of idsOfType(t, 'AWS::Route53::RecordSet')) expect(parameterRefs(t, props(t, id).Name), id).toContain('DomainName');
   });
 
