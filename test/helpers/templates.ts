@@ -222,8 +222,9 @@ export function conventionProblems(template: CfnTemplate): string[] {
   if (params.EnvironmentSuffix?.AllowedPattern !== '^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$') problems.push('EnvironmentSuffix pattern differs from the contract');
   if (JSON.stringify(params.RegionRole?.AllowedValues) !== JSON.stringify(['primary', 'secondary'])) problems.push('RegionRole must allow exactly primary and secondary');
   const conds = template.Conditions ?? {};
-  if (JSON.stringify(conds.IsPrimary) !== JSON.stringify({ 'Fn::Equals': [{ Ref: 'RegionRole' }, 'primary'] })) problems.push('Condition IsPrimary is missing or different');
-  if (JSON.stringify(conds.IsSecondary) !== JSON.stringify({ 'Fn::Equals': [{ Ref: 'RegionRole' }, 'secondary'] })) problems.push('Condition IsSecondary is missing or different');
+  // Role conditions are declared only where a layer differs by role (an unused condition is a validator error).
+  if (conds.IsPrimary !== undefined && JSON.stringify(conds.IsPrimary) !== JSON.stringify({ 'Fn::Equals': [{ Ref: 'RegionRole' }, 'primary'] })) problems.push('Condition IsPrimary differs from the contract');
+  if (conds.IsSecondary !== undefined && JSON.stringify(conds.IsSecondary) !== JSON.stringify({ 'Fn::Equals': [{ Ref: 'RegionRole' }, 'secondary'] })) problems.push('Condition IsSecondary differs from the contract');
 
   // Console grouping covers every parameter exactly once, each with a label.
   const iface = template.Metadata?.['AWS::CloudFormation::Interface'] as
