@@ -228,4 +228,22 @@ describe('failover controller against AWS doubles', () => {
     expect((results.at(-1) as { code: string }).code).toBe('SELF_UNHEALTHY');
     expect(t.aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(0);
   });
+
+  it('refuses an invocation that is not the schedule unless the Region switch plan is enabled', async () => {
+    const t = await setup();
+    await expect(t.handler({ planExecutionId: 'x' })).rejects.toThrow(/runs on its schedule only/);
+    expect(t.aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(0);
+  });
+
+  it('promotes on a Region switch plan invocation, once, with the peer still healthy', async () => {
+    const t = await setup({ EXECUTE_ON_INVOKE: 'true' });
+    await t.tick();
+    const first = await t.handler({ planExecutionId: 'exec-1' });
+    expect(first).toMatchObject({ code: 'PROMOTION_REQUESTED', recorded: true });
+    for (let i = 0; i < 4; i++) await t.tick();
+    const again = await t.handler({ planExecutionId: 'exec-1' });
+    expect(again.code).toBe('ALREADY_PROMOTED');
+    expect(t.aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(1);
+    expect(t.aws.autoscaling.group(WEST, 'asg-test')).toMatchObject({ desired: 4 });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, lagAtOutage } from '../../src/failover/controller/decide.js';
+import { decide, decideRequested, lagAtOutage } from '../../src/failover/controller/decide.js';
 import { initialState, type ControllerConfig, type ControllerState, type Observation } from '../../src/failover/controller/model.js';
 
 const T0 = Date.parse('2026-01-05T12:00:00Z');
@@ -104,6 +104,21 @@ describe('decide (state)', () => {
     expect(st.firstUnhealthyAt).toBe(T0 + 10 * MIN);
     expect(decide({ ...down, at: T0 + 12 * MIN }, st, cfg).code).toBe('WINDOW_NOT_ELAPSED');
     expect(decide({ ...down, at: T0 + 13 * MIN }, decide({ ...down, at: T0 + 12 * MIN }, st, cfg).state, cfg).code).toBe('PROMOTE');
+  });
+
+  it('keeps the streak across a long schedule interval (10 min) and promotes on the second observation', () => {
+    const slow = { ...cfg, windowSeconds: 120, scheduleSeconds: 600 };
+    const first = decide({ ...down, replicaLag: lag(4), at: T0 }, initialState(), slow);
+    expect(first.code).toBe('WINDOW_NOT_ELAPSED');
+    expect(decide({ ...down, at: T0 + 10 * MIN }, first.state, slow).code).toBe('PROMOTE');
+  });
+
+  it('honours an operator request once, then resumes or reports it', () => {
+    const req = decideRequested(T0, initialState());
+    expect(req).toMatchObject({ code: 'PROMOTION_REQUESTED', action: { kind: 'promote' } });
+    expect(decideRequested(T0 + MIN, req.state).action).toEqual({ kind: 'resume-promotion', steps: ['promote-database', 'raise-capacity', 'update-writer-endpoint', 'notify'] });
+    const done: ControllerState = { ...req.state, promotion: { ...req.state.promotion, status: 'completed' } };
+    expect(decideRequested(T0 + 2 * MIN, done).action.kind).toBe('already-promoted');
   });
 
   it('picks the last lag datapoint taken before the outage', () => {

@@ -22,6 +22,8 @@ export interface ControllerSettings {
   probeTimeoutMs: number;
   /** How long one invocation may wait for a started promotion before leaving it to the next. */
   waitBudgetMs: number;
+  /** Whether an invocation that is not the schedule (an ARC Region switch plan step) requests promotion. */
+  executeOnInvoke: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -52,6 +54,7 @@ export function readSettings(env: Env): ControllerSettings {
       rpoGuardSeconds: int(env, 'RPO_GUARD_SECONDS', 60, 0, 3600),
       lagMaxAgeSeconds: int(env, 'LAG_MAX_AGE_SECONDS', 180, 60, 3600),
       repageSeconds: int(env, 'REPAGE_SECONDS', 900, 60, 86_400),
+      scheduleSeconds: 60 * int(env, 'SCHEDULE_MINUTES', 1, 1, 60),
     },
     environmentSuffix: required(env, 'ENVIRONMENT_SUFFIX'),
     stateTable: required(env, 'STATE_TABLE'),
@@ -69,5 +72,6 @@ export function readSettings(env: Env): ControllerSettings {
     alertTopicArn: required(env, 'ALERT_TOPIC_ARN'),
     probeTimeoutMs: int(env, 'PROBE_TIMEOUT_MS', 3000, 200, 20_000),
     waitBudgetMs: int(env, 'WAIT_BUDGET_MS', 30_000, 0, 600_000),
+    executeOnInvoke: env.EXECUTE_ON_INVOKE === 'true',
   };
 }

@@ -22,10 +22,27 @@ function secs(ms: number): number {
   return Math.round(ms / 1000);
 }
 
+/**
+ * An operator-requested promotion (ARC Region switch plan, or drctl): no signal checks, the person decided;
+ * still at most once, and a started promotion is resumed rather than restarted.
+ */
+export function decideRequested(at: number, prev: ControllerState): Decision {
+  const state: ControllerState = { ...prev, promotion: { ...prev.promotion, completedSteps: [...prev.promotion.completedSteps] } };
+  if (prev.promotion.status === 'completed') return { action: { kind: 'already-promoted' }, code: 'ALREADY_PROMOTED', reason: 'this region was promoted earlier', state };
+  if (prev.promotion.status === 'started') {
+    const remaining = PROMOTION_STEPS.filter((x) => !prev.promotion.completedSteps.includes(x));
+    return { action: { kind: 'resume-promotion', steps: remaining }, code: 'PROMOTION_IN_PROGRESS', reason: `promotion requested again; remaining: ${remaining.join(', ') || 'none'}`, state };
+  }
+  state.promotion = { status: 'started', startedAt: at, completedSteps: [] };
+  return { action: { kind: 'promote', steps: [...PROMOTION_STEPS] }, code: 'PROMOTION_REQUESTED', reason: 'promotion requested by an operator (Region switch plan or drctl)', state };
+}
+
 export function decide(obs: Observation, prev: ControllerState, cfg: ControllerConfig): Decision {
   const last = prev.history.at(-1);
-  // A gap longer than the window (controller not running) breaks any streak: we cannot vouch for the gap.
-  const gap = last !== undefined && obs.at - last.at > cfg.windowSeconds * 1000;
+  // A gap longer than the window and two schedule intervals (controller not running) breaks any streak:
+  // we cannot vouch for what happened in it.
+  const maxGapMs = Math.max(cfg.windowSeconds, 2 * (cfg.scheduleSeconds ?? 60)) * 1000;
+  const gap = last !== undefined && obs.at - last.at > maxGapMs;
   const allDown = obs.peerHealth === 'unhealthy' && obs.peerAlb === 'unhealthy' && obs.dns === 'self';
   const anyDown = obs.peerHealth === 'unhealthy' || obs.peerAlb === 'unhealthy' || obs.dns === 'self' || obs.peerHealth === 'unknown' || obs.peerAlb === 'unknown' || obs.dns === 'unknown';
   const state: ControllerState = {

@@ -36,14 +36,24 @@ export function sdkClientsFor(region: string): ControllerClients & { dynamodb: D
   };
 }
 
+/** Scheduled ticks carry the rule's constant input; EventBridge's own scheduled-event shape counts too. */
+export function isScheduledTick(event: unknown): boolean {
+  if (event === undefined || event === null) return true;
+  const e = event as { trigger?: unknown; source?: unknown; 'detail-type'?: unknown };
+  return e.trigger === 'schedule' || (e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event');
+}
+
 export function createHandler(deps: HandlerDeps): (event?: unknown, context?: { getRemainingTimeInMillis?: () => number }) => Promise<RunResult> {
-  return async (_event, context) => {
+  return async (event, context) => {
     const region = deps.env.AWS_REGION;
     if (!region) throw new Error('AWS_REGION is not set (the Lambda runtime always sets it)');
     const settings = readSettings(deps.env);
     // Leave 15 s of the invocation for recording state after waiting on a promotion.
     const remaining = context?.getRemainingTimeInMillis?.();
     if (remaining !== undefined) settings.waitBudgetMs = Math.max(0, Math.min(settings.waitBudgetMs, remaining - 15_000));
+    // Anything but the schedule is an operator's request, honoured only where the Region switch plan is enabled.
+    const requested = !isScheduledTick(event);
+    if (requested && !settings.executeOnInvoke) throw new Error('this controller runs on its schedule only; enable the Region switch plan (EXECUTE_ON_INVOKE) to request promotion by invocation');
     const clients = deps.clientsFor(region);
     const result = await runOnce({
       settings,
@@ -53,6 +63,7 @@ export function createHandler(deps: HandlerDeps): (event?: unknown, context?: { 
       now: deps.now ?? Date.now,
       sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       log: deps.log ?? ((line) => console.log(line)),
+      requested,
     });
     // A failed step is an error for Lambda too, so the Errors alarm fires and the DLQ keeps the event.
     if (result.error) throw new Error(`failover step failed: ${result.error}`);

@@ -61,6 +61,8 @@ export interface ControllerConfig {
   lagMaxAgeSeconds: number;
   /** Re-send the same page at most this often. */
   repageSeconds: number;
+  /** Seconds between scheduled runs; a longer gap between observations breaks a streak. */
+  scheduleSeconds?: number;
 }
 
 export type Action =

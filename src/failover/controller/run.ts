@@ -9,7 +9,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DrError } from '../../errors.js';
 import { auditLine, describeDatabase, isPromoted, notify, promoteDatabase, raiseCapacity, setWriterEndpoint, type StepName, type StepOutcome } from '../steps.js';
 import type { ControllerSettings } from './config.js';
-import { decide } from './decide.js';
+import { decide, decideRequested } from './decide.js';
 import type { ControllerState, Decision } from './model.js';
 import { observe, type Network, type ObservationDetail } from './observe.js';
 import type { StateStore } from './state-store.js';
@@ -32,6 +32,8 @@ export interface RunDeps {
   sleep: (ms: number) => Promise<void>;
   /** Receives each structured log line (Lambda: console.log → CloudWatch Logs). */
   log: (line: string) => void;
+  /** An operator asked for promotion (not a scheduled tick): skip the signal checks, keep the once-only guarantee. */
+  requested?: boolean;
 }
 
 export interface RunResult {
@@ -54,7 +56,7 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
   const region = clients.region;
   const prev = await store.load();
   const { observation, detail } = await observe({ settings: s, rds: clients.rds, cloudwatch: clients.cloudwatch, ssm: clients.ssm, network: deps.network, now: deps.now });
-  const decision = decide(observation, prev, s.decision);
+  const decision = deps.requested ? decideRequested(observation.at, prev) : decide(observation, prev, s.decision);
   const base: AuditBase = { region, role: s.decision.role, code: decision.code, reason: decision.reason, action: decision.action.kind };
   deps.log(auditLine({ at: observation.at, event: 'decision', ...base, observation: { ...observation, replicaLag: observation.replicaLag.slice(-3) }, probes: summarize(detail) }));
 
