@@ -41,6 +41,8 @@ function rds(input: ReportInput, target: number): RpoStore | undefined {
       : Number(alarm) > target
         ? `The ReplicaLag alarm fires at ${alarm} s, above the ${target} s target: lag can break the RPO before anyone is told.`
         : `The ReplicaLag alarm (ReplicaLagThresholdSeconds=${alarm}) warns before the lag reaches the target.`;
+  const maxAge = failover.params.ReplicaLagMaxAgeSeconds;
+  const ageNote = maxAge === undefined ? '' : ` The ReplicaLag observation it trusts may be up to ReplicaLagMaxAgeSeconds=${maxAge} s old; lag that grew after it is not covered by the guard.`;
   return {
     name: `RDS cross-region read replica ${replica.id}`,
     data: 'reference / relational data',
@@ -48,7 +50,7 @@ function rds(input: ReportInput, target: number): RpoStore | undefined {
     targetSeconds: target,
     class: 'transactional',
     meets: guard <= target,
-    basis: `Asynchronous replication: the loss equals the replica lag at the failure. The controller promotes automatically only when the last observed ReplicaLag is within RpoGuardSeconds=${guard} (failover layer); beyond that it pages instead, so an automatic failover loses at most ${guard} s. ${alarmNote}`,
+    basis: `Asynchronous replication: the loss equals the replica lag at the failure. The controller promotes automatically only when the last observed ReplicaLag is within RpoGuardSeconds=${guard} (failover layer); beyond that it pages instead, so the RPO claimed for an automatic failover is ${guard} s.${ageNote} ${alarmNote}`,
     references: [RPO_REFERENCES.rdsReplicaLag],
   };
 }
