@@ -1,0 +1,103 @@
+// drctl plan / status / deploy as a user runs them: exit codes, --json documents, and real SDK clients honouring
+// --endpoint-url and the standard AWS environment variables (a local HTTP server plays the emulator).
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { FIXTURE_ROOT } from './helpers.js';
+
+const ENTRY = path.join(PROJECT_ROOT, 'test/helpers/cli-entry.ts');
+const NO_AWS = {
+  AWS_ACCESS_KEY_ID: '',
+  AWS_SECRET_ACCESS_KEY: '',
+  AWS_SESSION_TOKEN: '',
+  AWS_PROFILE: '',
+  AWS_CONFIG_FILE: path.join(FIXTURE_ROOT, 'no-such-aws-config'),
+  AWS_SHARED_CREDENTIALS_FILE: path.join(FIXTURE_ROOT, 'no-such-aws-credentials'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+/** Asynchronous spawn: the test's own HTTP server must keep answering while drctl runs. */
+function drctl(args: string[], env: Record<string, string> = {}, cwd = FIXTURE_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))) as Record<string, string>;
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd, env: { ...base, NO_COLOR: '1', ...NO_AWS, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+const seen: { region: string; accessKey: string; action: string }[] = [];
+const server = createServer((req: IncomingMessage, res) => {
+  let body = '';
+  req.on('data', (d: Buffer) => (body += d.toString()));
+  req.on('end', () => {
+    const auth = String(req.headers.authorization ?? '');
+    const scope = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\//.exec(auth);
+    const action = new URLSearchParams(body).get('Action') ?? '';
+    seen.push({ accessKey: scope?.[1] ?? '', region: scope?.[2] ?? '', action });
+    res.setHeader('content-type', 'text/xml');
+    if (action === 'GetCallerIdentity') {
+      res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::111111111111:user/alice</Arn><UserId>AIDAEXAMPLE</UserId><Account>111111111111</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+      return;
+    }
+    const stack = new URLSearchParams(body).get('StackName');
+    res.statusCode = 400;
+    res.end(`<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${stack} does not exist</Message></Error><RequestId>r2</RequestId></ErrorResponse>`);
+  });
+});
+let endpoint = '';
+
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('drctl CLI (deploy family)', () => {
+  it('status talks to --endpoint-url with credentials from the standard environment variables, in both regions', async () => {
+    const r = await drctl(['status', '--json', '--endpoint-url', endpoint], { AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: 'secret' });
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { environment: string; stacks: { id: string; status: string; region: string }[] };
+    expect(doc.environment).toBe('dev');
+    expect(doc.stacks).toHaveLength(13);
+    expect(doc.stacks.every((s) => s.status === 'NOT_DEPLOYED')).toBe(true);
+    expect(new Set(seen.filter((s) => s.action === 'DescribeStacks').map((s) => s.region))).toEqual(new Set(['us-east-1', 'us-west-2']));
+    expect(seen.every((s) => s.accessKey === 'AKIDFROMENV')).toBe(true);
+  });
+
+  it('outputs --json prints the flat map (empty when nothing is deployed)', async () => {
+    const r = await drctl(['outputs', '--json', '--endpoint-url', endpoint], { AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: 'secret' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({});
+  });
+
+  it('without any credentials, fails with exit 3 and says how to provide them', async () => {
+    const r = await drctl(['status', '--json']);
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout) as { error: { code: string; fix: string } };
+    expect(doc.error.code).toBe('E_AWS_CREDENTIALS');
+    expect(doc.error.fix).toContain('--profile');
+  });
+
+  it('plan stops with exit 1 when validation finds errors', async () => {
+    const r = await drctl(['plan', '--json', '--no-guard']);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as { error: { code: string } }).error.code).toBe('E_VALIDATION_FAILED');
+  });
+
+  it('rejects an unknown environment and a bad --concurrency with exit 2 before touching AWS', async () => {
+    const env = await drctl(['plan', '--env', 'staging', '--json']);
+    expect(env.code).toBe(2);
+    expect((JSON.parse(env.stdout) as { error: { code: string; fix: string } }).error).toMatchObject({ code: 'E_ENV_UNKNOWN' });
+    const conc = await drctl(['deploy', '--concurrency', '0', '--json']);
+    expect(conc.code).toBe(2);
+    expect((JSON.parse(conc.stdout) as { error: { code: string } }).error.code).toBe('E_BAD_CONCURRENCY');
+  });
+});
