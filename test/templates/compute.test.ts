@@ -291,6 +291,12 @@ describe('compute template: user data', () => {
     });
   });
 
+  it('gives the gateway the RDS certificate bundle to verify the database', () => {
+    const s = userDataScript();
+    expect(s).toContain('https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem');
+    expect(s).toContain('echo "DB_CA_FILE=$DB_CA_FILE" >> /etc/trading-gateway/gateway.env');
+  });
+
   it('substitutes only declared parameters and pseudo parameters', () => {
     const s = userDataScript();
     for (const m of s.matchAll(/\$\{([^}!][^}]*)\}/g)) {
