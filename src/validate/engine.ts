@@ -113,7 +113,7 @@ function walkResource(id: string, res: unknown, spec: SpecIndex, h: Handlers): v
     return;
   }
   const type = typeof res.Type === 'string' ? res.Type : '';
-  const node: ResourceNode = { id, resource: res as unknown as CfnResource, path, spec: spec.resources[type], custom: isCustomType(type) };
+  const node: ResourceNode = { id, resource: res as unknown as CfnResource, path, spec: type ? spec.resource(type) : undefined, custom: isCustomType(type) };
   for (const fn of h.resource) fn(node);
   for (const [key, value] of Object.entries(res)) {
     const where: Where = { section: 'Resources', resource: node, inMetadata: key === 'Metadata' };
@@ -158,7 +158,7 @@ function walk(value: unknown, path: JsonPath, where: Where, expected: Expected |
     for (const fn of h.typedValue) fn(tnode);
     const t = pickVariant(expected.type, value);
     if (t.kind === 'ref' && isPlainObject(value)) {
-      const obj = spec.types[t.ref];
+      const obj = where.resource.spec?.types[t.ref];
       if (obj) {
         walkTypedObject(value, obj, path, where, spec, h);
         return;

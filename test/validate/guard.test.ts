@@ -49,6 +49,17 @@ describe('cfn-guard policy checks', () => {
     expect(r.policyRules.every((p) => p.id.startsWith('CT.RDS.'))).toBe(true);
   });
 
+  it('applies controls whose header spells the resource type with different case', async () => {
+    const asg = {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: { Group: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '1', MaxSize: '2', LaunchTemplate: { LaunchTemplateId: 'lt-1', Version: '1' } } } },
+    };
+    const root = project({ 'asg.json': asg });
+    const r = await validateTemplates({ root, files: ['asg.json'], policy: guardPolicy() });
+    expect(r.policyRules.map((p) => p.id)).toContain('CT.AUTOSCALING.PR.6');
+    expect(r.findings.map((f) => `${f.ruleId} ${f.path}`)).toContain('CT.AUTOSCALING.PR.6 Resources.Group.Properties.MixedInstancesPolicy');
+  });
+
   it('turns an unreadable guard report into an internal error', async () => {
     const root = project({ 't.json': db(true) });
     const policy = guardPolicy({ binary: 'cfn-guard', exec: async () => ({ stdout: 'panic', stderr: 'boom', code: 101 }) });

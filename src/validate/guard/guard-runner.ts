@@ -105,7 +105,8 @@ export function parseGuardOutput(stdout: string): GuardFileReport[] {
 
 function resourceTypes(t: LoadedTemplate): Set<string> {
   const resources = isPlainObject(t.template) && isPlainObject(t.template.Resources) ? Object.values(t.template.Resources) : [];
-  return new Set(resources.map((r) => (isPlainObject(r) ? String(r.Type) : '')));
+  // Lower case: some rule headers misspell the type's case (e.g. "AWS::AutoScaling::AutoscalingGroup").
+  return new Set(resources.map((r) => (isPlainObject(r) ? String(r.Type).toLowerCase() : '')));
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
@@ -138,7 +139,7 @@ export function guardPolicy(opts: { exec?: GuardExec; binary?: string; concurren
       const used = new Map<string, GuardRuleFile>();
       const perTemplate = await mapLimit(templates, opts.concurrency ?? Math.max(1, os.availableParallelism()), async (t) => {
         const types = resourceTypes(t);
-        const rules = all.filter((r) => r.types.some((ty) => types.has(ty)));
+        const rules = all.filter((r) => r.types.some((ty) => types.has(ty.toLowerCase())));
         if (rules.length === 0) return [];
         for (const r of rules) used.set(r.id, r);
         const args = ['validate', ...rules.flatMap((r) => ['--rules', r.file]), '--data', t.source.file, '--output-format', 'json', '--show-summary', 'none', '--structured'];

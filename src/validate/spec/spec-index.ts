@@ -1,6 +1,7 @@
 // The CloudFormation resource specification as shipped in @aws-cdk/aws-service-spec, reduced to what the
 // structure rules need (property shapes, required properties, attributes). Reading the full database costs
-// ~0.3 s (gunzip + parse of 2.6 MB); the reduced index is cached on disk, keyed by the package version.
+// ~0.3 s (gunzip + parse of 2.6 MB); the reduced index is cached on disk, keyed by the package version, one resource
+// type per line, and a run parses only the lines of the types its templates use.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -28,15 +29,17 @@ export interface SpecObject {
 
 export interface SpecResource extends SpecObject {
   attributes: string[];
+  /** The nested property types reachable from this resource, by id (what `{kind: 'ref'}` names). */
+  types: Record<string, SpecObject>;
 }
 
 export interface SpecIndex {
   version: string;
-  resources: Record<string, SpecResource>;
-  types: Record<string, SpecObject>;
+  /** Every resource type the specification knows. */
+  resourceTypes(): string[];
+  resource(type: string): SpecResource | undefined;
 }
-
-const INDEX_FORMAT = 1;
+const INDEX_FORMAT = 2;
 
 interface RawType {
   type: string;
@@ -91,15 +94,68 @@ function convertProperties(props: Record<string, RawProperty>): Record<string, S
   return out;
 }
 
-/** Builds the reduced index from the raw database JSON (exported for tests of the reduction). */
-export function buildSpecIndex(db: RawDb, version: string): SpecIndex {
-  const resources: Record<string, SpecResource> = {};
+function refsOf(t: SpecType, out: string[]): void {
+  if (t.kind === 'ref') out.push(t.ref);
+  else if (t.kind === 'array' || t.kind === 'map') refsOf(t.element, out);
+  else if (t.kind === 'union') for (const x of t.types) refsOf(x, out);
+}
+
+/** Builds every resource type's self-contained entry (its properties, attributes and reachable nested types). */
+export function buildSpecEntries(db: RawDb): Map<string, SpecResource> {
+  const types = new Map<string, SpecObject>();
+  for (const t of db.schema.typeDefinition.entities) types.set(t.$id, { name: t.name, properties: convertProperties(t.properties) });
+  const entries = new Map<string, SpecResource>();
   for (const r of db.schema.resource.entities) {
-    resources[r.cloudFormationType] = { name: r.cloudFormationType, properties: convertProperties(r.properties), attributes: Object.keys(r.attributes ?? {}) };
+    const properties = convertProperties(r.properties);
+    const reachable: Record<string, SpecObject> = {};
+    const queue: string[] = [];
+    const enqueue = (props: Record<string, SpecProperty>): void => {
+      for (const p of Object.values(props)) for (const t of [p.type, ...(p.previous ?? [])]) refsOf(t, queue);
+    };
+    enqueue(properties);
+    while (queue.length) {
+      const id = queue.pop() as string;
+      const def = types.get(id);
+      if (!def || reachable[id]) continue;
+      reachable[id] = def;
+      enqueue(def.properties);
+    }
+    entries.set(r.cloudFormationType, { name: r.cloudFormationType, properties, attributes: Object.keys(r.attributes ?? {}), types: reachable });
   }
-  const types: Record<string, SpecObject> = {};
-  for (const t of db.schema.typeDefinition.entities) types[t.$id] = { name: t.name, properties: convertProperties(t.properties) };
-  return { version, resources, types };
+  return entries;
+}
+
+/** An index over cache text: `<header>\n` then one `<type>\t<json>` line per resource type, parsed on first use. */
+function indexFromText(text: string, version: string): SpecIndex {
+  const offsets = new Map<string, [number, number]>();
+  let at = text.indexOf('\n') + 1;
+  while (at > 0 && at < text.length) {
+    const tab = text.indexOf('\t', at);
+    let end = text.indexOf('\n', tab);
+    if (end < 0) end = text.length;
+    offsets.set(text.slice(at, tab), [tab + 1, end]);
+    at = end + 1;
+  }
+  const parsed = new Map<string, SpecResource>();
+  return {
+    version,
+    resourceTypes: () => [...offsets.keys()],
+    resource(type: string): SpecResource | undefined {
+      const hit = parsed.get(type);
+      if (hit) return hit;
+      const range = offsets.get(type);
+      if (!range) return undefined;
+      const entry = JSON.parse(text.slice(range[0], range[1])) as SpecResource;
+      parsed.set(type, entry);
+      return entry;
+    },
+  };
+}
+
+function serialise(entries: Map<string, SpecResource>, version: string): string {
+  const lines = [JSON.stringify({ version, format: INDEX_FORMAT })];
+  for (const [type, entry] of entries) lines.push(`${type}\t${JSON.stringify(entry)}`);
+  return `${lines.join('\n')}\n`;
 }
 
 function specPackageDir(): { dir: string; version: string } {
@@ -111,7 +167,7 @@ function specPackageDir(): { dir: string; version: string } {
 
 function cacheFile(version: string): string {
   const base = process.env.DRCTL_CACHE_DIR ?? path.join(os.tmpdir(), 'drctl-cache');
-  return path.join(base, `cfn-spec-index-${version}-v${INDEX_FORMAT}.json`);
+  return path.join(base, `cfn-spec-index-${version}-v${INDEX_FORMAT}.tsv`);
 }
 
 let loaded: SpecIndex | undefined;
@@ -122,18 +178,20 @@ export function loadSpecIndex(): SpecIndex {
   const { dir, version } = specPackageDir();
   const cache = cacheFile(version);
   try {
-    const cached = JSON.parse(readFileSync(cache, 'utf8')) as SpecIndex;
-    if (cached.version === version) return (loaded = cached);
+    const text = readFileSync(cache, 'utf8');
+    const header = JSON.parse(text.slice(0, text.indexOf('\n'))) as { version: string; format: number };
+    if (header.version === version && header.format === INDEX_FORMAT) return (loaded = indexFromText(text, version));
   } catch {
     // No cache yet (or a damaged one): build it below.
   }
   const db = JSON.parse(gunzipSync(readFileSync(path.join(dir, 'db.json.gz'))).toString('utf8')) as RawDb;
-  loaded = buildSpecIndex(db, version);
+  const text = serialise(buildSpecEntries(db), version);
+  loaded = indexFromText(text, version);
   try {
     mkdirSync(path.dirname(cache), { recursive: true });
     // Write then rename so a concurrent reader never sees half a file.
     const tmp = `${cache}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(loaded));
+    writeFileSync(tmp, text);
     renameSync(tmp, cache);
   } catch {
     // A read-only temp dir only costs speed.

@@ -16,7 +16,7 @@ export function checkAttribute(ctx: RuleContext, path: JsonPath, resource: strin
   if (attribute === undefined || typeof res.Type !== 'string' || isCustomType(res.Type)) return;
   // A nested stack's outputs are attributes named Outputs.<Name>.
   if (res.Type === 'AWS::CloudFormation::Stack' && attribute.startsWith('Outputs.')) return;
-  const spec = ctx.spec.resources[res.Type];
+  const spec = ctx.spec.resource(res.Type);
   if (!spec || spec.attributes.includes(attribute)) return;
   ctx.report({
     path,

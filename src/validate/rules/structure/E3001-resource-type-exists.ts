@@ -35,7 +35,7 @@ export const rule: Rule = {
       if (!node.spec && !node.custom) {
         ctx.report({
           path: [...node.path, 'Type'],
-          message: `Resource type ${res.Type} does not exist in the CloudFormation resource specification.${didYouMean(res.Type, Object.keys(ctx.spec.resources))}`,
+          message: `Resource type ${res.Type} does not exist in the CloudFormation resource specification.${didYouMean(res.Type, ctx.spec.resourceTypes())}`,
           fix: 'Use a type from the CloudFormation resource type reference, or Custom::Name for a custom resource.',
         });
       }

@@ -1,6 +1,6 @@
 // E3012: each property value has the shape the specification declares (string, number, boolean, list, object).
 import { isPlainObject } from '../../engine.js';
-import type { SpecIndex, SpecType } from '../../spec/spec-index.js';
+import type { SpecResource, SpecType } from '../../spec/spec-index.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS } from '../helpers.js';
 
@@ -31,14 +31,14 @@ export function fits(v: unknown, t: SpecType): boolean {
   }
 }
 
-export function describe(t: SpecType, spec: SpecIndex): string {
+export function describe(t: SpecType, spec: SpecResource | undefined): string {
   switch (t.kind) {
     case 'array':
       return `a list of ${describe(t.element, spec)}`;
     case 'map':
       return `an object of ${describe(t.element, spec)}`;
     case 'ref':
-      return t.ref ? `a ${spec.types[t.ref]?.name ?? 'property'} object` : 'an object';
+      return t.ref ? `a ${spec?.types[t.ref]?.name ?? 'property'} object` : 'an object';
     case 'tag':
       return 'a {Key, Value} tag';
     case 'union':
@@ -71,7 +71,7 @@ export const rule: Rule = {
   check: (ctx) => ({
     typedValue(node) {
       if (fits(node.value, node.expected) || node.previous?.some((t) => fits(node.value, t))) return;
-      const want = describe(node.expected, ctx.spec);
+      const want = describe(node.expected, node.resource.spec);
       ctx.report({ path: node.path, message: `Expected ${want}, found ${shapeOf(node.value)}.`, fix: `Give ${want} (or an intrinsic function that returns one).` });
     },
   }),
