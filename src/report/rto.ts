@@ -29,7 +29,7 @@ function recordTtl(global: StackView): RtoTerm {
         raw: (dig(g.resource.Properties, 'RecordSets', i) ?? {}) as Record<string, unknown>,
       })),
     ),
-  ].filter((r) => r.props.Failover !== undefined || r.props.Weight !== undefined);
+  ].filter((r) => r.props && (r.props.Failover !== undefined || r.props.Weight !== undefined));
   if (records.length === 0) {
     throw new DrError({
       code: 'E_REPORT_NO_RECORDS',
@@ -46,11 +46,21 @@ function recordTtl(global: StackView): RtoTerm {
     if (r.props.AliasTarget !== undefined) {
       term = { name: `record TTL (${r.id}: alias to the load balancer)`, ...FIGURES.aliasToElbTtl };
     } else {
-      const ttl = Number(r.props.TTL);
       const ref = dig(r.raw, 'TTL', 'Ref');
+      const ttl = typeof ref === 'string' ? requireNumber(global, ref, `the traffic RTO (TTL of ${r.id})`) : Number(r.props.TTL);
+      if (!Number.isFinite(ttl)) {
+        throw new DrError({
+          code: 'E_REPORT_TTL_UNKNOWN',
+          kind: 'usage',
+          message: `${global.file}: Resources.${r.id} is neither an alias nor a record with a TTL the report can resolve`,
+          fix: 'Give the record a literal TTL or one taken from a parameter (e.g. WeightedRecordTtlSeconds).',
+          file: global.file,
+          field: `Resources.${r.id}.Properties.TTL`,
+        });
+      }
       term = {
         name: `record TTL (${r.id})`,
-        seconds: Number.isFinite(ttl) ? ttl : 0,
+        seconds: ttl,
         source:
           typeof ref === 'string'
             ? paramSource(global, [ref])
