@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildDeployGraph } from '../../src/deploy/graph-builder.js';
 import type { DeployGraph, StackNode } from '../../src/deploy/graph.js';
@@ -6,7 +8,8 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { loadLayerTemplates, type LoadedTemplate } from '../../src/templates/catalog.js';
 import { DrError } from '../../src/errors.js';
 import type { EnvironmentConfig } from '../../src/config/config-types.js';
-import { FIXTURE_ROOT } from './helpers.js';
+import { loadProject } from '../../src/deploy/project.js';
+import { copyFixture, FIXTURE_ROOT } from './helpers.js';
 
 async function inputs(): Promise<{ config: EnvironmentConfig; layers: Map<string, LoadedTemplate> }> {
   const { config } = await loadConfig(FIXTURE_ROOT, 'dev');
@@ -138,5 +141,39 @@ describe('deploy graph builder', () => {
     expect(plan.nodes.find((n) => n.id === 'network@primary')!.parameters!.VpcCidr).toEqual({ source: 'config', value: '10.0.0.0/16' });
     expect(plan.nodes.find((n) => n.id === 'data@primary')!.parameters!.ReplicationDestinationBucketArn).toEqual({ source: 'deferred', from: 'data@secondary.AssetsBucketArn', secondPass: 'data@primary#2' });
     expect(plan.waves.flat().sort()).toEqual(plan.nodes.map((n) => n.id).sort());
+  });
+});
+
+describe('bad config is named with its fix before any plan', () => {
+  async function withConfig(edit: (c: Record<string, unknown> & { parameters: Record<string, Record<string, unknown>> }) => void): Promise<string> {
+    const root = await copyFixture();
+    const file = path.join(root, 'config/dev.json');
+    const c = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown> & { parameters: Record<string, Record<string, unknown>> };
+    edit(c);
+    await writeFile(file, JSON.stringify(c));
+    return root;
+  }
+  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as DrError);
+
+  it('unknown environment', async () => {
+    const err = await failure(loadProject(FIXTURE_ROOT, 'staging'));
+    expect(err).toMatchObject({ code: 'E_ENV_UNKNOWN', field: '--env' });
+    expect(err!.fix).toContain('dev');
+  });
+
+  it('invalid suffix', async () => {
+    const err = await failure(loadProject(await withConfig((c) => (c.environmentSuffix = 'Dev_1')), 'dev'));
+    expect(err).toMatchObject({ code: 'E_CONFIG_INVALID', field: 'environmentSuffix', file: path.join('config', 'dev.json') });
+  });
+
+  it('a parameter name no template declares, with a suggestion', async () => {
+    const err = await failure(loadProject(await withConfig((c) => (c.parameters.primary!.VpcCdir = '10.0.0.0/16')), 'dev'));
+    expect(err).toMatchObject({ code: 'E_CONFIG_UNKNOWN_PARAMETER', field: 'parameters.primary.VpcCdir' });
+    expect(err!.fix).toContain('Did you mean "VpcCidr"?');
+  });
+
+  it('a required parameter with no value', async () => {
+    const err = await failure(loadProject(await withConfig((c) => delete c.parameters.common!.HostedZoneId), 'dev'));
+    expect(err).toMatchObject({ code: 'E_PLAN_MISSING_PARAMETER', file: 'templates/global.json', field: 'Parameters.HostedZoneId' });
   });
 });

@@ -2,7 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildArtifact, publishArtifact } from '../../src/deploy/packaging.js';
 import type { ArtifactBuildNode } from '../../src/deploy/graph.js';
-import { DrError } from '../../src/errors.js';
+import type { DrError } from '../../src/errors.js';
 import { AwsWorld } from '../doubles/aws-world.js';
 import { FIXTURE_ROOT } from './helpers.js';
 
