@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { MemoryReporter } from '../../src/io/reporters.js';
 import { HealthChecker } from '../../src/service/gateway/health.js';
 import { OrderStore, orderIdFor } from '../../src/service/gateway/orders.js';
@@ -180,5 +181,32 @@ describe('gateway orders', () => {
   it('GET /region names region, role and the current writer endpoint', async () => {
     const g = await start();
     expect((await g.call('/region')).body).toEqual({ region: REGION, role: 'secondary', environment: 'gwtest', writerEndpoint: 'db-primary.example' });
+  });
+});
+
+describe('database credentials', () => {
+  it('follows the secret named in Parameter Store, from that secret\'s region, and keeps the last good value', async () => {
+    const { secretsManagerCredentials } = await import('../../src/service/gateway/db-probe.js');
+    const clock = new ManualClock();
+    const asked: string[] = [];
+    let fail = false;
+    const clientFor = (region: string) =>
+      ({
+        send: async (cmd: GetSecretValueCommand) => {
+          asked.push(`${region} ${cmd.input.SecretId}`);
+          if (fail) throw Object.assign(new Error('endpoint unreachable'), { name: 'TimeoutError' });
+          return { SecretString: JSON.stringify({ username: 'trader', password: `pw-${region}` }) };
+        },
+      }) as never;
+    let current = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:rds-primary';
+    const creds = secretsManagerCredentials(async () => current, clock.now, clientFor);
+    expect(await creds()).toEqual({ username: 'trader', password: 'pw-us-east-1' });
+    current = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:rds-promoted';
+    clock.advance(16 * 60_000);
+    expect(await creds()).toEqual({ username: 'trader', password: 'pw-us-west-2' });
+    fail = true;
+    clock.advance(16 * 60_000);
+    expect(await creds()).toEqual({ username: 'trader', password: 'pw-us-west-2' });
+    expect(asked).toEqual(['us-east-1 arn:aws:secretsmanager:us-east-1:111122223333:secret:rds-primary', 'us-west-2 arn:aws:secretsmanager:us-west-2:111122223333:secret:rds-promoted', 'us-west-2 arn:aws:secretsmanager:us-west-2:111122223333:secret:rds-promoted']);
   });
 });

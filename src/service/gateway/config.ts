@@ -10,6 +10,8 @@ export interface GatewayConfig {
   dbEndpoint: string;
   dbPort: number;
   dbSecretArn: string;
+  /** Optional SSM parameter naming the current writer's secret (rewritten by the failover controller). */
+  dbSecretArnParameter: string | undefined;
   writerEndpointParameter: string;
   maintenanceParameter: string;
   /** Per-dependency timeout of the deep health check. */
@@ -48,6 +50,7 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     dbEndpoint: need(env, 'DB_ENDPOINT'),
     dbPort: num(env, 'DB_PORT', 5432, 1, 65535),
     dbSecretArn: need(env, 'DB_SECRET_ARN'),
+    dbSecretArnParameter: env.DB_SECRET_ARN_PARAMETER || undefined,
     writerEndpointParameter: need(env, 'WRITER_ENDPOINT_PARAMETER'),
     maintenanceParameter: need(env, 'MAINTENANCE_PARAMETER'),
     checkTimeoutMs: num(env, 'HEALTH_CHECK_TIMEOUT_MS', 1500, 50, 10_000),

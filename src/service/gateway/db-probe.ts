@@ -23,18 +23,27 @@ export type CredentialSource = () => Promise<DbCredentials>;
 
 const SECRET_REFRESH_MS = 15 * 60_000;
 
-/** Reads the RDS-managed secret (JSON with username and password) from the secret's own region. */
-export function secretsManagerCredentials(secretArn: string, now: () => number = Date.now, client?: SecretsManagerClient): CredentialSource {
-  const region = secretArn.split(':')[3];
-  const sm = client ?? new SecretsManagerClient({ region, maxAttempts: 2 });
-  let cached: { at: number; value: DbCredentials } | undefined;
+/**
+ * Reads the RDS-managed secret (JSON with username and password) from the secret's own region. `secretArn`
+ * may be a function: the gateway asks Parameter Store for the current writer's secret, which the failover
+ * controller rewrites after a promotion.
+ */
+export function secretsManagerCredentials(secretArn: string | (() => Promise<string>), now: () => number = Date.now, clientFor?: (region: string) => SecretsManagerClient): CredentialSource {
+  const clients = new Map<string, SecretsManagerClient>();
+  const client = (region: string) => {
+    let c = clients.get(region);
+    if (!c) clients.set(region, (c = clientFor ? clientFor(region) : new SecretsManagerClient({ region, maxAttempts: 2 })));
+    return c;
+  };
+  let cached: { at: number; arn: string; value: DbCredentials } | undefined;
   return async () => {
     if (cached && now() - cached.at < SECRET_REFRESH_MS) return cached.value;
     try {
-      const out = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
+      const arn = typeof secretArn === 'string' ? secretArn : await secretArn();
+      const out = await client(arn.split(':')[3] ?? '').send(new GetSecretValueCommand({ SecretId: arn }));
       const parsed = JSON.parse(out.SecretString ?? '{}') as Partial<DbCredentials>;
       if (!parsed.username || !parsed.password) throw new Error('secret has no username/password');
-      cached = { at: now(), value: { username: parsed.username, password: parsed.password } };
+      cached = { at: now(), arn, value: { username: parsed.username, password: parsed.password } };
       return cached.value;
     } catch (err) {
       if (cached) return cached.value;
