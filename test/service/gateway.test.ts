@@ -49,7 +49,7 @@ async function start(opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number 
   const db = (opts.db ?? new DbDouble()) as DbDouble;
   const dynamodb = ddb.client(REGION);
   const reporter = new MemoryReporter();
-  const health = new HealthChecker({ region: REGION, role: 'secondary', ordersTable: TABLE, maintenanceParameter: '/trading/gwtest/maintenance', dynamodb, ssm: ssm.client(REGION), db, timeoutMs: opts.timeoutMs ?? 300, cacheMs: opts.cacheMs ?? 2000, now: clock.now, instanceId: 'i-test' });
+  const health = new HealthChecker({ region: REGION, role: 'secondary', ordersTable: TABLE, maintenanceParameter: '/trading/gwtest/maintenance', dynamodb, ssm: ssm.client(REGION), db, timeoutMs: opts.timeoutMs ?? 2000, cacheMs: opts.cacheMs ?? 2000, now: clock.now, instanceId: 'i-test' });
   const server = createGatewayServer({ region: REGION, role: 'secondary', environmentSuffix: 'gwtest', health, orders: new OrderStore(dynamodb, TABLE, REGION, clock.now), ssm: ssm.client(REGION), writerEndpointParameter: '/trading/gwtest/db/writer-endpoint', reporter, now: clock.now });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
