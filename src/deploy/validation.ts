@@ -7,10 +7,12 @@ import type { Project } from './project.js';
 export async function validateProject(project: Project, reporter: Reporter, policy?: PolicyCheck): Promise<void> {
   const files = [...project.layers.values()].map((t) => t.file);
   const result = await validateTemplates({ root: project.root, files, ...(policy ? { policy } : {}) });
-  for (const f of result.findings) {
+  // Suppressed findings were accepted on purpose (validation-suppressions.json); only active ones count.
+  const active = result.findings.filter((f) => !f.suppressed);
+  for (const f of active) {
     reporter.emit({ code: 'PLAN_VALIDATION_FINDING', level: f.severity === 'error' ? 'error' : 'warn', text: `${f.template}${f.line ? `:${f.line}` : ''} ${f.ruleId} ${f.path}: ${f.message}${f.fix ? `\n  fix: ${f.fix}` : ''}`, data: f });
   }
-  const errors = result.findings.filter((f) => f.severity === 'error');
+  const errors = active.filter((f) => f.severity === 'error');
   if (errors.length) {
     const first = errors[0]!;
     throw new DrError({

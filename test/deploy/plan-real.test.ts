@@ -53,3 +53,20 @@ describe('plan for the real templates and config/dev.json', () => {
     expect(Math.max(...[...needed].map((d) => plan.nodes.find((n) => n.id === d)!.wave))).toBe(dataWave - 1);
   });
 });
+
+describe('drctl plan --json on the project (what npm start prints, as JSON)', () => {
+  it('validates, exits 0 and prints the ordered plan', async () => {
+    const { runCli } = await import('../helpers/run-cli.js');
+    const r = runCli(['plan', '--json', '--env', 'dev']);
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as PlanJson;
+    before(plan, 'foundation@secondary', 'data@primary');
+    before(plan, 'data@primary', 'data@secondary');
+    before(plan, 'compute@primary', 'global@primary');
+    before(plan, 'compute@secondary', 'global@primary');
+    const stack = plan.nodes.find((n) => n.id === 'data@secondary')!;
+    expect(stack).toMatchObject({ stackName: 'trading-data-dev', region: 'us-west-2', template: 'templates/data.json' });
+    expect(stack.parameters!.SourceDatabaseArn).toEqual({ source: 'output', from: 'data@primary.DatabaseArn' });
+  });
+});
