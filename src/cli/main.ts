@@ -9,11 +9,12 @@ import { registerReport } from './commands/report.js';
 import { registerValidate } from './commands/validate.js';
 import { registerFailover } from './commands/failover.js';
 import { registerFailback } from './commands/failback.js';
+import { registerDrill } from './commands/drill.js';
 
 /** Each command module adds its subcommand; `exit` receives the command's exit code. */
 export type Register = (program: Command, exit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerPlan, registerDeploy, registerStatus, registerOutputs, registerDestroy, registerReport, registerValidate, registerFailover, registerFailback];
+const registrations: Register[] = [registerPlan, registerDeploy, registerStatus, registerOutputs, registerDestroy, registerReport, registerValidate, registerFailover, registerFailback, registerDrill];
 
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('drctl')

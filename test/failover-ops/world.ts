@@ -85,6 +85,8 @@ export interface World {
   names: ReturnType<typeof namesFor>;
   /** Stack status per `${region}/${name}` (tests make one incomplete). */
   stackStatus: Map<string, string>;
+  /** Runs after every simulated sleep (e.g. a controller acting at a given time). */
+  onTick(fn: () => void): void;
   close(): Promise<void>;
 }
 
@@ -110,13 +112,15 @@ export function namesFor(account = '111122223333') {
 /** The two gateways as seen over HTTP: /health is 503 when the region's maintenance flag is `on` or the region is down. */
 export class FakeGateways implements HttpProbe {
   readonly down: Record<Role, boolean> = { primary: false, secondary: false };
+  /** A gateway that ignores its maintenance flag (a bug a drill must catch). */
+  readonly ignoreMaintenance: Record<Role, boolean> = { primary: false, secondary: false };
   readonly requests: { method: string; url: string; role: Role | undefined; status: number; at: number }[] = [];
   private orderSeq = 0;
   constructor(private readonly w: () => Pick<World, 'aws' | 'names' | 'dns' | 'clock'>) {}
 
   healthy(role: Role): boolean {
     const w = this.w();
-    return !this.down[role] && w.aws.ssm.value(REGION[role], w.names[role].maintenanceParameter) !== 'on';
+    return !this.down[role] && (this.ignoreMaintenance[role] || w.aws.ssm.value(REGION[role], w.names[role].maintenanceParameter) !== 'on');
   }
 
   private roleForHost(host: string): Role | undefined {
@@ -143,7 +147,7 @@ export class FakeGateways implements HttpProbe {
       return { status: 0, body: undefined, error: 'connect ETIMEDOUT' };
     }
     const region = REGION[role];
-    const maintenance = w.aws.ssm.value(region, w.names[role].maintenanceParameter) === 'on';
+    const maintenance = !this.ignoreMaintenance[role] && w.aws.ssm.value(region, w.names[role].maintenanceParameter) === 'on';
     if (method === 'GET' && u.pathname === '/health') return answer(maintenance ? 503 : 200, { status: maintenance ? 'maintenance' : 'ok', region, role });
     if (method === 'POST' && u.pathname === '/orders') {
       if (maintenance) return answer(503, { error: 'maintenance', region });
@@ -163,7 +167,7 @@ function outputs(o: Record<string, string | number>): { OutputKey: string; Outpu
   return Object.entries(o).map(([OutputKey, v]) => ({ OutputKey, OutputValue: String(v) }));
 }
 
-export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLagSeconds?: number } = {}): Promise<World> {
+export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLagSeconds?: number; promotionMs?: number } = {}): Promise<World> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'drctl-dr-'));
   await mkdir(path.join(root, 'config'), { recursive: true });
   await copyFile(path.join(PROJECT_ROOT, 'config/dev.json'), path.join(root, 'config/dev.json'));
@@ -179,7 +183,7 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
       ticks.forEach((t) => t());
     },
   };
-  const aws = new AwsDoubles({ now: clock.now, rds: { promotionMs: 90_000, createMs: 20 * 60_000, deleteMs: 6 * 60_000 }, launchMs: 120_000 });
+  const aws = new AwsDoubles({ now: clock.now, rds: { promotionMs: opts.promotionMs ?? 90_000, createMs: 20 * 60_000, deleteMs: 6 * 60_000 }, launchMs: 120_000 });
   const s3 = new ReplicatingS3(clock.now);
   const route53 = new Route53Double({ now: clock.now, log: aws.log });
   const dynamo = await startLocalDynamo(aws.log);
@@ -287,6 +291,7 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
     clients,
     names,
     stackStatus,
+    onTick: (fn) => ticks.push(fn),
     async close() {
       await dynamo.close();
       await rm(root, { recursive: true, force: true });

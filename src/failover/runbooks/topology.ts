@@ -27,6 +27,10 @@ export interface RegionTopology {
   failoverDesiredCapacity: number | undefined;
   /** Failover layer `RpoGuardSeconds`, when the failover stack is deployed. */
   rpoGuardSeconds: number | undefined;
+  /** Data layer `DatabaseEndpoint` / `DatabasePort` / `DatabaseSecretArn`, when exported (the drill's RDS canary). */
+  dbEndpoint: string | undefined;
+  dbPort: number | undefined;
+  dbSecretArn: string | undefined;
   /** Failover layer `ControllerStateTableName` (audit records go there), when deployed. */
   controllerStateTable: string | undefined;
 }
@@ -97,6 +101,9 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
       desiredCapacity: num((compute as DeployedStack).parameters.DesiredCapacity),
       failoverDesiredCapacity: num((compute as DeployedStack).parameters.FailoverDesiredCapacity),
       rpoGuardSeconds: num(failover?.parameters.RpoGuardSeconds),
+      dbEndpoint: (data as DeployedStack).outputs.DatabaseEndpoint || undefined,
+      dbPort: num((data as DeployedStack).outputs.DatabasePort),
+      dbSecretArn: (data as DeployedStack).outputs.DatabaseSecretArn || undefined,
       controllerStateTable: failover?.outputs.ControllerStateTableName || undefined,
     };
   }

@@ -1,0 +1,73 @@
+// The RDS canary: a row written on the writer and looked for on the cross-region replica. The drill talks to the
+// database only through DbCanary; `pgDbCanary` is the PostgreSQL implementation (RDS-managed master secret, TLS).
+import pg from 'pg';
+import type { CredentialSource } from '../service/gateway/db-probe.js';
+
+export interface DbCanary {
+  /** Says what the RDS RPO figure rests on, for the report. */
+  readonly basis: string;
+  /** Inserts the canary row on the writer (creating the canary table once). */
+  write(id: string, at: Date): Promise<void>;
+  /** True once the row is readable on the replica in the secondary region. */
+  presentOnReplica(id: string): Promise<boolean>;
+}
+
+export interface PgEndpoint {
+  host: string;
+  port: number;
+}
+
+export interface PgCanaryOptions {
+  writer: PgEndpoint;
+  replica: PgEndpoint;
+  credentials: CredentialSource;
+  database?: string;
+  timeoutMs?: number;
+  /** PEM bundle to verify the server certificate; without it the connection is encrypted but not verified. */
+  ca?: string;
+}
+
+const TABLE = 'drctl_drill_canary';
+
+export function pgDbCanary(opts: PgCanaryOptions): DbCanary {
+  const timeout = opts.timeoutMs ?? 5_000;
+  const withClient = async <T>(ep: PgEndpoint, fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const creds = await opts.credentials();
+    const client = new pg.Client({
+      host: ep.host,
+      port: ep.port,
+      database: opts.database ?? 'postgres',
+      user: creds.username,
+      password: creds.password,
+      connectionTimeoutMillis: timeout,
+      statement_timeout: timeout,
+      query_timeout: timeout,
+      ssl: opts.ca ? { ca: opts.ca, rejectUnauthorized: true } : { rejectUnauthorized: false },
+    });
+    client.on('error', () => undefined); // reported through the awaited call
+    try {
+      await client.connect();
+      return await fn(client);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  return {
+    basis: `canary row in ${TABLE} written on the writer and read on the cross-region replica (PostgreSQL physical replication)`,
+    async write(id, at) {
+      await withClient(opts.writer, async (c) => {
+        await c.query(`create table if not exists ${TABLE} (id text primary key, written_at timestamptz not null)`);
+        await c.query(`insert into ${TABLE} (id, written_at) values ($1, $2) on conflict (id) do nothing`, [id, at.toISOString()]);
+      });
+    },
+    async presentOnReplica(id) {
+      try {
+        return await withClient(opts.replica, async (c) => (await c.query(`select 1 from ${TABLE} where id = $1`, [id])).rowCount === 1);
+      } catch (err) {
+        // Until the table's creation has replicated the replica answers "relation does not exist": not there yet.
+        if ((err as { code?: string }).code === '42P01') return false;
+        throw err;
+      }
+    },
+  };
+}
