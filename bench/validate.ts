@@ -28,9 +28,12 @@ function print(label: string, r: ValidationResult, wall: number): void {
   console.log(`  wall             ${ms(wall)}`);
 }
 
-async function timed(label: string, root: string, files: string[] | undefined, guard: boolean): Promise<void> {
+type Guard = 'off' | 'uncached' | 'cached';
+
+async function timed(label: string, root: string, guard: Guard): Promise<void> {
   const start = performance.now();
-  const r = await validateTemplates({ root, ...(files ? { files } : {}), ...(guard ? { policy: guardPolicy() } : {}) });
+  const policy = guard === 'off' ? undefined : guardPolicy({ cache: guard === 'cached' ? undefined : false });
+  const r = await validateTemplates({ root, ...(policy ? { policy } : {}) });
   print(label, r, performance.now() - start);
 }
 
@@ -38,17 +41,18 @@ const templates = await listTemplateFiles(ROOT);
 console.log(`drctl validate bench: ${templates.length} project templates, ${os.availableParallelism()} cores, node ${process.version}`);
 
 // First run pays for loading the spec index (from its cache, or building it); later runs in the process do not.
-await timed('project templates, first run in process (with cfn-guard)', ROOT, undefined, true);
-await timed('project templates, warm (with cfn-guard)', ROOT, undefined, true);
-await timed('project templates, warm (--no-guard)', ROOT, undefined, false);
+await timed('project templates, first run in process (cfn-guard, no report cache)', ROOT, 'uncached');
+await timed('project templates, again (cfn-guard, no report cache)', ROOT, 'uncached');
+await timed('project templates, again (cfn-guard, reports cached)', ROOT, 'cached');
+await timed('project templates, again (--no-guard)', ROOT, 'off');
 
 // A larger synthetic set: every template copied ten times.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-bench-'));
 try {
   mkdirSync(path.join(dir, 'templates'));
   for (let i = 0; i < 10; i++) for (const f of templates) copyFileSync(path.join(ROOT, f), path.join(dir, 'templates', `${i}-${path.basename(f)}`));
-  await timed('10 copies of every template (--no-guard)', dir, undefined, false);
-  await timed('10 copies of every template (with cfn-guard)', dir, undefined, true);
+  await timed('10 copies of every template (--no-guard)', dir, 'off');
+  await timed('10 copies of every template (cfn-guard, no report cache)', dir, 'uncached');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { guardPolicy, pointerToPath } from '../../src/validate/guard/guard-runner.js';
+import { execFile } from 'node:child_process';
+import { guardPolicy, pointerToPath, type GuardExec } from '../../src/validate/guard/guard-runner.js';
 import { loadGuardRules } from '../../src/validate/guard/guard-rules.js';
 import { validateTemplates } from '../../src/validate/validate.js';
 import { DrError } from '../../src/errors.js';
@@ -62,8 +63,27 @@ describe('cfn-guard policy checks', () => {
 
   it('turns an unreadable guard report into an internal error', async () => {
     const root = project({ 't.json': db(true) });
-    const policy = guardPolicy({ binary: 'cfn-guard', exec: async () => ({ stdout: 'panic', stderr: 'boom', code: 101 }) });
+    const policy = guardPolicy({ binary: 'cfn-guard', cache: false, exec: async () => ({ stdout: 'panic', stderr: 'boom', code: 101 }) });
     await expect(validateTemplates({ root, files: ['t.json'], policy })).rejects.toSatisfy((e) => e instanceof DrError && e.code === 'E_GUARD_FAILED');
+  });
+
+  it('reuses the report of an unchanged template and reruns guard when the template changes', async () => {
+    const store = new Map<string, string>();
+    const cache = { get: (k: string) => store.get(k), set: (k: string, v: string) => void store.set(k, v) };
+    let runs = 0;
+    const exec: GuardExec = async (binary, args) => {
+      runs++;
+      return new Promise((resolve) => execFile(binary, args, (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? 19 : 0 })));
+    };
+    const root = project({ 't.json': db(false) });
+    const first = await validateTemplates({ root, files: ['t.json'], policy: guardPolicy({ exec, cache }) });
+    const second = await validateTemplates({ root, files: ['t.json'], policy: guardPolicy({ exec, cache }) });
+    expect(runs).toBe(1);
+    expect(second.findings).toEqual(first.findings);
+    writeFileSync(path.join(root, 't.json'), JSON.stringify(db(true)));
+    const third = await validateTemplates({ root, files: ['t.json'], policy: guardPolicy({ exec, cache }) });
+    expect(runs).toBe(2);
+    expect(third.findings.map((f) => f.ruleId)).not.toContain('CT.RDS.PR.1');
   });
 
   it('reads JSON pointers with array indexes and escapes', () => {

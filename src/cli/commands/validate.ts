@@ -20,6 +20,7 @@ export interface ValidateCommandOptions extends GlobalOptions {
   timings?: boolean;
   guard?: boolean;
   suppressions?: string;
+  cache?: boolean;
 }
 
 /** The command body without the CLI around it: what tests call directly. Returns the exit code (0 or 1). */
@@ -30,7 +31,7 @@ export async function runValidate(
   reporter: Reporter,
   deps: { policy?: PolicyCheck; toolVersion?: string } = {},
 ): Promise<{ code: number; result: ValidationResult }> {
-  const policy = options.guard === false ? undefined : (deps.policy ?? guardPolicy());
+  const policy = options.guard === false ? undefined : (deps.policy ?? guardPolicy({ cache: options.cache === false ? false : undefined }));
   const result = await validateTemplates({
     root,
     files,
@@ -69,6 +70,7 @@ export const registerValidate: Register = (program: Command, exit) => {
     .addOption(new Option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to this file'))
     .addOption(new Option('--timings', 'print time spent per step and per rule'))
     .addOption(new Option('--no-guard', 'skip the cfn-guard policy checks'))
+    .addOption(new Option('--no-cache', 'run cfn-guard even for templates whose report is cached'))
     .addOption(new Option('--suppressions <file>', 'suppressions file (default: validation-suppressions.json when present)'))
     .action(async (files: string[], opts: ValidateCommandOptions) => {
       exit(await runAction(opts, async (ctx) => (await runValidate(ctx.root, files, opts, ctx.reporter, { toolVersion: program.version() ?? '0.0.0' })).code));

@@ -23,6 +23,13 @@ export function guardPackageDir(): string {
   return path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
 }
 
+let version: string | undefined;
+
+export function guardPackageVersion(pkgDir = guardPackageDir()): string {
+  version ??= (JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}
+
 /** The bundled binary for this platform, or undefined where the package ships none. */
 export function guardBinary(pkgDir = guardPackageDir()): string | undefined {
   const os = process.platform === 'linux' ? 'ubuntu' : process.platform === 'darwin' ? 'macos' : undefined;

@@ -8,7 +8,8 @@ import { formatPath, type JsonPath } from '../../templates/json-source.js';
 import { isPlainObject } from '../engine.js';
 import type { Finding } from '../types.js';
 import type { PolicyCheck, PolicyRuleInfo } from '../validate.js';
-import { CONTROL_DOCS, guardBinary, loadGuardRules, type GuardRuleFile } from './guard-rules.js';
+import { CONTROL_DOCS, guardBinary, guardPackageVersion, loadGuardRules, type GuardRuleFile } from './guard-rules.js';
+import { diskGuardCache, guardCacheKey, type GuardCache } from './guard-cache.js';
 
 export interface GuardFileReport {
   name: string;
@@ -127,7 +128,16 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
  * One cfn-guard process per template, each loading only the controls for resource types that template declares
  * (guard's cost grows with rules × resources), run in parallel up to the number of cores.
  */
-export function guardPolicy(opts: { exec?: GuardExec; binary?: string; concurrency?: number } = {}): PolicyCheck {
+export interface GuardOptions {
+  exec?: GuardExec;
+  binary?: string;
+  concurrency?: number;
+  /** Reuse reports for unchanged templates; default a cache under the temp directory. `false` always runs guard. */
+  cache?: GuardCache | false;
+}
+
+export function guardPolicy(opts: GuardOptions = {}): PolicyCheck {
+  const cache = opts.cache === false ? undefined : (opts.cache ?? diskGuardCache());
   return {
     rulePrefix: 'CT.',
     async run(templates: readonly LoadedTemplate[]) {
@@ -142,13 +152,25 @@ export function guardPolicy(opts: { exec?: GuardExec; binary?: string; concurren
         const rules = all.filter((r) => r.types.some((ty) => types.has(ty.toLowerCase())));
         if (rules.length === 0) return [];
         for (const r of rules) used.set(r.id, r);
-        const args = ['validate', ...rules.flatMap((r) => ['--rules', r.file]), '--data', t.source.file, '--output-format', 'json', '--show-summary', 'none', '--structured'];
-        const { stdout, stderr, code } = await (opts.exec ?? defaultExec)(binary, args);
-        let reports: GuardFileReport[];
-        try {
-          reports = parseGuardOutput(stdout);
-        } catch (cause) {
-          throw new DrError({ code: 'E_GUARD_FAILED', kind: 'internal', message: `cfn-guard exited ${code} on ${t.file} without a readable report: ${stderr.trim().slice(0, 500)}`, fix: 'Run with --no-guard to validate without policy checks, and report this.', cause });
+        const key = guardCacheKey([guardPackageVersion(), binary, ...rules.map((r) => r.file), t.source.text]);
+        let reports: GuardFileReport[] | undefined;
+        const hit = cache?.get(key);
+        if (hit !== undefined) {
+          try {
+            reports = parseGuardOutput(hit);
+          } catch {
+            reports = undefined;
+          }
+        }
+        if (!reports) {
+          const args = ['validate', ...rules.flatMap((r) => ['--rules', r.file]), '--data', t.source.file, '--output-format', 'json', '--show-summary', 'none', '--structured'];
+          const { stdout, stderr, code } = await (opts.exec ?? defaultExec)(binary, args);
+          try {
+            reports = parseGuardOutput(stdout);
+          } catch (cause) {
+            throw new DrError({ code: 'E_GUARD_FAILED', kind: 'internal', message: `cfn-guard exited ${code} on ${t.file} without a readable report: ${stderr.trim().slice(0, 500)}`, fix: 'Run with --no-guard to validate without policy checks, and report this.', cause });
+          }
+          cache?.set(key, stdout);
         }
         const byName = new Map<string, GuardRuleFile>();
         for (const r of rules) for (const n of r.names) byName.set(n, r);
