@@ -95,6 +95,16 @@ describe('foundation template: KMS key', () => {
     expect(cw.Condition?.StringEquals?.['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
   });
 
+  it('lets the Auto Scaling service-linked role use the key for encrypted instance volumes', () => {
+    const slr = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling' };
+    const use = bySid(key.KeyPolicy, 'AutoScalingUsesKeyForEncryptedVolumes');
+    expect(use).toMatchObject({ Effect: 'Allow', Principal: { AWS: slr } });
+    expect(use.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey']));
+    const grant = bySid(key.KeyPolicy, 'AutoScalingAttachesEncryptedVolumes');
+    expect(grant).toMatchObject({ Effect: 'Allow', Principal: { AWS: slr }, Action: 'kms:CreateGrant' });
+    expect(grant.Condition?.Bool).toEqual({ 'kms:GrantIsForAWSResource': true });
+  });
+
   it('denies grants that are not for AWS resources', () => {
     const deny = bySid(key.KeyPolicy, 'DenyGrantsExceptForAwsResources');
     expect(deny).toMatchObject({ Effect: 'Deny', Action: 'kms:CreateGrant' });
