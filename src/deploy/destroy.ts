@@ -164,7 +164,7 @@ export async function runDestroy(project: Project, req: DestroyRequest, rt: Runt
         buckets.set(n.id, emptied);
         const since = rt.clock.now();
         await o.deleteStack(s.StackId ?? n.stack.stackName);
-        const after = await o.waitStable(s.StackId ?? n.stack.stackName, n.id, since - 1000);
+        const after = await o.waitStable(s.StackId ?? n.stack.stackName, n.id, since - 1000, true);
         if (after) {
           throw new DrError({ code: 'E_STACK_DELETE_FAILED', kind: 'aws', message: `${n.id}: ${n.stack.stackName} in ${n.stack.region} ended in ${after.StackStatus}: ${(await o.firstFailure(after.StackId ?? n.stack.stackName, since - 1000)) ?? after.StackStatusReason ?? ''}`, fix: 'Resolve what the stack events name, then destroy again.' });
         }

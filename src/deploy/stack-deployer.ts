@@ -97,7 +97,7 @@ export async function deployStack(ops: StackOps, input: StackDeployInput, deps: 
     reporter.emit({ code: 'DEPLOY_RECREATE', level: 'warn', text: `${node.id}: deleting ${node.stackName} (${stack.StackStatus}) to create it again`, data: { node: node.id, status: stack.StackStatus } });
     const since = deps.clock.now();
     await ops.deleteStack(stack.StackId ?? node.stackName);
-    const after = await ops.waitStable(stack.StackId ?? node.stackName, node.id, since);
+    const after = await ops.waitStable(stack.StackId ?? node.stackName, node.id, since, true);
     if (after) throw stackFailure(node, after.StackStatus ?? 'UNKNOWN', await ops.firstFailure(stack.StackId ?? node.stackName, since), 'Delete the stack by hand (see its events), then deploy again.');
     stack = undefined;
   }
@@ -106,7 +106,7 @@ export async function deployStack(ops: StackOps, input: StackDeployInput, deps: 
     reporter.emit({ code: 'DEPLOY_CONTINUE_ROLLBACK', level: 'warn', text: `${node.id}: ${node.stackName} is UPDATE_ROLLBACK_FAILED; continuing the rollback before updating`, data: { node: node.id } });
     const since = deps.clock.now();
     await ops.continueUpdateRollback(node.stackName);
-    stack = await ops.waitStable(node.stackName, node.id, since);
+    stack = await ops.waitStable(node.stackName, node.id, since, true);
     if (stack?.StackStatus !== 'UPDATE_ROLLBACK_COMPLETE') {
       throw stackFailure(node, stack?.StackStatus ?? 'DELETE_COMPLETE', undefined, 'Resolve the resource that blocks the rollback (stack events), then deploy again.');
     }
@@ -169,7 +169,7 @@ export async function deployStack(ops: StackOps, input: StackDeployInput, deps: 
 
   const since = deps.clock.now();
   await ops.executeChangeSet(node.stackName, id);
-  const final = await ops.waitStable(node.stackName, node.id, since - 1000);
+  const final = await ops.waitStable(node.stackName, node.id, since - 1000, true);
   const status = final?.StackStatus ?? 'DELETE_COMPLETE';
   if (status !== 'CREATE_COMPLETE' && status !== 'UPDATE_COMPLETE') {
     const fix =

@@ -25,6 +25,8 @@ import { errorName, withThrottlingRetry } from '../aws/retry.js';
 import type { Clock } from './clock.js';
 
 export const CHANGE_SET_PREFIX = 'drctl-';
+/** Polls after which a settled status is accepted even though no sign of the new operation was seen. */
+const START_POLLS = 12;
 
 export interface OpsDeps {
   clock: Clock;
@@ -188,15 +190,20 @@ export class StackOps {
    * `node`. Returns the final stack (undefined once deleted). On Ctrl-C it stops waiting; CloudFormation
    * carries on server-side and the next run picks the stack up.
    */
-  async waitStable(stackName: string, node: string, since: number): Promise<Stack | undefined> {
+  async waitStable(stackName: string, node: string, since: number, awaitStart = false): Promise<Stack | undefined> {
     const seen = new Set<string>();
     let stackId = stackName;
     let last = '';
-    for (;;) {
+    // Right after Execute/Delete/ContinueUpdateRollback, DescribeStacks may still show the previous, settled
+    // status (eventual consistency): only trust a settled status once the operation has visibly started.
+    let started = !awaitStart;
+    let lastStackEvent: string | undefined;
+    for (let poll = 0; ; poll++) {
       const s = await this.describeForWait(stackId);
       if (s?.StackId) stackId = s.StackId;
       if (s) {
         for (const e of await this.newEvents(stackId, since, seen)) {
+          if (e.ResourceType === 'AWS::CloudFormation::Stack') lastStackEvent = e.ResourceStatus;
           this.deps.reporter.emit({
             code: 'DEPLOY_STACK_EVENT',
             level: 'debug',
@@ -210,7 +217,10 @@ export class StackOps {
         last = status;
         this.deps.reporter.emit({ code: 'DEPLOY_STACK_STATUS', level: 'info', text: `${node}  ${stackName} (${this.region})  ${status}`, data: { node, region: this.region, stackName, status, reason: s?.StackStatusReason } });
       }
-      if (!isInProgress(status) || status === 'DELETE_COMPLETE') return s?.StackStatus === 'DELETE_COMPLETE' ? undefined : s;
+      if (isInProgress(status) || !s) started = true;
+      // The operation's own final stack event agreeing with DescribeStacks also proves the answer is fresh.
+      const fresh = started || lastStackEvent === status || poll >= START_POLLS;
+      if ((!isInProgress(status) && fresh) || status === 'DELETE_COMPLETE') return s?.StackStatus === 'DELETE_COMPLETE' ? undefined : s;
       if (this.deps.signal?.aborted) throw interrupted(`while waiting for ${stackName} in ${this.region} (${status}); CloudFormation continues it`);
       await this.deps.clock.sleep(this.deps.pollMs, this.deps.signal);
     }

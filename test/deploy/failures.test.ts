@@ -41,6 +41,18 @@ describe('deploy failure handling', () => {
     expect(Math.max(...retries.map((m) => m.data!.attempt))).toBeGreaterThanOrEqual(3);
   });
 
+  it('does not mistake a stale DescribeStacks answer right after ExecuteChangeSet for the end of the operation', async () => {
+    const world = new AwsWorld();
+    for (const region of ['us-east-1', 'us-west-2']) world.cloudformation(region).describeLag = 3;
+    const rt = runtime(world);
+    const r = await runDeploy(await fixtureProject(), ALL, rt);
+    expect(r.report.status).toBe('succeeded');
+    // Every stack was seen finishing, and the second pass waited for its own update.
+    const finals = rt.reporter.byCode<{ node: string; status: string }>('DEPLOY_STACK_STATUS').filter((m) => m.data!.node === 'data@primary#2').map((m) => m.data!.status);
+    expect(finals).toContain('UPDATE_IN_PROGRESS');
+    expect(finals.at(-1)).toBe('UPDATE_COMPLETE');
+  });
+
   it('stops the dependants of a failed stack while independent stacks finish; a ROLLBACK_COMPLETE stack is recreated after confirmation', async () => {
     const world = new AwsWorld();
     world.cloudformation('us-west-2').failNextOperation('trading-network-dev', { resource: 'NatGateway', reason: 'Resource handler returned message: "The maximum number of NAT gateways has been reached."' });

@@ -69,6 +69,8 @@ export interface SimStack {
   steps: Step[];
   creationTime: Date;
   lastUpdatedTime?: Date;
+  /** Eventual consistency: DescribeStacks answers this older view `remaining` more times. */
+  stale?: { remaining: number; view: unknown };
   /** What ContinueUpdateRollback returns the stack to after UPDATE_ROLLBACK_FAILED. */
   rollbackTo?: { snapshot: Snapshot; resources: Map<string, SimResource> };
 }
@@ -109,6 +111,8 @@ export class CloudFormationDouble {
   private throttles: { op: string | undefined; remaining: number }[] = [];
   private failures = new Map<string, FailureInjection>();
   private eventCounter = 0;
+  /** After each ExecuteChangeSet, DescribeStacks keeps returning the pre-execution view this many times. */
+  describeLag = 0;
   /** Called before each request is handled (after it is recorded): tests use it to interrupt at a precise point. */
   onCall: ((op: string, input: Input) => void) | undefined;
 
@@ -494,7 +498,12 @@ export class CloudFormationDouble {
 
   DescribeStacks(i: Input) {
     if (i.StackName === undefined) return { Stacks: [...this.stacks.values()].map((s) => this.describe(s)) };
-    return { Stacks: [this.describe(this.mustFind(i.StackName))] };
+    const s = this.mustFind(i.StackName);
+    if (s.stale && s.stale.remaining > 0) {
+      s.stale.remaining--;
+      return { Stacks: [s.stale.view] };
+    }
+    return { Stacks: [this.describe(s)] };
   }
 
   private describe(s: SimStack) {
@@ -626,6 +635,7 @@ export class CloudFormationDouble {
     if (cs.status !== 'CREATE_COMPLETE' || cs.executionStatus !== 'AVAILABLE') throw awsError('InvalidChangeSetStatus', `ChangeSet [${cs.id}] cannot be executed in its current status of [${cs.status}]`);
     if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS') throw awsError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     stack.changeSets.clear();
+    if (this.describeLag) stack.stale = { remaining: this.describeLag, view: this.describe(stack) };
     this.scheduleOperation(stack, cs.next, cs.type);
     return {};
   }

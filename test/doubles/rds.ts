@@ -1,10 +1,12 @@
 // RDS double: DB instances per region with the asynchronous life cycle the real service has.
 // PromoteReadReplica: available replica → `modifying` → `rebooting` → `available` with no source (promotionMs);
-// CreateDBInstanceReadReplica: `creating` → `available` (createMs); DeleteDBInstance: `deleting` → gone (deleteMs).
+// CreateDBInstanceReadReplica: `creating` → `available` (createMs); DeleteDBInstance: `deleting` → gone (deleteMs);
+// ModifyDBInstance ManageMasterUserPassword: `modifying` → `available` with a managed secret (modifyMs).
 import {
   DBInstanceAlreadyExistsFault,
   DBInstanceNotFoundFault,
   InvalidDBInstanceStateFault,
+  InvalidParameterCombination,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { CallLog } from './call-log.js';
@@ -18,6 +20,8 @@ export interface RdsInstanceSeed {
   engine?: string;
   endpoint?: string;
   port?: number;
+  /** ARN of the instance's RDS-managed master secret, if it has one. */
+  secretArn?: string;
 }
 
 interface Transition {
@@ -39,6 +43,8 @@ interface RdsInstance {
   port: number;
   transitions: Transition[];
   deleted: boolean;
+  secretArn: string | undefined;
+  deletionProtection: boolean;
 }
 
 export interface RdsDoubleOptions {
@@ -48,6 +54,7 @@ export interface RdsDoubleOptions {
   promotionMs?: number;
   createMs?: number;
   deleteMs?: number;
+  modifyMs?: number;
 }
 
 export class RdsDouble {
@@ -59,6 +66,8 @@ export class RdsDouble {
   readonly promotionMs: number;
   readonly createMs: number;
   readonly deleteMs: number;
+  readonly modifyMs: number;
+  private secretSeq = 0;
 
   constructor(opts: RdsDoubleOptions) {
     this.now = opts.now;
@@ -67,6 +76,7 @@ export class RdsDouble {
     this.promotionMs = opts.promotionMs ?? 120_000;
     this.createMs = opts.createMs ?? 600_000;
     this.deleteMs = opts.deleteMs ?? 300_000;
+    this.modifyMs = opts.modifyMs ?? 60_000;
   }
 
   arn(region: string, id: string): string {
@@ -87,15 +97,17 @@ export class RdsDouble {
       port: seed.port ?? 5432,
       transitions: [],
       deleted: false,
+      secretArn: seed.secretArn,
+      deletionProtection: false,
     });
     if (seed.sourceArn) this.byArn(seed.sourceArn)?.replicaArns.push(arn);
     return arn;
   }
 
   /** Current view of an instance (after due transitions); undefined when absent or deleted. */
-  instance(region: string, id: string): { status: string; sourceArn: string | undefined; replicaArns: string[]; endpoint: string } | undefined {
+  instance(region: string, id: string): { status: string; sourceArn: string | undefined; replicaArns: string[]; endpoint: string; secretArn: string | undefined } | undefined {
     const i = this.live(region, id);
-    return i && { status: i.status, sourceArn: i.sourceArn, replicaArns: [...i.replicaArns], endpoint: i.endpoint };
+    return i && { status: i.status, sourceArn: i.sourceArn, replicaArns: [...i.replicaArns], endpoint: i.endpoint, secretArn: i.secretArn };
   }
 
   /** Forces a status (e.g. `backing-up`, `storage-full`) to test how callers react. */
@@ -146,6 +158,8 @@ export class RdsDouble {
       Endpoint: { Address: i.endpoint, Port: i.port },
       ...(i.sourceArn ? { ReadReplicaSourceDBInstanceIdentifier: i.sourceArn, StatusInfos: [{ StatusType: 'read replication', Status: 'replicating', Normal: true }] } : {}),
       ReadReplicaDBInstanceIdentifiers: [...i.replicaArns],
+      DeletionProtection: i.deletionProtection,
+      ...(i.secretArn ? { MasterUserSecret: { SecretArn: i.secretArn, SecretStatus: 'active' } } : {}),
     };
   }
 
@@ -190,8 +204,21 @@ export class RdsDouble {
         created.transitions.push({ at: this.now() + this.createMs, status: 'available' });
         return { DBInstance: this.describe(created) };
       }
+      case 'ModifyDBInstance': {
+        // Only what the failover work changes: the managed master secret and deletion protection.
+        const i = this.mustFind(region, input.DBInstanceIdentifier);
+        if (i.status !== 'available') throw sdkError(InvalidDBInstanceStateFault, `Database instance is not in available state (status: ${i.status}).`);
+        if (input.DeletionProtection !== undefined) i.deletionProtection = Boolean(input.DeletionProtection);
+        if (input.ManageMasterUserPassword === true && !i.secretArn) {
+          const secretArn = `arn:aws:secretsmanager:${region}:${this.account}:secret:rds!db-${String(++this.secretSeq).padStart(8, '0')}`;
+          i.status = 'modifying';
+          i.transitions.push({ at: this.now() + this.modifyMs, status: 'available', apply: (inst) => (inst.secretArn = secretArn) });
+        }
+        return { DBInstance: this.describe(i) };
+      }
       case 'DeleteDBInstance': {
         const i = this.mustFind(region, input.DBInstanceIdentifier);
+        if (i.deletionProtection) throw sdkError(InvalidParameterCombination, 'Cannot delete protected DB Instance, please disable deletion protection and try again.');
         if (i.status === 'deleting') throw sdkError(InvalidDBInstanceStateFault, `DB instance ${i.id} is already being deleted.`);
         i.status = 'deleting';
         i.transitions.push({
