@@ -10,7 +10,7 @@ export const rule: Rule = {
   id: 'E1001',
   name: 'top-level-sections',
   title: 'Template has only known top-level sections',
-  description: 'A template is a JSON object whose keys are CloudFormation sections; Resources must declare at least one resource.',
+  description: 'A template is a JSON object whose keys are CloudFormation sections; Resources must declare at least one resource; logical ids are alphanumeric.',
   docsUrl: `${CFN_DOCS}/template-anatomy.html`,
   tags: ['structure', 'template'],
   severity: 'error',
@@ -33,6 +33,13 @@ export const rule: Rule = {
       }
       if (t.Description !== undefined && typeof t.Description !== 'string') {
         ctx.report({ path: ['Description'], message: 'Description must be a string.', fix: 'Give the description as text.' });
+      }
+      for (const section of ['Parameters', 'Resources', 'Outputs', 'Conditions', 'Mappings'] as const) {
+        const v = t[section];
+        if (!isPlainObject(v)) continue;
+        for (const id of Object.keys(v)) {
+          if (!/^[A-Za-z0-9]{1,255}$/.test(id)) ctx.report({ path: [section, id], message: `"${id}" is not a valid logical id (letters and digits only).`, fix: 'Rename it using only A-Z, a-z and 0-9.' });
+        }
       }
       if (!('Resources' in t)) ctx.report({ path: [], message: 'The template has no Resources section.', fix: 'Declare at least one resource under "Resources".' });
       else if (isPlainObject(t.Resources) && Object.keys(t.Resources).length === 0) {
