@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
+import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -29,6 +29,20 @@ describe('AWS doubles', () => {
     await expect(rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'db-dev' }))).rejects.toThrow(/not a read replica/);
     await expect(d.rds.client('us-east-1').send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'nope' }))).rejects.toMatchObject({ name: 'DBInstanceNotFoundFault' });
     expect(d.log.regions()).toEqual(['us-east-1', 'us-west-2']);
+  });
+
+  it('RDS gives an instance a managed secret asynchronously and protects it from deletion when asked', async () => {
+    const clock = new ManualClock();
+    const d = new AwsDoubles({ now: clock.now, rds: { modifyMs: 30_000 } });
+    d.rds.addInstance('us-west-2', { id: 'db-dev' });
+    const rds = d.rds.client('us-west-2');
+    await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'db-dev', ManageMasterUserPassword: true, ApplyImmediately: true, DeletionProtection: true }));
+    expect(d.rds.instance('us-west-2', 'db-dev')).toMatchObject({ status: 'modifying', secretArn: undefined });
+    await expect(rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'db-dev', ManageMasterUserPassword: true }))).rejects.toMatchObject({ name: 'InvalidDBInstanceStateFault' });
+    clock.advance(30_000);
+    const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'db-dev' }))).DBInstances?.[0];
+    expect(db?.MasterUserSecret?.SecretArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:rds!db-/);
+    await expect(rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'db-dev', SkipFinalSnapshot: true }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
   });
 
   it('SSM, Auto Scaling, SNS and CloudWatch behave like the services', async () => {

@@ -6,7 +6,7 @@ import {
   DBInstanceAlreadyExistsFault,
   DBInstanceNotFoundFault,
   InvalidDBInstanceStateFault,
-  InvalidParameterCombination,
+  RDSServiceException,
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { CallLog } from './call-log.js';
@@ -218,7 +218,7 @@ export class RdsDouble {
       }
       case 'DeleteDBInstance': {
         const i = this.mustFind(region, input.DBInstanceIdentifier);
-        if (i.deletionProtection) throw sdkError(InvalidParameterCombination, 'Cannot delete protected DB Instance, please disable deletion protection and try again.');
+        if (i.deletionProtection) throw new RDSServiceException({ name: 'InvalidParameterCombination', $fault: 'client', message: 'Cannot delete protected DB Instance, please disable deletion protection and try again.', $metadata: { httpStatusCode: 400 } });
         if (i.status === 'deleting') throw sdkError(InvalidDBInstanceStateFault, `DB instance ${i.id} is already being deleted.`);
         i.status = 'deleting';
         i.transitions.push({
