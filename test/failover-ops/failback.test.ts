@@ -11,6 +11,7 @@ afterEach(async () => w?.close());
 const STEPS = [
   'check-global-table',
   'enable-reverse-s3-replication',
+  'adopt-writer-secret',
   'retire-old-primary',
   'create-primary-replica',
   'wait-in-sync',
@@ -67,11 +68,24 @@ describe('drctl failback (planned, loss-free)', () => {
     // Original topology: primary writer, secondary replica of it, writers pointed at the primary, flags off.
     expect(w.aws.rds.instance(PRIMARY, n.primary.dbIdentifier)).toMatchObject({ status: 'available', sourceArn: undefined });
     expect(w.aws.rds.instance(SECONDARY, n.secondary.dbIdentifier)).toMatchObject({ status: 'available', sourceArn: w.aws.rds.arn(PRIMARY, n.primary.dbIdentifier) });
-    const endpoint = `${n.primary.dbIdentifier}.abcdefgh.${PRIMARY}.rds.amazonaws.com:5432`;
+    const endpoint = `${n.primary.dbIdentifier}.abcdefgh.${PRIMARY}.rds.amazonaws.com`;
     expect(w.aws.ssm.value(PRIMARY, n.primary.writerEndpointParameter)).toBe(endpoint);
     expect(w.aws.ssm.value(SECONDARY, n.secondary.writerEndpointParameter)).toBe(endpoint);
     expect(w.aws.ssm.value(PRIMARY, n.primary.maintenanceParameter)).toBe('off');
     expect(w.aws.ssm.value(SECONDARY, n.secondary.maintenanceParameter)).toBe('off');
+    // The credentials parameter names the new primary's own secret in both regions, never a deleted one.
+    const primarySecret = w.secrets.managed.get(`${PRIMARY}/${n.primary.dbIdentifier}`);
+    expect(primarySecret).toBeDefined();
+    expect(w.aws.ssm.value(PRIMARY, n.primary.secretArnParameter)).toBe(primarySecret);
+    expect(w.aws.ssm.value(SECONDARY, n.secondary.secretArnParameter)).toBe(primarySecret);
+    expect(w.secrets.deleted.size).toBe(2);
+    // Each secret the parameters named was adopted before the instance holding the previous one was deleted.
+    const order = (pred: (c: (typeof w.aws.log.calls)[number]) => boolean) => w.aws.log.calls.flatMap((c, k) => (pred(c) ? [k] : []));
+    const secretPuts = order((c) => c.operation === 'PutParameter' && c.region === SECONDARY && (c.input as { Name: string }).Name === n.secondary.secretArnParameter);
+    const deleteOrder = order((c) => c.operation === 'DeleteDBInstance');
+    expect(secretPuts).toHaveLength(2);
+    expect(secretPuts[0]).toBeLessThan(deleteOrder[0] as number);
+    expect(secretPuts[1]).toBeLessThan(deleteOrder[1] as number);
     expect(w.s3.replicationRule(n.secondary.assetsBucket, n.primary.assetsBucket)?.Status).toBe('Enabled');
     expect(w.aws.autoscaling.group(SECONDARY, n.secondary.asgName)?.desired).toBe(1);
     expect(w.route53.failoverAnswer(n.domainName)).toBe(n.primary.albDnsName);

@@ -24,7 +24,7 @@ describe('drctl failover (operator-initiated)', () => {
     expect(r.code).toBe(0);
     const n = w.names;
     expect(w.aws.rds.instance(SECONDARY, n.secondary.dbIdentifier)).toMatchObject({ status: 'available', sourceArn: undefined });
-    const endpoint = `${n.secondary.dbIdentifier}.abcdefgh.${SECONDARY}.rds.amazonaws.com:5432`;
+    const endpoint = `${n.secondary.dbIdentifier}.abcdefgh.${SECONDARY}.rds.amazonaws.com`;
     expect(w.aws.ssm.value(SECONDARY, n.secondary.writerEndpointParameter)).toBe(endpoint);
     expect(w.aws.ssm.value(PRIMARY, n.primary.writerEndpointParameter)).toBe(endpoint);
     expect(w.aws.ssm.value(PRIMARY, n.primary.maintenanceParameter)).toBe('on');

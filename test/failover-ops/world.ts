@@ -85,6 +85,8 @@ export interface World {
   names: ReturnType<typeof namesFor>;
   /** Stack status per `${region}/${name}` (tests make one incomplete). */
   stackStatus: Map<string, string>;
+  /** RDS-managed secrets: live ones by `${region}/${id}`, and those deleted with their instance. */
+  secrets: { managed: Map<string, string>; deleted: Set<string> };
   /** Runs after every simulated sleep (e.g. a controller acting at a given time). */
   onTick(fn: () => void): void;
   close(): Promise<void>;
@@ -99,6 +101,7 @@ export function namesFor(account = '111122223333') {
       maintenanceParameter: '/trading-platform/dev/maintenance',
       dbIdentifier: 'db-dev',
       writerEndpointParameter: '/trading-platform/dev/writer-endpoint',
+      secretArnParameter: '/trading-platform/dev/writer-secret-arn',
       ordersTable: 'orders-dev',
       assetsBucket: `assets-dev-${account}-${r}`,
       albDnsName: `alb-dev-${role}.${r}.elb.amazonaws.com`,
@@ -194,6 +197,12 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
 
   // Data: the primary writer, the replica in the secondary region, lag datapoints, the flags, the tables.
   const primaryArn = aws.rds.addInstance(PRIMARY, { id: names.primary.dbIdentifier });
+  // RDS-managed master secrets: an instance's own secret lives and dies with it; a replica has none.
+  let secretSeq = 0;
+  const newSecret = (region: string, id: string) => `arn:aws:secretsmanager:${region}:111122223333:secret:rds!db-${id}-${++secretSeq}`;
+  const primarySecret = newSecret(PRIMARY, names.primary.dbIdentifier);
+  const managedSecrets = new Map<string, string>([[`${PRIMARY}/${names.primary.dbIdentifier}`, primarySecret]]);
+  const deletedSecrets = new Set<string>();
   const secondaryArn = aws.rds.addInstance(SECONDARY, { id: names.secondary.dbIdentifier, sourceArn: primaryArn });
   const lag = opts.replicaLagSeconds ?? 2;
   for (let k = 10; k >= 1; k--) aws.cloudwatch.putReplicaLag(SECONDARY, names.secondary.dbIdentifier, clock.now() - k * 60_000, lag);
@@ -221,7 +230,8 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
   const topics: Record<Role, string> = { primary: aws.sns.addTopic(PRIMARY, names.primary.topicName), secondary: aws.sns.addTopic(SECONDARY, names.secondary.topicName) };
   for (const role of ['primary', 'secondary'] as const) {
     aws.ssm.put(REGION[role], names[role].maintenanceParameter, 'off');
-    aws.ssm.put(REGION[role], names[role].writerEndpointParameter, `${names.primary.dbIdentifier}.abcdefgh.${PRIMARY}.rds.amazonaws.com:5432`);
+    aws.ssm.put(REGION[role], names[role].writerEndpointParameter, `${names.primary.dbIdentifier}.abcdefgh.${PRIMARY}.rds.amazonaws.com`);
+    aws.ssm.put(REGION[role], names[role].secretArnParameter, primarySecret);
     aws.autoscaling.addGroup(REGION[role], names[role].asgName, role === 'primary' ? { min: 2, max: 6, desired: 4 } : { min: 1, max: 2, desired: 1 });
     s3.createBucket(names[role].assetsBucket, REGION[role], 'Enabled');
   }
@@ -242,8 +252,21 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
     const n = names[role];
     const s: Record<string, { outputs: Record<string, string | number>; parameters: Record<string, string> }> = {
       'trading-foundation-dev': { outputs: { KmsKeyArn: n.kmsKeyArn, AlertTopicArn: topics[role], MaintenanceFlagParameterName: n.maintenanceParameter }, parameters: {} },
-      'trading-data-dev': { outputs: { DatabaseIdentifier: n.dbIdentifier, DatabaseArn: role === 'primary' ? primaryArn : secondaryArn, WriterEndpointParameterName: n.writerEndpointParameter, OrdersTableName: n.ordersTable, AssetsBucketName: n.assetsBucket }, parameters: {} },
-      'trading-compute-dev': { outputs: { AlbDnsName: n.albDnsName, HealthCheckUrl: `https://${n.albDnsName}/health`, AutoScalingGroupName: n.asgName }, parameters: { DesiredCapacity: role === 'primary' ? '4' : '1', FailoverDesiredCapacity: '4' } },
+      'trading-data-dev': {
+        outputs: {
+          DatabaseIdentifier: n.dbIdentifier,
+          DatabaseArn: role === 'primary' ? primaryArn : secondaryArn,
+          DatabaseEndpoint: `${n.dbIdentifier}.abcdefgh.${region}.rds.amazonaws.com`,
+          DatabasePort: 5432,
+          DatabaseSecretArn: primarySecret,
+          DatabaseSecretArnParameterName: n.secretArnParameter,
+          WriterEndpointParameterName: n.writerEndpointParameter,
+          OrdersTableName: n.ordersTable,
+          AssetsBucketName: n.assetsBucket,
+        },
+        parameters: {},
+      },
+      'trading-compute-dev': { outputs: { AlbDnsName: n.albDnsName, HealthCheckUrl: `https://${n.albDnsName}/health`, AutoScalingGroupName: n.asgName, FailoverDesiredCapacity: 4 }, parameters: { DesiredCapacity: role === 'primary' ? '4' : '1', FailoverDesiredCapacity: '4' } },
     };
     if (opts.withFailoverStack !== false) s['trading-failover-dev'] = { outputs: { ControllerStateTableName: n.stateTable }, parameters: { RpoGuardSeconds: '60' } };
     if (role === 'primary') s['trading-global-dev'] = { outputs: { HostedZoneId: names.hostedZoneId, DomainName: names.domainName, PrimaryHealthCheckId: names.primaryHealthCheckId, SecondaryHealthCheckId: names.secondaryHealthCheckId }, parameters: {} };
@@ -260,9 +283,43 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
     });
   const s3Failures = new FailureInjector();
   const s3Client = (region: string) => fakeClient('s3', region, aws.log, clock.now, s3Failures, () => ({}));
+  // The RDS double plus managed secrets: ModifyDBInstance ManageMasterUserPassword, MasterUserSecret in
+  // DescribeDBInstances, and the secret deleted with its instance.
+  const rdsClient = (region: string) => {
+    const inner = aws.rds.client(region) as unknown as { send(cmd: { input: Input; constructor: { name: string } }): Promise<Record<string, unknown>> };
+    return {
+      ...inner,
+      send: async (cmd: { input: Input; constructor: { name: string } }) => {
+        const op = cmd.constructor.name.replace(/Command$/, '');
+        const key = `${region}/${String(cmd.input.DBInstanceIdentifier)}`;
+        if (op === 'ModifyDBInstance') {
+          aws.log.record({ service: 'rds', region, operation: op, input: structuredClone(cmd.input), at: clock.now() });
+          const i = aws.rds.instance(region, String(cmd.input.DBInstanceIdentifier));
+          if (!i) throw awsError('DBInstanceNotFoundFault', `DBInstance ${String(cmd.input.DBInstanceIdentifier)} not found.`, 404);
+          if (i.sourceArn && cmd.input.ManageMasterUserPassword) throw awsError('InvalidParameterCombination', 'You can\'t manage the master user password of a read replica.');
+          if (cmd.input.ManageMasterUserPassword && !managedSecrets.has(key)) managedSecrets.set(key, newSecret(region, String(cmd.input.DBInstanceIdentifier)));
+          return { $metadata: { httpStatusCode: 200 }, DBInstance: { DBInstanceIdentifier: cmd.input.DBInstanceIdentifier } };
+        }
+        const out = await inner.send(cmd);
+        if (op === 'DescribeDBInstances') {
+          for (const d of (out.DBInstances as Record<string, unknown>[]) ?? []) {
+            const secret = managedSecrets.get(`${region}/${String(d.DBInstanceIdentifier)}`);
+            if (secret) d.MasterUserSecret = { SecretArn: secret, SecretStatus: 'active' };
+          }
+        }
+        if (op === 'DeleteDBInstance' || op === 'CreateDBInstanceReadReplica') {
+          const gone = managedSecrets.get(key);
+          if (gone) deletedSecrets.add(gone);
+          managedSecrets.delete(key);
+        }
+        return out;
+      },
+    };
+  };
   const clients: ClientFactory = (region) =>
     ({
       ...aws.clientsFor(region),
+      rds: rdsClient(region),
       dynamodb: dynamo.client(region),
       route53: route53.client(region),
       cloudformation: cfnClient(region),
@@ -292,6 +349,7 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
     names,
     stackStatus,
     onTick: (fn) => ticks.push(fn),
+    secrets: { managed: managedSecrets, deleted: deletedSecrets },
     async close() {
       await dynamo.close();
       await rm(root, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { describeDb, globalTableHealth, healthCheckInverted, healthCheckObserved
 import { notify, setWriterEndpoint } from '../steps.js';
 import { writeAudit } from './audit.js';
 import { waitFor } from './clock.js';
-import { ensureCrossRegionReplica, promoteReplica, retireInstance } from './db-steps.js';
+import { adoptManagedSecret, ensureCrossRegionReplica, promoteReplica, retireInstance } from './db-steps.js';
 import { DEFAULT_TIMEOUTS, type RunbookDeps, type RunbookTimeouts } from './deps.js';
 import type { RunbookOptions } from './failover.js';
 import type { RunbookStep, StepHelpers } from './runner.js';
@@ -50,6 +50,15 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
   const pri = () => clients(t.primary.region);
   const sec = () => clients(t.secondary.region);
   const r53 = () => clients(t.global.region).route53;
+  // Both regions' gateways find the writer's credentials through the secret ARN parameter.
+  const pointSecretParams = async (secretArn: string) => {
+    const out: string[] = [];
+    for (const role of ['primary', 'secondary'] as const) {
+      const param = t[role].secretArnParameter;
+      if (param) out.push((await setWriterEndpoint(clients(t[role].region).ssm, param, secretArn)).detail);
+    }
+    return out;
+  };
   const bothFlags = async (value: string) => ({
     primary: (await putParameter(pri().ssm, t.primary.maintenanceParameter, value)) ?? null,
     secondary: (await putParameter(sec().ssm, t.secondary.maintenanceParameter, value)) ?? null,
@@ -74,6 +83,15 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       async run() {
         const r = await ensureReplicationRuleEnabled(sec().s3, t.secondary.assetsBucket, t.primary.assetsBucket);
         return { status: r.wasEnabled ? 'skipped' : 'done', note: r.wasEnabled ? 'already enabled' : undefined, detail: r };
+      },
+    },
+    {
+      id: 'adopt-writer-secret',
+      title: `give ${t.secondary.dbIdentifier} (the writer) its own managed secret before the old primary, and its secret, go`,
+      async run(h) {
+        const r = await adoptManagedSecret(sec().rds, t.secondary.dbIdentifier, clock, h, to.promotionMs, to.pollMs);
+        const params = await pointSecretParams(r.secretArn);
+        return { status: r.created || params.some((p) => !/already/.test(p)) ? 'done' : 'skipped', note: r.created ? undefined : 'already managed', detail: { secretArn: r.secretArn, created: r.created, parameters: params } };
       },
     },
     {
@@ -141,17 +159,20 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     },
     {
       id: 'update-writer-endpoints',
-      title: 'point both regions’ writer endpoint parameters at the primary',
+      title: 'point both regions’ writer endpoint and secret parameters at the primary (its own managed secret)',
       async run(h) {
         let endpoint = h.state.facts.writerEndpoint as string | undefined;
         if (!endpoint) {
           const db = await describeDb(pri().rds, t.primary.dbIdentifier);
           if (!db?.endpoint) throw new DrError({ code: 'E_WRITER_ENDPOINT_UNKNOWN', kind: 'aws', message: `${t.primary.dbIdentifier} reports no endpoint`, fix: 'Wait until the instance is available and re-run.' });
-          endpoint = `${db.endpoint}:${db.port}`;
+          endpoint = db.endpoint;
         }
+        // Writes are still stopped: the password change that comes with a managed secret costs nothing now.
+        const secret = await adoptManagedSecret(pri().rds, t.primary.dbIdentifier, clock, h, to.promotionMs, to.pollMs);
+        const secrets = await pointSecretParams(secret.secretArn);
         const primary = await setWriterEndpoint(pri().ssm, t.primary.writerEndpointParameter, endpoint);
         const secondary = await setWriterEndpoint(sec().ssm, t.secondary.writerEndpointParameter, endpoint);
-        return { status: 'done', detail: { endpoint, primary: primary.detail, secondary: secondary.detail } };
+        return { status: 'done', detail: { endpoint, primary: primary.detail, secondary: secondary.detail, secretArn: secret.secretArn, secretParameters: secrets } };
       },
     },
     {

@@ -72,6 +72,7 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       async run(h) {
         const r = await promoteReplica(sec().rds, t.secondary.dbIdentifier, clock, h, to.promotionMs, to.pollMs);
         h.state.facts.writerEndpoint = r.endpoint;
+        h.state.facts.writerSecretArn = r.secretArn ?? null;
         return { status: r.alreadyPromoted ? 'skipped' : 'done', note: r.alreadyPromoted ? 'already standalone' : undefined, detail: { endpoint: r.endpoint, arn: r.arn } };
       },
     },
@@ -80,14 +81,17 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       title: 'point the writer endpoint parameters at the promoted instance',
       async run(h) {
         const endpoint = String(h.state.facts.writerEndpoint ?? '');
-        const secondary = await setWriterEndpoint(sec().ssm, t.secondary.writerEndpointParameter, endpoint);
+        const secretArn = h.state.facts.writerSecretArn as string | null;
+        const secondary = [(await setWriterEndpoint(sec().ssm, t.secondary.writerEndpointParameter, endpoint)).detail];
+        // Like the controller: the secret parameter follows the writer when the promoted instance has its own secret.
+        if (secretArn && t.secondary.secretArnParameter) secondary.push((await setWriterEndpoint(sec().ssm, t.secondary.secretArnParameter, secretArn)).detail);
         let primary: string;
         try {
           primary = (await setWriterEndpoint(pri().ssm, t.primary.writerEndpointParameter, endpoint)).detail;
         } catch (err) {
           primary = `not updated (${(err as Error).message}); failback rewrites it`; // the primary region is fenced or down
         }
-        return { status: 'done', detail: { endpoint, secondary: secondary.detail, primary } };
+        return { status: 'done', detail: { endpoint, secondary, primary } };
       },
     },
     {

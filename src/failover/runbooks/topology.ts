@@ -16,6 +16,8 @@ export interface RegionTopology {
   dbIdentifier: string;
   dbArn: string;
   writerEndpointParameter: string;
+  /** Data layer `DatabaseSecretArnParameterName`: the parameter naming the current writer's secret, when exported. */
+  secretArnParameter: string | undefined;
   ordersTable: string;
   assetsBucket: string;
   albDnsName: string;
@@ -93,13 +95,14 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
       dbIdentifier: need(data as DeployedStack, 'DatabaseIdentifier'),
       dbArn: need(data as DeployedStack, 'DatabaseArn'),
       writerEndpointParameter: need(data as DeployedStack, 'WriterEndpointParameterName'),
+      secretArnParameter: (data as DeployedStack).outputs.DatabaseSecretArnParameterName || undefined,
       ordersTable: need(data as DeployedStack, 'OrdersTableName'),
       assetsBucket: need(data as DeployedStack, 'AssetsBucketName'),
       albDnsName: need(compute as DeployedStack, 'AlbDnsName'),
       healthCheckUrl: need(compute as DeployedStack, 'HealthCheckUrl'),
       asgName: need(compute as DeployedStack, 'AutoScalingGroupName'),
       desiredCapacity: num((compute as DeployedStack).parameters.DesiredCapacity),
-      failoverDesiredCapacity: num((compute as DeployedStack).parameters.FailoverDesiredCapacity),
+      failoverDesiredCapacity: num((compute as DeployedStack).outputs.FailoverDesiredCapacity) ?? num((compute as DeployedStack).parameters.FailoverDesiredCapacity),
       rpoGuardSeconds: num(failover?.parameters.RpoGuardSeconds),
       dbEndpoint: (data as DeployedStack).outputs.DatabaseEndpoint || undefined,
       dbPort: num((data as DeployedStack).outputs.DatabasePort),
