@@ -33,6 +33,7 @@ function drctl(args: string[], env: Record<string, string> = {}, cwd = FIXTURE_R
 }
 
 const seen: { region: string; accessKey: string; action: string }[] = [];
+let throttleNext = 0;
 const server = createServer((req: IncomingMessage, res) => {
   let body = '';
   req.on('data', (d: Buffer) => (body += d.toString()));
@@ -47,6 +48,12 @@ const server = createServer((req: IncomingMessage, res) => {
       return;
     }
     const stack = new URLSearchParams(body).get('StackName');
+    if (action === 'DescribeStacks' && throttleNext > 0) {
+      throttleNext--;
+      res.statusCode = 400;
+      res.end(`<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r3</RequestId></ErrorResponse>`);
+      return;
+    }
     res.statusCode = 400;
     res.end(`<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${stack} does not exist</Message></Error><RequestId>r2</RequestId></ErrorResponse>`);
   });
@@ -70,6 +77,16 @@ describe('drctl CLI (deploy family)', () => {
     expect(doc.stacks.every((s) => s.status === 'NOT_DEPLOYED')).toBe(true);
     expect(new Set(seen.filter((s) => s.action === 'DescribeStacks').map((s) => s.region))).toEqual(new Set(['us-east-1', 'us-west-2']));
     expect(seen.every((s) => s.accessKey === 'AKIDFROMENV')).toBe(true);
+  });
+
+  it("real SDK clients retry HTTP 400 Throttling responses themselves (the SDK's retry middleware)", async () => {
+    seen.length = 0;
+    throttleNext = 2;
+    const r = await drctl(['status', '--json', '--endpoint-url', endpoint], { AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: 'secret' });
+    expect(r.code).toBe(0);
+    expect(throttleNext).toBe(0);
+    // 13 stacks described, plus the 2 throttled attempts retried.
+    expect(seen.filter((s) => s.action === 'DescribeStacks')).toHaveLength(15);
   });
 
   it('outputs --json prints the flat map (empty when nothing is deployed)', async () => {

@@ -4,6 +4,7 @@ import { exitCodeFor, usageError } from '../../errors.js';
 import { runDeploy } from '../../deploy/deploy.js';
 import { loadProject } from '../../deploy/project.js';
 import { validateProject } from '../../deploy/validation.js';
+import { guardPolicy } from '../../validate/guard/guard-runner.js';
 import { cliRuntime, commandReporter, withInterrupts, type AwsCommandOptions } from '../../deploy/cli-support.js';
 import { reportError, runAction, type GlobalOptions } from '../context.js';
 import { endpointOption, envOption, jsonOption, profileOption, verboseOption, yesOption } from '../options.js';
@@ -45,7 +46,7 @@ export const registerDeploy: Register = (program: Command, exit) => {
           async (ctx) => {
             const project = await loadProject(ctx.root, opts.env);
             const concurrency = parseConcurrency(opts.concurrency, project.config.deploy?.concurrency ?? 4);
-            await validateProject(project, ctx.reporter);
+            await validateProject(project, ctx.reporter, guardPolicy());
             const only = (opts.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
             const { report, error } = await withInterrupts(ctx.reporter, (signal) =>
               runDeploy(project, { only, concurrency, yes: Boolean(opts.yes), forceUnlock: Boolean(opts.forceUnlock) }, cliRuntime(opts, ctx.reporter, signal)),
