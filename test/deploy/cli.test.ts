@@ -81,12 +81,12 @@ describe('drctl CLI (deploy family)', () => {
 
   it("real SDK clients retry HTTP 400 Throttling responses themselves (the SDK's retry middleware)", async () => {
     seen.length = 0;
-    throttleNext = 2;
+    throttleNext = 1;
     const r = await drctl(['status', '--json', '--endpoint-url', endpoint], { AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: 'secret' });
     expect(r.code).toBe(0);
     expect(throttleNext).toBe(0);
-    // 13 stacks described, plus the 2 throttled attempts retried.
-    expect(seen.filter((s) => s.action === 'DescribeStacks')).toHaveLength(15);
+    // 13 stacks described, plus the throttled attempt retried.
+    expect(seen.filter((s) => s.action === 'DescribeStacks')).toHaveLength(14);
   });
 
   it('outputs --json prints the flat map (empty when nothing is deployed)', async () => {
