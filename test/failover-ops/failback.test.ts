@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunbookState } from '../../src/failover/runbooks/state-store.js';
+import { initialState } from '../../src/failover/controller/model.js';
+import { dynamoStateStore } from '../../src/failover/controller/state-store.js';
 import { InterruptingReporter, MUTATING, runRunbook } from './helpers.js';
 import { buildWorld, PRIMARY, SECONDARY, type World } from './world.js';
 
@@ -24,6 +26,7 @@ const STEPS = [
   'restore-standby-capacity',
   'retire-old-secondary',
   'recreate-secondary-replica',
+  're-arm-controller',
   'notify-and-audit',
 ];
 
@@ -46,6 +49,9 @@ describe('drctl failback (planned, loss-free)', () => {
   it('after a failover, rebuilds replication, switches with writes stopped and restores the original topology', async () => {
     expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
     const n = w.names;
+    // The secondary's controller noticed the promotion and remembers it.
+    const controller = dynamoStateStore(w.clients(SECONDARY).dynamodb, n.secondary.stateTable);
+    expect(await controller.save({ ...initialState(), promotion: { status: 'completed', completedAt: w.clock.now(), completedSteps: [] } }, 0, { code: 'ALREADY_WRITER', reason: 'test', at: w.clock.now() })).toBe(true);
     const promotedSecondaryArn = w.aws.rds.arn(SECONDARY, n.secondary.dbIdentifier);
     w.aws.log.calls.length = 0;
 
@@ -90,6 +96,8 @@ describe('drctl failback (planned, loss-free)', () => {
     expect(w.aws.autoscaling.group(SECONDARY, n.secondary.asgName)?.desired).toBe(1);
     expect(w.route53.failoverAnswer(n.domainName)).toBe(n.primary.albDnsName);
     expect(w.aws.sns.published.at(-1)?.region).toBe(PRIMARY);
+    // Re-armed: the controller may fail over automatically again.
+    expect(await controller.load()).toMatchObject({ version: 2, promotion: { status: 'none' } });
 
     // Loss-free ordering: writes stop only after the replica caught up, and the promotion waits for the drain.
     const s = await state();

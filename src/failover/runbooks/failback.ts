@@ -6,6 +6,8 @@ import { DrError } from '../../errors.js';
 import { describeDb, globalTableHealth, healthCheckInverted, healthCheckObservedHealthy, latestReplicaLag, putParameter, setAsgDesired, setHealthCheckInverted, type DbView } from './aws-ops.js';
 import { notify, setWriterEndpoint } from '../steps.js';
 import { writeAudit } from './audit.js';
+import { initialState } from '../controller/model.js';
+import { dynamoStateStore } from '../controller/state-store.js';
 import { waitFor } from './clock.js';
 import { adoptManagedSecret, ensureCrossRegionReplica, promoteReplica, retireInstance } from './db-steps.js';
 import { DEFAULT_TIMEOUTS, type RunbookDeps, type RunbookTimeouts } from './deps.js';
@@ -230,6 +232,25 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
         if (!source) throw new DrError({ code: 'E_DB_MISSING', kind: 'conflict', message: `${t.primary.dbIdentifier} not found in ${t.primary.region}`, fix: 'Investigate the primary instance before going on.' });
         const r = await ensureCrossRegionReplica(sec().rds, { id: t.secondary.dbIdentifier, sourceArn: source.arn, kmsKeyArn: t.secondary.kmsKeyArn, ...(h.state.facts.oldSecondaryPlacement as object) }, clock, h, to.replicaCreateMs, to.pollMs);
         return { status: 'done', detail: { replica: r.id, source: source.arn, created: r.created, kmsKeyId: t.secondary.kmsKeyArn } };
+      },
+    },
+    {
+      id: 're-arm-controller',
+      title: `re-arm the failover controller in ${t.secondary.region} (its state still says "promoted")`,
+      async run() {
+        const table = t.secondary.controllerStateTable;
+        if (!table) return { status: 'skipped', note: 'no failover stack in the secondary region' };
+        const store = dynamoStateStore(sec().dynamodb, table);
+        // Conditional on the version read, like every controller write; a concurrent tick just means read again.
+        for (let attempt = 1; attempt <= 5; attempt++) {
+          const current = await store.load();
+          if (current.promotion.status === 'none') return { status: 'skipped', note: 'controller already armed', detail: { table } };
+          const fresh = { ...initialState(), version: current.version };
+          if (await store.save(fresh, current.version, { code: 'REARMED', reason: `failback ${deps.topology.environment} completed by an operator`, at: clock.now() })) {
+            return { status: 'done', detail: { table, previous: current.promotion.status, version: current.version + 1 } };
+          }
+        }
+        throw new DrError({ code: 'E_CONTROLLER_BUSY', kind: 'conflict', message: `the controller state in ${table} kept changing while being reset`, fix: 'Re-run drctl failback to retry this step.' });
       },
     },
     {
