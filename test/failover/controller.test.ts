@@ -246,4 +246,18 @@ describe('failover controller against AWS doubles', () => {
     expect(t.aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(1);
     expect(t.aws.autoscaling.group(WEST, 'asg-test')).toMatchObject({ desired: 4 });
   });
+
+  it('sends a page again on the next tick when SNS refused it', async () => {
+    const t = await setup({}, 95);
+    await t.tick();
+    t.fail();
+    for (let i = 0; i < 3; i++) await t.tick();
+    t.aws.sns.failures.failNext('Publish', () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    const failed = await t.tick();
+    expect(failed).toBeInstanceOf(Error);
+    expect(t.aws.sns.published).toHaveLength(0);
+    await t.tick();
+    await t.tick();
+    expect(t.aws.sns.published.map((m) => m.subject)).toEqual(['[failover test us-west-2] LAG_TOO_HIGH']);
+  });
 });

@@ -48,7 +48,9 @@ describe('decide (table)', () => {
     { name: 'replica cannot be described', steps: [goodLag, {}, {}, { database: undefined }], expect: { kind: 'page', code: 'DATABASE_UNKNOWN' } },
     { name: 'disabled: page instead of promoting', steps: [goodLag, {}, {}, {}], config: { enabled: false }, expect: { kind: 'page', code: 'PROMOTION_DISABLED' } },
     { name: 'already a writer in the secondary (operator promoted)', steps: [{ ...goodLag, database: { isReplica: false, status: 'available' } }], expect: { kind: 'already-promoted', code: 'ALREADY_WRITER' } },
-    { name: 'primary role, its standby down for the window: page, never promote', steps: [{}, {}, {}, {}].map((s) => ({ ...s, database: { isReplica: false, status: 'available' } })), config: { role: 'primary', enabled: false }, expect: { kind: 'page', code: 'PEER_DOWN' } },
+    { name: 'primary role, its standby down for the window: page, never promote', steps: [{}, {}, {}, {}].map((s) => ({ ...s, dns: 'self' as const, database: { isReplica: false, status: 'available' } })), config: { role: 'primary', enabled: false }, expect: { kind: 'page', code: 'PEER_DOWN' } },
+    { name: 'primary role in normal operation (DNS answers with itself): nothing', steps: [{ base: healthy, dns: 'self', database: { isReplica: false, status: 'available' } }, { base: healthy, dns: 'self', database: { isReplica: false, status: 'available' } }, { base: healthy, dns: 'self', database: { isReplica: false, status: 'available' } }, { base: healthy, dns: 'self', database: { isReplica: false, status: 'available' } }], config: { role: 'primary', enabled: false }, expect: { kind: 'none', code: 'LOCAL_WRITER' } },
+    { name: 'primary role with its database unreadable never reaches a promotion path', steps: [{ base: healthy, dns: 'self', database: undefined }, { base: healthy, dns: 'self', database: undefined }, { base: healthy, dns: 'self', database: undefined }, { base: healthy, dns: 'self', database: undefined }], config: { role: 'primary', enabled: true }, expect: { kind: 'none', code: 'LOCAL_WRITER' } },
   ];
 
   for (const c of cases) {
@@ -74,9 +76,13 @@ describe('decide (state)', () => {
     expect(d.code).toBe('PROMOTION_IN_PROGRESS');
   });
 
-  it('reports already-promoted once the promotion completed', () => {
+  it('reports already-promoted once the promotion completed, and re-arms when failback made the database a replica again', () => {
     const st: ControllerState = { ...initialState(), promotion: { status: 'completed', completedSteps: ['promote-database'], completedAt: T0 } };
-    expect(decide({ ...down, at: T0 }, st, cfg).action.kind).toBe('already-promoted');
+    expect(decide({ ...down, database: { isReplica: false, status: 'available' }, at: T0 }, st, cfg).action.kind).toBe('already-promoted');
+    expect(decide({ ...healthy, database: { isReplica: true, status: 'creating' }, at: T0 }, st, cfg).action.kind).toBe('already-promoted');
+    const rearmed = decide({ ...healthy, at: T0 + MIN }, st, cfg);
+    expect(rearmed).toMatchObject({ code: 'REARMED', action: { kind: 'none' } });
+    expect(rearmed.state.promotion).toEqual({ status: 'none', completedSteps: [] });
   });
 
   it('pages once per reason within the re-page interval', () => {

@@ -43,7 +43,9 @@ export function decide(obs: Observation, prev: ControllerState, cfg: ControllerC
   // we cannot vouch for what happened in it.
   const maxGapMs = Math.max(cfg.windowSeconds, 2 * (cfg.scheduleSeconds ?? 60)) * 1000;
   const gap = last !== undefined && obs.at - last.at > maxGapMs;
-  const allDown = obs.peerHealth === 'unhealthy' && obs.peerAlb === 'unhealthy' && obs.dns === 'self';
+  const probesDown = obs.peerHealth === 'unhealthy' && obs.peerAlb === 'unhealthy';
+  // DNS pointing at us is the failover signal for the secondary; for the primary it is the normal state.
+  const allDown = cfg.role === 'primary' ? probesDown : probesDown && obs.dns === 'self';
   const anyDown = obs.peerHealth === 'unhealthy' || obs.peerAlb === 'unhealthy' || obs.dns === 'self' || obs.peerHealth === 'unknown' || obs.peerAlb === 'unknown' || obs.dns === 'unknown';
   const state: ControllerState = {
     ...prev,
@@ -62,21 +64,29 @@ export function decide(obs: Observation, prev: ControllerState, cfg: ControllerC
   };
 
   // 1. A promotion once started is finished, whatever the signals say now: half a failover is the worst state.
-  if (prev.promotion.status === 'completed') return out({ kind: 'already-promoted' }, 'ALREADY_PROMOTED', 'this region was promoted earlier; failback is an operator action (drctl failback)');
+  if (prev.promotion.status === 'completed') {
+    // Failback rebuilt this region's database as a replica again: arm the controller for the next outage.
+    if (obs.database?.isReplica && obs.database.status === 'available') {
+      state.promotion = { status: 'none', completedSteps: [] };
+      state.lastPage = undefined;
+      return out({ kind: 'none' }, 'REARMED', 'the local database is a replica again (failback done); automatic promotion is armed');
+    }
+    return out({ kind: 'already-promoted' }, 'ALREADY_PROMOTED', 'this region was promoted earlier; failback is an operator action (drctl failback)');
+  }
   if (prev.promotion.status === 'started') {
     const remaining: StepName[] = PROMOTION_STEPS.filter((s) => !prev.promotion.completedSteps.includes(s));
     return out({ kind: 'resume-promotion', steps: remaining }, 'PROMOTION_IN_PROGRESS', `promotion started ${secs(obs.at - (prev.promotion.startedAt ?? obs.at))}s ago; remaining: ${remaining.join(', ') || 'none'}`);
   }
 
-  // 2. Nothing to promote here: this region's database already is a writer.
-  if (obs.database && !obs.database.isReplica) {
+  // 2. Nothing to promote here: the primary never promotes, and a database that is already a writer cannot be.
+  if (cfg.role === 'primary' || (obs.database && !obs.database.isReplica)) {
     if (cfg.role === 'secondary') {
       state.promotion = { status: 'completed', completedAt: obs.at, completedSteps: [] };
       return out({ kind: 'already-promoted' }, 'ALREADY_WRITER', 'the local database is already a standalone writer (promoted outside the controller)');
     }
     if (state.firstUnhealthyAt !== undefined && obs.at - state.firstUnhealthyAt >= cfg.windowSeconds * 1000)
-      return page('PEER_DOWN', `the ${cfg.role === 'primary' ? 'secondary' : 'peer'} region has been down by every signal for ${secs(obs.at - state.firstUnhealthyAt)}s: standby capacity is lost`);
-    return out({ kind: 'none' }, 'LOCAL_WRITER', 'the local database is the writer; nothing to promote');
+      return page('PEER_DOWN', `the secondary region has failed its probes for ${secs(obs.at - state.firstUnhealthyAt)}s: standby capacity is lost`);
+    return out({ kind: 'none' }, 'LOCAL_WRITER', 'this region holds the writer; watching the other region');
   }
 
   // 3. Signals disagree or are missing: never act on a partial picture; page once it persists.

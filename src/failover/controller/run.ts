@@ -70,7 +70,13 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
   if (action.kind === 'page') {
     if (action.notify) {
       await audit('page', { probes: summarize(detail) });
-      await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, { region, role: s.decision.role, code: decision.code, reason: decision.reason, observation });
+      try {
+        await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, { region, role: s.decision.role, code: decision.code, reason: decision.reason, observation });
+      } catch (err) {
+        // Forget that this page went out, so the next tick sends it instead of waiting out the re-page interval.
+        await store.save({ ...decision.state, lastPage: prev.lastPage }, prev.version + 1, { code: decision.code, reason: 'page not delivered', at: deps.now() }).catch(() => false);
+        throw err;
+      }
     }
     return resultOf(decision, true);
   }
