@@ -83,6 +83,11 @@ describe('validator must show', () => {
     ]);
   });
 
+  it('a template that is not an object, or has no resources', () => {
+    expect(idsAndPaths(validateText('[1, 2]'))).toEqual(['E1001 ']);
+    expect(idsAndPaths(validateText({ AWSTemplateFormatVersion: '2010-09-09', Resources: {} }))).toEqual(['E1001 Resources']);
+  });
+
   it('reports the line of the offending key', () => {
     const text = JSON.stringify(template({ Topic: topic({ Colour: 'blue' }) }), null, 2);
     const [f] = validateText(text);

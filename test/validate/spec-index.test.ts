@@ -1,6 +1,9 @@
 // The reduced CloudFormation specification: built from @aws-cdk/aws-service-spec, cached, read per type on demand.
 import { describe, expect, it } from 'vitest';
-import { loadSpecIndex } from '../../src/validate/spec/spec-index.js';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadSpecIndex, openSpecIndex } from '../../src/validate/spec/spec-index.js';
 
 describe('spec index', () => {
   const spec = loadSpecIndex();
@@ -23,6 +26,17 @@ describe('spec index', () => {
     const rule = encryption?.properties.ServerSideEncryptionConfiguration?.type;
     const inner = rule?.kind === 'array' && rule.element.kind === 'ref' ? bucket?.types[rule.element.ref] : undefined;
     expect(Object.keys(inner?.properties ?? {})).toContain('ServerSideEncryptionByDefault');
+  });
+
+  it('builds the index from the package when there is no cache, then reads the cache', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-spec-'));
+    const built = openSpecIndex(dir);
+    expect(built.fromCache).toBe(false);
+    const again = openSpecIndex(dir);
+    expect(again.fromCache).toBe(true);
+    expect(again.index.resource('AWS::DynamoDB::GlobalTable')).toEqual(built.index.resource('AWS::DynamoDB::GlobalTable'));
+    writeFileSync(path.join(dir, readdirSync(dir)[0] as string), 'damaged');
+    expect(openSpecIndex(dir).fromCache).toBe(false);
   });
 
   it('is loaded once per process', () => {

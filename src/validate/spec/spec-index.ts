@@ -165,28 +165,32 @@ function specPackageDir(): { dir: string; version: string } {
   return { dir: path.dirname(pkgJson), version };
 }
 
-function cacheFile(version: string): string {
-  const base = process.env.DRCTL_CACHE_DIR ?? path.join(os.tmpdir(), 'drctl-cache');
-  return path.join(base, `cfn-spec-index-${version}-v${INDEX_FORMAT}.tsv`);
+export function defaultCacheDir(): string {
+  return process.env.DRCTL_CACHE_DIR ?? path.join(os.tmpdir(), 'drctl-cache');
 }
 
 let loaded: SpecIndex | undefined;
 
-/** The index, loaded once per process: from the on-disk cache when present, else from the package (and cached). */
+/** The index, loaded once per process. */
 export function loadSpecIndex(): SpecIndex {
-  if (loaded) return loaded;
+  loaded ??= openSpecIndex(defaultCacheDir()).index;
+  return loaded;
+}
+
+/** Reads the index from the cache in `cacheDir` when it is there and current, else builds it from the package and caches it. */
+export function openSpecIndex(cacheDir: string): { index: SpecIndex; fromCache: boolean } {
   const { dir, version } = specPackageDir();
-  const cache = cacheFile(version);
+  const cache = path.join(cacheDir, `cfn-spec-index-${version}-v${INDEX_FORMAT}.tsv`);
   try {
     const text = readFileSync(cache, 'utf8');
     const header = JSON.parse(text.slice(0, text.indexOf('\n'))) as { version: string; format: number };
-    if (header.version === version && header.format === INDEX_FORMAT) return (loaded = indexFromText(text, version));
+    if (header.version === version && header.format === INDEX_FORMAT) return { index: indexFromText(text, version), fromCache: true };
   } catch {
     // No cache yet (or a damaged one): build it below.
   }
   const db = JSON.parse(gunzipSync(readFileSync(path.join(dir, 'db.json.gz'))).toString('utf8')) as RawDb;
   const text = serialise(buildSpecEntries(db), version);
-  loaded = indexFromText(text, version);
+  const index = indexFromText(text, version);
   try {
     mkdirSync(path.dirname(cache), { recursive: true });
     // Write then rename so a concurrent reader never sees half a file.
@@ -196,5 +200,5 @@ export function loadSpecIndex(): SpecIndex {
   } catch {
     // A read-only temp dir only costs speed.
   }
-  return loaded;
+  return { index, fromCache: false };
 }
