@@ -2,6 +2,7 @@
 // concurrency, passing outputs across regions. Nothing is changed before credentials, account and lock check out.
 import type { Stack, Tag } from '@aws-sdk/client-cloudformation';
 import { DrError, usageError } from '../errors.js';
+import type { Reporter } from '../io/messages.js';
 import type { StackNode, DeployNode, NodeState } from './graph.js';
 import { isStackNode } from './graph.js';
 import { runGraph } from './executor.js';
@@ -164,6 +165,17 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
     }
 
     const nodes = g.order.map((id) => g.nodes.get(id)!).filter((n) => selected.has(n.id));
+    // Stacks deploy in parallel but questions must not: one prompt at a time on the terminal.
+    let asking: Promise<unknown> = Promise.resolve();
+    const reporter: Reporter = {
+      emit: (m) => rt.reporter.emit(m),
+      result: (v) => rt.reporter.result(v),
+      confirm: (q) => {
+        const answer = asking.then(() => rt.reporter.confirm(q));
+        asking = answer.catch(() => undefined);
+        return answer;
+      },
+    };
     const run = async (node: DeployNode): Promise<void> => {
       if (node.kind === 'artifact-build') {
         const art = await buildArtifact(project.root, node);
@@ -186,7 +198,7 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
       const result = await deployStack(
         ops(node.region),
         { node, templateBody: body, tags: stackTags(project), parameters: (existing) => parameterValues(node, existing, outputs, artifactKeys) },
-        { reporter: rt.reporter, clock: rt.clock, signal: rt.signal, yes: req.yes },
+        { reporter, clock: rt.clock, signal: rt.signal, yes: req.yes },
       );
       const instance = `${node.layer}@${node.role}`;
       outputs.set(instance, { ...(outputs.get(instance) ?? {}), ...result.outputs });

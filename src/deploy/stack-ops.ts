@@ -206,7 +206,7 @@ export class StackOps {
           if (e.ResourceType === 'AWS::CloudFormation::Stack') lastStackEvent = e.ResourceStatus;
           this.deps.reporter.emit({
             code: 'DEPLOY_STACK_EVENT',
-            level: 'debug',
+            level: 'info',
             text: `${node}  ${e.LogicalResourceId} ${e.ResourceType} ${e.ResourceStatus}${e.ResourceStatusReason ? ` (${e.ResourceStatusReason})` : ''}`,
             data: { node, region: this.region, stackName, logicalId: e.LogicalResourceId, type: e.ResourceType, status: e.ResourceStatus, reason: e.ResourceStatusReason, time: e.Timestamp?.toISOString() },
           });

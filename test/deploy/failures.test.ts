@@ -83,6 +83,30 @@ describe('deploy failure handling', () => {
     expect(third.report.nodes.find((n) => n.id === 'network@primary')!.outcome).toBe('no-changes');
   });
 
+  it('asks one question at a time even when parallel stacks both need confirmation', async () => {
+    const world = new AwsWorld();
+    world.cloudformation('us-east-1').failNextOperation('trading-network-dev', { resource: 'NatGateway' });
+    world.cloudformation('us-west-2').failNextOperation('trading-network-dev', { resource: 'NatGateway' });
+    const project = await fixtureProject();
+    expect((await runDeploy(project, ALL, runtime(world))).report.status).toBe('failed');
+    let open = 0;
+    let maxOpen = 0;
+    const questions: string[] = [];
+    const reporter = new (class extends MemoryReporter {
+      override async confirm(question: string): Promise<boolean> {
+        questions.push(question);
+        maxOpen = Math.max(maxOpen, ++open);
+        await world.clock.sleep(30_000);
+        open--;
+        return true;
+      }
+    })();
+    const r = await runDeploy(project, ALL, { ...runtime(world), reporter });
+    expect(r.report.status).toBe('succeeded');
+    expect(questions).toHaveLength(2);
+    expect(maxOpen).toBe(1);
+  });
+
   it('continues an UPDATE_ROLLBACK_FAILED rollback, then updates', async () => {
     const { world, root } = await deployed();
     await editJson(path.join(root, 'config/dev.json'), (c) => (c.parameters.secondary.DesiredCapacity = 3));
