@@ -71,6 +71,7 @@ export function selectNodes(project: Project, only: string[]): Set<string> {
     }
     for (const n of hits) selected.add(n.id);
   }
+
   const addArtifacts = (id: string) => {
     for (const d of g.nodes.get(id)!.dependencies) {
       const dep = g.nodes.get(d)!;
@@ -150,10 +151,13 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
       return o;
     };
 
-    // Stacks outside --only that selected ones depend on must already be deployed: read their outputs.
+    // Stacks outside --only that selected ones take outputs from must already be deployed: read their outputs.
     const done = new Set(g.order.filter((id) => !selected.has(id)));
     for (const id of selected) {
-      for (const d of g.nodes.get(id)!.dependencies) {
+      const node = g.nodes.get(id)!;
+      const producers = new Set(node.dependencies);
+      if (node.kind === 'stack') for (const p of Object.values(node.parameters)) if (p.kind === 'output' || p.kind === 'deferred') producers.add(p.node);
+      for (const d of producers) {
         const dep = g.nodes.get(d)!;
         if (!done.has(d) || dep.kind !== 'stack' || outputs.has(d)) continue;
         const s = await ops(dep.region).describe(dep.stackName);
@@ -165,6 +169,12 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
     }
 
     const nodes = g.order.map((id) => g.nodes.get(id)!).filter((n) => selected.has(n.id));
+    // A second pass outside --only whose deferred input a selected stack produces may now be out of date.
+    for (const n of g.nodes.values()) {
+      if (n.kind !== 'stack' || n.pass !== 2 || selected.has(n.id)) continue;
+      const from = n.dependencies.filter((d) => selected.has(d) && d !== `${n.layer}@${n.role}`);
+      if (from.length) rt.reporter.emit({ code: 'DEPLOY_SECOND_PASS_PENDING', level: 'warn', text: `${n.id} takes an input from ${from.join(', ')}: run deploy --only ${n.layer}@${n.role} (or a full deploy) to refresh it`, data: { node: n.id, from } });
+    }
     // Stacks deploy in parallel but questions must not: one prompt at a time on the terminal.
     let asking: Promise<unknown> = Promise.resolve();
     const reporter: Reporter = {

@@ -246,5 +246,13 @@ describe('deploy failure handling', () => {
     const yes = await runDeploy(project, { ...ALL, only: ['data@secondary'], yes: true }, runtime(world));
     expect(yes.report.status).toBe('succeeded');
     expect(world.cloudformation('us-west-2').stack('trading-data-dev')!.resources.get('AssetsBucket')!.physicalId).toBe('assets2-dev-111111111111-us-west-2');
+    // The primary's second pass is outside --only: it is named as out of date, and refreshed by --only data@primary.
+    expect(yes.report.nodes.map((n) => n.id)).toEqual(['data@secondary']);
+    const pending = runtime(world);
+    await runDeploy(project, { ...ALL, only: ['data@secondary'] }, pending);
+    expect(pending.reporter.byCode('DEPLOY_SECOND_PASS_PENDING').map((m) => (m.data as { node: string }).node)).toEqual(['data@primary#2']);
+    const primary = await runDeploy(project, { ...ALL, only: ['data@primary'], yes: true }, runtime(world));
+    expect(primary.report.status).toBe('succeeded');
+    expect(world.cloudformation('us-east-1').stack('trading-data-dev')!.current.parameters.ReplicationDestinationBucketArn).toBe('arn:aws:s3:::assets2-dev-111111111111-us-west-2');
   });
 });
