@@ -130,12 +130,12 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
     let fault: InjectedFault | undefined;
     let failure: unknown;
     try {
-      faultAt = clock.now();
+      fault = await injectFault(opts.mode, t, clients, () => clock.now());
+      faultAt = fault.injectedAt;
       obs.faultAt = faultAt;
-      fault = await injectFault(opts.mode, t, clients);
       event('fault-injected', `fault injected: ${fault.description}`, { mode: opts.mode });
       if (rdsByLag) {
-        const lag = await rdsLagFigure(t, clients, faultAt);
+        const lag = await rdsLagFigure(t, clients, fault.injectedAt);
         obs.canaries.push({ store: 'rds', basis: lag.basis, writtenAt: undefined, seenAt: undefined, figureSeconds: lag.seconds });
         event('rds-lag-at-fault', `RDS ReplicaLag at fault injection: ${lag.seconds ?? 'unknown'} s`, { seconds: lag.seconds });
       }
@@ -230,6 +230,8 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
       restore.note = `restore failed: ${err instanceof Error ? err.message : String(err)}; undo ${fault.description} by hand`;
       event('restore-failed', restore.note, undefined, 'warn');
     }
+    // Events before the fault were stamped before its time was known: express every one relative to it.
+    for (const e of timeline) e.t = Math.round((Date.parse(e.at) - fault.injectedAt) / 100) / 10;
     const m = measure(obs, config.objectives);
     if (failure) m.missed.unshift(`the drill stopped on an error: ${failure instanceof Error ? failure.message : String(failure)}`);
     if (restore.action !== 'withheld' && !restore.restored) m.missed.push('DNS did not return to the primary after the restore');

@@ -11,15 +11,17 @@ export interface InjectedFault {
   /** What restoring sets back. */
   previous: string | boolean;
   description: string;
+  /** When the fault took effect (ms). */
+  injectedAt: number;
 }
 
-export async function injectFault(mode: DrillMode, t: Topology, clients: ClientFactory): Promise<InjectedFault> {
+export async function injectFault(mode: DrillMode, t: Topology, clients: ClientFactory, now: () => number): Promise<InjectedFault> {
   if (mode === 'health-flag') {
     const previous = (await putParameter(clients(t.primary.region).ssm, t.primary.maintenanceParameter, 'on')) ?? 'off';
-    return { mode, previous, description: `${t.primary.maintenanceParameter}=on in ${t.primary.region}` };
+    return { mode, previous, description: `${t.primary.maintenanceParameter}=on in ${t.primary.region}`, injectedAt: now() };
   }
   const previous = await setHealthCheckInverted(clients(t.global.region).route53, t.global.primaryHealthCheckId, true);
-  return { mode, previous, description: `health check ${t.global.primaryHealthCheckId} Inverted=true` };
+  return { mode, previous, description: `health check ${t.global.primaryHealthCheckId} Inverted=true`, injectedAt: now() };
 }
 
 export async function restoreFault(f: InjectedFault, t: Topology, clients: ClientFactory): Promise<string> {
