@@ -1,7 +1,8 @@
 // The controller's memory in its own region's DynamoDB table. Every write is conditional on the version read,
 // so of two concurrent invocations only one can record a decision (and so only one can start a promotion).
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// Plain client-dynamodb with explicit attribute values: the Lambda runtime's SDK provides the client packages, and
+// the bundle keeps @aws-sdk/* external.
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { awsError } from '../steps.js';
 import { initialState, type ControllerState } from './model.js';
 
@@ -17,14 +18,13 @@ export interface StateStore {
 }
 
 export function dynamoStateStore(client: DynamoDBClient, tableName: string): StateStore {
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   let seq = 0;
   return {
     async load() {
       try {
-        const item = (await doc.send(new GetCommand({ TableName: tableName, Key: { pk: STATE_KEY }, ConsistentRead: true }))).Item;
-        if (!item) return initialState();
-        return { ...initialState(), ...(JSON.parse(String(item.state)) as ControllerState), version: Number(item.version) };
+        const item = (await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: STATE_KEY } }, ConsistentRead: true }))).Item;
+        if (!item?.state?.S) return initialState();
+        return { ...initialState(), ...(JSON.parse(item.state.S) as ControllerState), version: Number(item.version?.N ?? 0) };
       } catch (err) {
         throw awsError('dynamodb:GetItem', err, `Check the state table ${tableName} in this region.`);
       }
@@ -32,12 +32,19 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Sta
     async save(state, expectedVersion, summary) {
       const body: ControllerState = { ...state, version: expectedVersion + 1 };
       try {
-        await doc.send(
-          new PutCommand({
+        await client.send(
+          new PutItemCommand({
             TableName: tableName,
-            Item: { pk: STATE_KEY, version: expectedVersion + 1, state: JSON.stringify(body), code: summary.code, reason: summary.reason, updatedAt: new Date(summary.at).toISOString() },
+            Item: {
+              pk: { S: STATE_KEY },
+              version: { N: String(expectedVersion + 1) },
+              state: { S: JSON.stringify(body) },
+              code: { S: summary.code },
+              reason: { S: summary.reason },
+              updatedAt: { S: new Date(summary.at).toISOString() },
+            },
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#v = :expected',
-            ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+            ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } } }),
           }),
         );
         return true;
@@ -49,10 +56,16 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Sta
     async audit(record) {
       const pk = `audit#${new Date(record.at).toISOString()}#${process.pid}-${++seq}`;
       try {
-        await doc.send(
-          new PutCommand({
+        await client.send(
+          new PutItemCommand({
             TableName: tableName,
-            Item: { ...record, pk, at: new Date(record.at).toISOString(), expiresAt: Math.floor(record.at / 1000) + AUDIT_TTL_SECONDS },
+            Item: {
+              pk: { S: pk },
+              event: { S: record.event },
+              at: { S: new Date(record.at).toISOString() },
+              record: { S: JSON.stringify(record) },
+              expiresAt: { N: String(Math.floor(record.at / 1000) + AUDIT_TTL_SECONDS) },
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
