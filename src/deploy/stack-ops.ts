@@ -203,7 +203,11 @@ export class StackOps {
       if (s?.StackId) stackId = s.StackId;
       if (s) {
         for (const e of await this.newEvents(stackId, since, seen)) {
-          if (e.ResourceType === 'AWS::CloudFormation::Stack') lastStackEvent = e.ResourceStatus;
+          if (e.ResourceType === 'AWS::CloudFormation::Stack') {
+            // The stack's own events are what DEPLOY_STACK_STATUS reports; do not print them twice.
+            lastStackEvent = e.ResourceStatus;
+            continue;
+          }
           this.deps.reporter.emit({
             code: 'DEPLOY_STACK_EVENT',
             level: 'info',
@@ -215,7 +219,7 @@ export class StackOps {
       const status = s?.StackStatus ?? 'DELETE_COMPLETE';
       if (status !== last) {
         last = status;
-        this.deps.reporter.emit({ code: 'DEPLOY_STACK_STATUS', level: 'info', text: `${node}  ${stackName} (${this.region})  ${status}`, data: { node, region: this.region, stackName, status, reason: s?.StackStatusReason } });
+        this.deps.reporter.emit({ code: 'DEPLOY_STACK_STATUS', level: 'info', text: `${node}  ${stackName} (${this.region})  ${status}${s?.StackStatusReason && !isInProgress(status) ? `: ${s.StackStatusReason}` : ''}`, data: { node, region: this.region, stackName, status, reason: s?.StackStatusReason } });
       }
       if (isInProgress(status) || !s) started = true;
       // The operation's own final stack event agreeing with DescribeStacks also proves the answer is fresh.
