@@ -238,8 +238,11 @@ describe('failover controller against AWS doubles', () => {
   it('promotes on a Region switch plan invocation, once, with the peer still healthy', async () => {
     const t = await setup({ EXECUTE_ON_INVOKE: 'true' });
     await t.tick();
-    const first = await t.handler({ planExecutionId: 'exec-1' });
-    expect(first).toMatchObject({ code: 'PROMOTION_REQUESTED', recorded: true });
+    // The plan's step fails (and is retried by the plan) until the promotion has completed.
+    await expect(t.handler({ planExecutionId: 'exec-1' })).rejects.toThrow(/promotion in progress \(PROMOTION_REQUESTED\)/);
+    // The plan retries a minute later; this invocation waits out the rest of the promotion and succeeds.
+    t.clock.advance(60_000);
+    expect(await t.handler({ planExecutionId: 'exec-1' })).toMatchObject({ code: 'PROMOTION_IN_PROGRESS', promotion: 'completed' });
     for (let i = 0; i < 4; i++) await t.tick();
     const again = await t.handler({ planExecutionId: 'exec-1' });
     expect(again.code).toBe('ALREADY_PROMOTED');

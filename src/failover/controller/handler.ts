@@ -67,6 +67,9 @@ export function createHandler(deps: HandlerDeps): (event?: unknown, context?: { 
     });
     // A failed step is an error for Lambda too, so the Errors alarm fires and the DLQ keeps the event.
     if (result.error) throw new Error(`failover step failed: ${result.error}`);
+    // The Region switch plan retries a failed step every RetryIntervalMinutes: fail until the promotion is done,
+    // so the plan's step completes only when this region really holds the writer.
+    if (requested && result.promotion !== 'completed') throw new Error(`promotion in progress (${result.code}): ${result.reason}`);
     return result;
   };
 }
