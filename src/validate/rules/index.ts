@@ -3,6 +3,7 @@ import type { Rule } from '../types.js';
 import { rule as E1001 } from './structure/E1001-top-level-sections.js';
 import { rule as E1002 } from './structure/E1002-output-definition.js';
 import { rule as E2002 } from './structure/E2002-parameter-definition.js';
+import { rule as E1018 } from './structure/E1018-intrinsic-function-valid.js';
 import { rule as E1010 } from './structure/E1010-getatt-attribute-exists.js';
 import { rule as E3001 } from './structure/E3001-resource-type-exists.js';
 import { rule as E3002 } from './structure/E3002-property-exists.js';
@@ -33,7 +34,7 @@ import { rule as E6011 } from './conventions/E6011-encryption-at-rest.js';
 import { rule as E6012 } from './conventions/E6012-no-open-ingress.js';
 
 export const RULES: readonly Rule[] = [
-  E1001, E1002, E1010, E1011, E1012, E1019, E2001, E2002, E3001, E3002, E3003, E3004, E3005, E3012,
+  E1001, E1002, E1010, E1011, E1012, E1018, E1019, E2001, E2002, E3001, E3002, E3003, E3004, E3005, E3012,
   E6001, E6002, E6003, E6004, E6005, E6006, E6007, E6008, E6009, E6010, E6011, E6012, E6013, E6014, E6015,
   E8001, E8002,
 ];
