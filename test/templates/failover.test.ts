@@ -103,6 +103,13 @@ describe('templates/failover.json', () => {
     expect(/\b\d{12}\b|"[a-z]{2}-[a-z]+-\d"/.test(JSON.stringify(template.Resources))).toBe(false);
   });
 
+  it('accepts every DomainName the global layer accepts (config common feeds both)', async () => {
+    const global = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'templates/global.json'), 'utf8')) as CfnTemplate;
+    const mine = template.Parameters?.DomainName;
+    const theirs = global.Parameters?.DomainName;
+    expect({ pattern: mine?.AllowedPattern, max: mine?.MaxLength }).toEqual({ pattern: theirs?.AllowedPattern, max: theirs?.MaxLength });
+  });
+
   it('passes drctl validate', () => {
     const r = runCli(['validate', 'templates/failover.json']);
     expect(r.stderr + r.stdout).toMatch(/valid: 1 template, 0 errors/);
