@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { AwsDoubles, ManualClock } from '../doubles/index.js';
 import { pkTable, startLocalDynamo, type LocalDynamo } from '../doubles/dynamodb.js';
-import { createHandler } from '../../src/failover/controller/handler.js';
+import { createHandler, sdkClientsFor } from '../../src/failover/controller/handler.js';
 import type { Network } from '../../src/failover/controller/observe.js';
 import type { ProbeResult } from '../../src/failover/controller/probes.js';
 
@@ -262,5 +262,11 @@ describe('failover controller against AWS doubles', () => {
     await t.tick();
     await t.tick();
     expect(t.aws.sns.published.map((m) => m.subject)).toEqual(['[failover test us-west-2] LAG_TOO_HIGH']);
+  });
+
+  it('builds its real SDK clients for the one region it is given', async () => {
+    const c = sdkClientsFor(WEST);
+    const regions = await Promise.all([c.rds, c.autoscaling, c.ssm, c.sns, c.cloudwatch, c.dynamodb].map((x) => x.config.region()));
+    expect(new Set(regions)).toEqual(new Set([WEST]));
   });
 });
