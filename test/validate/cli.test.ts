@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runValidate } from '../../src/cli/commands/validate.js';
+import { runListRules, runValidate } from '../../src/cli/commands/validate.js';
 import { MemoryReporter } from '../../src/io/reporters.js';
 import { RULES } from '../../src/validate/rules/index.js';
 import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
@@ -29,6 +29,15 @@ describe('drctl validate (command body)', () => {
     const { code } = await runValidate(PROJECT_ROOT, RULES.map((r) => good(r.id)), { guard: false }, reporter);
     expect(code).toBe(0);
     expect(reporter.codes()).toContain('VALIDATE_PASSED');
+  });
+
+  it('lists every rule with its metadata', () => {
+    const reporter = new MemoryReporter();
+    expect(runListRules(reporter)).toBe(0);
+    const doc = reporter.results[0] as { rules: { id: string; docsUrl: string }[]; policy: { controls: number } };
+    expect(doc.rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
+    expect(doc.policy.controls).toBeGreaterThan(200);
+    expect(reporter.byCode('VALIDATE_RULE')).toHaveLength(RULES.length);
   });
 
   it('writes SARIF 2.1.0 with rule metadata and located results', async () => {

@@ -10,6 +10,7 @@ import { usageError } from '../../errors.js';
 import type { Reporter } from '../../io/messages.js';
 import { validateTemplates, type PolicyCheck, type ValidationResult } from '../../validate/validate.js';
 import { guardPolicy } from '../../validate/guard/guard-runner.js';
+import { loadGuardRules } from '../../validate/guard/guard-rules.js';
 import { RULES } from '../../validate/rules/index.js';
 import { toJson } from '../../validate/format/json.js';
 import { toSarif } from '../../validate/format/sarif.js';
@@ -21,6 +22,17 @@ export interface ValidateCommandOptions extends GlobalOptions {
   guard?: boolean;
   suppressions?: string;
   cache?: boolean;
+  listRules?: boolean;
+}
+
+/** The registered rules (and how many Control Tower controls guard can apply), for people and for --json. */
+export function runListRules(reporter: Reporter): number {
+  const rules = RULES.map((r) => ({ id: r.id, name: r.name, severity: r.severity, family: r.family, title: r.title, description: r.description, docsUrl: r.docsUrl, tags: r.tags }));
+  for (const r of rules) reporter.emit({ code: 'VALIDATE_RULE', level: 'result', text: `${r.id}  ${r.severity.padEnd(7)}  ${r.family.padEnd(11)}  ${r.title}\n    ${r.docsUrl}`, data: r });
+  const controls = loadGuardRules().length;
+  reporter.emit({ code: 'VALIDATE_RULES_LISTED', level: 'result', text: `${rules.length} rules, plus ${controls} AWS Control Tower controls run by cfn-guard (CT.<SERVICE>.PR.<n>)`, data: { rules: rules.length, controls } });
+  reporter.result({ rules, policy: { engine: 'cfn-guard', controls } });
+  return 0;
 }
 
 /** The command body without the CLI around it: what tests call directly. Returns the exit code (0 or 1). */
@@ -71,8 +83,9 @@ export const registerValidate: Register = (program: Command, exit) => {
     .addOption(new Option('--timings', 'print time spent per step and per rule'))
     .addOption(new Option('--no-guard', 'skip the cfn-guard policy checks'))
     .addOption(new Option('--no-cache', 'run cfn-guard even for templates whose report is cached'))
+    .addOption(new Option('--list-rules', 'list the rules and exit'))
     .addOption(new Option('--suppressions <file>', 'suppressions file (default: validation-suppressions.json when present)'))
     .action(async (files: string[], opts: ValidateCommandOptions) => {
-      exit(await runAction(opts, async (ctx) => (await runValidate(ctx.root, files, opts, ctx.reporter, { toolVersion: program.version() ?? '0.0.0' })).code));
+      exit(await runAction(opts, async (ctx) => (opts.listRules ? runListRules(ctx.reporter) : (await runValidate(ctx.root, files, opts, ctx.reporter, { toolVersion: program.version() ?? '0.0.0' })).code)));
     });
 };

@@ -1,6 +1,6 @@
 // E6005: no literal AWS account ids; use ${AWS::AccountId} or a parameter.
 import type { Rule } from '../../types.js';
-import { scannableString, TEMPLATE_REF } from '../helpers.js';
+import { CFN_DOCS, scannableString } from '../helpers.js';
 
 const ACCOUNT_ID = /(?<![0-9A-Za-z])\d{12}(?![0-9A-Za-z])/;
 
@@ -9,7 +9,7 @@ export const rule: Rule = {
   name: 'no-literal-account-id',
   title: 'No literal account ids',
   description: 'Strings in Resources, Outputs, Mappings and Conditions contain no 12-digit account id (ARNs are covered by E6009); the same template deploys to any account (DESIGN.md §6).',
-  docsUrl: `${TEMPLATE_REF}/pseudo-parameter-reference.html`,
+  docsUrl: `${CFN_DOCS}/pseudo-parameter-reference.html`,
   tags: ['conventions', 'portability'],
   severity: 'error',
   family: 'conventions',

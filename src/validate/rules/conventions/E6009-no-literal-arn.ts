@@ -1,6 +1,6 @@
 // E6009: no ARNs with a literal account in them; build ARNs with ${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId} or take them from parameters.
 import type { Rule } from '../../types.js';
-import { scannableString, TEMPLATE_REF } from '../helpers.js';
+import { CFN_DOCS, scannableString } from '../helpers.js';
 
 const ACCOUNT_ARN = /arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:\d{12}:/;
 
@@ -9,7 +9,7 @@ export const rule: Rule = {
   name: 'no-literal-arn',
   title: 'No account-bearing literal ARNs',
   description: 'Strings in Resources, Outputs, Mappings and Conditions contain no ARN with a literal account id; such ARNs tie the template to one account (DESIGN.md §6).',
-  docsUrl: `${TEMPLATE_REF}/pseudo-parameter-reference.html`,
+  docsUrl: `${CFN_DOCS}/pseudo-parameter-reference.html`,
   tags: ['conventions', 'portability'],
   severity: 'error',
   family: 'conventions',
