@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { evaluateConditions, effectiveParameters } from '../../src/templates/conditions.js';
 import type { CfnTemplate } from '../../src/templates/template-types.js';
 import { awsError } from './aws-error.js';
+import { attributeFor, physicalIdFor } from './cfn-physical.js';
 import type { S3Double } from './s3.js';
 
 type Input = Record<string, unknown>;
@@ -30,6 +31,7 @@ interface SimResource {
   /** Properties with parameters resolved, for change detection. */
   fingerprint: string;
   properties: Record<string, unknown>;
+  attributes?: Record<string, string>;
 }
 
 interface Snapshot {
@@ -253,29 +255,9 @@ export class CloudFormationDouble {
   }
 
   private attribute(res: SimResource, attr: string): string {
-    const p = res.physicalId;
-    const arn = (svc: string, kind: string) => `arn:aws:${svc}:${this.region}:${this.account}:${kind}${p}`;
-    switch (`${res.type}.${attr}`) {
-      case 'AWS::S3::Bucket.Arn':
-        return `arn:aws:s3:::${p}`;
-      case 'AWS::S3::Bucket.DomainName':
-        return `${p}.s3.amazonaws.com`;
-      case 'AWS::RDS::DBInstance.DBInstanceArn':
-        return arn('rds', 'db:');
-      case 'AWS::RDS::DBInstance.Endpoint.Address':
-        return `${p}.abc123.${this.region}.rds.amazonaws.com`;
-      case 'AWS::KMS::Key.Arn':
-        return arn('kms', 'key/');
-      case 'AWS::ElasticLoadBalancingV2::LoadBalancer.DNSName':
-        return `${p}-123456.${this.region}.elb.amazonaws.com`;
-      case 'AWS::ElasticLoadBalancingV2::LoadBalancer.CanonicalHostedZoneID':
-        return 'Z35SXDOTRQ7X7K';
-      case 'AWS::DynamoDB::GlobalTable.Arn':
-      case 'AWS::DynamoDB::Table.Arn':
-        return arn('dynamodb', 'table/');
-      default:
-        return attr === 'Arn' ? arn(res.type.split('::')[1]!.toLowerCase(), '') : `${p}.${attr}`;
-    }
+    // A resource's attributes are fixed once created (random parts included), like the service's.
+    res.attributes ??= {};
+    return (res.attributes[attr] ??= attributeFor(res.type, res.physicalId, attr, this.region, this.account));
   }
 
   /** The resources a snapshot declares (conditions applied), with fingerprints for change detection. */
@@ -364,9 +346,7 @@ export class CloudFormationDouble {
   }
 
   private physicalId(stack: SimStack, id: string, type: string, properties: Record<string, unknown>): string {
-    if (type === 'AWS::S3::Bucket' && typeof properties.BucketName === 'string') return properties.BucketName;
-    const suffix = randomUUID().slice(0, 12);
-    return type === 'AWS::S3::Bucket' ? `${stack.name}-${id}-${suffix}`.toLowerCase() : `${stack.name}-${id}-${suffix}`;
+    return physicalIdFor(stack.name, id, type, properties, this.region, this.account);
   }
 
   private createPhysical(stack: SimStack, id: string, type: string, properties: Record<string, unknown>): SimResource {

@@ -1,0 +1,38 @@
+// The project's own templates and config/dev.json, deployed, re-deployed and destroyed against the doubles.
+import { describe, expect, it } from 'vitest';
+import { runDeploy } from '../../src/deploy/deploy.js';
+import { runDestroy } from '../../src/deploy/destroy.js';
+import { stackOutputs } from '../../src/deploy/inspect.js';
+import { loadProject } from '../../src/deploy/project.js';
+import { AwsWorld } from '../doubles/aws-world.js';
+import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { ALL, runtime } from './helpers.js';
+
+describe('the real templates against the doubles', () => {
+  it('deploys dev in both regions, passes outputs across regions, changes nothing the second time, and destroys it all', async () => {
+    const project = await loadProject(PROJECT_ROOT, 'dev');
+    const account = project.config.expectedAccountId ?? '123456789012';
+    const world = new AwsWorld(account);
+    const first = await runDeploy(project, ALL, runtime(world));
+    expect(first.report.nodes.filter((n) => n.state !== 'completed')).toEqual([]);
+    expect(first.report.status).toBe('succeeded');
+
+    const outputs = await stackOutputs(project, runtime(world));
+    const east = world.cloudformation(project.config.regions.primary);
+    const west = world.cloudformation(project.config.regions.secondary);
+    const param = (region: typeof east, layer: string, name: string) => region.stack(`${project.config.stackPrefix}-${layer}-${project.config.environmentSuffix}`)!.current.parameters[name];
+    expect(param(west, 'data', 'SourceDatabaseArn')).toBe(outputs['data@primary.DatabaseArn']);
+    expect(param(east, 'data', 'SecondaryKmsKeyArn')).toBe(outputs['foundation@secondary.KmsKeyArn']);
+    expect(param(east, 'data', 'ReplicationDestinationBucketArn')).toBe(outputs['data@secondary.AssetsBucketArn']);
+    expect(param(east, 'global', 'SecondaryAlbDnsName')).toBe(outputs['compute@secondary.AlbDnsName']);
+    expect(param(west, 'compute', 'GatewayBundleKey')).toMatch(/^artifacts\/service-gateway\/[0-9a-f]{64}\.mjs$/);
+    expect(param(east, 'failover', 'ControllerCodeKey')).toMatch(/^artifacts\/failover-controller\/[0-9a-f]{64}\.zip$/);
+
+    const second = await runDeploy(project, ALL, runtime(world));
+    expect(second.report.nodes.filter((n) => n.kind === 'stack').map((n) => `${n.id}:${n.outcome}`)).toEqual(second.report.nodes.filter((n) => n.kind === 'stack').map((n) => `${n.id}:no-changes`));
+
+    const gone = await runDestroy(project, { yes: true, concurrency: 4, forceUnlock: false }, runtime(world));
+    expect(gone.report.status).toBe('succeeded');
+    expect(east.stacks.size + west.stacks.size).toBe(0);
+  }, 60_000);
+});
