@@ -5,6 +5,8 @@ import { didYouMean, TEMPLATE_REF } from '../helpers.js';
 
 const CONDITION_FUNCTIONS = new Set(['Fn::Equals', 'Fn::And', 'Fn::Or', 'Fn::Not']);
 const LANGUAGE_EXTENSIONS = new Set(['Fn::Length', 'Fn::ToJsonString', 'Fn::ForEach']);
+/** Functions of the Rules section (parameter assertions), valid nowhere else. */
+const RULE_FUNCTIONS = new Set(['Fn::Contains', 'Fn::EachMemberEquals', 'Fn::EachMemberIn', 'Fn::RefAll', 'Fn::ValueOf', 'Fn::ValueOfAll']);
 const KNOWN = [
   'Ref',
   'Fn::Base64',
@@ -21,6 +23,7 @@ const KNOWN = [
   'Fn::If',
   ...CONDITION_FUNCTIONS,
   ...LANGUAGE_EXTENSIONS,
+  ...RULE_FUNCTIONS,
 ];
 
 const isIntrinsic = (v: unknown): boolean => intrinsicName(v) !== undefined;
@@ -84,6 +87,9 @@ export const rule: Rule = {
         }
         if (CONDITION_FUNCTIONS.has(node.fn) && node.section !== 'Conditions' && node.section !== 'Rules') {
           ctx.report({ path, message: `${node.fn} can only be used in Conditions (or Rules).`, fix: 'Declare a condition with it and use the condition through Fn::If or a Condition attribute.' });
+        }
+        if (RULE_FUNCTIONS.has(node.fn) && node.section !== 'Rules') {
+          ctx.report({ path, message: `${node.fn} can only be used in the Rules section.`, fix: 'Move the assertion into Rules, or use a condition function in Conditions.' });
         }
         const problem = argumentProblem(node.fn, node.arg);
         if (problem) ctx.report({ path, message: `${node.fn} ${problem}.`, fix: `Write ${node.fn} as the intrinsic function reference shows.` });
