@@ -220,6 +220,7 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
       signal: rt.signal,
       done,
       onState: (node, state, err) => {
+        node.state = state;
         const level = state === 'failed' ? 'error' : state === 'skipped' ? 'warn' : state === 'queued' ? 'debug' : 'info';
         const why = state === 'failed' ? `: ${err instanceof Error ? err.message : String(err)}` : state === 'skipped' ? ` (${String(err)})` : '';
         rt.reporter.emit({ code: 'DEPLOY_NODE_STATE', level: state === 'completed' || state === 'deploying' ? 'debug' : level, text: `${node.id} ${state}${why}`, data: { node: node.id, kind: node.kind, state, outcome: outcomes.get(node.id) } });
