@@ -47,4 +47,16 @@ describe('deploy end to end against the doubles', () => {
     expect(rt2.reporter.byCode('ARTIFACT_EXISTS')).toHaveLength(4);
     expect(rt2.reporter.codes()).not.toContain('DEPLOY_CHANGESET');
   });
+
+  it('starts the RDS chain first: with one slot, the primary data stack starts before work off the critical path', async () => {
+    const world = new AwsWorld();
+    const rt = runtime(world);
+    const r = await runDeploy(await fixtureProject(), { ...ALL, concurrency: 1 }, rt);
+    expect(r.report.status).toBe('succeeded');
+    const started = rt.reporter.byCode<{ node: string; state: string }>('DEPLOY_NODE_STATE').filter((m) => m.data!.state === 'deploying').map((m) => m.data!.node);
+    const at = (id: string) => started.indexOf(id);
+    expect(at('data@primary')).toBeLessThan(at('network@secondary'));
+    expect(at('data@primary')).toBeLessThan(at('build:fixture-gateway'));
+    expect(started.slice(0, at('data@primary')).sort()).toEqual(['foundation@primary', 'foundation@secondary', 'network@primary']);
+  });
 });
