@@ -113,6 +113,20 @@ describe('gateway /health', () => {
     expect(g.db.calls).toBe(2);
   });
 
+  it('writes its health item conditionally: it never replaces an item that is not a health item', async () => {
+    const { PutItemCommand, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const c = ddb.client(REGION);
+    await c.send(new PutItemCommand({ TableName: TABLE, Item: { orderId: { S: 'health#us-west-2#i-foreign' }, note: { S: 'not ours' } } }));
+    const clock = new ManualClock();
+    const ssm = new SsmDouble({ now: clock.now });
+    ssm.put(REGION, '/trading/gwtest/maintenance', 'off');
+    const health = new HealthChecker({ region: REGION, role: 'secondary', ordersTable: TABLE, maintenanceParameter: '/trading/gwtest/maintenance', dynamodb: c, ssm: ssm.client(REGION), db: new DbDouble(), timeoutMs: 2000, cacheMs: 0, now: clock.now, instanceId: 'i-foreign' });
+    const r = await health.check();
+    expect(r.status).toBe('fail');
+    expect(r.checks[0]).toMatchObject({ name: 'dynamodb', status: 'fail', detail: { error: expect.stringMatching(/ConditionalCheckFailed/) } });
+    expect((await c.send(new GetItemCommand({ TableName: TABLE, Key: { orderId: { S: 'health#us-west-2#i-foreign' } } }))).Item?.note?.S).toBe('not ours');
+  });
+
   it('reports the writer role after promotion', async () => {
     const g = await start();
     g.db.mode = 'writer';
@@ -208,5 +222,32 @@ describe('database credentials', () => {
     clock.advance(16 * 60_000);
     expect(await creds()).toEqual({ username: 'trader', password: 'pw-us-west-2' });
     expect(asked).toEqual(['us-east-1 arn:aws:secretsmanager:us-east-1:111122223333:secret:rds-primary', 'us-west-2 arn:aws:secretsmanager:us-west-2:111122223333:secret:rds-promoted', 'us-west-2 arn:aws:secretsmanager:us-west-2:111122223333:secret:rds-promoted']);
+  });
+});
+
+describe('database probe over the PostgreSQL protocol', () => {
+  it('tells a replica from a writer with the real pg client, and fails on bad credentials', async () => {
+    const { PostgresDouble } = await import('../doubles/postgres.js');
+    const pgd = new PostgresDouble({ user: 'trader', password: 's3cret' });
+    const port = await pgd.start();
+    try {
+      let password = 's3cret';
+      const probe = pgProbe({ host: '127.0.0.1', port, credentials: async () => ({ username: 'trader', password }), timeoutMs: 1000, tls: false });
+      expect(await probe.probe()).toEqual({ inRecovery: true, endpoint: `127.0.0.1:${port}` });
+      pgd.inRecovery = false;
+      expect((await probe.probe()).inRecovery).toBe(false);
+      expect(pgd.queries).toEqual(['select pg_is_in_recovery() as in_recovery', 'select pg_is_in_recovery() as in_recovery']);
+      password = 'wrong';
+      await expect(probe.probe()).rejects.toThrow(/password authentication failed for user "trader"/);
+      const g = await start({ db: probe, cacheMs: 0 });
+      const r = await g.call('/health');
+      expect(r.status).toBe(503);
+      password = 's3cret';
+      const ok = await g.call('/health');
+      expect(ok.status, JSON.stringify(ok.body.checks)).toBe(200);
+      expect(ok.body.checks[1].detail).toEqual({ role: 'writer', endpoint: `127.0.0.1:${port}` });
+    } finally {
+      await pgd.stop();
+    }
   });
 });

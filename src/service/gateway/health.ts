@@ -120,10 +120,10 @@ export class HealthChecker {
     await this.doc.send(
       new PutCommand({
         TableName: this.deps.ordersTable,
-        Item: { orderId: key, token, checkedAt: at, expiresAt: Math.floor(at / 1000) + HEALTH_TTL_SECONDS },
-        // Never move the item backwards in time (a slow earlier check must not overwrite a newer one).
-        ConditionExpression: 'attribute_not_exists(orderId) OR checkedAt <= :at',
-        ExpressionAttributeValues: { ':at': at },
+        Item: { orderId: key, healthItem: true, token, checkedAt: at, expiresAt: Math.floor(at / 1000) + HEALTH_TTL_SECONDS },
+        // Exercises the conditional-write path the orders use, and can only ever replace a health item, never an order.
+        ConditionExpression: 'attribute_not_exists(orderId) OR healthItem = :yes',
+        ExpressionAttributeValues: { ':yes': true },
       }),
     );
     const read = await this.doc.send(new GetCommand({ TableName: this.deps.ordersTable, Key: { orderId: key }, ConsistentRead: true }));
