@@ -1,5 +1,6 @@
 // The validation pipeline: read and parse the templates, run every rule (one walk per template), run cfn-guard,
 // apply suppressions, and time each step. Commands and the bench call this; output formats render its result.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { listTemplateFiles, readTemplateFile, type LoadedTemplate } from '../templates/catalog.js';
 import { runRules } from './engine.js';
@@ -61,6 +62,16 @@ function toRelative(root: string, file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
+/** A directory argument stands for the `*.json` files directly in it. */
+async function expandDirectories(root: string, files: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of files) {
+    const isDir = await stat(path.resolve(root, f)).then((s) => s.isDirectory(), () => false);
+    out.push(...(isDir ? await listTemplateFiles(root, f) : [f]));
+  }
+  return out;
+}
+
 /** A path to read the file by that names it relative to the working directory, so messages carry no machine paths. */
 function readPath(root: string, file: string): string {
   const abs = path.resolve(root, file);
@@ -71,7 +82,7 @@ function readPath(root: string, file: string): string {
 export async function validateTemplates(opts: ValidateOptions): Promise<ValidationResult> {
   const t0 = performance.now();
   const rules = opts.rules ?? RULES;
-  const files = (opts.files?.length ? [...opts.files] : await listTemplateFiles(opts.root)).map((f) => toRelative(opts.root, f));
+  const files = (opts.files?.length ? await expandDirectories(opts.root, opts.files) : await listTemplateFiles(opts.root)).map((f) => toRelative(opts.root, f));
 
   opts.onStep?.('parse', `${files.length} template(s)`);
   const tParse = performance.now();

@@ -40,6 +40,12 @@ describe('drctl validate (command body)', () => {
     expect(reporter.byCode('VALIDATE_RULE')).toHaveLength(RULES.length);
   });
 
+  it('takes a directory as the templates directly in it', async () => {
+    const { result } = await runValidate(PROJECT_ROOT, ['test/fixtures/templates/good'], { guard: false }, new MemoryReporter());
+    expect(result.templates).toHaveLength(RULES.length);
+    expect(result.templates.every((t) => t.startsWith('test/fixtures/templates/good/'))).toBe(true);
+  });
+
   it('writes SARIF 2.1.0 with rule metadata and located results', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-sarif-'));
     const sarifFile = path.join(dir, 'out.sarif');

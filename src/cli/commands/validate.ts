@@ -76,7 +76,7 @@ export const registerValidate: Register = (program: Command, exit) => {
   program
     .command('validate')
     .description('check templates: structure against the CloudFormation spec, references, DR conventions, Control Tower policies (cfn-guard)')
-    .argument('[files...]', 'template files (default: every template under templates/)')
+    .argument('[files...]', 'template files or directories of them (default: every template under templates/)')
     .addOption(jsonOption())
     .addOption(verboseOption())
     .addOption(new Option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to this file'))
