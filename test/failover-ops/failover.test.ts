@@ -101,6 +101,40 @@ describe('drctl failover (operator-initiated)', () => {
     expect((await state()).facts.invertedPrimaryCheck).toBe(true);
   });
 
+  it('fails over while the primary region is down: cached names, no fence, lag bounded at the replication stop', async () => {
+    const { loadTopology } = await import('../../src/failover/runbooks/load-topology.js');
+    await loadTopology(w.root, w.config, w.clients, new MemoryReporter(), { allowCache: true }); // an earlier run's cache
+    const outageAt = w.clock.now();
+    const callsBefore = w.aws.log.calls.length;
+    w.downRegions.add(PRIMARY);
+    w.http.down.primary = true;
+    w.originalReplicaLag = (now) => (now < outageAt ? 2 : 2 + Math.round((now - outageAt) / 1000));
+    for (let k = 0; k < 5; k++) await w.simClock.sleep(60_000); // RDS keeps publishing a growing ReplicaLag
+
+    const r = await runRunbook(w, 'failover', { yes: true });
+    expect(r.error).toBeUndefined();
+    expect(r.code).toBe(0);
+    expect(r.reporter.codes()).toContain('TOPOLOGY_FROM_CACHE');
+    const lagCheck = r.reporter.byCode<{ check: string; ok: boolean; detail: string }>('FAILOVER_PRECHECK').find((m) => m.data?.check === 'replica-lag-within-rpo-guard');
+    expect(lagCheck?.data).toMatchObject({ ok: true });
+    expect(lagCheck?.data?.detail).toMatch(/replication stopped .* last lag before: 2 s .* now 302 s/);
+    expect(r.reporter.byCode('FAILOVER_STEP_SKIPPED').map((m) => (m.data as { step: string }).step)).toEqual(['fence-primary']);
+    expect(w.aws.rds.instance(SECONDARY, w.names.secondary.dbIdentifier)?.sourceArn).toBeUndefined();
+    expect(w.route53.failoverAnswer(w.names.domainName)).toBe(w.names.secondary.albDnsName);
+    // Nothing reached the primary region's APIs (Route 53's control plane there included).
+    const calls = w.aws.log.calls.slice(callsBefore).filter((c) => c.region === PRIMARY);
+    expect(calls.map((c) => `${c.service}:${c.operation}`)).toEqual([]);
+  });
+
+  it('with the primary still answering, a growing lag is not discounted', async () => {
+    const outageAt = w.clock.now();
+    w.originalReplicaLag = (now) => (now < outageAt ? 2 : 2 + Math.round((now - outageAt) / 1000));
+    for (let k = 0; k < 3; k++) await w.simClock.sleep(60_000);
+    const r = await runRunbook(w, 'failover', { yes: true });
+    expect(r.code).toBe(1);
+    expect((r.error as Error).message).toMatch(/ReplicaLag 182 s \(guard 60 s\)/);
+  });
+
   it('resumes an interrupted run at the step after the last completed one', async () => {
     const stopAfterPromotion = new InterruptingReporter((m) => m.code === 'FAILOVER_STEP_DONE' && (m.data as { step: string }).step === 'promote-replica');
     const first = await runRunbook(w, 'failover', { yes: true }, stopAfterPromotion);

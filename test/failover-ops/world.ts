@@ -87,6 +87,10 @@ export interface World {
   stackStatus: Map<string, string>;
   /** RDS-managed secrets: live ones by `${region}/${id}`, and those deleted with their instance. */
   secrets: { managed: Map<string, string>; deleted: Set<string> };
+  /** Regions whose AWS APIs time out (tests add the primary to simulate its outage). */
+  downRegions: Set<string>;
+  /** ReplicaLag the original replica reports at a given time (default: the constant `replicaLagSeconds`). */
+  originalReplicaLag?: (now: number) => number;
   /** Runs after every simulated sleep (e.g. a controller acting at a given time). */
   onTick(fn: () => void): void;
   close(): Promise<void>;
@@ -208,6 +212,8 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
   for (let k = 10; k >= 1; k--) aws.cloudwatch.putReplicaLag(SECONDARY, names.secondary.dbIdentifier, clock.now() - k * 60_000, lag);
   // RDS publishes ReplicaLag once a minute for every available replica: the original replica holds `lag`; a new
   // replica starts 180 s behind and catches up linearly.
+  // Filled in below; the tick reads the test's lag override through it.
+  const world = {} as World;
   const replicaSince = new Map<string, number>([[`${SECONDARY}/${names.secondary.dbIdentifier}`, Number.NEGATIVE_INFINITY]]);
   const lastPublished = new Map<string, number>();
   ticks.push(() => {
@@ -223,7 +229,7 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
       replicaSince.set(key, since);
       if (clock.now() - (lastPublished.get(key) ?? 0) < 60_000) continue;
       lastPublished.set(key, clock.now());
-      const value = since === Number.NEGATIVE_INFINITY ? lag : Math.max(0, 180 - Math.floor((clock.now() - since) / 1000));
+      const value = since === Number.NEGATIVE_INFINITY ? (world.originalReplicaLag?.(clock.now()) ?? lag) : Math.max(0, 180 - Math.floor((clock.now() - since) / 1000));
       aws.cloudwatch.putReplicaLag(region, id, clock.now(), value);
     }
   });
@@ -316,7 +322,20 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
       },
     };
   };
-  const clients: ClientFactory = (region) =>
+  const downRegions = new Set<string>();
+  // A region whose APIs do not answer: every call through its clients fails as a network timeout would.
+  const reachable = <T extends object>(region: string, client: T): T =>
+    new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop === 'send' && downRegions.has(region)) {
+          return async () => {
+            throw Object.assign(new Error(`connect ETIMEDOUT (${region} is down)`), { name: 'TimeoutError', $metadata: {} });
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+  const rawClients = (region: string) =>
     ({
       ...aws.clientsFor(region),
       rds: rdsClient(region),
@@ -333,8 +352,12 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
         },
       },
     }) as unknown as AwsClients;
+  const clients: ClientFactory = (region) => {
+    const c = rawClients(region) as unknown as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v && typeof v === 'object' ? reachable(region, v) : v])) as unknown as AwsClients;
+  };
 
-  return {
+  return Object.assign(world, {
     root,
     config,
     clock,
@@ -350,9 +373,10 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
     stackStatus,
     onTick: (fn) => ticks.push(fn),
     secrets: { managed: managedSecrets, deleted: deletedSecrets },
+    downRegions,
     async close() {
       await dynamo.close();
       await rm(root, { recursive: true, force: true });
     },
-  };
+  } satisfies Omit<World, 'originalReplicaLag'>);
 }

@@ -1,12 +1,13 @@
 // drctl failover: operator-initiated failover to the secondary region, the controller's steps preceded by
 // pre-checks and a confirmation. Fence the primary, promote the replica, point writers at it, move traffic,
 // raise capacity, notify.
-import { describeAsg, describeDb, healthCheckInverted, healthCheckObservedHealthy, latestReplicaLag, putParameter, setHealthCheckInverted } from './aws-ops.js';
+import { describeAsg, describeDb, healthCheckInverted, healthCheckObservedHealthy, putParameter, setHealthCheckInverted } from './aws-ops.js';
+import { lagAtReplicationStop, replicaLagSeries } from './replica-lag.js';
 import { notify, raiseCapacity, setWriterEndpoint } from '../steps.js';
 import { writeAudit } from './audit.js';
 import { waitFor } from './clock.js';
 import { promoteReplica } from './db-steps.js';
-import { authoritativeNameServers, currentDnsTarget } from './dns.js';
+import { currentDnsTarget } from './dns.js';
 import { DEFAULT_TIMEOUTS, rpoGuardSeconds, type RunbookDeps, type RunbookTimeouts } from './deps.js';
 import { isOk } from './http-probe.js';
 import type { RunbookStep } from './runner.js';
@@ -26,20 +27,36 @@ export async function failoverPrechecks(deps: RunbookDeps): Promise<PrecheckResu
   const health = await http.request('GET', t.secondary.healthCheckUrl);
   results.push({ check: 'secondary-health-endpoint', ok: isOk(health), detail: `GET ${t.secondary.healthCheckUrl} → ${health.status || health.error}` });
   const r53 = clients(t.global.region).route53;
-  const observed = await healthCheckObservedHealthy(r53, t.global.secondaryHealthCheckId);
-  const inverted = await healthCheckInverted(r53, t.global.secondaryHealthCheckId);
-  results.push({ check: 'secondary-route53-health-check', ok: observed.healthy !== inverted, detail: `${observed.success}/${observed.total} checkers report success${inverted ? ' (check is inverted)' : ''}` });
+  try {
+    const observed = await healthCheckObservedHealthy(r53, t.global.secondaryHealthCheckId);
+    const inverted = await healthCheckInverted(r53, t.global.secondaryHealthCheckId);
+    results.push({ check: 'secondary-route53-health-check', ok: observed.healthy !== inverted, detail: `${observed.success}/${observed.total} checkers report success${inverted ? ' (check is inverted)' : ''}` });
+  } catch (err) {
+    // Route 53's API lives in us-east-1: in a primary-region outage it may not answer while its checkers and DNS
+    // still work. The secondary's own /health probe above then stands alone.
+    results.push({ check: 'secondary-route53-health-check', ok: true, detail: `Route 53 API unavailable (${(err as Error).message}); relying on the /health probe` });
+  }
   const db = await describeDb(sec.rds, t.secondary.dbIdentifier);
   results.push({ check: 'replica-exists', ok: Boolean(db), detail: db ? `${db.id} is ${db.status}` : `${t.secondary.dbIdentifier} not found in ${t.secondary.region}` });
   if (db) results.push({ check: 'replica-not-promoted', ok: Boolean(db.sourceArn), conflict: true, detail: db.sourceArn ? `replicating from ${db.sourceArn}` : `${db.id} is already a standalone instance` });
   if (db?.sourceArn) results.push({ check: 'replica-available', ok: db.status === 'available', detail: `status ${db.status}` });
   const guard = rpoGuardSeconds(deps);
-  const lag = await latestReplicaLag(sec.cloudwatch, t.secondary.dbIdentifier, clock.now());
+  const series = await replicaLagSeries(sec.cloudwatch, t.secondary.dbIdentifier, clock.now());
+  // Only an unreachable primary has stopped taking writes; one that still answers may still be writing, and then
+  // everything behind the replica is at risk: the latest lag, however it grew.
+  const primaryAnswers = (await http.request('GET', t.primary.healthCheckUrl)).status !== 0;
+  const atStop = lagAtReplicationStop(series);
+  const lag = atStop && primaryAnswers ? { ...atStop, seconds: atStop.latest.seconds, stoppedAt: undefined } : atStop;
+  const when = (at: number) => new Date(at).toISOString();
   results.push({
     check: 'replica-lag-within-rpo-guard',
     ok: lag !== undefined && lag.seconds <= guard,
     overridable: true,
-    detail: lag ? `ReplicaLag ${lag.seconds} s (guard ${guard} s) at ${new Date(lag.at).toISOString()}` : `no ReplicaLag datapoint in the last 10 minutes (guard ${guard} s)`,
+    detail: !lag
+      ? `no ReplicaLag datapoint in the last 30 minutes (guard ${guard} s)`
+      : lag.stoppedAt !== undefined
+        ? `replication stopped about ${when(lag.stoppedAt)} (ReplicaLag grows with the clock since; the primary does not answer); last lag before: ${lag.seconds} s at ${when(lag.lastGood?.at ?? lag.stoppedAt)} (guard ${guard} s); now ${lag.latest.seconds} s`
+        : `ReplicaLag ${lag.seconds} s (guard ${guard} s) at ${when(lag.latest.at)}`,
   });
   return results;
 }
@@ -102,7 +119,8 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
         let inverted = false;
         if (!h.state.facts.fenced) {
           // The flag could not be set: if Route 53 still sees the primary healthy, invert its check to force the flip.
-          const observed = await healthCheckObservedHealthy(r53(), hc);
+          // (If Route 53's API does not answer either, DNS is all there is to watch.)
+          const observed = await healthCheckObservedHealthy(r53(), hc).catch(() => ({ healthy: false }));
           if (observed.healthy) {
             await setHealthCheckInverted(r53(), hc, true);
             h.state.facts.invertedPrimaryCheck = true;
@@ -110,7 +128,7 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
             await h.checkpoint();
           }
         }
-        const ns = await authoritativeNameServers(r53(), t.global.hostedZoneId);
+        const ns = t.global.nameServers;
         const target = await waitFor(clock, { what: `${t.global.domainName} to resolve to the secondary ALB`, timeoutMs: to.dnsMs, intervalMs: Math.min(to.pollMs, 5_000), code: 'E_DNS_FLIP_TIMEOUT', onPending: (ms) => h.progress(`waiting for DNS to answer the secondary (${Math.round(ms / 1000)} s)`) }, async () => {
           const d = await currentDnsTarget(dns, t.global.domainName, ns, { primary: t.primary.albDnsName, secondary: t.secondary.albDnsName });
           return d.role === 'secondary' ? d : undefined;

@@ -5,6 +5,7 @@ import { stackName } from '../../config/load-config.js';
 import type { ClientFactory } from '../../aws/clients.js';
 import { DrError } from '../../errors.js';
 import type { RegionRole } from '../../templates/template-types.js';
+import { authoritativeNameServers } from './dns.js';
 import { describeStack, isStackComplete, type DeployedStack } from './stack-outputs.js';
 
 export interface RegionTopology {
@@ -43,6 +44,9 @@ export interface GlobalTopology {
   domainName: string;
   primaryHealthCheckId: string;
   secondaryHealthCheckId: string;
+  /** The zone's authoritative name servers (GetHostedZone → DelegationSet); cached with the topology because the
+   * Route 53 control plane lives in us-east-1 while DNS itself keeps answering during its outage. */
+  nameServers: string[];
 }
 
 export interface Topology {
@@ -112,6 +116,8 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
   }
   const globalRegion = config.regions.primary;
   const g = await mustDescribe(factory, stackName(config, 'global'), globalRegion);
+  const hostedZoneId = need(g, 'HostedZoneId');
+  const nameServers = await authoritativeNameServers(factory(globalRegion).route53, hostedZoneId);
   stacks.push({ layer: 'global', role: 'primary', name: g.name, region: globalRegion, status: g.status });
   return {
     environment: config.environment,
@@ -119,10 +125,11 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
     secondary: regions.secondary,
     global: {
       region: globalRegion,
-      hostedZoneId: need(g, 'HostedZoneId'),
+      hostedZoneId,
       domainName: need(g, 'DomainName').replace(/\.$/, ''),
       primaryHealthCheckId: need(g, 'PrimaryHealthCheckId'),
       secondaryHealthCheckId: need(g, 'SecondaryHealthCheckId'),
+      nameServers,
     },
     stacks,
   };
