@@ -13,6 +13,7 @@ import type { Project } from './project.js';
 import type { Runtime } from './runtime.js';
 import { deployStack, outputsOf, type StackOutcome } from './stack-deployer.js';
 import { StackOps } from './stack-ops.js';
+import { templateSource, type TemplateStore } from './template-source.js';
 
 export interface DeployRequest {
   /** Layers (`data`) or stack nodes (`data@primary`) to deploy; everything when empty. */
@@ -37,9 +38,6 @@ export interface DeployReport {
   nodes: NodeReport[];
 }
 
-/** Template bodies are sent minified: well under CloudFormation's 51,200-byte TemplateBody limit. */
-export const TEMPLATE_BODY_LIMIT = 51_200;
-
 export function stackTags(project: Project): Tag[] {
   return [
     { Key: 'environment', Value: project.config.environment },
@@ -48,13 +46,10 @@ export function stackTags(project: Project): Tag[] {
   ];
 }
 
+/** The template as CloudFormation gets it: minified, so a key order or whitespace edit alone changes nothing. */
 export function templateBody(project: Project, node: StackNode): string {
   const t = [...project.layers.values()].find((l) => l.file === node.template)!;
-  const body = JSON.stringify(t.template);
-  if (Buffer.byteLength(body) > TEMPLATE_BODY_LIMIT) {
-    throw new DrError({ code: 'E_TEMPLATE_TOO_LARGE', kind: 'usage', message: `${node.template} is ${Buffer.byteLength(body)} bytes minified; CloudFormation takes at most ${TEMPLATE_BODY_LIMIT} in a request`, fix: 'Split the layer into two templates (layers are meant to stay small).', file: node.template });
-  }
-  return body;
+  return JSON.stringify(t.template);
 }
 
 /** Which nodes `--only` selects: the named stacks (both passes) plus the artifact steps they need. */
@@ -175,6 +170,20 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
       const from = n.dependencies.filter((d) => selected.has(d) && d !== `${n.layer}@${n.role}`);
       if (from.length) rt.reporter.emit({ code: 'DEPLOY_SECOND_PASS_PENDING', level: 'warn', text: `${n.id} takes an input from ${from.join(', ')}: run deploy --only ${n.layer}@${n.role} (or a full deploy) to refresh it`, data: { node: n.id, from } });
     }
+    // Templates over the TemplateBody limit go through the stack region's state bucket, created once per region.
+    const buckets = new Map<string, Promise<string>>();
+    const store: TemplateStore = {
+      clock: rt.clock,
+      s3: (region) => rt.factory(region).s3,
+      bucket: (region) => {
+        let b = buckets.get(region);
+        if (!b) {
+          const name = stateBucketName(identity.account, region);
+          buckets.set(region, (b = ensureStateBucket({ s3: rt.factory(region).s3, clock: rt.clock, reporter: rt.reporter }, name, region).then(() => name)));
+        }
+        return b;
+      },
+    };
     // Stacks deploy in parallel but questions must not: one prompt at a time on the terminal.
     let asking: Promise<unknown> = Promise.resolve();
     const reporter: Reporter = {
@@ -204,10 +213,10 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
         rt.reporter.emit({ code: uploaded ? 'ARTIFACT_UPLOADED' : 'ARTIFACT_EXISTS', level: 'info', text: `${node.id}: ${uploaded ? 'uploaded' : 'already in'} s3://${bucket}/${art.key}`, data: { node: node.id, bucket, key: art.key } });
         return;
       }
-      const body = templateBody(project, node);
+      const template = await templateSource(templateBody(project, node), node.layer, node.region, store);
       const result = await deployStack(
         ops(node.region),
-        { node, templateBody: body, tags: stackTags(project), parameters: (existing) => parameterValues(node, existing, outputs, artifactKeys) },
+        { node, template, tags: stackTags(project), parameters: (existing) => parameterValues(node, existing, outputs, artifactKeys) },
         { reporter, clock: rt.clock, signal: rt.signal, yes: req.yes },
       );
       const instance = `${node.layer}@${node.role}`;

@@ -6,6 +6,7 @@ import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 import type { Clock } from './clock.js';
 import type { StackNode } from './graph.js';
+import type { TemplateSource } from './template-source.js';
 import { CHANGE_SET_PREFIX, interrupted, isInProgress, isNoChangesReason, type StackOps } from './stack-ops.js';
 
 /** Resource types that hold data: replacing or removing one loses it. */
@@ -56,7 +57,7 @@ export interface StackDeployDeps {
 
 export interface StackDeployInput {
   node: StackNode;
-  templateBody: string;
+  template: TemplateSource;
   tags: Tag[];
   /** Parameter values, given what is deployed now (deferred inputs keep their deployed value). */
   parameters: (existing: Stack | undefined) => Record<string, string>;
@@ -129,7 +130,7 @@ export async function deployStack(ops: StackOps, input: StackDeployInput, deps: 
     stackName: node.stackName,
     name,
     type: exists ? 'UPDATE' : 'CREATE',
-    templateBody: input.templateBody,
+    template: input.template,
     parameters: Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
     tags: input.tags,
   });

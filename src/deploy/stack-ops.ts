@@ -23,6 +23,7 @@ import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 import { errorName, withThrottlingRetry } from '../aws/retry.js';
 import type { Clock } from './clock.js';
+import type { TemplateSource } from './template-source.js';
 
 export const CHANGE_SET_PREFIX = 'drctl-';
 /** Polls after which a settled status is accepted even though no sign of the new operation was seen. */
@@ -88,7 +89,7 @@ export class StackOps {
     return stale.map((s) => s.ChangeSetName ?? '');
   }
 
-  async createChangeSet(input: { stackName: string; name: string; type: 'CREATE' | 'UPDATE'; templateBody: string; parameters: Parameter[]; tags: Tag[] }): Promise<string> {
+  async createChangeSet(input: { stackName: string; name: string; type: 'CREATE' | 'UPDATE'; template: TemplateSource; parameters: Parameter[]; tags: Tag[] }): Promise<string> {
     try {
       const out = await this.call(() =>
         this.cfn.send(
@@ -96,7 +97,7 @@ export class StackOps {
             StackName: input.stackName,
             ChangeSetName: input.name,
             ChangeSetType: input.type,
-            TemplateBody: input.templateBody,
+            ...input.template,
             Parameters: input.parameters,
             Tags: input.tags,
             Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],

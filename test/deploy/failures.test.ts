@@ -229,6 +229,22 @@ describe('deploy failure handling', () => {
     }
   });
 
+  it('sends a template over the TemplateBody limit through a state bucket in the stack\'s own region', async () => {
+    const world = new AwsWorld();
+    const root = await copyFixture();
+    await editJson(path.join(root, 'templates/monitoring.json'), (t) => (t.Metadata.Runbook = { steps: Array.from({ length: 1200 }, (_, n) => `step ${n}: check the replica lag dashboard and page the on-call database engineer`) }));
+    const project = await fixtureProject('dev', root);
+    const r = await runDeploy(project, ALL, runtime(world));
+    expect(r.report.status).toBe('succeeded');
+    const urls = world.cfnCalls().filter((c) => c.op === 'CreateChangeSet' && c.input.TemplateURL).map((c) => `${c.region} ${String(c.input.TemplateURL)}`);
+    expect(urls).toHaveLength(2);
+    expect(urls).toContainEqual(expect.stringMatching(/^us-west-2 https:\/\/drctl-state-111111111111-us-west-2\.s3\.us-west-2\.amazonaws\.com\/templates\/monitoring\/[0-9a-f]{64}\.json$/));
+    expect(world.s3.buckets.get('drctl-state-111111111111-us-west-2')!.versioning).toBe('Enabled');
+    const again = await runDeploy(project, ALL, runtime(world));
+    expect(again.report.nodes.filter((n) => n.id.startsWith('monitoring')).map((n) => n.outcome)).toEqual(['no-changes', 'no-changes']);
+    expect(world.s3.versionCount('drctl-state-111111111111-us-west-2')).toBe(1);
+  });
+
   it('asks before replacing a stateful resource and leaves the stack untouched when refused', async () => {
     const { world, root } = await deployed();
     await editJson(path.join(root, 'templates/data.json'), (t) => (t.Resources.AssetsBucket.Properties.BucketName = { 'Fn::Sub': 'assets2-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}' }));

@@ -511,11 +511,12 @@ export class CloudFormationDouble {
         throw awsError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
       }
     }
-    if (typeof i.TemplateBody !== 'string') throw awsError('ValidationError', 'Either Template URL or Template Body must be specified.');
-    if (i.TemplateBody.length > 51_200) throw awsError('ValidationError', "1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200");
+    const body = typeof i.TemplateURL === 'string' ? this.fetchTemplate(i.TemplateURL) : i.TemplateBody;
+    if (typeof body !== 'string') throw awsError('ValidationError', 'Either Template URL or Template Body must be specified.');
+    if (typeof i.TemplateBody === 'string' && body.length > 51_200) throw awsError('ValidationError', "1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200");
     let template: CfnTemplate;
     try {
-      template = JSON.parse(i.TemplateBody) as CfnTemplate;
+      template = JSON.parse(body) as CfnTemplate;
     } catch {
       throw awsError('ValidationError', 'Template format error: JSON not well-formed.');
     }
@@ -544,7 +545,7 @@ export class CloudFormationDouble {
     }
     const csName = String(i.ChangeSetName);
     if (stack.changeSets.has(csName)) throw awsError('AlreadyExistsException', `ChangeSet [${csName}] already exists`);
-    const next: Snapshot = { template, body: i.TemplateBody, parameters, tags: (i.Tags as { Key: string; Value: string }[]) ?? [] };
+    const next: Snapshot = { template, body, parameters, tags: (i.Tags as { Key: string; Value: string }[]) ?? [] };
     const cs: SimChangeSet = {
       id: `arn:aws:cloudformation:${this.region}:${this.account}:changeSet/${csName}/${randomUUID()}`,
       name: csName,
@@ -573,6 +574,17 @@ export class CloudFormationDouble {
     next.parameters = sortObj(next.parameters);
     s.steps.push({ at: delay + 1000, run: () => (cs.status = 'CREATE_IN_PROGRESS') }, { at: delay + 4000, run: finish });
     return { Id: cs.id, StackId: s.stackId };
+  }
+
+  /** Reads a TemplateURL from the S3 double: the bucket must be in this region, as CloudFormation requires. */
+  private fetchTemplate(url: string): string {
+    const m = /^https:\/\/([^.]+(?:\.[^.]+)*?)\.s3\.([a-z0-9-]+)\.amazonaws\.com\/(.+)$/.exec(url);
+    const bucket = m && this.s3?.buckets.get(m[1]!);
+    if (!m || !bucket) throw awsError('ValidationError', `TemplateURL must be a supported URL: ${url}`);
+    if (bucket.region !== this.region) throw awsError('ValidationError', `S3 error: The bucket is in this region: ${bucket.region}. Please use this region to retry the request`);
+    const version = bucket.objects.get(m[3]!)?.at(-1);
+    if (!version || version.isDeleteMarker) throw awsError('ValidationError', 'S3 error: Access Denied');
+    return new TextDecoder().decode(version.body);
   }
 
   DescribeChangeSet(i: Input) {
