@@ -37,6 +37,7 @@ export interface DrillOverrides {
   db?: DbCanary | null;
   pollMs?: number;
   restoreTimeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 /** A PostgreSQL canary when the data stacks export endpoints and the master secret. */
@@ -62,19 +63,32 @@ export async function runDrillCommand(ctx: CommandContext, opts: DrillCommandOpt
   const clock = o.clock ?? systemClock;
   const topology = await loadTopology(ctx.root, config, clients, ctx.reporter, { allowCache: false });
   const db = o.db === null || opts.dbCanary === 'off' ? undefined : (o.db ?? defaultDbCanary(topology, aws, () => clock.now()));
-  const report = await runDrill(
-    { root: ctx.root, config, topology, clients, clock, http: o.http ?? fetchProbe(), dns: o.dns ?? systemDnsResolver(), reporter: ctx.reporter, ...(db ? { db } : {}) },
-    { mode, yes: Boolean(opts.yes), timeoutMs: timeoutSeconds * 1000, ...(o.pollMs ? { pollMs: o.pollMs } : {}), ...(o.restoreTimeoutMs ? { restoreTimeoutMs: o.restoreTimeoutMs } : {}) },
-  );
+  // Ctrl-C must not leave a fault behind: the first one stops measuring and restores; a second one quits at once.
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    ctx.reporter.emit({ code: 'DRILL_SIGINT', level: 'warn', text: 'Ctrl-C: undoing the fault before exiting (Ctrl-C again to quit at once)' });
+    abort.abort();
+  };
+  if (!o.signal) process.on('SIGINT', onSigint);
+  let report;
+  try {
+    report = await runDrill(
+      { root: ctx.root, config, topology, clients, clock, http: o.http ?? fetchProbe(), dns: o.dns ?? systemDnsResolver(), reporter: ctx.reporter, ...(db ? { db } : {}) },
+      { mode, yes: Boolean(opts.yes), timeoutMs: timeoutSeconds * 1000, signal: o.signal ?? abort.signal, ...(o.pollMs ? { pollMs: o.pollMs } : {}), ...(o.restoreTimeoutMs ? { restoreTimeoutMs: o.restoreTimeoutMs } : {}) },
+    );
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
   const files = await writeDrillReport(ctx.root, report);
   const rto = report.rto.seconds === null ? 'not reached' : `${report.rto.seconds} s`;
   const rpo = report.rpo.stores.map((s) => `${s.store} ${s.seconds === null ? 'unknown' : `${s.seconds} s`}`).join(', ');
   ctx.reporter.emit({
-    code: report.outcome === 'passed' ? 'DRILL_PASSED' : 'DRILL_FAILED',
+    code: report.outcome === 'passed' ? 'DRILL_PASSED' : report.outcome === 'interrupted' ? 'DRILL_INTERRUPTED' : 'DRILL_FAILED',
     level: 'result',
     text: `drill ${report.drillId} ${report.outcome}: RTO ${rto} (objective ${report.objectives.rtoSeconds} s); RPO ${rpo} (objective ${report.objectives.rpoSeconds} s)${report.missed.length ? `\n  missed: ${report.missed.join('; ')}` : ''}\n  report: ${files.markdown}`,
     data: { outcome: report.outcome, files },
   });
   ctx.reporter.result({ ...report, files });
-  return report.outcome === 'passed' ? 0 : 1;
+  return report.outcome === 'passed' ? 0 : report.outcome === 'interrupted' ? 130 : 1;
 }

@@ -40,6 +40,8 @@ export interface DrillOptions {
   /** Longest wait for DNS to return to the primary after the restore (default 10 min). */
   restoreTimeoutMs?: number;
   pollMs?: number;
+  /** Aborted by Ctrl-C: stop measuring, undo the fault, report. */
+  signal?: AbortSignal;
 }
 
 type Precheck = { check: string; ok: boolean; detail: string };
@@ -129,6 +131,7 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
     const ordersUrl = `${scheme}//${t.global.domainName}/orders`;
     let fault: InjectedFault | undefined;
     let failure: unknown;
+    let interrupted = false;
     try {
       fault = await injectFault(opts.mode, t, clients, () => clock.now());
       faultAt = fault.injectedAt;
@@ -179,6 +182,11 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
         }
         const canariesDone = obs.canaries.every((c) => c.figureSeconds !== undefined || c.seenAt !== undefined);
         if (obs.dnsFlippedAt !== undefined && obs.writesRecoveredAt !== undefined && canariesDone) break;
+        if (opts.signal?.aborted) {
+          interrupted = true;
+          event('interrupted', 'interrupted by the operator: undoing the fault', undefined, 'warn');
+          break;
+        }
         if (clock.now() >= deadline) {
           obs.timedOut = true;
           event('timeout', `gave up after ${Math.round(timeoutMs / 1000)} s`, { waitingFor: [obs.dnsFlippedAt === undefined && 'dns', obs.writesRecoveredAt === undefined && 'writes', !canariesDone && 'canaries'].filter(Boolean) }, 'warn');
@@ -234,6 +242,7 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
     for (const e of timeline) e.t = Math.round((Date.parse(e.at) - fault.injectedAt) / 100) / 10;
     const m = measure(obs, config.objectives);
     if (failure) m.missed.unshift(`the drill stopped on an error: ${failure instanceof Error ? failure.message : String(failure)}`);
+    if (interrupted) m.missed.unshift('the drill was interrupted before every measurement was taken');
     if (restore.action !== 'withheld' && !restore.restored) m.missed.push('DNS did not return to the primary after the restore');
     if (restore.action !== 'withheld' && obs.promotedAt !== undefined) m.missed.push('the replica was promoted after the measurement; replication must be rebuilt (drctl failback)');
     return {
@@ -243,7 +252,7 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
       drillId,
       startedAt: new Date(startedAt).toISOString(),
       finishedAt: new Date(clock.now()).toISOString(),
-      outcome: m.missed.length ? 'failed' : 'passed',
+      outcome: interrupted ? 'interrupted' : m.missed.length ? 'failed' : 'passed',
       missed: m.missed,
       objectives: { ...config.objectives },
       rto: m.rto,

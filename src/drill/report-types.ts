@@ -29,7 +29,7 @@ export interface DrillReport {
   drillId: string;
   startedAt: string;
   finishedAt: string;
-  outcome: 'passed' | 'failed';
+  outcome: 'passed' | 'failed' | 'interrupted';
   /** Why the outcome is `failed` (objectives missed, timeouts, restore problems). */
   missed: string[];
   objectives: { rtoSeconds: number; rpoSeconds: number };

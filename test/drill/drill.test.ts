@@ -164,6 +164,20 @@ describe('drctl drill', () => {
     expect(r.promotion.seconds).toBe(30);
   });
 
+  it('on Ctrl-C stops measuring, undoes the fault and reports the run as interrupted (exit 130)', async () => {
+    const abort = new AbortController();
+    w.onTick(() => {
+      if (w.clock.now() >= Date.parse('2026-01-05T12:00:10Z')) abort.abort();
+    });
+    const { code, report } = await drill({ mode: 'health-flag' }, { signal: abort.signal });
+    expect(code).toBe(130);
+    const r = report as DrillReport;
+    expect(r.outcome).toBe('interrupted');
+    expect(t(r, 'interrupted')).toBe(10);
+    expect(events(r).slice(-3)).toEqual(['interrupted', 'fault-restored', 'dns-restored']);
+    expect(w.aws.ssm.value(PRIMARY, w.names.primary.maintenanceParameter)).toBe('off');
+  });
+
   it('stops before any change when a pre-check fails', async () => {
     w.http.down.secondary = true;
     const unhealthy = await drill({ mode: 'health-flag' });
