@@ -196,7 +196,7 @@ describe('data template: orders global table', () => {
   });
 
   it('is on-demand with streams and KMS encryption', () => {
-    expect(table).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' }, SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } });
+    expect(table).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' }, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true }, SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } });
   });
 
   it('has a replica in each region, each with its own key, point-in-time recovery and deletion protection by parameter', () => {
