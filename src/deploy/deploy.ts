@@ -127,7 +127,10 @@ export async function withEnvironmentLock<T>(project: Project, rt: Runtime, oper
   try {
     return await body(identity);
   } finally {
-    await lock.release();
+    // A failed release must not hide what the run itself reports; the next run can --force-unlock.
+    await lock.release().catch((err: unknown) =>
+      rt.reporter.emit({ code: 'LOCK_RELEASE_FAILED', level: 'warn', text: `could not release the lock on ${project.config.environment} (${err instanceof Error ? err.message : String(err)}); the next run needs --force-unlock`, data: { bucket } }),
+    );
   }
 }
 
