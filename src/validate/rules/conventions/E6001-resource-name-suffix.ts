@@ -47,7 +47,8 @@ export function renderName(v: unknown): string[] {
   switch (fn) {
     case 'Ref':
       if (arg === 'AWS::NoValue') return [];
-      return [arg === 'EnvironmentSuffix' ? SUFFIX : '${?}'];
+      if (arg === 'EnvironmentSuffix') return [SUFFIX];
+      return [typeof arg === 'string' && arg.startsWith('AWS::') ? `\${${arg}}` : '${?}'];
     case 'Fn::If':
       return Array.isArray(arg) ? [...renderName(arg[1]), ...renderName(arg[2])] : ['${?}'];
     case 'Fn::Sub': {
@@ -70,12 +71,18 @@ export function renderName(v: unknown): string[] {
   }
 }
 
+/** Types whose names are global across accounts and regions, so the name must carry both (DESIGN.md §6). */
+const GLOBAL_NAMES = new Set(['AWS::S3::Bucket']);
+
 /** Why a rendered name breaks the convention, or undefined when it follows it. */
-export function nameProblem(name: string): string | undefined {
+export function nameProblem(name: string, type = ''): string | undefined {
   const at = name.indexOf(SUFFIX);
   if (at < 0) return 'does not include ${EnvironmentSuffix}';
   if (at === 0) return 'starts with the suffix instead of the resource type';
   if (!/[-/]$/.test(name.slice(0, at))) return 'does not separate the suffix with "-"';
+  if (GLOBAL_NAMES.has(type) && !(name.includes('${AWS::AccountId}') && name.includes('${AWS::Region}'))) {
+    return 'is globally unique but does not include ${AWS::AccountId} and ${AWS::Region}';
+  }
   return undefined;
 }
 
@@ -83,7 +90,7 @@ export const rule: Rule = {
   id: 'E6001',
   name: 'resource-name-suffix',
   title: 'Named resources carry the environment suffix',
-  description: 'A resource given an explicit name (BucketName, TableName, DBInstanceIdentifier, FunctionName, RoleName, AlarmName, Name, …) builds it with Fn::Sub or Fn::Join as `{resource-type}-${EnvironmentSuffix}` (more parts may follow, e.g. account and region), so several environments can share an account (DESIGN.md §6).',
+  description: 'A resource given an explicit name (BucketName, TableName, DBInstanceIdentifier, FunctionName, RoleName, AlarmName, Name, …) builds it with Fn::Sub or Fn::Join as `{resource-type}-${EnvironmentSuffix}` (more parts may follow), so several environments can share an account; globally unique names (S3 buckets) also carry ${AWS::AccountId} and ${AWS::Region} (DESIGN.md §6).',
   docsUrl: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html',
   tags: ['conventions', 'naming'],
   severity: 'error',
@@ -94,7 +101,7 @@ export const rule: Rule = {
       const props = node.resource.Properties;
       if (!prop || !isPlainObject(props) || !(prop in props)) return;
       for (const name of renderName(props[prop])) {
-        const problem = nameProblem(name);
+        const problem = nameProblem(name, node.resource.Type);
         if (!problem) continue;
         ctx.report({
           path: [...node.path, 'Properties', prop],
