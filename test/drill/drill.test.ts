@@ -196,6 +196,16 @@ describe('drctl drill', () => {
     expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
   });
 
+  it('stops before any change when a stack is not in a complete state', async () => {
+    w.stackStatus.set(`${SECONDARY}/trading-data-dev`, 'UPDATE_ROLLBACK_COMPLETE');
+    const r = await drill({ mode: 'inverted-check' });
+    expect(r.code).toBe(1);
+    const failed = r.reporter.byCode<{ check: string; ok: boolean; detail: string }>('DRILL_PRECHECK').filter((m) => !m.data?.ok);
+    expect(failed.map((m) => m.data?.check)).toEqual(['stacks-complete']);
+    expect(failed[0]?.data?.detail).toBe('trading-data-dev@us-west-2 UPDATE_ROLLBACK_COMPLETE');
+    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+  });
+
   it('refuses to start while another drill holds the lock (exit 4)', async () => {
     await mkdir(path.join(w.root, '.drctl/dev'), { recursive: true });
     await writeFile(path.join(w.root, '.drctl/dev/drill.lock'), '{"drillId":"drill-dev-earlier"}');
