@@ -76,6 +76,8 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
   const problems: DrError[] = [];
   const warnings: string[] = [];
   const instances = new Map<string, Instance>();
+  const usedConfig = new Set<string>();
+  const shadowed = new Map<string, string[]>();
 
   for (const [layer, t] of [...input.layers].sort(([a], [b]) => a.localeCompare(b))) {
     const regions = t.drctl?.Regions;
@@ -134,9 +136,13 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
     for (const name of Object.keys(declared)) {
       const fromConfig = config.parameters[role]?.[name] !== undefined ? role : config.parameters.common?.[name] !== undefined ? 'common' : undefined;
       if (inst.params[name] || name in artifacts) {
-        if (fromConfig) warnings.push(`${configFile}: parameters.${fromConfig}.${name} is ignored for ${inst.id}: the value comes from ${name in artifacts ? 'an artifact' : 'an input'} (${t.file})`);
+        if (fromConfig) {
+          const key = `${fromConfig}.${name}`;
+          shadowed.set(key, [...(shadowed.get(key) ?? []), `${inst.id} (${name in artifacts ? 'an artifact' : 'an input'} in ${t.file})`]);
+        }
         continue;
       }
+      if (fromConfig) usedConfig.add(`${fromConfig}.${name}`);
       if (fromConfig) inst.params[name] = { kind: 'config', value: parameterToString(config.parameters[fromConfig]![name]!), block: fromConfig };
       else if (name in automatic) inst.params[name] = { kind: 'automatic', value: automatic[name as keyof typeof automatic] ?? '' };
       else if (declared[name]?.Default !== undefined) inst.params[name] = { kind: 'default', value: String(declared[name]!.Default) };
@@ -154,6 +160,8 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
     }
   }
   if (problems.length) raise(problems);
+  // A config value that every stack declaring it takes from elsewhere is dead: almost always a mistake.
+  for (const [key, where] of shadowed) if (!usedConfig.has(key)) warnings.push(`${configFile}: parameters.${key} is never used: ${where.join(', ')} take it from elsewhere`);
 
   // Break cycles: repeatedly defer the cheapest optional edge inside a cycle.
   const deferred = new Set<Edge>();

@@ -120,6 +120,14 @@ describe('deploy graph builder', () => {
     expect(err.fix).toContain('parameters.secondary');
   });
 
+  it('warns about a config value that every stack declaring it takes from an input instead', async () => {
+    const i = await inputs();
+    i.config.parameters.common = { ...i.config.parameters.common, DatabaseIdentifier: 'orders-db', DesiredCapacity: 4 };
+    const g = graph(i);
+    expect(g.warnings).toEqual([expect.stringContaining('parameters.common.DatabaseIdentifier is never used: compute@primary (an input in templates/compute.json)')]);
+    expect((g.nodes.get('compute@primary') as StackNode).parameters.DatabaseIdentifier).toMatchObject({ kind: 'output', node: 'data@primary' });
+  });
+
   it('rejects an input from an output the producer does not declare', async () => {
     const i = await inputs();
     const g = i.layers.get('global')!;
