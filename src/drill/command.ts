@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load-config.js';
 import { usageError } from '../errors.js';
 import { systemClock, type Clock } from '../failover/runbooks/clock.js';
 import { systemDnsResolver, type DnsResolver } from '../failover/runbooks/dns.js';
-import { fetchProbe, type HttpProbe } from '../failover/runbooks/http-probe.js';
+import { nodeHttpProbe, type HttpProbe } from '../failover/runbooks/http-probe.js';
 import { loadTopology } from '../failover/runbooks/load-topology.js';
 import type { Topology } from '../failover/runbooks/topology.js';
 import { secretsManagerCredentials } from '../service/gateway/db-probe.js';
@@ -74,7 +74,7 @@ export async function runDrillCommand(ctx: CommandContext, opts: DrillCommandOpt
   let report;
   try {
     report = await runDrill(
-      { root: ctx.root, config, topology, clients, clock, http: o.http ?? fetchProbe(), dns: o.dns ?? systemDnsResolver(), reporter: ctx.reporter, ...(db ? { db } : {}) },
+      { root: ctx.root, config, topology, clients, clock, http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }), dns: o.dns ?? systemDnsResolver(), reporter: ctx.reporter, ...(db ? { db } : {}) },
       { mode, yes: Boolean(opts.yes), timeoutMs: timeoutSeconds * 1000, signal: o.signal ?? abort.signal, ...(o.pollMs ? { pollMs: o.pollMs } : {}), ...(o.restoreTimeoutMs ? { restoreTimeoutMs: o.restoreTimeoutMs } : {}) },
     );
   } finally {
