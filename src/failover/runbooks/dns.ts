@@ -10,6 +10,8 @@ export interface DnsResolver {
   resolveA(name: string, nameServers?: string[]): Promise<string[]>;
 }
 
+const IPV4_SERVER = /^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/;
+
 export function systemDnsResolver(timeoutMs = 3_000): DnsResolver {
   const nsIps = new Map<string, string[]>();
   const plain = new Resolver({ timeout: timeoutMs, tries: 2 });
@@ -27,9 +29,15 @@ export function systemDnsResolver(timeoutMs = 3_000): DnsResolver {
       if (!nameServers?.length) return lookup(plain, name);
       const ips: string[] = [];
       for (const ns of nameServers) {
+        // Name servers come as host names (the DelegationSet); an address (optionally with :port) is used as is.
+        if (IPV4_SERVER.test(ns)) {
+          ips.push(ns);
+          continue;
+        }
         if (!nsIps.has(ns)) nsIps.set(ns, await lookup(plain, ns));
         ips.push(...(nsIps.get(ns) ?? []));
       }
+      if (ips.length === 0) throw new Error(`none of the name servers ${nameServers.join(', ')} resolves to an address`);
       const r = new Resolver({ timeout: timeoutMs, tries: 2 });
       r.setServers(ips);
       return lookup(r, name);
