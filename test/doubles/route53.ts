@@ -2,7 +2,8 @@
 // A health check's status follows what its checkers see (the endpoint's health, flipped when `Inverted`) only
 // after the new value has held for FailureThreshold × RequestInterval, as Route 53 does; the failover record
 // answers the primary while its check is healthy, else the secondary; with both unhealthy Route 53 fails open
-// and answers the primary.
+// and answers the primary. Checkers are sampled lazily, whenever the double is asked (code under test polls), so a
+// change counts from the first query that sees it.
 import { HealthCheckVersionMismatch, NoSuchHealthCheck, NoSuchHostedZone, type Route53Client } from '@aws-sdk/client-route-53';
 import { CallLog } from './call-log.js';
 import { FailureInjector, fakeClient, sdkError, unsupported } from './fake-client.js';
