@@ -132,6 +132,17 @@ describe('drctl failback (planned, loss-free)', () => {
     expect((await state()).status).toBe('completed');
   });
 
+  it('stops before anything destructive when the reverse S3 rule was never deployed', async () => {
+    expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
+    w.s3.setReplication(w.names.secondary.assetsBucket, { Role: 'arn:aws:iam::111122223333:role/replication-dev', Rules: [] });
+    const r = await runRunbook(w, 'failback', { yes: true });
+    expect(r.code).toBe(4);
+    expect(r.reporter.codes()).toContain('E_S3_REVERSE_RULE_MISSING');
+    expect((await state()).steps.slice(0, 3).map((s) => s.status)).toEqual(['done', 'failed', 'pending']);
+    expect(w.aws.log.ops('rds', 'DeleteDBInstance')).toHaveLength(0);
+    expect(w.aws.rds.instance(PRIMARY, w.names.primary.dbIdentifier)?.status).toBe('available');
+  });
+
   it('resumes a step that failed mid-way without repeating what it already did', async () => {
     expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
     w.aws.rds.failures.failNext('PromoteReadReplica', () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
