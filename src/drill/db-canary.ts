@@ -25,6 +25,8 @@ export interface PgCanaryOptions {
   timeoutMs?: number;
   /** PEM bundle to verify the server certificate; without it the connection is encrypted but not verified. */
   ca?: string;
+  /** false only for local test servers without TLS. */
+  tls?: boolean;
 }
 
 const TABLE = 'drctl_drill_canary';
@@ -42,7 +44,7 @@ export function pgDbCanary(opts: PgCanaryOptions): DbCanary {
       connectionTimeoutMillis: timeout,
       statement_timeout: timeout,
       query_timeout: timeout,
-      ssl: opts.ca ? { ca: opts.ca, rejectUnauthorized: true } : { rejectUnauthorized: false },
+      ssl: opts.tls === false ? false : opts.ca ? { ca: opts.ca, rejectUnauthorized: true } : { rejectUnauthorized: false },
     });
     client.on('error', () => undefined); // reported through the awaited call
     try {

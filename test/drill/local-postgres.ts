@@ -1,0 +1,54 @@
+// A real PostgreSQL primary and streaming standby on local ports, for testing the RDS canary's SQL end to end.
+// Needs the PostgreSQL server binaries on PATH; as root they run as the `postgres` user (initdb refuses root).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export function postgresAvailable(): boolean {
+  return spawnSync('initdb', ['--version']).status === 0 && spawnSync('pg_basebackup', ['--version']).status === 0;
+}
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+function run(cmd: string, args: string[]): void {
+  const asPostgres = process.getuid?.() === 0;
+  execFileSync(asPostgres ? 'runuser' : cmd, asPostgres ? ['-u', 'postgres', '--', cmd, ...args] : args, { stdio: 'pipe', timeout: 60_000 });
+}
+
+export interface LocalPostgres {
+  primary: { host: string; port: number };
+  standby: { host: string; port: number };
+  stop(): void;
+}
+
+export async function startPrimaryAndStandby(): Promise<LocalPostgres> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-pg-'));
+  chmodSync(dir, 0o777);
+  const [p1, p2] = [await freePort(), await freePort()];
+  const pri = path.join(dir, 'primary');
+  const sby = path.join(dir, 'standby');
+  run('initdb', ['-D', pri, '-U', 'test', '-A', 'trust', '--no-sync']);
+  appendFileSync(path.join(pri, 'postgresql.conf'), `\nport = ${p1}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nfsync = off\n`);
+  appendFileSync(path.join(pri, 'pg_hba.conf'), '\nhost replication test 127.0.0.1/32 trust\n');
+  run('pg_ctl', ['-D', pri, '-w', '-l', path.join(dir, 'primary.log'), 'start']);
+  run('pg_basebackup', ['-D', sby, '-h', '127.0.0.1', '-p', String(p1), '-U', 'test', '-R', '-X', 'stream']);
+  writeFileSync(path.join(sby, 'postgresql.auto.conf'), `primary_conninfo = 'host=127.0.0.1 port=${p1} user=test'\n`);
+  appendFileSync(path.join(sby, 'postgresql.conf'), `\nport = ${p2}\n`);
+  run('pg_ctl', ['-D', sby, '-w', '-l', path.join(dir, 'standby.log'), 'start']);
+  return {
+    primary: { host: '127.0.0.1', port: p1 },
+    standby: { host: '127.0.0.1', port: p2 },
+    stop() {
+      for (const d of [sby, pri]) spawnSync(process.getuid?.() === 0 ? 'runuser' : 'pg_ctl', process.getuid?.() === 0 ? ['-u', 'postgres', '--', 'pg_ctl', '-D', d, '-m', 'immediate', 'stop'] : ['-D', d, '-m', 'immediate', 'stop']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
