@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 export function postgresAvailable(): boolean {
-  return spawnSync('initdb', ['--version']).status === 0 && spawnSync('pg_basebackup', ['--version']).status === 0;
+  const binaries = spawnSync('initdb', ['--version']).status === 0 && spawnSync('pg_basebackup', ['--version']).status === 0;
+  const user = process.getuid?.() !== 0 || spawnSync('id', ['postgres']).status === 0;
+  return binaries && user;
 }
 
 async function freePort(): Promise<number> {
