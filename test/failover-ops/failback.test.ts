@@ -132,6 +132,17 @@ describe('drctl failback (planned, loss-free)', () => {
     expect((await state()).status).toBe('completed');
   });
 
+  it('refuses while a failover run is unfinished (exit 4)', async () => {
+    const stop = new InterruptingReporter((m) => m.code === 'FAILOVER_STEP_DONE' && (m.data as { step: string }).step === 'promote-replica');
+    expect((await runRunbook(w, 'failover', { yes: true }, stop)).code).toBe(70);
+    const r = await runRunbook(w, 'failback', { yes: true });
+    expect(r.code).toBe(4);
+    const check = r.reporter.byCode<{ check: string; ok: boolean; detail: string }>('FAILBACK_PRECHECK').find((m) => m.data?.check === 'no-failover-in-progress');
+    expect(check?.data).toMatchObject({ ok: false });
+    expect(check?.data?.detail).toMatch(/resume it with drctl failover first/);
+    expect(w.aws.log.ops('rds', 'CreateDBInstanceReadReplica')).toHaveLength(0);
+  });
+
   it('stops before anything destructive when the reverse S3 rule was never deployed', async () => {
     expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
     w.s3.setReplication(w.names.secondary.assetsBucket, { Role: 'arn:aws:iam::111122223333:role/replication-dev', Rules: [] });

@@ -9,6 +9,8 @@ import type { StateStore } from './state-store.js';
 import type { Topology } from './topology.js';
 
 export interface RunbookDeps {
+  /** Project root: where .drctl/<env>/ state lives. */
+  root: string;
   config: EnvironmentConfig;
   topology: Topology;
   clients: ClientFactory;

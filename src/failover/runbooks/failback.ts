@@ -15,7 +15,8 @@ import type { RunbookOptions } from './failover.js';
 import type { RunbookStep, StepHelpers } from './runner.js';
 import { ensureReplicationRuleEnabled } from './s3-replication.js';
 import { startOrResume, type PrecheckResult } from './start.js';
-import type { RunbookState } from './state-store.js';
+import { FileStateStore, type RunbookState } from './state-store.js';
+import { incompleteStacks } from './topology.js';
 
 export async function failbackPrechecks(deps: RunbookDeps): Promise<PrecheckResult[]> {
   const { topology: t, clients } = deps;
@@ -27,6 +28,11 @@ export async function failbackPrechecks(deps: RunbookDeps): Promise<PrecheckResu
     conflict: true,
     detail: !sec ? `${t.secondary.dbIdentifier} not found` : sec.sourceArn ? `${sec.id} is still a replica of ${sec.sourceArn}: there was no failover` : `${sec.id} is a standalone ${sec.status} instance`,
   });
+  const bad = incompleteStacks(t);
+  results.push({ check: 'stacks-complete', ok: bad.length === 0, detail: bad.length ? bad.map((x) => `${x.name}@${x.region} ${x.status}`).join(', ') : `${t.stacks.length} stacks complete` });
+  // A failover run that did not finish must be finished (or abandoned) first: the two would fight over the same things.
+  const failover = await new FileStateStore(deps.root, t.environment, 'failover').load();
+  results.push({ check: 'no-failover-in-progress', ok: !failover || failover.status === 'completed', conflict: true, detail: failover && failover.status !== 'completed' ? `failover run ${failover.runId} is ${failover.status}: resume it with drctl failover first` : 'none' });
   for (const role of ['primary', 'secondary'] as const) {
     const g = await globalTableHealth(clients(t[role].region).dynamodb, t[role].ordersTable);
     results.push({ check: `global-table-${role}`, ok: g.healthy, detail: `${t[role].ordersTable} ${g.status}${g.replicas.length ? `; replicas ${g.replicas.map((r) => `${r.region}:${r.status}`).join(', ')}` : ''}` });
