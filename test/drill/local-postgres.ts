@@ -1,13 +1,24 @@
 // A real PostgreSQL primary and streaming standby on local ports, for testing the RDS canary's SQL end to end.
-// Needs the PostgreSQL server binaries on PATH; as root they run as the `postgres` user (initdb refuses root).
+// Needs the PostgreSQL server binaries (Debian's `postgresql` package, which .ci/run installs); as root they run as
+// the `postgres` user (initdb refuses root).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+/** Debian keeps the server binaries under /usr/lib/postgresql/<version>/bin, off PATH; take the newest. */
+const DEBIAN_PG = '/usr/lib/postgresql';
+const serverBin = (() => {
+  if (!existsSync(DEBIAN_PG)) return undefined;
+  const versions = readdirSync(DEBIAN_PG).filter((v) => existsSync(path.join(DEBIAN_PG, v, 'bin', 'initdb')));
+  versions.sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : path.join(DEBIAN_PG, versions[0], 'bin');
+})();
+const bin = (name: string): string => (serverBin && existsSync(path.join(serverBin, name)) ? path.join(serverBin, name) : name);
+
 export function postgresAvailable(): boolean {
-  const binaries = spawnSync('initdb', ['--version']).status === 0 && spawnSync('pg_basebackup', ['--version']).status === 0;
+  const binaries = spawnSync(bin('initdb'), ['--version']).status === 0 && spawnSync(bin('pg_basebackup'), ['--version']).status === 0;
   const user = process.getuid?.() !== 0 || spawnSync('id', ['postgres']).status === 0;
   return binaries && user;
 }
@@ -20,7 +31,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function run(cmd: string, args: string[]): void {
+function run(name: string, args: string[]): void {
+  const cmd = bin(name);
   const asPostgres = process.getuid?.() === 0;
   execFileSync(asPostgres ? 'runuser' : cmd, asPostgres ? ['-u', 'postgres', '--', cmd, ...args] : args, { stdio: 'pipe', timeout: 60_000 });
 }
@@ -49,7 +61,7 @@ export async function startPrimaryAndStandby(): Promise<LocalPostgres> {
     primary: { host: '127.0.0.1', port: p1 },
     standby: { host: '127.0.0.1', port: p2 },
     stop() {
-      for (const d of [sby, pri]) spawnSync(process.getuid?.() === 0 ? 'runuser' : 'pg_ctl', process.getuid?.() === 0 ? ['-u', 'postgres', '--', 'pg_ctl', '-D', d, '-m', 'immediate', 'stop'] : ['-D', d, '-m', 'immediate', 'stop']);
+      for (const d of [sby, pri]) spawnSync(process.getuid?.() === 0 ? 'runuser' : bin('pg_ctl'), process.getuid?.() === 0 ? ['-u', 'postgres', '--', bin('pg_ctl'), '-D', d, '-m', 'immediate', 'stop'] : ['-D', d, '-m', 'immediate', 'stop']);
       rmSync(dir, { recursive: true, force: true });
     },
   };
