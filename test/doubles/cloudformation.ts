@@ -158,7 +158,7 @@ export class CloudFormationDouble {
     }
     this.advance();
     const fn = (this as unknown as Record<string, (i: Input) => unknown>)[op];
-    if (typeof fn !== 'function' || !/^[A-Z]/.test(op)) throw new Error(`CloudFormation double: ${op} is not implemented`);
+    if (typeof fn !== 'function' || !/^[A-Z]/.test(op)) throw new Error(`CloudFormation double: ${op} is not supported by this double`);
     return fn.call(this, input);
   }
 

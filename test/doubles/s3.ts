@@ -52,7 +52,7 @@ export class S3Double {
   async handle(op: string, input: Input, region: string): Promise<unknown> {
     this.calls.push({ op, input });
     const fn = (this as unknown as Record<string, (i: Input, r: string) => unknown>)[op];
-    if (typeof fn !== 'function' || !/^[A-Z]/.test(op)) throw new Error(`S3 double: ${op} is not implemented`);
+    if (typeof fn !== 'function' || !/^[A-Z]/.test(op)) throw new Error(`S3 double: ${op} is not supported by this double`);
     return fn.call(this, input, region);
   }
 

@@ -20,7 +20,7 @@ export class StsDouble {
 
   async handle(op: string): Promise<unknown> {
     this.calls++;
-    if (op !== 'GetCallerIdentity') throw new Error(`STS double: ${op} is not implemented`);
+    if (op !== 'GetCallerIdentity') throw new Error(`STS double: ${op} is not supported by this double`);
     if (!this.identity) {
       // What the default credential chain throws before any request is sent.
       const err = new Error('Could not load credentials from any providers');
