@@ -6,6 +6,7 @@ import { MemoryReporter } from '../../src/io/reporters.js';
 import { HealthChecker } from '../../src/service/gateway/health.js';
 import { OrderStore, orderIdFor } from '../../src/service/gateway/orders.js';
 import { createGatewayServer } from '../../src/service/gateway/server.js';
+import { MaintenanceFlag } from '../../src/service/gateway/maintenance.js';
 import { pgProbe, type DbProbe, type DbProbeResult } from '../../src/service/gateway/db-probe.js';
 import { ManualClock } from '../doubles/clock.js';
 import { SsmDouble } from '../doubles/ssm.js';
@@ -50,7 +51,7 @@ async function start(opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number 
   const dynamodb = ddb.client(REGION);
   const reporter = new MemoryReporter();
   const health = new HealthChecker({ region: REGION, role: 'secondary', ordersTable: TABLE, maintenanceParameter: '/trading/gwtest/maintenance', dynamodb, ssm: ssm.client(REGION), db, timeoutMs: opts.timeoutMs ?? 2000, cacheMs: opts.cacheMs ?? 2000, now: clock.now, instanceId: 'i-test' });
-  const server = createGatewayServer({ region: REGION, role: 'secondary', environmentSuffix: 'gwtest', health, orders: new OrderStore(dynamodb, TABLE, REGION, clock.now), ssm: ssm.client(REGION), writerEndpointParameter: '/trading/gwtest/db/writer-endpoint', reporter, now: clock.now });
+  const server = createGatewayServer({ region: REGION, role: 'secondary', environmentSuffix: 'gwtest', health, orders: new OrderStore(dynamodb, TABLE, REGION, clock.now), ssm: ssm.client(REGION), writerEndpointParameter: '/trading/gwtest/db/writer-endpoint', maintenance: new MaintenanceFlag(ssm.client(REGION), '/trading/gwtest/maintenance', 2000, clock.now), reporter, now: clock.now });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -190,6 +191,37 @@ describe('gateway orders', () => {
     expect(m.status).toBe(405);
     expect(m.headers.get('allow')).toBe('POST');
     expect((await g.call('/nope')).status).toBe(404);
+  });
+
+  it('refuses writes while the maintenance flag is on (the runbooks stop writes with it), and takes them again after', async () => {
+    const g = await start();
+    expect((await g.post({ ...order, clientOrderId: 'm-1' })).status).toBe(201);
+    g.ssm.put(REGION, '/trading/gwtest/maintenance', 'on');
+    g.clock.advance(2000);
+    const refused = await g.post({ ...order, clientOrderId: 'm-2' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(refused.body.error).toMatchObject({ code: 'MAINTENANCE', message: expect.stringMatching(/us-west-2 is in maintenance/) });
+    expect((await g.call(`/orders/${orderIdFor('m-2')}`)).status).toBe(404);
+    // Reads still work: only writes are fenced.
+    expect((await g.call(`/orders/${orderIdFor('m-1')}`)).status).toBe(200);
+    g.ssm.put(REGION, '/trading/gwtest/maintenance', 'off');
+    g.clock.advance(2000);
+    expect((await g.post({ ...order, clientOrderId: 'm-2' })).status).toBe(201);
+  });
+
+  it('keeps the last known flag when Parameter Store fails, and allows writes when it never answered', async () => {
+    const clock = new ManualClock();
+    const ssm = new SsmDouble({ now: clock.now });
+    ssm.put(REGION, '/trading/gwtest/maintenance', 'on');
+    const flag = new MaintenanceFlag(ssm.client(REGION), '/trading/gwtest/maintenance', 2000, clock.now);
+    expect(await flag.isOn()).toBe(true);
+    ssm.failures.failNext('GetParameter', () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    clock.advance(2000);
+    expect(await flag.isOn()).toBe(true);
+    const fresh = new MaintenanceFlag(ssm.client(REGION), '/trading/gwtest/maintenance', 2000, clock.now);
+    ssm.failures.failNext('GetParameter', () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    expect(await fresh.isOn()).toBe(false);
   });
 
   it('GET /region names region, role and the current writer endpoint', async () => {

@@ -7,6 +7,7 @@ import { readGatewayConfig } from './config.js';
 import { pgProbe, secretsManagerCredentials } from './db-probe.js';
 import { HealthChecker } from './health.js';
 import { JsonLineReporter } from './log.js';
+import { MaintenanceFlag } from './maintenance.js';
 import { OrderStore } from './orders.js';
 import { createGatewayServer } from './server.js';
 
@@ -36,6 +37,7 @@ try {
     orders: new OrderStore(dynamodb, cfg.ordersTable, cfg.region),
     ssm,
     writerEndpointParameter: cfg.writerEndpointParameter,
+    maintenance: new MaintenanceFlag(ssm, cfg.maintenanceParameter),
     reporter,
   });
   // Longer than the ALB's idle timeout (60 s) so the ALB, not the gateway, closes idle connections.

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { Reporter } from '../../io/messages.js';
 import type { HealthChecker } from './health.js';
+import type { MaintenanceFlag } from './maintenance.js';
 import { validateOrder } from './order-validation.js';
 import { ORDER_ID, type OrderStore, type StoredOrder } from './orders.js';
 
@@ -15,6 +16,8 @@ export interface GatewayDeps {
   orders: OrderStore;
   ssm: SSMClient;
   writerEndpointParameter: string;
+  /** The region's maintenance flag: while `on`, POST /orders is refused (the runbooks' "stop writes"). */
+  maintenance: MaintenanceFlag;
   reporter: Reporter;
   now?: () => number;
 }
@@ -92,6 +95,8 @@ export function createGatewayServer(deps: GatewayDeps): http.Server {
     }
     if (url.pathname === '/orders') {
       allow('POST');
+      // Checked before the body is read: a fenced region takes no writes, valid or not.
+      if (await deps.maintenance.isOn()) throw new HttpError(503, 'MAINTENANCE', `${deps.region} is in maintenance and takes no writes; retry with the same clientOrderId`);
       const v = validateOrder(await readJson(req));
       if (!v.ok) throw new HttpError(400, 'INVALID_ORDER', 'the order is invalid', v.problems);
       const r = await deps.orders.create(v.order);
@@ -115,7 +120,7 @@ export function createGatewayServer(deps: GatewayDeps): http.Server {
   return http.createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
       if (err instanceof HttpError) {
-        const headers = err.status === 405 ? { allow: (err.details as { allow: string }).allow } : undefined;
+        const headers: Record<string, string> | undefined = err.status === 405 ? { allow: (err.details as { allow: string }).allow } : err.status === 503 ? { 'retry-after': '5' } : undefined;
         return send(res, err.status, { error: { code: err.code, message: err.message, ...(err.details && err.status !== 405 ? { details: err.details } : {}) } }, headers);
       }
       // A dependency failed (DynamoDB throttling, network): tell the client to retry; the id makes it safe.
