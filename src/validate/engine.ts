@@ -133,6 +133,12 @@ function walk(value: unknown, path: JsonPath, where: Where, expected: Expected |
     const inode: IntrinsicNode = { fn: fnName, arg, path, section: where.section, resourceId: where.resource?.id, inMetadata: where.inMetadata };
     for (const fn of h.intrinsic) fn(inode);
     const argPath = [...path, fnName];
+    // The value a function returns must still fit the property (a list from Fn::GetAZs is no string); Fn::If is
+    // judged by its branches below.
+    if (fnName !== 'Fn::If' && expected && where.resource && !('object' in expected)) {
+      const tnode: TypedValueNode = { resource: where.resource, path, value, expected: expected.type, previous: expected.previous };
+      for (const fn of h.typedValue) fn(tnode);
+    }
     // Both branches of Fn::If must still have the shape the property expects.
     if (fnName === 'Fn::If' && expected && Array.isArray(arg) && arg.length === 3) {
       walk(arg[0], [...argPath, 0], where, undefined, spec, h);

@@ -57,6 +57,7 @@ export interface TypedObjectNode {
 export interface TypedValueNode {
   resource: ResourceNode;
   path: JsonPath;
+  /** A literal, or an intrinsic function call (`{"Ref": ...}`, `{"Fn::...": ...}`) whose result must fit. */
   value: unknown;
   expected: SpecType;
   /** Older shapes still accepted. */

@@ -15,6 +15,7 @@ export const rule: Rule = {
   check: (ctx) => {
     const params = isPlainObject(ctx.template.Parameters) ? Object.keys(ctx.template.Parameters) : [];
     const resources = isPlainObject(ctx.template.Resources) ? Object.keys(ctx.template.Resources) : [];
+    const conditions = isPlainObject(ctx.template.Conditions) ? Object.keys(ctx.template.Conditions) : [];
     const known = new Set([...params, ...resources, ...PSEUDO_PARAMETERS]);
     return {
       intrinsic(node) {
@@ -24,7 +25,9 @@ export const rule: Rule = {
           ctx.report({ path, message: 'Ref takes the name of a parameter or resource as a string.', fix: 'Write {"Ref": "Name"}.' });
           return;
         }
-        if (!known.has(node.arg)) {
+        if (!known.has(node.arg) && conditions.includes(node.arg)) {
+          ctx.report({ path, message: `Ref to "${node.arg}", which is a condition, not a parameter or resource.`, fix: `Use {"Fn::If": ["${node.arg}", valueIfTrue, valueIfFalse]}, or "Condition": "${node.arg}" on a resource or output.` });
+        } else if (!known.has(node.arg)) {
           ctx.report({ path, message: `Ref to "${node.arg}", which is not a parameter, resource or pseudo parameter.${didYouMean(node.arg, known)}`, fix: 'Declare it under Parameters or Resources, or correct the name.' });
         } else if (node.section === 'Conditions' && resources.includes(node.arg) && !params.includes(node.arg)) {
           ctx.report({ path, message: `Conditions cannot refer to the resource "${node.arg}".`, fix: 'Base conditions on parameters and pseudo parameters only.' });

@@ -1,4 +1,5 @@
-// E3004: resources do not depend on each other in a circle (through Ref, Fn::GetAtt, Fn::Sub or DependsOn).
+// E3004: resources do not depend on each other in a circle (through Ref, Fn::GetAtt, Fn::Sub or DependsOn), nor
+// conditions on each other (through {"Condition": name}).
 import { isPlainObject } from '../../engine.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS, referencedNames } from '../helpers.js';
@@ -40,8 +41,8 @@ export function findCycles(edges: Map<string, Set<string>>): string[][] {
 export const rule: Rule = {
   id: 'E3004',
   name: 'no-dependency-cycles',
-  title: 'No circular dependencies between resources',
-  description: 'The dependency graph formed by Ref, Fn::GetAtt, Fn::Sub and DependsOn between resources has no cycle; CloudFormation rejects such templates.',
+  title: 'No circular dependencies between resources or between conditions',
+  description: 'The dependency graph formed by Ref, Fn::GetAtt, Fn::Sub and DependsOn between resources has no cycle, and no condition refers back to itself through {"Condition": name}; CloudFormation rejects such templates.',
   docsUrl: `${CFN_DOCS}/aws-attribute-dependson.html`,
   tags: ['references', 'resources'],
   severity: 'error',
@@ -49,6 +50,8 @@ export const rule: Rule = {
   check: (ctx) => {
     const resources = new Set(isPlainObject(ctx.template.Resources) ? Object.keys(ctx.template.Resources) : []);
     const edges = new Map<string, Set<string>>();
+    // Conditions naming conditions form a second graph: CloudFormation rejects a circle there too.
+    const conditionEdges = new Map<string, Set<string>>();
     const add = (from: string, to: string): void => {
       if (!resources.has(to)) return;
       let set = edges.get(from);
@@ -62,11 +65,25 @@ export const rule: Rule = {
         for (const d of typeof dep === 'string' ? [dep] : Array.isArray(dep) ? dep : []) if (typeof d === 'string' && d !== node.id) add(node.id, d);
       },
       intrinsic(node) {
+        if (node.section === 'Conditions' && node.fn === 'Condition' && typeof node.arg === 'string' && typeof node.path[1] === 'string') {
+          let set = conditionEdges.get(node.path[1]);
+          if (!set) conditionEdges.set(node.path[1], (set = new Set()));
+          set.add(node.arg);
+          return;
+        }
         // References from a resource's Metadata do not order creation.
         if (node.section !== 'Resources' || !node.resourceId || node.inMetadata) return;
         for (const name of referencedNames(node.fn, node.arg)) add(node.resourceId, name);
       },
       end() {
+        for (const cycle of findCycles(conditionEdges)) {
+          const first = cycle[0] as string;
+          ctx.report({
+            path: ['Conditions', first],
+            message: `Circular condition: ${[...cycle, first].join(' → ')}.`,
+            fix: 'Base one of these conditions on parameters directly instead of on the other condition.',
+          });
+        }
         for (const cycle of findCycles(edges)) {
           const first = cycle[0] as string;
           ctx.report({

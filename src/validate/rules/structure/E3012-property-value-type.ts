@@ -1,8 +1,9 @@
 // E3012: each property value has the shape the specification declares (string, number, boolean, list, object).
-import { isPlainObject } from '../../engine.js';
+import { intrinsicName, isPlainObject } from '../../engine.js';
 import type { SpecResource, SpecType } from '../../spec/spec-index.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS } from '../helpers.js';
+import { returnShape, type ReturnShape } from '../intrinsic-shape.js';
 
 /** Whether `v` fits `t`, with CloudFormation's own coercions (numbers and booleans as strings, and back). */
 export function fits(v: unknown, t: SpecType): boolean {
@@ -28,6 +29,25 @@ export function fits(v: unknown, t: SpecType): boolean {
       return Array.isArray(v);
     case 'union':
       return t.types.some((x) => fits(v, x));
+  }
+}
+
+/** Whether a function result of `shape` can fill a property of type `t`. */
+export function acceptsShape(t: SpecType, shape: ReturnShape): boolean {
+  switch (t.kind) {
+    case 'any':
+    case 'json':
+      return true;
+    case 'array':
+      return shape === 'list';
+    case 'tag':
+    case 'ref':
+    case 'map':
+      return false;
+    case 'union':
+      return t.types.some((x) => acceptsShape(x, shape));
+    default:
+      return shape === 'string';
   }
 }
 
@@ -63,13 +83,23 @@ export const rule: Rule = {
   id: 'E3012',
   name: 'property-value-type',
   title: 'Property values have the declared shape',
-  description: 'Each property value matches the type the CloudFormation resource specification declares (string, number, boolean, list, object, nested property type); intrinsic functions are accepted where a value is expected.',
+  description: 'Each property value matches the type the CloudFormation resource specification declares (string, number, boolean, list, object, nested property type); a function call is judged by what it returns (a list from Fn::GetAZs, Fn::Split, Fn::Cidr or a List parameter is no string; Fn::Join and Fn::Sub return no list).',
   docsUrl: `${CFN_DOCS}/resources-section-structure.html`,
   tags: ['structure', 'properties', 'spec'],
   severity: 'error',
   family: 'structure',
   check: (ctx) => ({
     typedValue(node) {
+      if (intrinsicName(node.value)) {
+        const shape = returnShape(node.value, ctx.template);
+        if (shape === undefined || acceptsShape(node.expected, shape) || node.previous?.some((t) => acceptsShape(t, shape))) return;
+        const want = describe(node.expected, node.resource.spec);
+        const fn = Object.keys(node.value as object)[0] as string;
+        const arg = (node.value as Record<string, unknown>)[fn];
+        const call = fn === 'Ref' && typeof arg === 'string' ? `Ref ${arg}` : fn;
+        ctx.report({ path: node.path, message: `Expected ${want}, but ${call} returns ${shape === 'list' ? 'a list' : 'a string'}.`, fix: shape === 'list' ? 'Pick one element with Fn::Select, or join the list with Fn::Join.' : `Give ${want}: e.g. Fn::Split a delimited string, or Ref a List<...> / CommaDelimitedList parameter.` });
+        return;
+      }
       if (fits(node.value, node.expected) || node.previous?.some((t) => fits(node.value, t))) return;
       const want = describe(node.expected, node.resource.spec);
       ctx.report({ path: node.path, message: `Expected ${want}, found ${shapeOf(node.value)}.`, fix: `Give ${want} (or an intrinsic function that returns one).` });
