@@ -32,11 +32,21 @@ function portsOf(rule: Record<string, unknown>): { text: string; webOnly: boolea
   return { text, webOnly: (proto === 'tcp' || proto === '6') && from === to && WEB_PORTS.has(from) };
 }
 
+/** Every value `v` can take through Fn::If (both branches, at any depth), with its path; AWS::NoValue drops out. */
+function branches(v: unknown, path: JsonPath): { value: unknown; path: JsonPath }[] {
+  const fn = intrinsicName(v);
+  if (fn === 'Ref' && (v as { Ref: unknown }).Ref === 'AWS::NoValue') return [];
+  if (fn !== 'Fn::If') return [{ value: v, path }];
+  const arg = (v as Record<string, unknown>)[fn];
+  if (!Array.isArray(arg) || arg.length !== 3) return [];
+  return [...branches(arg[1], [...path, 'Fn::If', 1]), ...branches(arg[2], [...path, 'Fn::If', 2])];
+}
+
 export const rule: Rule = {
   id: 'E6012',
   name: 'no-open-ingress',
   title: 'No ingress from the whole internet',
-  description: 'Security-group ingress (inline SecurityGroupIngress and AWS::EC2::SecurityGroupIngress resources) never allows 0.0.0.0/0 or ::/0, except TCP 80 or 443 on a group a load balancer uses (in this template, or in another project template through drctl inputs).',
+  description: 'Security-group ingress (inline SecurityGroupIngress, in either branch of an Fn::If, and AWS::EC2::SecurityGroupIngress resources) never allows 0.0.0.0/0 or ::/0, except TCP 80 or 443 on a group a load balancer uses (in this template, or in another project template through drctl inputs).',
   docsUrl: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
   tags: ['conventions', 'security', 'network'],
   severity: 'error',
@@ -62,8 +72,10 @@ export const rule: Rule = {
       resource(node) {
         const props = node.resource.Properties;
         if (!isPlainObject(props)) return;
-        if (node.resource.Type === 'AWS::EC2::SecurityGroup' && Array.isArray(props.SecurityGroupIngress)) {
-          props.SecurityGroupIngress.forEach((r, i) => checkRule(r, [...node.path, 'Properties', 'SecurityGroupIngress', i], node.id));
+        if (node.resource.Type === 'AWS::EC2::SecurityGroup') {
+          for (const { value, path } of branches(props.SecurityGroupIngress, [...node.path, 'Properties', 'SecurityGroupIngress'])) {
+            if (Array.isArray(value)) value.forEach((r, i) => branches(r, [...path, i]).forEach((b) => checkRule(b.value, b.path, node.id)));
+          }
         } else if (node.resource.Type === 'AWS::EC2::SecurityGroupIngress') {
           const g = props.GroupId;
           const fn = intrinsicName(g);

@@ -2,7 +2,17 @@
 import { isPlainObject } from '../../engine.js';
 import type { Rule } from '../../types.js';
 
-const IAM_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::User', 'AWS::IAM::Group']);
+const IAM_TYPES = new Set([
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+  // Inline policies declared as their own resources.
+  'AWS::IAM::RolePolicy',
+  'AWS::IAM::UserPolicy',
+  'AWS::IAM::GroupPolicy',
+]);
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
@@ -10,7 +20,7 @@ export const rule: Rule = {
   id: 'E6015',
   name: 'iam-no-wildcard-grants',
   title: 'No wildcard grants in IAM policies',
-  description: 'An Allow statement of an IAM role, user, group or policy never combines a wildcard action ("*" or "service:*") with Resource "*"; grant the actions the workload calls on the resources it owns (DESIGN.md §6: least-privilege IAM with resource-scoped statements). Key policies of KMS keys are not IAM identity policies and are not checked.',
+  description: 'An Allow statement of an IAM role, user, group or policy (also AWS::IAM::RolePolicy / UserPolicy / GroupPolicy) never combines a wildcard action ("*" or "service:*") with Resource "*"; grant the actions the workload calls on the resources it owns (DESIGN.md §6: least-privilege IAM with resource-scoped statements). Key policies of KMS keys are not IAM identity policies and are not checked.',
   docsUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
   tags: ['conventions', 'security', 'iam'],
   severity: 'error',
