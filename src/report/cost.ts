@@ -23,7 +23,8 @@ interface Ctx {
   table: PriceTable;
   view: StackView;
   input: ReportInput;
-  add(item: string, resource: string, type: string, priceKey: string, quantity: number, region?: string): void;
+  /** `drOnly`: a charge a single-region deployment would not have (replication transfer, the failover layer, …). */
+  add(item: string, resource: string, type: string, priceKey: string, quantity: number, region?: string, drOnly?: boolean): void;
 }
 
 const H = (t: PriceTable) => t.hoursPerMonth;
@@ -37,10 +38,14 @@ function presentItems(view: StackView, items: unknown[]): number {
   return items.filter((i) => dig(chosen(i), 'Ref') !== 'AWS::NoValue').length;
 }
 
-function instanceTypeFor(ctx: Ctx, raw: Record<string, unknown>): string {
+function launchTemplateOf(ctx: Ctx, raw: Record<string, unknown>): { id: string; props: Record<string, unknown> } | undefined {
   const ltId = dig(raw, 'LaunchTemplate', 'LaunchTemplateId', 'Ref') ?? dig(raw, 'LaunchTemplate', 'LaunchTemplateName', 'Ref');
   const templates = resourcesOfType(ctx.view, 'AWS::EC2::LaunchTemplate');
-  const lt = templates.find((t) => t.id === ltId) ?? templates[0];
+  return templates.find((t) => t.id === ltId) ?? templates[0];
+}
+
+function instanceTypeFor(ctx: Ctx, raw: Record<string, unknown>): string {
+  const lt = launchTemplateOf(ctx, raw);
   const type = dig(lt?.props, 'LaunchTemplateData', 'InstanceType') ?? ctx.view.params.InstanceType;
   return String(type);
 }
@@ -52,6 +57,12 @@ function rootGb(ctx: Ctx, raw: Record<string, unknown>): number {
   const maps = (dig(lt?.props, 'LaunchTemplateData', 'BlockDeviceMappings') as unknown[] | undefined) ?? [];
   const sizes = maps.map((m) => Number(dig(m, 'Ebs', 'VolumeSize'))).filter((n) => Number.isFinite(n));
   return sizes.length ? sizes.reduce((a, b) => a + b, 0) : usage(ctx.table, 'ebsRootGbDefault');
+}
+
+/** The same logical resource in the primary's stack of this layer (the source of a cross-region read replica). */
+function sourceDatabase(ctx: Ctx, id: string): { props: Record<string, unknown> } | undefined {
+  const primary = stackView(ctx.input, ctx.view.layer, 'primary');
+  return primary ? resourcesOfType(primary, 'AWS::RDS::DBInstance').find((x) => x.id === id) : undefined;
 }
 
 /** Runs per month of the stack's scheduled function: from ControllerScheduleMinutes when the stack has it. */
@@ -66,6 +77,11 @@ const HANDLERS: Record<string, Handler> = {
     const type = instanceTypeFor(ctx, r.raw);
     ctx.add(`${n} × ${type} instance-hours`, r.id, 'AWS::AutoScaling::AutoScalingGroup', `ec2:instance:${type}`, n * H(ctx.table));
     ctx.add(`${n} × ${rootGb(ctx, r.raw)} GB gp3`, r.id, 'AWS::AutoScaling::AutoScalingGroup', 'ebs:gp3:gb-month', n * rootGb(ctx, r.raw));
+    // Detailed monitoring (1-minute metrics) is billed as CloudWatch metrics, per instance.
+    if (isTrue(dig(launchTemplateOf(ctx, r.raw)?.props, 'LaunchTemplateData', 'Monitoring', 'Enabled'))) {
+      const metrics = usage(ctx.table, 'ec2DetailedMonitoringMetricsPerInstance');
+      ctx.add(`${n} × ${metrics} detailed-monitoring metrics`, r.id, 'AWS::AutoScaling::AutoScalingGroup', 'cloudwatch:metric-month', n * metrics);
+    }
   },
   'AWS::EC2::Instance': (ctx, r) => ctx.add('instance-hours', r.id, 'AWS::EC2::Instance', `ec2:instance:${String(r.props.InstanceType)}`, H(ctx.table)),
   'AWS::ElasticLoadBalancingV2::LoadBalancer': (ctx, r) => {
@@ -89,7 +105,15 @@ const HANDLERS: Record<string, Handler> = {
     const engine = String(r.props.Engine ?? 'postgres').replace(/^postgresql$/, 'postgres');
     ctx.add(`${cls} ${multi} instance-hours`, r.id, 'AWS::RDS::DBInstance', `rds:${engine}:${cls}:${multi}`, H(ctx.table));
     const storage = String(r.props.StorageType ?? 'gp3');
-    const gb = Number(r.props.AllocatedStorage ?? 20);
+    const replica = dig(r.props, 'SourceDBInstanceIdentifier') !== undefined;
+    // A read replica takes its source's allocated storage; the template leaves AllocatedStorage unset on it.
+    const source = replica && r.props.AllocatedStorage === undefined ? sourceDatabase(ctx, r.id) : undefined;
+    const gb = Number(r.props.AllocatedStorage ?? source?.props.AllocatedStorage ?? 20);
+    if (replica) {
+      // Replication ships the source's changes across regions: inter-region transfer, charged where it leaves.
+      const from = ctx.input.config.regions.primary;
+      ctx.add('replication to the cross-region replica (inter-region transfer)', r.id, 'AWS::RDS::DBInstance', 'transfer:inter-region:gb', usage(ctx.table, 'rdsReplicationGbPerMonth'), from, true);
+    }
     ctx.add(`${gb} GB ${storage} storage`, r.id, 'AWS::RDS::DBInstance', `rds:storage:${storage}:${multi}:gb-month`, gb);
     if (isTrue(r.props.EnablePerformanceInsights)) ctx.add('Performance Insights (7-day history)', r.id, 'AWS::RDS::DBInstance', 'rds:performance-insights:7-day', 1);
     if (isTrue(r.props.ManageMasterUserPassword)) ctx.add('RDS-managed master secret', r.id, 'AWS::RDS::DBInstance', 'secretsmanager:secret-month', 1);
@@ -105,6 +129,9 @@ const HANDLERS: Record<string, Handler> = {
       const pitr = dig(rep, 'PointInTimeRecoverySpecification', 'PointInTimeRecoveryEnabled');
       if (isTrue(pitr)) ctx.add('PITR backup storage', r.id, 'AWS::DynamoDB::GlobalTable', 'dynamodb:pitr:gb-month', usage(ctx.table, 'dynamodbStoredGb'), region);
     }
+    // Each write is shipped to every other replica: inter-region transfer out of the region that took it.
+    const others = replicas.filter((rep) => String(dig(rep, 'Region') ?? ctx.view.region) !== ctx.view.region).length;
+    if (others > 0) ctx.add(`replication to ${others} other replica(s) (inter-region transfer)`, r.id, 'AWS::DynamoDB::GlobalTable', 'transfer:inter-region:gb', others * usage(ctx.table, 'dynamodbReplicatedGbPerMonth'), ctx.view.region, true);
   },
   'AWS::S3::Bucket': (ctx, r) => {
     const rules = ((dig(r.props, 'ReplicationConfiguration', 'Rules') as unknown[] | undefined) ?? []).filter((x) => String(dig(x, 'Status') ?? 'Enabled') === 'Enabled');
@@ -114,8 +141,8 @@ const HANDLERS: Record<string, Handler> = {
     }
     ctx.add('Standard storage (replicated data)', r.id, 'AWS::S3::Bucket', 's3:standard:gb-month', usage(ctx.table, 's3ReplicatedBucketStoredGb'));
     const gb = usage(ctx.table, 's3ReplicatedGbPerMonth');
-    ctx.add('cross-region replication transfer', r.id, 'AWS::S3::Bucket', 's3:crr-transfer:gb', gb);
-    if (rules.some((x) => String(dig(x, 'Destination', 'ReplicationTime', 'Status')) === 'Enabled')) ctx.add('Replication Time Control', r.id, 'AWS::S3::Bucket', 's3:rtc:gb', gb);
+    ctx.add('cross-region replication transfer', r.id, 'AWS::S3::Bucket', 's3:crr-transfer:gb', gb, undefined, true);
+    if (rules.some((x) => String(dig(x, 'Destination', 'ReplicationTime', 'Status')) === 'Enabled')) ctx.add('Replication Time Control', r.id, 'AWS::S3::Bucket', 's3:rtc:gb', gb, undefined, true);
   },
   'AWS::KMS::Key': (ctx, r) => {
     ctx.add('customer managed key', r.id, 'AWS::KMS::Key', 'kms:key-month', 1);
@@ -181,9 +208,11 @@ export function computeCost(input: ReportInput, table: PriceTable): CostSummary 
         table,
         view,
         input,
-        add(item, resource, type, priceKey, quantity, region = view.region) {
+        add(item, resource, type, priceKey, quantity, region = view.region, drOnly = false) {
           const p = price(table, region, priceKey);
-          lines.push({ region, role: roleOf(region), layer, resource, type, item, quantity: round2(quantity * 1e4) / 1e4, unit: p.unit, unitUsd: p.usd, monthlyUsd: round2(quantity * p.usd), priceKey });
+          // The failover layer and the global layer's records for the secondary exist only because of DR.
+          const dr = drOnly || layer === 'failover' || (layer === 'global' && /secondary/i.test(resource));
+          lines.push({ region, role: roleOf(region), layer, resource, type, item, quantity: round2(quantity * 1e4) / 1e4, unit: p.unit, unitUsd: p.usd, monthlyUsd: round2(quantity * p.usd), priceKey, ...(dr ? { drOnly: true } : {}) });
         },
       };
       for (const id of view.active) {
@@ -208,14 +237,19 @@ export function computeCost(input: ReportInput, table: PriceTable): CostSummary 
   }
   const primary = monthlyUsd[input.config.regions.primary] ?? 0;
   const secondary = monthlyUsd[input.config.regions.secondary] ?? 0;
+  // One region without DR: the primary as deployed minus what it carries only for DR.
+  const drInPrimary = lines.filter((l) => l.drOnly && l.region === input.config.regions.primary).reduce((sum, l) => sum + l.monthlyUsd, 0);
+  const singleRegion = round2(primary - drInPrimary);
+  const total = round2(primary + secondary);
   return {
     priceTable: { file: table.file, effectiveDate: table.effectiveDate, currency: table.currency },
     monthlyUsd: {
       [input.config.regions.primary]: primary,
       [input.config.regions.secondary]: secondary,
-      total: round2(primary + secondary),
-      singleRegion: primary,
-      premiumPercent: primary > 0 ? Math.round((secondary / primary) * 1000) / 10 : 0,
+      total,
+      singleRegion,
+      premiumUsd: round2(total - singleRegion),
+      premiumPercent: singleRegion > 0 ? Math.round(((total - singleRegion) / singleRegion) * 1000) / 10 : 0,
     },
     byLayer,
     lines,

@@ -8,6 +8,8 @@ export interface Figure {
 }
 
 const R53_FAQ = 'https://aws.amazon.com/route53/faqs/';
+const R53_HEALTH = 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html';
+const ALB_HEALTH = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html';
 
 export const FIGURES = {
   /** Route 53 pushes a change (here: a health-check-driven answer change) to its authoritative servers. */
@@ -15,8 +17,25 @@ export const FIGURES = {
     seconds: 60,
     source: {
       kind: 'documented',
-      reference: R53_FAQ,
-      says: 'Amazon Route 53 is designed to propagate updates to its world-wide network of authoritative DNS servers within 60 seconds under normal conditions.',
+      reference: 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-editing.html',
+      says: 'Changes generally propagate to all Route 53 name servers within 60 seconds.',
+    },
+  },
+  /** A health check that fails by timing out is only counted as failed once its timeouts have run out. */
+  route53HttpCheckTimeout: {
+    seconds: 6,
+    source: {
+      kind: 'documented',
+      reference: R53_HEALTH,
+      says: 'HTTP and HTTPS health checks: Route 53 must be able to establish a TCP connection with the endpoint within four seconds; the endpoint must then respond with an HTTP status code of 2xx or 3xx within two seconds after connecting.',
+    },
+  },
+  route53TcpCheckTimeout: {
+    seconds: 10,
+    source: {
+      kind: 'documented',
+      reference: R53_HEALTH,
+      says: 'TCP health checks: Route 53 must be able to establish a TCP connection with the endpoint within ten seconds.',
     },
   },
   /** Alias records to an ELB carry the load balancer's fixed TTL. */
@@ -26,6 +45,15 @@ export const FIGURES = {
       kind: 'documented',
       reference: R53_FAQ,
       says: 'To configure DNS failover for ELB and S3 website endpoints, use alias records, which have a fixed TTL of 60 seconds.',
+    },
+  },
+  /** Every replica of a global table takes writes: the orders need no promotion, only traffic. */
+  globalTableMultiActive: {
+    seconds: 0,
+    source: {
+      kind: 'documented',
+      reference: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html',
+      says: 'Any global table replica can serve reads and writes. Applications can achieve high resilience with a low or zero RPO by shifting traffic to a different Region if application processing is interrupted in a Region.',
     },
   },
   /** RDS publishes no number for promotion; we budget five minutes and say what the page does say. */
@@ -43,15 +71,23 @@ export const FIGURES = {
     seconds: 30,
     source: {
       kind: 'assumption',
-      says: 'The controller writes the new writer endpoint to the SSM parameter named by WriterEndpointParameterName; we budget 30 s for the write and for every gateway to re-read it.',
+      says: 'The controller writes the new writer endpoint to the SSM parameter named by WriterEndpointParameterName (step update-writer-endpoint); we budget 30 s for the write and for every client of the database to re-read it and reconnect (the gateway caches the parameter for 5 s).',
     },
   },
-  /** Our controller (src/failover/controller/run.ts) waits this long for PromoteReadReplica inside one invocation. */
-  controllerPromotionWait: {
+  /** The controller's own default when the failover template sets no WAIT_BUDGET_MS (src/failover/controller/config.ts). */
+  controllerPromotionWaitDefault: {
     seconds: 30,
     source: {
       kind: 'assumption',
-      says: 'The controller runs promote-database, then raise-capacity, in one invocation; it first waits up to WAIT_BUDGET_MS (default 30 s) for the promotion to finish.',
+      says: 'The failover template sets no WAIT_BUDGET_MS on the controller function, so the controller’s default applies: it waits up to 30 s for PromoteReadReplica within one invocation.',
+    },
+  },
+  /** While it waits for the promotion the controller re-checks the instance every 10 s (src/failover/controller/run.ts). */
+  controllerPromotionPoll: {
+    seconds: 10,
+    source: {
+      kind: 'assumption',
+      says: 'Within its wait budget the controller re-checks the promoted instance every 10 s (src/failover/controller/run.ts), so a promotion that ends during a wait is seen within 10 s.',
     },
   },
   /** EC2 publishes no launch-time figure. */
@@ -62,21 +98,13 @@ export const FIGURES = {
       says: 'Planning figure of 120 s from RunInstances to user data having started the gateway (pending → running, boot, bundle download); measure it in a drill and replace.',
     },
   },
-  /** ALB target group defaults, used when the template does not set them. */
-  albHealthyThresholdDefault: {
-    seconds: 5,
-    source: {
-      kind: 'documented',
-      reference: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
-      says: 'HealthyThresholdCount: the number of consecutive successful health checks required before considering a target healthy; default 5 for Application Load Balancers.',
-    },
-  },
-  albIntervalDefault: {
+  /** A newly registered target needs one passing check, not HealthyThresholdCount of them. */
+  albFirstCheck: {
     seconds: 30,
     source: {
       kind: 'documented',
-      reference: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html',
-      says: 'HealthCheckIntervalSeconds: the approximate amount of time between health checks of an individual target; default 30 seconds (instance and ip targets).',
+      reference: ALB_HEALTH,
+      says: 'After your target is registered, it must pass one health check to be considered healthy. HealthCheckIntervalSeconds defaults to 30 seconds for instance targets.',
     },
   },
   /** Paging a human when automatic promotion is off. */

@@ -93,12 +93,12 @@ function standbySizing(input: ReportInput): ReadinessItem[] {
     items.push({
       id: 'asg-capacity:MaxSize',
       category: 'asg-capacity',
-      severity: 'warn',
+      severity: 'info',
       layer: 'compute',
       subject: 'MaxSize',
       primary: p.params.MaxSize ?? null,
       secondary: String(sMax),
-      message: `the secondary’s FailoverDesiredCapacity ${full} exceeds its MaxSize ${sMax}; Auto Scaling would cap the failover size`,
+      message: `the secondary’s FailoverDesiredCapacity ${full} exceeds its MaxSize ${sMax}; the controller raises MaxSize with it on failover (raise-capacity), but until then the standby cannot scale past ${sMax}`,
     });
   }
   return items;

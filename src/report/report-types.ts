@@ -27,7 +27,7 @@ export interface RtoFix {
 }
 
 export interface RtoPath {
-  name: 'traffic' | 'database-writes' | 'capacity';
+  name: 'traffic' | 'order-writes' | 'reference-data-writes' | 'capacity';
   description: string;
   worstCaseSeconds: number;
   targetSeconds: number;
@@ -74,11 +74,16 @@ export interface CostLine {
   unitUsd: number;
   monthlyUsd: number;
   priceKey: string;
+  /** Present (true) on charges a single-region deployment would not have: replication transfer, the failover layer, the secondary's health check. */
+  drOnly?: true;
 }
 
 export interface CostSummary {
   priceTable: { file: string; effectiveDate: string; currency: string };
-  /** Per region name, plus `total`, `singleRegion` (= the primary region alone) and `premiumPercent` (secondary ÷ primary × 100). */
+  /**
+   * Per region name, plus `total`, `singleRegion` (the primary region without its DR-only lines), `premiumUsd`
+   * (total − singleRegion: what DR adds) and `premiumPercent` (premiumUsd ÷ singleRegion × 100).
+   */
   monthlyUsd: Record<string, number>;
   byLayer: Record<string, Record<string, number>>;
   lines: CostLine[];

@@ -15,6 +15,17 @@ export interface Tunable {
   values?: string[];
   /** Propose the value of another parameter of the same stack (e.g. DesiredCapacity → FailoverDesiredCapacity). */
   valuesFrom?: string;
+  /** A value above this other parameter of the same stack cannot be deployed (e.g. DesiredCapacity ≤ MaxSize). */
+  atMost?: string;
+}
+
+/** Whether CloudFormation would accept the value for this parameter declaration: a fix must be deployable. */
+export function allowedValue(decl: { AllowedValues?: unknown[]; MinValue?: number; MaxValue?: number }, value: string): boolean {
+  if (decl.AllowedValues && !decl.AllowedValues.map(String).includes(value)) return false;
+  const n = Number(value);
+  if (decl.MinValue !== undefined && !(n >= Number(decl.MinValue))) return false;
+  if (decl.MaxValue !== undefined && !(n <= Number(decl.MaxValue))) return false;
+  return true;
 }
 
 export function withParameter(input: ReportInput, role: RegionRole, name: string, value: ParameterValue): ReportInput {
@@ -50,9 +61,11 @@ export function findFixes(input: ReportInput, tunables: Tunable[], currentSecond
         text: `${t.parameter} ${cur} → ${to} saves ${saves} s${seconds <= target ? '' : ` (still ${seconds - target} s over)`}`,
       };
     };
+    const cap = t.atMost !== undefined ? Number(view.params[t.atMost]) : Number.POSITIVE_INFINITY;
+    const deployable = (v: string) => allowedValue(decl, v) && !(Number(v) > cap);
     const list = t.values ?? (t.valuesFrom ? [view.params[t.valuesFrom]].filter((v): v is string => v !== undefined) : decl.AllowedValues?.map(String).filter((v) => Number(v) < Number(cur)).sort((a, b) => Number(b) - Number(a)));
     if (list) {
-      const tried = list.filter((v) => v !== cur).map((v) => ({ v, s: at(v) }));
+      const tried = list.filter((v) => v !== cur && deployable(v)).map((v) => ({ v, s: at(v) }));
       const enough = tried.find((c) => c.s <= target);
       const best = enough ?? tried.reduce<{ v: string; s: number } | undefined>((b, c) => (c.s < (b?.s ?? currentSeconds) ? c : b), undefined);
       if (best && best.s < currentSeconds) fixes.push(fix(best.v, best.s));
@@ -60,7 +73,7 @@ export function findFixes(input: ReportInput, tunables: Tunable[], currentSecond
     }
     // A numeric range: the budget grows with the value, so binary-search the largest value that meets the target.
     const hi = Math.ceil(Number(cur)) - 1;
-    const lo = decl.MinValue ?? t.min ?? 0;
+    const lo = Math.max(decl.MinValue ?? Number.NEGATIVE_INFINITY, t.min ?? 0);
     if (!Number.isFinite(hi) || hi < lo) continue;
     const atLo = at(String(lo));
     if (atLo > target) {

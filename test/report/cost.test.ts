@@ -15,8 +15,14 @@ describe('cost', () => {
     expect(m['us-east-1']).toBeCloseTo(sumOf('us-east-1'), 2);
     expect(m['us-west-2']).toBeCloseTo(sumOf('us-west-2'), 2);
     expect(m.total).toBeCloseTo(m['us-east-1']! + m['us-west-2']!, 2);
-    expect(m.singleRegion).toBe(m['us-east-1']);
-    expect(m.premiumPercent).toBeCloseTo((m['us-west-2']! / m['us-east-1']!) * 100, 0);
+    // A single region without DR: the primary minus what it carries only for DR (the failover layer, the secondary's
+    // health check, replication transfer); the premium is everything else.
+    const drOnly = c.lines.filter((l) => l.drOnly && l.region === 'us-east-1');
+    expect(drOnly.map((l) => l.layer)).toEqual(expect.arrayContaining(['failover', 'global']));
+    expect(drOnly.some((l) => l.resource === 'PrimaryHealthCheck')).toBe(false);
+    expect(m.singleRegion).toBeCloseTo(m['us-east-1']! - drOnly.reduce((s, l) => s + l.monthlyUsd, 0), 2);
+    expect(m.premiumUsd).toBeCloseTo(m.total! - m.singleRegion!, 2);
+    expect(m.premiumPercent).toBeCloseTo((m.premiumUsd! / m.singleRegion!) * 100, 0);
     expect(Object.keys(c.byLayer).sort()).toEqual(['compute', 'data', 'failover', 'foundation', 'global', 'monitoring', 'network']);
     expect(c.byLayer.global).toEqual({ 'us-east-1': expect.any(Number) });
     expect(c.priceTable.file).toMatch(/^data\/prices\/\d{4}-\d{2}-\d{2}\.json$/);
@@ -62,6 +68,17 @@ describe('cost', () => {
     const slow = computeCost(base, prices).byLayer.global!['us-east-1']!;
     const fast = computeCost(withParameter(base, 'primary', 'HealthCheckIntervalSeconds', 10), prices).byLayer.global!['us-east-1']!;
     expect(fast - slow).toBeCloseTo(2 * prices.regions['us-east-1']!['route53:health-check-option-month']!.usd, 2);
+  });
+
+  it('prices replication across regions: the RDS replica and the global table ship their changes, charged where they leave', async () => {
+    const base = await fixtureInput();
+    const prices = await projectPrices();
+    const c = computeCost(base, prices);
+    const transfer = c.lines.filter((l) => l.priceKey === 'transfer:inter-region:gb');
+    expect(transfer.map((l) => `${l.region} ${l.type}`).sort()).toEqual(['us-east-1 AWS::DynamoDB::GlobalTable', 'us-east-1 AWS::RDS::DBInstance']);
+    expect(transfer.every((l) => l.drOnly)).toBe(true);
+    const rds = transfer.find((l) => l.type === 'AWS::RDS::DBInstance')!;
+    expect(rds.monthlyUsd).toBeCloseTo(prices.usage.rdsReplicationGbPerMonth!.value * prices.regions['us-east-1']!['transfer:inter-region:gb']!.usd, 2);
   });
 
   it('an instance type missing from the price table is an error naming the file and key', async () => {

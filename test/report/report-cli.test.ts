@@ -10,13 +10,14 @@ describe('drctl report (CLI)', () => {
     const r = runCliIn(cwd, ['report', '--env', 'dev', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as Report;
-    expect(doc.rto.paths.map((p) => p.name)).toEqual(['traffic', 'database-writes', 'capacity']);
+    expect(doc.rto.paths.map((p) => p.name)).toEqual(['traffic', 'order-writes', 'reference-data-writes', 'capacity']);
     for (const p of doc.rto.paths) {
       expect(Object.keys(p)).toEqual(expect.arrayContaining(['name', 'worstCaseSeconds', 'targetSeconds', 'meets', 'terms']));
       for (const t of p.terms) expect(Object.keys(t).sort()).toEqual(['name', 'seconds', 'source']);
     }
     for (const s of doc.rpo.stores) expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'seconds', 'basis', 'meets']));
-    expect(doc.cost.monthlyUsd).toEqual(expect.objectContaining({ 'us-east-1': expect.any(Number), 'us-west-2': expect.any(Number), total: expect.any(Number), premiumPercent: expect.any(Number) }));
+    expect(Object.keys(doc.cost.monthlyUsd).sort()).toEqual(['premiumPercent', 'premiumUsd', 'singleRegion', 'total', 'us-east-1', 'us-west-2']);
+    for (const v of Object.values(doc.cost.monthlyUsd)) expect(typeof v).toBe('number');
     expect(Array.isArray(doc.readiness.items)).toBe(true);
   });
 
@@ -24,9 +25,13 @@ describe('drctl report (CLI)', () => {
     const cwd = await fixtureProject();
     const r = runCliIn(cwd, ['report']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/RTO traffic: 210 s worst case vs 300 s — meets/);
-    expect(r.stdout).toMatch(/RTO capacity: 410 s worst case vs 300 s — MISSES/);
-    expect(r.stdout).toMatch(/fix: DesiredCapacity 1 → 2 saves 410 s/);
+    expect(r.stdout).toMatch(/RTO traffic: 216 s worst case vs 300 s — meets/);
+    expect(r.stdout).toMatch(/RTO capacity: 556 s worst case vs 300 s — MISSES/);
+    expect(r.stdout).toMatch(/fix: DesiredCapacity 1 → 2 saves 556 s/);
+    // Trading writes are told apart from the relational path, and the cost names what is not priced.
+    expect(r.stdout).toMatch(/RTO order-writes: 216 s worst case vs 300 s — meets/);
+    expect(r.stdout).toMatch(/RTO reference-data-writes: 756 s worst case vs 300 s — MISSES/);
+    expect(r.stdout).toMatch(/a single region without DR \$[\d.]+, so DR adds \$[\d.]+ \([\d.]+ %\)/);
   });
 
   it('a config change moves the numbers end to end', async () => {
@@ -36,7 +41,7 @@ describe('drctl report (CLI)', () => {
     cfg.parameters.primary.HealthCheckIntervalSeconds = 10;
     await writeFile(file, JSON.stringify(cfg));
     const doc = JSON.parse(runCliIn(cwd, ['report', '--json']).stdout) as { rto: { paths: { name: string; worstCaseSeconds: number }[] } };
-    expect(doc.rto.paths.find((p) => p.name === 'traffic')?.worstCaseSeconds).toBe(210 - 20 * 3);
+    expect(doc.rto.paths.find((p) => p.name === 'traffic')?.worstCaseSeconds).toBe(216 - 20 * 3);
   });
 
   it('a missing parameter is a usage error (exit 2) naming the template and parameter', async () => {

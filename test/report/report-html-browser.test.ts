@@ -63,7 +63,7 @@ describe('HTML report in a real browser', () => {
     expect(edges.filter((c) => c?.includes('failover')).length).toBeGreaterThanOrEqual(2);
 
     const paths = await page.locator('section.path').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')));
-    expect(paths).toEqual(['traffic', 'database-writes', 'capacity']);
+    expect(paths).toEqual(['traffic', 'order-writes', 'reference-data-writes', 'capacity']);
     const trafficRows = await page.locator('section[data-path="traffic"] table.rto tbody tr').count();
     expect(trafficRows).toBe(4);
     await expect(page.locator('section[data-path="traffic"] h3').innerText()).resolves.toMatch(/210 s worst case vs 300 s/);

@@ -21,6 +21,7 @@ function emitReadable(reporter: Reporter, r: Report): void {
   say('REPORT_HEADER', `DR report for ${r.environment}: ${r.regions.primary} primary, ${r.regions.secondary} secondary (RTO target ${r.objectives.rtoSeconds} s, RPO target ${r.objectives.rpoSeconds} s)`);
   for (const p of r.rto.paths) {
     say('REPORT_RTO_PATH', `RTO ${p.name}: ${p.worstCaseSeconds} s worst case vs ${p.targetSeconds} s — ${p.meets ? 'meets' : 'MISSES'}`, p);
+    say('REPORT_RTO_DESCRIPTION', `    ${p.description}`);
     for (const t of p.terms) say('REPORT_RTO_TERM', `    ${String(t.seconds).padStart(5)} s  ${t.name}`);
     for (const f of p.fixes ?? []) say('REPORT_RTO_FIX', `    fix: ${f.text}`, f);
     if (p.note) say('REPORT_RTO_NOTE', `    ${p.note}`);
@@ -29,7 +30,9 @@ function emitReadable(reporter: Reporter, r: Report): void {
   for (const i of r.readiness.items) say('REPORT_READINESS_ITEM', `readiness ${i.severity}: ${i.message}`, i);
   if (r.readiness.items.length === 0) say('REPORT_READINESS_ITEM', 'readiness: no differences between the regions beyond the expected ones');
   const m = r.cost.monthlyUsd;
-  say('REPORT_COST', `cost per month (${r.cost.priceTable.effectiveDate} prices): ${r.regions.primary} $${m[r.regions.primary]}, ${r.regions.secondary} $${m[r.regions.secondary]}, total $${m.total}; standby premium ${m.premiumPercent} % over a single region`, m);
+  say('REPORT_COST', `cost per month (${r.cost.priceTable.effectiveDate} prices, ${r.cost.priceTable.file}): ${r.regions.primary} $${m[r.regions.primary]}, ${r.regions.secondary} $${m[r.regions.secondary]}, total $${m.total}; a single region without DR $${m.singleRegion}, so DR adds $${m.premiumUsd} (${m.premiumPercent} %)`, m);
+  for (const [layer, v] of Object.entries(r.cost.byLayer)) say('REPORT_COST_LAYER', `    ${layer.padEnd(11)} ${r.regions.primary} $${(v[r.regions.primary] ?? 0).toFixed(2).padStart(8)}   ${r.regions.secondary} $${(v[r.regions.secondary] ?? 0).toFixed(2).padStart(8)}`, { layer, ...v });
+  if (r.cost.unpricedTypes.length) say('REPORT_COST_UNPRICED', `    not priced (no price in the table): ${r.cost.unpricedTypes.join(', ')}`, r.cost.unpricedTypes);
 }
 
 export const registerReport: Register = (program: Command, exit) => {
