@@ -1,7 +1,7 @@
 // The RDS canary: a row written on the writer and looked for on the cross-region replica. The drill talks to the
 // database only through DbCanary; `pgDbCanary` is the PostgreSQL implementation (RDS-managed master secret, TLS).
-import pg from 'pg';
-import type { CredentialSource } from '../service/gateway/db-probe.js';
+import type pg from 'pg';
+import { withPgSession, type CredentialSource } from '../service/gateway/pg-session.js';
 
 export interface DbCanary {
   /** Says what the RDS RPO figure rests on, for the report. */
@@ -32,28 +32,8 @@ export interface PgCanaryOptions {
 const TABLE = 'drctl_drill_canary';
 
 export function pgDbCanary(opts: PgCanaryOptions): DbCanary {
-  const timeout = opts.timeoutMs ?? 5_000;
-  const withClient = async <T>(ep: PgEndpoint, fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-    const creds = await opts.credentials();
-    const client = new pg.Client({
-      host: ep.host,
-      port: ep.port,
-      database: opts.database ?? 'postgres',
-      user: creds.username,
-      password: creds.password,
-      connectionTimeoutMillis: timeout,
-      statement_timeout: timeout,
-      query_timeout: timeout,
-      ssl: opts.tls === false ? false : opts.ca ? { ca: opts.ca, rejectUnauthorized: true } : { rejectUnauthorized: false },
-    });
-    client.on('error', () => undefined); // reported through the awaited call
-    try {
-      await client.connect();
-      return await fn(client);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  };
+  const withClient = <T>(ep: PgEndpoint, fn: (c: pg.Client) => Promise<T>): Promise<T> =>
+    withPgSession({ ...ep, credentials: opts.credentials, timeoutMs: opts.timeoutMs ?? 5_000, ...(opts.database ? { database: opts.database } : {}), ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.tls === undefined ? {} : { tls: opts.tls }) }, fn);
   return {
     basis: `canary row in ${TABLE} written on the writer and read on the cross-region replica (PostgreSQL physical replication)`,
     async write(id, at) {

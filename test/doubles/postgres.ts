@@ -36,6 +36,11 @@ export class PostgresDouble {
 
   constructor(private readonly opts: PostgresDoubleOptions) {}
 
+  /** Changes the user's password, as a rotation of the RDS-managed master secret does. */
+  setPassword(password: string): void {
+    this.opts.password = password;
+  }
+
   async start(): Promise<number> {
     this.server = net.createServer((socket) => this.serve(socket));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));

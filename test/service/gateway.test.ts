@@ -258,6 +258,34 @@ describe('database credentials', () => {
 });
 
 describe('database probe over the PostgreSQL protocol', () => {
+  it('re-reads the secret once when the password was rotated, instead of failing until its cache expires', async () => {
+    const { PostgresDouble } = await import('../doubles/postgres.js');
+    const { secretsManagerCredentials } = await import('../../src/service/gateway/db-probe.js');
+    const pgd = new PostgresDouble({ user: 'trader', password: 'v1' });
+    const port = await pgd.start();
+    try {
+      let secret = 'v1';
+      let reads = 0;
+      const clientFor = () => ({ send: async () => (reads++, { SecretString: JSON.stringify({ username: 'trader', password: secret }) }) }) as never;
+      const clock = new ManualClock();
+      const probe = pgProbe({ host: '127.0.0.1', port, credentials: secretsManagerCredentials('arn:aws:secretsmanager:us-west-2:111122223333:secret:rds!db-1', clock.now, clientFor), timeoutMs: 1000, tls: false });
+      expect((await probe.probe()).inRecovery).toBe(true);
+      expect(await probe.probe()).toMatchObject({ inRecovery: true });
+      expect(reads).toBe(1);
+      // RDS rotates the managed password: the server and the secret change together, well within the cache window.
+      pgd.setPassword('v2');
+      secret = 'v2';
+      expect((await probe.probe()).inRecovery).toBe(true);
+      expect(reads).toBe(2);
+      // A password the secret does not know either still fails, after exactly one re-read.
+      pgd.setPassword('v3');
+      await expect(probe.probe()).rejects.toThrow(/password authentication failed/);
+      expect(reads).toBe(3);
+    } finally {
+      await pgd.stop();
+    }
+  });
+
   it('tells a replica from a writer with the real pg client, and fails on bad credentials', async () => {
     const { PostgresDouble } = await import('../doubles/postgres.js');
     const pgd = new PostgresDouble({ user: 'trader', password: 's3cret' });

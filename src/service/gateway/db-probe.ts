@@ -2,8 +2,10 @@
 // it is in recovery (a replica) or not (the writer). The secret is cached and kept when a refresh fails, so a
 // Secrets Manager hiccup does not take the region out of DNS.
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { withPgSession, type CredentialSource, type DbCredentials } from './pg-session.js';
+
+export type { CredentialSource, DbCredentials } from './pg-session.js';
 
 export interface DbProbeResult {
   inRecovery: boolean;
@@ -14,19 +16,12 @@ export interface DbProbe {
   probe(): Promise<DbProbeResult>;
 }
 
-export interface DbCredentials {
-  username: string;
-  password: string;
-}
-
-export type CredentialSource = () => Promise<DbCredentials>;
-
 const SECRET_REFRESH_MS = 15 * 60_000;
 
 /**
  * Reads the RDS-managed secret (JSON with username and password) from the secret's own region. `secretArn`
  * may be a function: the gateway asks Parameter Store for the current writer's secret, which the failover
- * controller rewrites after a promotion.
+ * controller rewrites after a promotion. Cached for 15 minutes unless asked for `fresh` credentials.
  */
 export function secretsManagerCredentials(secretArn: string | (() => Promise<string>), now: () => number = Date.now, clientFor?: (region: string) => SecretsManagerClient): CredentialSource {
   const clients = new Map<string, SecretsManagerClient>();
@@ -36,8 +31,8 @@ export function secretsManagerCredentials(secretArn: string | (() => Promise<str
     return c;
   };
   let cached: { at: number; arn: string; value: DbCredentials } | undefined;
-  return async () => {
-    if (cached && now() - cached.at < SECRET_REFRESH_MS) return cached.value;
+  return async (opts) => {
+    if (cached && !opts?.fresh && now() - cached.at < SECRET_REFRESH_MS) return cached.value;
     try {
       const arn = typeof secretArn === 'string' ? secretArn : await secretArn();
       const out = await client(arn.split(':')[3] ?? '').send(new GetSecretValueCommand({ SecretId: arn }));
@@ -66,29 +61,12 @@ export interface PgProbeOptions {
 
 export function pgProbe(opts: PgProbeOptions): DbProbe {
   const ca = opts.caFile ? readFileSync(opts.caFile, 'utf8') : undefined;
+  const { caFile: _file, ...session } = opts;
   return {
-    async probe() {
-      const creds = await opts.credentials();
-      const client = new pg.Client({
-        host: opts.host,
-        port: opts.port,
-        database: opts.database ?? 'postgres',
-        user: creds.username,
-        password: creds.password,
-        connectionTimeoutMillis: opts.timeoutMs,
-        statement_timeout: opts.timeoutMs,
-        query_timeout: opts.timeoutMs,
-        ssl: opts.tls === false ? false : ca ? { ca, rejectUnauthorized: true } : { rejectUnauthorized: false },
-      });
-      // A failed connection still emits 'error' later; swallow it here, the awaited call reports it.
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
+    probe: () =>
+      withPgSession({ ...session, ...(ca ? { ca } : {}) }, async (client) => {
         const r = await client.query<{ in_recovery: boolean }>('select pg_is_in_recovery() as in_recovery');
         return { inRecovery: Boolean(r.rows[0]?.in_recovery), endpoint: `${opts.host}:${opts.port}` };
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    },
+      }),
   };
 }
