@@ -117,6 +117,13 @@ describe('data template: RDS source in the primary', () => {
     expect(t.Resources.Database?.DependsOn).toEqual(['DatabaseLogGroup', 'DatabaseUpgradeLogGroup']);
   });
 
+  it('accepts only instance classes that support Performance Insights (RDS rejects it on burstable micro and small)', () => {
+    const pattern = new RegExp(String(t.Parameters?.DbInstanceClass?.AllowedPattern));
+    for (const ok of ['db.t4g.medium', 'db.t3.large', 'db.r6g.large', 'db.m7i.2xlarge', 'db.x2iedn.xlarge']) expect(pattern.test(ok), ok).toBe(true);
+    for (const bad of ['db.t4g.micro', 'db.t4g.small', 'db.t3.micro', 'db.t3.small', 'db.t2.medium', 'r6g.large']) expect(pattern.test(bad), bad).toBe(false);
+    for (const env of ['dev', 'prod']) expect(pattern.test(String(loadEnvironmentConfig(env).parameters.common?.DbInstanceClass)), env).toBe(true);
+  });
+
   it('places the DB in the data subnets behind the data security group with a TLS-only parameter group', () => {
     expect(db).toMatchObject({ DBSubnetGroupName: { Ref: 'DatabaseSubnetGroup' }, VPCSecurityGroups: [{ Ref: 'DataSecurityGroupId' }], DBParameterGroupName: { Ref: 'DatabaseParameterGroup' } });
     expect(propsIn(v, 'DatabaseSubnetGroup').SubnetIds).toEqual({ Ref: 'DataSubnetIds' });
