@@ -17,6 +17,7 @@ import { fakeClient, FailureInjector, unsupported } from '../doubles/fake-client
 import { Route53Double } from '../doubles/route53.js';
 import { S3Double } from '../doubles/s3.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { deployed, loadTemplate } from '../failover/contract-helpers.js';
 
 export const PRIMARY = 'us-east-1';
 export const SECONDARY = 'us-west-2';
@@ -96,16 +97,26 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** A name a layer template gives one of its resources in `dev` (the world uses the templates' real names). */
+function templateName(layer: string, resource: string, property: string): string {
+  return String(deployed(loadTemplate(layer), PRIMARY, { EnvironmentSuffix: 'dev' }).property(resource, property));
+}
+
 export function namesFor(account = '111122223333') {
+  const parameters = {
+    maintenance: templateName('foundation', 'MaintenanceFlagParameter', 'Name'),
+    writerEndpoint: templateName('data', 'WriterEndpointParameter', 'Name'),
+    secretArn: templateName('data', 'DatabaseSecretArnParameter', 'Name'),
+  };
   const regional = (role: Role) => {
     const r = REGION[role];
     return {
       kmsKeyArn: `arn:aws:kms:${r}:${account}:key/${role}-key`,
       topicName: 'alerts-dev',
-      maintenanceParameter: '/trading-platform/dev/maintenance',
+      maintenanceParameter: parameters.maintenance,
       dbIdentifier: 'db-dev',
-      writerEndpointParameter: '/trading-platform/dev/writer-endpoint',
-      secretArnParameter: '/trading-platform/dev/writer-secret-arn',
+      writerEndpointParameter: parameters.writerEndpoint,
+      secretArnParameter: parameters.secretArn,
       ordersTable: 'orders-dev',
       assetsBucket: `assets-dev-${account}-${r}`,
       albDnsName: `alb-dev-${role}.${r}.elb.amazonaws.com`,
@@ -276,6 +287,13 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
     };
     if (opts.withFailoverStack !== false) s['trading-failover-dev'] = { outputs: { ControllerStateTableName: n.stateTable }, parameters: { RpoGuardSeconds: '60' } };
     if (role === 'primary') s['trading-global-dev'] = { outputs: { HostedZoneId: names.hostedZoneId, DomainName: names.domainName, PrimaryHealthCheckId: names.primaryHealthCheckId, SecondaryHealthCheckId: names.secondaryHealthCheckId }, parameters: {} };
+    // The fixture may only export what the layer templates declare, so it cannot drift from them.
+    for (const [name, stack] of Object.entries(s)) {
+      const layer = name.split('-')[1] as string;
+      const t = loadTemplate(layer);
+      const unknown = [...Object.keys(stack.outputs).filter((k) => !(k in (t.Outputs ?? {}))), ...Object.keys(stack.parameters).filter((k) => !(k in (t.Parameters ?? {})))];
+      if (unknown.length) throw new Error(`world fixture: ${name} exports ${unknown.join(', ')}, which templates/${layer}.json does not declare`);
+    }
     return s;
   };
   const cfnFailures = new FailureInjector();
