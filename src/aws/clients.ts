@@ -48,6 +48,17 @@ export function clientConfig(region: string, opts: AwsOptions) {
   };
 }
 
+/**
+ * Whether S3 calls go to an endpoint other than AWS's: --endpoint-url, or the SDK's own AWS_ENDPOINT_URL /
+ * AWS_ENDPOINT_URL_S3 variables (which the SDK applies itself). Emulators serve every bucket on one host name,
+ * so those calls need path-style addressing.
+ */
+export function s3EndpointOverridden(opts: AwsOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (opts.endpointUrl) return true;
+  if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return false;
+  return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+}
+
 /** Real SDK clients, one set per region, created lazily and cached. */
 export function sdkClientFactory(opts: AwsOptions = {}): ClientFactory {
   const cache = new Map<string, AwsClients>();
@@ -58,8 +69,7 @@ export function sdkClientFactory(opts: AwsOptions = {}): ClientFactory {
     const clients: AwsClients = {
       region,
       cloudformation: new CloudFormationClient(cfg),
-      // Emulators serve S3 on one host name, so path-style addressing is needed with --endpoint-url.
-      s3: new S3Client({ ...cfg, forcePathStyle: Boolean(opts.endpointUrl) }),
+      s3: new S3Client({ ...cfg, forcePathStyle: s3EndpointOverridden(opts) }),
       sts: new STSClient(cfg),
       dynamodb: new DynamoDBClient(cfg),
       rds: new RDSClient(cfg),

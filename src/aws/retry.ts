@@ -38,3 +38,8 @@ export async function withThrottlingRetry<T>(call: () => Promise<T>, opts: Retry
     }
   }
 }
+
+/** `withThrottlingRetry` bound to a sleep: what code that makes several calls in a row uses as `retry(() => …)`. */
+export function throttlingRetry(sleep: (ms: number) => Promise<void>): <T>(call: () => Promise<T>) => Promise<T> {
+  return (call) => withThrottlingRetry(call, { sleep });
+}

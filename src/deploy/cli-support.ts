@@ -1,8 +1,14 @@
-// What the deploy-family commands share at the CLI edge: the reporter with the live status board, the real
-// SDK client factory from --profile / --endpoint-url, and Ctrl-C turned into an abort signal.
+// What the deploy-family commands share at the CLI edge: their common options, the reporter with the live status
+// board, the real SDK client factory from --profile / --endpoint-url, Ctrl-C turned into an abort signal, and the
+// way a run's report and error become output and an exit code.
+import { Option, type Command } from 'commander';
 import { sdkClientFactory } from '../aws/clients.js';
-import type { Reporter } from '../io/messages.js';
+import { exitCodeFor, usageError, type DrError } from '../errors.js';
+import type { Message, Reporter } from '../io/messages.js';
 import { StreamReporter } from '../io/reporters.js';
+import { reportError, runAction, type CommandContext, type GlobalOptions } from '../cli/context.js';
+import { endpointOption, envOption, jsonOption, profileOption, verboseOption } from '../cli/options.js';
+import { loadProject, type Project } from './project.js';
 import { statusBoard } from './progress.js';
 import { defaultRuntime, type Runtime } from './runtime.js';
 
@@ -12,6 +18,21 @@ export interface AwsCommandOptions {
   yes?: boolean;
   profile?: string;
   endpointUrl?: string;
+}
+
+/** --profile, --endpoint-url, --json, --verbose: every command that talks to AWS takes them, with the same help. */
+export function addAwsOptions(cmd: Command): Command {
+  return cmd.addOption(profileOption()).addOption(endpointOption()).addOption(jsonOption()).addOption(verboseOption());
+}
+
+export const forceUnlockOption = () => new Option('--force-unlock', "remove another run's lock first (only when that run is dead)");
+export const concurrencyOption = (what: string) => new Option('--concurrency <n>', `${what} at once (default: config deploy.concurrency or 4)`);
+
+export function parseConcurrency(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw usageError('E_BAD_CONCURRENCY', `--concurrency ${value}: must be an integer from 1 to 16`, 'Use e.g. --concurrency 4.', { field: '--concurrency' });
+  return n;
 }
 
 export function commandReporter(opts: AwsCommandOptions): Reporter {
@@ -35,4 +56,37 @@ export function withInterrupts<T>(reporter: Reporter, body: (signal: AbortSignal
 
 export function cliRuntime(opts: AwsCommandOptions, reporter: Reporter, signal?: AbortSignal): Runtime {
   return defaultRuntime(sdkClientFactory({ profile: opts.profile, endpointUrl: opts.endpointUrl }), reporter, signal);
+}
+
+/**
+ * deploy and destroy: run with Ctrl-C handling; the report is the JSON document (with the error inside when the run
+ * failed, so a machine sees which stacks got where); the error goes to people on stderr and decides the exit code.
+ */
+export async function runEnvironmentChange<R extends object>(ctx: CommandContext, opts: AwsCommandOptions, run: (rt: Runtime) => Promise<{ report: R; error?: DrError }>): Promise<number> {
+  const { report, error } = await withInterrupts(ctx.reporter, (signal) => run(cliRuntime(opts, ctx.reporter, signal)));
+  if (!error) {
+    ctx.reporter.result(report);
+    return 0;
+  }
+  reportError({ ...ctx, options: { ...ctx.options, json: false } }, error);
+  ctx.reporter.result({ ...report, error: error.toJSON() });
+  return exitCodeFor(error);
+}
+
+/** status and outputs: load the environment, read what is deployed, print one line per entry for people, the value for machines. */
+export function registerReadCommand<T>(
+  program: Command,
+  exit: (code: number) => void,
+  spec: { name: string; description: string; read: (project: Project, rt: Runtime) => Promise<T>; lines: (value: T) => Omit<Message, 'time' | 'level'>[] },
+): void {
+  const cmd = program.command(spec.name).description(spec.description).addOption(envOption());
+  addAwsOptions(cmd).action(async (opts: GlobalOptions & AwsCommandOptions) => {
+    exit(
+      await runAction(opts, async (ctx) => {
+        const value = await spec.read(await loadProject(ctx.root, opts.env), cliRuntime(opts, ctx.reporter));
+        for (const line of spec.lines(value)) ctx.reporter.emit({ ...line, level: 'result' });
+        ctx.reporter.result(value);
+      }),
+    );
+  });
 }

@@ -5,15 +5,15 @@ import { DrError, usageError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 import type { StackNode, DeployNode, NodeState } from './graph.js';
 import { isStackNode } from './graph.js';
-import { runGraph } from './executor.js';
-import { acquireLock, ensureStateBucket, stateBucketName, type HeldLock } from './lock.js';
+import { nodeStateMessage, runGraph } from './executor.js';
+import { ensureStateBucket, stateBucketName } from './lock.js';
 import { buildArtifact, publishArtifact, type BuiltArtifact } from './packaging.js';
-import { callerIdentity, type Identity } from './preflight.js';
 import type { Project } from './project.js';
 import type { Runtime } from './runtime.js';
 import { deployStack, outputsOf, type StackOutcome } from './stack-deployer.js';
-import { StackOps } from './stack-ops.js';
+import { stackOpsByRegion } from './stack-ops.js';
 import { templateSource, type TemplateStore } from './template-source.js';
+import { withEnvironmentLock } from './session.js';
 
 export interface DeployRequest {
   /** Layers (`data`) or stack nodes (`data@primary`) to deploy; everything when empty. */
@@ -80,10 +80,6 @@ export function selectNodes(project: Project, only: string[]): Set<string> {
   return selected;
 }
 
-export function ownerFor(identity: Identity, rt: Runtime) {
-  return { arn: identity.arn, user: identity.user, host: rt.host.hostname, pid: rt.host.pid };
-}
-
 /** Resolves a stack node's parameter values from config, outputs already read and published artifacts. */
 export function parameterValues(node: StackNode, existing: Stack | undefined, outputs: Map<string, Record<string, string>>, artifactKeys: Map<string, string>): Record<string, string> {
   const values: Record<string, string> = {};
@@ -114,26 +110,6 @@ export function parameterValues(node: StackNode, existing: Stack | undefined, ou
   return values;
 }
 
-/** Confirms credentials and account, takes the environment's lock, runs `body`, always releases the lock. */
-export async function withEnvironmentLock<T>(project: Project, rt: Runtime, operation: string, forceUnlock: boolean, body: (identity: Identity) => Promise<T>): Promise<T> {
-  const primary = project.config.regions.primary;
-  const clients = rt.factory(primary);
-  const identity = await callerIdentity(clients.sts, project.config.expectedAccountId, project.file, (ms) => rt.clock.sleep(ms));
-  rt.reporter.emit({ code: 'PREFLIGHT_IDENTITY', level: 'info', text: `account ${identity.account} as ${identity.arn}`, data: identity });
-  const lockDeps = { s3: clients.s3, clock: rt.clock, reporter: rt.reporter };
-  const bucket = stateBucketName(identity.account, primary);
-  await ensureStateBucket(lockDeps, bucket, primary);
-  const lock: HeldLock = await acquireLock(lockDeps, { bucket, environment: project.config.environment, operation, owner: ownerFor(identity, rt), force: forceUnlock });
-  try {
-    return await body(identity);
-  } finally {
-    // A failed release must not hide what the run itself reports; the next run can --force-unlock.
-    await lock.release().catch((err: unknown) =>
-      rt.reporter.emit({ code: 'LOCK_RELEASE_FAILED', level: 'warn', text: `could not release the lock on ${project.config.environment} (${err instanceof Error ? err.message : String(err)}); the next run needs --force-unlock`, data: { bucket } }),
-    );
-  }
-}
-
 export async function runDeploy(project: Project, req: DeployRequest, rt: Runtime): Promise<{ report: DeployReport; error?: DrError }> {
   const selected = selectNodes(project, req.only);
   return withEnvironmentLock(project, rt, 'deploy', req.forceUnlock, async (identity) => {
@@ -142,12 +118,7 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
     const built = new Map<string, BuiltArtifact>();
     const artifactKeys = new Map<string, string>();
     const outcomes = new Map<string, NodeReport['outcome']>();
-    const opsFor = new Map<string, StackOps>();
-    const ops = (region: string) => {
-      let o = opsFor.get(region);
-      if (!o) opsFor.set(region, (o = new StackOps(region, rt.factory(region).cloudformation, { clock: rt.clock, reporter: rt.reporter, pollMs: rt.pollMs, signal: rt.signal })));
-      return o;
-    };
+    const ops = stackOpsByRegion(rt);
 
     // Stacks outside --only that selected ones take outputs from must already be deployed: read their outputs.
     const done = new Set(g.order.filter((id) => !selected.has(id)));
@@ -233,9 +204,7 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
       done,
       onState: (node, state, err) => {
         node.state = state;
-        const level = state === 'failed' ? 'error' : state === 'skipped' ? 'warn' : state === 'queued' ? 'debug' : 'info';
-        const why = state === 'failed' ? `: ${err instanceof Error ? err.message : String(err)}` : state === 'skipped' ? ` (${String(err)})` : '';
-        rt.reporter.emit({ code: 'DEPLOY_NODE_STATE', level: state === 'completed' || state === 'deploying' ? 'debug' : level, text: `${node.id} ${state}${why}`, data: { node: node.id, kind: node.kind, state, outcome: outcomes.get(node.id) } });
+        rt.reporter.emit({ ...nodeStateMessage(node.id, state, err), code: 'DEPLOY_NODE_STATE', data: { node: node.id, kind: node.kind, state, outcome: outcomes.get(node.id) } });
       },
     });
 

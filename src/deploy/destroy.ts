@@ -5,14 +5,14 @@
 import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import { DrError } from '../errors.js';
-import { errorName, withThrottlingRetry } from '../aws/retry.js';
+import { errorName, throttlingRetry } from '../aws/retry.js';
 import type { Clock } from './clock.js';
-import { withEnvironmentLock } from './deploy.js';
-import { runGraph, type ExecNode } from './executor.js';
+import { withEnvironmentLock } from './session.js';
+import { nodeStateMessage, runGraph, type ExecNode } from './executor.js';
 import { stackInstances, type DeployGraph, type NodeState, type StackNode } from './graph.js';
 import type { Project } from './project.js';
 import type { Runtime } from './runtime.js';
-import { StackOps } from './stack-ops.js';
+import { stackOpsByRegion } from './stack-ops.js';
 
 export interface DestroyNode extends ExecNode {
   stack: StackNode;
@@ -56,7 +56,7 @@ export interface BucketEmptyResult {
 
 /** Deletes every object version and delete marker, a page (≤1000) at a time, until the bucket is empty. */
 export async function emptyBucket(s3: S3Client, bucket: string, clock: Clock): Promise<BucketEmptyResult> {
-  const retry = <T>(fn: () => Promise<T>) => withThrottlingRetry(fn, { sleep: (ms) => clock.sleep(ms) });
+  const retry = throttlingRetry((ms) => clock.sleep(ms));
   const result = { bucket, versions: 0, deleteMarkers: 0 };
   for (;;) {
     let page;
@@ -98,12 +98,7 @@ function ownedBy(project: Project, s: Stack): boolean {
 
 export async function runDestroy(project: Project, req: DestroyRequest, rt: Runtime): Promise<{ report: DestroyReport; error?: DrError }> {
   return withEnvironmentLock(project, rt, 'destroy', req.forceUnlock, async (identity) => {
-    const ops = new Map<string, StackOps>();
-    const opsFor = (region: string) => {
-      let o = ops.get(region);
-      if (!o) ops.set(region, (o = new StackOps(region, rt.factory(region).cloudformation, { clock: rt.clock, reporter: rt.reporter, pollMs: rt.pollMs, signal: rt.signal })));
-      return o;
-    };
+    const opsFor = stackOpsByRegion(rt);
     const nodes = destroyGraph(project.graph);
     const existing = new Map<string, Stack>();
     const foreign = new Set<string>();
@@ -174,8 +169,7 @@ export async function runDestroy(project: Project, req: DestroyRequest, rt: Runt
         concurrency: req.concurrency,
         signal: rt.signal,
         done: new Set([...done].filter((id) => !foreign.has(id))),
-        onState: (n, state, err) =>
-          rt.reporter.emit({ code: 'DESTROY_NODE_STATE', level: state === 'failed' ? 'error' : state === 'skipped' ? 'warn' : 'debug', text: `${n.id} ${state}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}`, data: { node: n.id, state } }),
+        onState: (n, state, err) => rt.reporter.emit({ ...nodeStateMessage(n.id, state, err), code: 'DESTROY_NODE_STATE', data: { node: n.id, state } }),
       },
     );
     const stacks = nodes.map((n) => {

@@ -1,5 +1,8 @@
 // Runs a dependency graph with bounded concurrency: ready nodes start highest priority first; a failed node
-// skips everything that depends on it while independent nodes finish; an abort stops scheduling new work.
+// skips everything that depends on it while independent nodes finish; an abort stops scheduling new work and
+// leaves what has not started pending.
+import type { Level } from '../io/messages.js';
+import { DrError } from '../errors.js';
 import type { NodeState } from './graph.js';
 
 export interface ExecNode {
@@ -35,8 +38,9 @@ export async function runGraph<N extends ExecNode>(nodes: N[], run: (node: N) =>
   const limit = Math.max(1, opts.concurrency);
 
   for (;;) {
-    // Skip whatever depends on a failure, transitively (repeat until stable).
-    let changed = true;
+    // Skip whatever depends on a failure, transitively (repeat until stable). After an abort nothing new runs
+    // anyway: what has not started stays pending, so an interrupted node does not read as a cascade of skips.
+    let changed = !opts.signal?.aborted;
     while (changed) {
       changed = false;
       for (const n of nodes) {
@@ -75,5 +79,21 @@ export async function runGraph<N extends ExecNode>(nodes: N[], run: (node: N) =>
     if (running.size === 0) break;
     await Promise.race(running.values());
   }
-  return { states, errors, interrupted: Boolean(opts.signal?.aborted) && [...states.values()].some((s) => s === 'pending' || s === 'queued') };
+  // Queued only means "ready, waiting for a slot": a node that never started is pending.
+  for (const [id, s] of states) if (s === 'queued') states.set(id, 'pending');
+  return { states, errors, interrupted: Boolean(opts.signal?.aborted) && [...states.values()].some((s) => s === 'pending') };
+}
+
+/**
+ * How a node's state change reads for people: failures are errors and skips warnings, except that a node stopped
+ * by Ctrl-C is a warning saying so (the run itself reports the interrupt); start and finish are debug detail
+ * (the stack's own status lines and the final summary say it).
+ */
+export function nodeStateMessage(id: string, state: NodeState, err?: unknown): { level: Level; text: string } {
+  if (state === 'failed') {
+    const message = err instanceof Error ? err.message : String(err);
+    return err instanceof DrError && err.kind === 'interrupted' ? { level: 'warn', text: `${id} ${message}` } : { level: 'error', text: `${id} failed: ${message}` };
+  }
+  if (state === 'skipped') return { level: 'warn', text: `${id} skipped (${String(err)})` };
+  return { level: 'debug', text: `${id} ${state}` };
 }

@@ -3,7 +3,7 @@ import type { Project } from './project.js';
 import type { Runtime } from './runtime.js';
 import { stackInstances } from './graph.js';
 import { callerIdentity } from './preflight.js';
-import { StackOps } from './stack-ops.js';
+import { stackOpsByRegion } from './stack-ops.js';
 import { outputsOf } from './stack-deployer.js';
 import type { Stack } from '@aws-sdk/client-cloudformation';
 
@@ -24,12 +24,7 @@ export interface StackStatusRow {
 
 async function describeAll(project: Project, rt: Runtime): Promise<{ row: StackStatusRow; stack: Stack | undefined }[]> {
   await callerIdentity(rt.factory(project.config.regions.primary).sts, project.config.expectedAccountId, project.file, (ms) => rt.clock.sleep(ms));
-  const ops = new Map<string, StackOps>();
-  const opsFor = (region: string) => {
-    let o = ops.get(region);
-    if (!o) ops.set(region, (o = new StackOps(region, rt.factory(region).cloudformation, { clock: rt.clock, reporter: rt.reporter, pollMs: rt.pollMs })));
-    return o;
-  };
+  const opsFor = stackOpsByRegion(rt);
   const instances = stackInstances(project.graph).sort((a, b) => a.role.localeCompare(b.role) || project.graph.order.indexOf(a.id) - project.graph.order.indexOf(b.id));
   return Promise.all(
     instances.map(async (n) => {

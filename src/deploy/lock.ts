@@ -16,7 +16,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
-import { errorName, withThrottlingRetry } from '../aws/retry.js';
+import { errorName, throttlingRetry } from '../aws/retry.js';
 import type { Clock } from './clock.js';
 
 export function stateBucketName(account: string, region: string): string {
@@ -48,7 +48,7 @@ export interface LockDeps {
   reporter: Reporter;
 }
 
-const retry = <T>(clock: Clock, fn: () => Promise<T>) => withThrottlingRetry(fn, { sleep: (ms) => clock.sleep(ms) });
+const retry = <T>(clock: Clock, fn: () => Promise<T>) => throttlingRetry((ms) => clock.sleep(ms))(fn);
 
 function s3Error(what: string, err: unknown): DrError {
   return new DrError({ code: 'E_STATE_BUCKET', kind: 'aws', message: `${what}: ${errorName(err)}: ${(err as Error).message}`, fix: 'Check s3:CreateBucket / s3:PutObject / s3:GetObject permissions on drctl-state-* buckets.', cause: err });

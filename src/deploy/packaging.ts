@@ -5,7 +5,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DrError } from '../errors.js';
-import { errorName, withThrottlingRetry } from '../aws/retry.js';
+import { errorName, throttlingRetry } from '../aws/retry.js';
 import type { ArtifactBuildNode } from './graph.js';
 import { zip } from './zip.js';
 
@@ -57,7 +57,7 @@ export async function buildArtifact(root: string, node: ArtifactBuildNode): Prom
 
 /** Uploads unless the key is already there (HeadObject); returns whether it uploaded. */
 export async function publishArtifact(s3: S3Client, bucket: string, art: BuiltArtifact, sleep: (ms: number) => Promise<void>): Promise<boolean> {
-  const retry = <T>(fn: () => Promise<T>) => withThrottlingRetry(fn, { sleep });
+  const retry = throttlingRetry(sleep);
   try {
     await retry(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: art.key })));
     return false;

@@ -24,6 +24,7 @@ import type { Reporter } from '../io/messages.js';
 import { errorName, withThrottlingRetry } from '../aws/retry.js';
 import type { Clock } from './clock.js';
 import type { TemplateSource } from './template-source.js';
+import type { Runtime } from './runtime.js';
 
 export const CHANGE_SET_PREFIX = 'drctl-';
 /** Polls after which a settled status is accepted even though no sign of the new operation was seen. */
@@ -248,4 +249,14 @@ export class StackOps {
     const failed = events.find((e) => /FAILED$/.test(e.ResourceStatus ?? '') && e.ResourceType !== 'AWS::CloudFormation::Stack');
     return failed ? `${failed.LogicalResourceId} (${failed.ResourceType}): ${failed.ResourceStatusReason ?? failed.ResourceStatus}` : undefined;
   }
+}
+
+/** One StackOps per region, made on first use, sharing the runtime's clock, reporter, poll interval and Ctrl-C. */
+export function stackOpsByRegion(rt: Runtime): (region: string) => StackOps {
+  const ops = new Map<string, StackOps>();
+  return (region) => {
+    let o = ops.get(region);
+    if (!o) ops.set(region, (o = new StackOps(region, rt.factory(region).cloudformation, { clock: rt.clock, reporter: rt.reporter, pollMs: rt.pollMs, signal: rt.signal })));
+    return o;
+  };
 }

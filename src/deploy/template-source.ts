@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DrError } from '../errors.js';
-import { errorName, withThrottlingRetry } from '../aws/retry.js';
+import { errorName, throttlingRetry } from '../aws/retry.js';
 import type { Clock } from './clock.js';
 
 export const TEMPLATE_BODY_LIMIT = 51_200;
@@ -23,7 +23,7 @@ export async function templateSource(body: string, layer: string, region: string
   const bucket = await store.bucket(region);
   const key = `templates/${layer}/${createHash('sha256').update(body).digest('hex')}.json`;
   const s3 = store.s3(region);
-  const retry = <T>(fn: () => Promise<T>) => withThrottlingRetry(fn, { sleep: (ms) => store.clock.sleep(ms) });
+  const retry = throttlingRetry((ms) => store.clock.sleep(ms));
   try {
     await retry(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
   } catch (err) {

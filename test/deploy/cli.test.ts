@@ -1,36 +1,9 @@
 // drctl plan / status / deploy as a user runs them: exit codes, --json documents, and real SDK clients honouring
 // --endpoint-url and the standard AWS environment variables (a local HTTP server plays the emulator).
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../helpers/run-cli.js';
-import { FIXTURE_ROOT } from './helpers.js';
-
-const ENTRY = path.join(PROJECT_ROOT, 'test/helpers/cli-entry.ts');
-const NO_AWS = {
-  AWS_ACCESS_KEY_ID: '',
-  AWS_SECRET_ACCESS_KEY: '',
-  AWS_SESSION_TOKEN: '',
-  AWS_PROFILE: '',
-  AWS_CONFIG_FILE: path.join(FIXTURE_ROOT, 'no-such-aws-config'),
-  AWS_SHARED_CREDENTIALS_FILE: path.join(FIXTURE_ROOT, 'no-such-aws-credentials'),
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
-
-/** Asynchronous spawn: the test's own HTTP server must keep answering while drctl runs. */
-function drctl(args: string[], env: Record<string, string> = {}, cwd = FIXTURE_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))) as Record<string, string>;
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd, env: { ...base, NO_COLOR: '1', ...NO_AWS, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+import { drctl } from './spawn-cli.js';
 
 const seen: { region: string; accessKey: string; action: string }[] = [];
 let throttleNext = 0;

@@ -48,7 +48,24 @@ describe('executor', () => {
       { concurrency: 1, signal: ctl.signal },
     );
     expect(r.states.get('a')).toBe('completed');
-    expect(r.states.get('b')).not.toBe('completed');
+    expect(r.states.get('b')).toBe('pending');
+    expect(r.interrupted).toBe(true);
+  });
+
+  it('after an abort, the dependants of a node stopped by it stay pending (not skipped) and queued work reads as pending', async () => {
+    const ctl = new AbortController();
+    const nodes = [node('a', [], 2), node('b', ['a']), node('c', [], 1)];
+    const r = await runGraph(
+      nodes,
+      async (n) => {
+        if (n.id !== 'a') return;
+        ctl.abort();
+        await tick();
+        throw new Error('interrupted while waiting');
+      },
+      { concurrency: 1, signal: ctl.signal },
+    );
+    expect(Object.fromEntries(r.states)).toEqual({ a: 'failed', b: 'pending', c: 'pending' });
     expect(r.interrupted).toBe(true);
   });
 
