@@ -60,3 +60,41 @@ describe('docs/parameters.md', () => {
     expect(rows.map((r) => r.name)).toContain('DbPort');
   });
 });
+
+describe('docs/deployment.md', () => {
+  const DEPLOYMENT = readFileSync(path.join(PROJECT_ROOT, 'docs/deployment.md'), 'utf8');
+
+  /** wave → stack ids, from the "| wave | stacks | waits for |" table (`data@primary, second pass` is `data@primary#2`). */
+  function documentedWaves(doc: string): Map<number, string[]> {
+    const waves = new Map<number, string[]>();
+    for (const m of doc.matchAll(/^\|\s*(\d+)\s*\|([^|]*)\|/gm)) {
+      const ids = [...(m[2] as string).matchAll(/([a-z]+@(?:primary|secondary))(, second pass)?/g)].map((x) => `${x[1] as string}${x[2] ? '#2' : ''}`);
+      waves.set(Number(m[1]), ids.sort());
+    }
+    return waves;
+  }
+
+  it('gives the order drctl plan computes for dev, wave by wave', async () => {
+    const { loadProject } = await import('../../src/deploy/project.js');
+    const { planJson } = await import('../../src/deploy/plan-view.js');
+    const plan = planJson((await loadProject(PROJECT_ROOT, 'dev')).graph);
+    const planned = new Map<number, string[]>();
+    for (const n of plan.nodes) if (n.kind === 'stack') planned.set(n.wave, [...(planned.get(n.wave) ?? []), n.id].sort());
+    expect(documentedWaves(DEPLOYMENT)).toEqual(planned);
+  });
+
+  it('passes, in each plain-CLI deploy step, only parameters that layer declares', () => {
+    // Logical commands: backslash-continued lines joined; the steps are `deploy <layer> <region> <role> Key=Value ...`.
+    const commands = DEPLOYMENT.replace(/\\\n\s*/g, ' ').split('\n').filter((l) => /^deploy [a-z]+ /.test(l));
+    expect(commands.length).toBeGreaterThanOrEqual(7);
+    for (const cmd of commands) {
+      const layer = (/^deploy ([a-z]+)/.exec(cmd) as RegExpExecArray)[1] as string;
+      const params = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'templates', `${layer}.json`), 'utf8')) as { Parameters: Record<string, { Default?: unknown }> }).Parameters;
+      const passed = [...cmd.matchAll(/ ([A-Z][A-Za-z0-9]+)=/g)].map((m) => m[1] as string);
+      expect(passed.filter((name) => !(name in params)), cmd.slice(0, 60)).toEqual([]);
+      // And it would deploy: every parameter without a default is given (the helper passes suffix, role and regions).
+      const required = Object.entries(params).filter(([name, p]) => p.Default === undefined && !['EnvironmentSuffix', 'RegionRole', 'PrimaryRegion', 'SecondaryRegion'].includes(name));
+      expect(required.map(([name]) => name).filter((name) => !passed.includes(name)), cmd.slice(0, 60)).toEqual([]);
+    }
+  });
+});
