@@ -58,8 +58,8 @@ export async function describeDb(rds: RDSClient, id: string): Promise<DbView | u
 
 // ---- CloudWatch: RDS ReplicaLag -----------------------------------------------------------------------------
 
-/** Latest ReplicaLag (seconds) of a replica over the last `windowMs`, or undefined when no datapoint exists. */
-export async function latestReplicaLag(cw: CloudWatchClient, dbId: string, nowMs: number, windowMs = 10 * 60_000): Promise<{ seconds: number; at: number } | undefined> {
+/** A replica's ReplicaLag datapoints (per-minute Maximum) over the last `windowMs`, oldest first. */
+export async function replicaLagSeries(cw: CloudWatchClient, dbId: string, nowMs: number, windowMs = 30 * 60_000): Promise<{ at: number; seconds: number }[]> {
   let out;
   try {
     out = await cw.send(
@@ -76,9 +76,15 @@ export async function latestReplicaLag(cw: CloudWatchClient, dbId: string, nowMs
   } catch (err) {
     throw awsError('E_AWS_CLOUDWATCH', `GetMetricStatistics ReplicaLag ${dbId}`, err);
   }
-  const points = (out.Datapoints ?? []).filter((p) => p.Timestamp && p.Maximum !== undefined).sort((a, b) => (b.Timestamp as Date).getTime() - (a.Timestamp as Date).getTime());
-  const p = points[0];
-  return p ? { seconds: p.Maximum as number, at: (p.Timestamp as Date).getTime() } : undefined;
+  return (out.Datapoints ?? [])
+    .filter((p) => p.Timestamp && p.Maximum !== undefined)
+    .map((p) => ({ at: (p.Timestamp as Date).getTime(), seconds: p.Maximum as number }))
+    .sort((a, b) => a.at - b.at);
+}
+
+/** Latest ReplicaLag (seconds) of a replica over the last `windowMs`, or undefined when no datapoint exists. */
+export async function latestReplicaLag(cw: CloudWatchClient, dbId: string, nowMs: number, windowMs = 10 * 60_000): Promise<{ seconds: number; at: number } | undefined> {
+  return (await replicaLagSeries(cw, dbId, nowMs, windowMs)).at(-1);
 }
 
 // ---- SSM: maintenance flag, writer endpoint -------------------------------------------------------------------

@@ -1,8 +1,8 @@
 // drctl failover: operator-initiated failover to the secondary region, the controller's steps preceded by
 // pre-checks and a confirmation. Fence the primary, promote the replica, point writers at it, move traffic,
 // raise capacity, notify.
-import { describeAsg, describeDb, healthCheckInverted, healthCheckObservedHealthy, putParameter, setHealthCheckInverted } from './aws-ops.js';
-import { lagAtReplicationStop, replicaLagSeries } from './replica-lag.js';
+import { describeAsg, describeDb, healthCheckInverted, healthCheckObservedHealthy, putParameter, setHealthCheckInverted, replicaLagSeries } from './aws-ops.js';
+import { lagAtReplicationStop } from './replica-lag.js';
 import { notify, raiseCapacity, setWriterEndpoint } from '../steps.js';
 import { writeAudit } from './audit.js';
 import { waitFor } from './clock.js';

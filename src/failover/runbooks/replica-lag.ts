@@ -1,35 +1,9 @@
 // RDS ReplicaLag as an RPO bound. While the source is reachable the latest datapoint is the bound. Once the source
 // becomes unreachable RDS keeps reporting a lag that grows with the clock (one second per second), which overstates
 // what can be lost: the bound is the lag when that growth began, i.e. when replication stopped.
-import { GetMetricStatisticsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { awsError } from './aws-ops.js';
-
 export interface LagPoint {
   at: number;
   seconds: number;
-}
-
-export async function replicaLagSeries(cw: CloudWatchClient, dbId: string, nowMs: number, windowMs = 30 * 60_000): Promise<LagPoint[]> {
-  let out;
-  try {
-    out = await cw.send(
-      new GetMetricStatisticsCommand({
-        Namespace: 'AWS/RDS',
-        MetricName: 'ReplicaLag',
-        Dimensions: [{ Name: 'DBInstanceIdentifier', Value: dbId }],
-        StartTime: new Date(nowMs - windowMs),
-        EndTime: new Date(nowMs + 1),
-        Period: 60,
-        Statistics: ['Maximum'],
-      }),
-    );
-  } catch (err) {
-    throw awsError('E_AWS_CLOUDWATCH', `GetMetricStatistics ReplicaLag ${dbId}`, err);
-  }
-  return (out.Datapoints ?? [])
-    .filter((p) => p.Timestamp && p.Maximum !== undefined)
-    .map((p) => ({ at: (p.Timestamp as Date).getTime(), seconds: p.Maximum as number }))
-    .sort((a, b) => a.at - b.at);
 }
 
 /** How close a step's lag growth must be to the elapsed time to count as "growing with the clock". */
