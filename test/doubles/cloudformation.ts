@@ -113,6 +113,8 @@ export class CloudFormationDouble {
   private throttles: { op: string | undefined; remaining: number }[] = [];
   private failures = new Map<string, FailureInjection>();
   private eventCounter = 0;
+  /** While a scheduled step runs: its time. */
+  private stepTime: number | undefined;
   /** After each ExecuteChangeSet, DescribeStacks keeps returning the pre-execution view this many times. */
   describeLag = 0;
   /** Called before each request is handled (after it is recorded): tests use it to interrupt at a precise point. */
@@ -144,7 +146,17 @@ export class CloudFormationDouble {
   advance(): void {
     const now = this.now();
     for (const s of [...this.stacks.values()]) {
-      while (s.steps.length && s.steps[0]!.at <= now) s.steps.shift()!.run();
+      while (s.steps.length && s.steps[0]!.at <= now) {
+        const step = s.steps.shift()!;
+        // What a step schedules (a rollback after a failure) counts from when the step happened, not from when
+        // someone next looked: a client that polls rarely sees the same end state as one that polls often.
+        this.stepTime = step.at;
+        try {
+          step.run();
+        } finally {
+          this.stepTime = undefined;
+        }
+      }
     }
   }
 
@@ -328,7 +340,7 @@ export class CloudFormationDouble {
       LogicalResourceId: logicalId,
       PhysicalResourceId: physicalId,
       ResourceType: type,
-      Timestamp: new Date(this.now()),
+      Timestamp: new Date(this.stepTime ?? this.now()),
       ResourceStatus: status,
       ...(reason ? { ResourceStatusReason: reason } : {}),
     });
@@ -341,7 +353,7 @@ export class CloudFormationDouble {
   }
 
   private at(stack: SimStack, offsetSeconds: number, run: () => void): void {
-    const base = stack.steps.length ? stack.steps[stack.steps.length - 1]!.at : this.now();
+    const base = stack.steps.length ? stack.steps[stack.steps.length - 1]!.at : (this.stepTime ?? this.now());
     stack.steps.push({ at: base + offsetSeconds * 1000, run });
   }
 
