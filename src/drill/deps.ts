@@ -1,23 +1,9 @@
 // What a drill needs from the outside world, injected so tests drive it end to end against doubles.
-import type { ClientFactory } from '../aws/clients.js';
-import type { EnvironmentConfig } from '../config/config-types.js';
-import type { Reporter } from '../io/messages.js';
-import type { Clock } from '../failover/runbooks/clock.js';
-import type { DnsResolver } from '../failover/runbooks/dns.js';
-import type { HttpProbe } from '../failover/runbooks/http-probe.js';
-import type { Topology } from '../failover/runbooks/topology.js';
+import type { OperatorDeps } from '../failover/runbooks/deps.js';
 import type { DbCanary } from './db-canary.js';
 import type { DrillMode } from './report-types.js';
 
-export interface DrillDeps {
-  root: string;
-  config: EnvironmentConfig;
-  topology: Topology;
-  clients: ClientFactory;
-  clock: Clock;
-  http: HttpProbe;
-  dns: DnsResolver;
-  reporter: Reporter;
+export interface DrillDeps extends OperatorDeps {
   /** The RDS canary writer; without one the RDS figure is the ReplicaLag at fault injection. */
   db?: DbCanary;
 }

@@ -8,7 +8,8 @@ import type { HttpProbe } from './http-probe.js';
 import type { StateStore } from './state-store.js';
 import type { Topology } from './topology.js';
 
-export interface RunbookDeps {
+/** What every operator command (runbooks and drills) acts through: the deployed names, AWS, time, HTTP and DNS. */
+export interface OperatorDeps {
   /** Project root: where .drctl/<env>/ state lives. */
   root: string;
   config: EnvironmentConfig;
@@ -17,8 +18,11 @@ export interface RunbookDeps {
   clock: Clock;
   http: HttpProbe;
   dns: DnsResolver;
-  store: StateStore;
   reporter: Reporter;
+}
+
+export interface RunbookDeps extends OperatorDeps {
+  store: StateStore;
 }
 
 /** Waits, in milliseconds; real runs use the defaults, tests may shorten them. */
