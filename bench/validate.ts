@@ -4,7 +4,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { guardPolicy } from '../src/validate/guard/guard-runner.js';
+import { guardBinary, loadGuardRules } from '../src/validate/guard/guard-rules.js';
 import { listTemplateFiles } from '../src/templates/catalog.js';
 import { validateTemplates, type ValidationResult } from '../src/validate/validate.js';
 
@@ -55,4 +58,35 @@ try {
   await timed('10 copies of every template (cfn-guard, no report cache)', dir, 'uncached');
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+// Why one cfn-guard process per template (in parallel) rather than one for all: time both ways, cold (no report cache).
+const binary = guardBinary();
+if (binary) {
+  const rules = loadGuardRules();
+  const typesOf = (file: string): Set<string> => {
+    const t = JSON.parse(readFileSync(path.join(ROOT, file), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    return new Set(Object.values(t.Resources).map((r) => r.Type.toLowerCase()));
+  };
+  const rulesFor = (files: string[]): string[] => {
+    const types = new Set(files.flatMap((f) => [...typesOf(f)]));
+    return rules.filter((r) => r.types.some((ty) => types.has(ty.toLowerCase()))).map((r) => r.file);
+  };
+  const guard = (files: string[]): Promise<void> =>
+    new Promise((resolve) => {
+      const args = ['validate', ...rulesFor(files).flatMap((r) => ['--rules', r]), ...files.flatMap((f) => ['--data', path.join(ROOT, f)]), '--output-format', 'json', '--show-summary', 'none', '--structured'];
+      execFile(binary, args, { maxBuffer: 256 * 1024 * 1024 }, () => resolve());
+    });
+  const time = async (fn: () => Promise<unknown>): Promise<number> => {
+    const start = performance.now();
+    await fn();
+    return performance.now() - start;
+  };
+  console.log('\ncfn-guard strategies over the project templates (cold, best of 3)');
+  const best = async (fn: () => Promise<unknown>): Promise<number> => Math.min(await time(fn), await time(fn), await time(fn));
+  console.log(`  one process, all templates (union of ${rulesFor(templates).length} controls)  ${ms(await best(() => guard(templates)))}`);
+  console.log(`  one process per template, in parallel          ${ms(await best(() => Promise.all(templates.map((f) => guard([f])))))}`);
+  let serial = 0;
+  for (const f of templates) serial += await time(() => guard([f]));
+  console.log(`  one process per template, one after another   ${ms(serial)}`);
 }
