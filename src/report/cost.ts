@@ -212,7 +212,7 @@ export function computeCost(input: ReportInput, table: PriceTable): CostSummary 
           const p = price(table, region, priceKey);
           // The failover layer and the global layer's records for the secondary exist only because of DR.
           const dr = drOnly || layer === 'failover' || (layer === 'global' && /secondary/i.test(resource));
-          lines.push({ region, role: roleOf(region), layer, resource, type, item, quantity: round2(quantity * 1e4) / 1e4, unit: p.unit, unitUsd: p.usd, monthlyUsd: round2(quantity * p.usd), priceKey, ...(dr ? { drOnly: true } : {}) });
+          lines.push({ region, role: roleOf(region), layer, resource, type, item, quantity: round2(quantity * 1e4) / 1e4, unit: p.unit, unitUsd: p.usd, monthlyUsd: round2(quantity * p.usd), priceKey, priceSource: p.source, ...(dr ? { drOnly: true } : {}) });
         },
       };
       for (const id of view.active) {

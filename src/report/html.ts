@@ -22,7 +22,7 @@ function source(s: TermSource): string {
 function rtoPath(p: RtoPath): string {
   const rows = p.terms.map((t) => `<tr><td>${esc(t.name)}</td><td class="num">${t.seconds}</td><td>${source(t.source)}</td></tr>`).join('');
   const fixes = p.fixes?.length ? `<p>Fixes:</p><ul>${p.fixes.map((f) => `<li>${esc(f.text)} <small>(${esc(f.template)}, ${esc(f.role)}${f.sufficient ? ', enough alone' : ''})</small></li>`).join('')}</ul>` : '';
-  return `<section class="path" data-path="${esc(p.name)}"><h3>${esc(p.name)}: ${p.worstCaseSeconds} s worst case vs ${p.targetSeconds} s target — ${verdict(p.meets)}</h3><p>${esc(p.description)}</p>
+  return `<section class="path" id="rto-${esc(p.name)}" data-path="${esc(p.name)}"><h3>${esc(p.name)}: ${p.worstCaseSeconds} s worst case vs ${p.targetSeconds} s target — ${verdict(p.meets)}</h3><p>${esc(p.description)}</p>
 <table class="rto"><thead><tr><th>term</th><th>seconds</th><th>source</th></tr></thead><tbody>${rows}<tr class="total"><td>worst case</td><td class="num">${p.worstCaseSeconds}</td><td></td></tr></tbody></table>${fixes}${p.note ? `<p class="note">${esc(p.note)}</p>` : ''}</section>`;
 }
 
@@ -41,14 +41,14 @@ export function renderHtml(r: Report): string {
     .join('');
   const m = r.cost.monthlyUsd;
   const lines = r.cost.lines
-    .map((l) => `<tr><td>${esc(l.region)}</td><td>${esc(l.layer)}</td><td>${esc(l.resource)}</td><td>${esc(l.item)}</td><td class="num">${l.quantity}</td><td>${esc(l.unit)}</td><td class="num">${l.unitUsd}</td><td class="num">${usd(l.monthlyUsd)}</td></tr>`)
+    .map((l) => `<tr><td>${esc(l.region)}</td><td>${esc(l.layer)}</td><td>${esc(l.resource)}</td><td>${esc(l.item)}</td><td class="num">${l.quantity}</td><td>${esc(l.unit)}</td><td class="num"><a href="${esc(l.priceSource)}" title="${esc(l.priceKey)}">${l.unitUsd}</a></td><td class="num">${usd(l.monthlyUsd)}</td><td>${l.drOnly ? 'yes' : ''}</td></tr>`)
     .join('');
   const assumptions = Object.entries(r.cost.assumptions).map(([k, a]) => `<li><code>${esc(k)}</code> = ${a.value} ${esc(a.unit)} — ${esc(a.why)}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>DR report — ${esc(r.environment)}</title>
 <style>
-body{font-family:system-ui,sans-serif;margin:2rem;color:#24292f;max-width:1200px}
+body{font-family:system-ui,sans-serif;margin:2rem;color:#24292f;max-width:1260px}
 table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}
 th{background:#f6f8fa}.num{text-align:right;white-space:nowrap}.ok{color:#1a7f37;font-weight:600}.miss{color:#cf222e;font-weight:600}
 tr.total td{font-weight:600}tr.warn td:first-child{color:#9a6700;font-weight:600}.note{background:#fff8c5;padding:6px}
@@ -59,6 +59,9 @@ code{background:#f6f8fa;padding:0 3px}small{color:#57606a}svg{max-width:100%;hei
 <h2>Architecture</h2>
 ${renderDiagramSvg(r.diagram.nodes, r.diagram.edges, r.regions)}
 <h2 id="rto">RTO budget — ${verdict(r.rto.meets)}</h2>
+<table class="rto-summary"><thead><tr><th>path</th><th>worst case (s)</th><th>target (s)</th><th>verdict</th><th>what recovers</th></tr></thead><tbody>${r.rto.paths
+  .map((p) => `<tr><td><a href="#rto-${esc(p.name)}">${esc(p.name)}</a></td><td class="num">${p.worstCaseSeconds}</td><td class="num">${p.targetSeconds}</td><td>${verdict(p.meets)}</td><td>${esc(p.description)}</td></tr>`)
+  .join('')}</tbody></table>
 ${r.rto.paths.map(rtoPath).join('\n')}
 <h2 id="rpo">RPO per data store — ${verdict(r.rpo.meets)}</h2>
 <table class="rpo"><thead><tr><th>store</th><th>data</th><th>seconds</th><th>class</th><th>verdict</th><th>basis</th></tr></thead><tbody>${rpo}</tbody></table>
@@ -66,9 +69,9 @@ ${r.rto.paths.map(rtoPath).join('\n')}
 ${readiness}
 <h2 id="cost">Cost (monthly, on-demand, ${esc(r.cost.priceTable.currency)}, prices of ${esc(r.cost.priceTable.effectiveDate)})</h2>
 <table class="cost-summary"><thead><tr><th>${esc(r.regions.primary)}</th><th>${esc(r.regions.secondary)}</th><th>total</th><th>standby premium</th></tr></thead>
-<tbody><tr><td class="num">${usd(m[r.regions.primary] ?? 0)}</td><td class="num">${usd(m[r.regions.secondary] ?? 0)}</td><td class="num">${usd(m.total ?? 0)}</td><td class="num">${m.premiumPercent ?? 0} % over a single region</td></tr></tbody></table>
+<tbody><tr><td class="num">${usd(m[r.regions.primary] ?? 0)}</td><td class="num">${usd(m[r.regions.secondary] ?? 0)}</td><td class="num">${usd(m.total ?? 0)}</td><td class="num">${usd(m.premiumUsd ?? 0)} = ${m.premiumPercent ?? 0} % over a single region without DR (${usd(m.singleRegion ?? 0)})</td></tr></tbody></table>
 <table class="cost-layers"><thead><tr><th>layer</th>${regions.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead><tbody>${layers}</tbody></table>
-<details><summary>${r.cost.lines.length} cost lines</summary><table><thead><tr><th>region</th><th>layer</th><th>resource</th><th>item</th><th>quantity</th><th>unit</th><th>unit USD</th><th>monthly</th></tr></thead><tbody>${lines}</tbody></table></details>
+<details><summary>${r.cost.lines.length} cost lines</summary><table><thead><tr><th>region</th><th>layer</th><th>resource</th><th>item</th><th>quantity</th><th>unit</th><th>unit USD</th><th>monthly</th><th>DR only</th></tr></thead><tbody>${lines}</tbody></table></details>
 <p>Usage assumptions (${esc(r.cost.priceTable.file)}):</p><ul>${assumptions}</ul>
 ${r.cost.unpricedTypes.length ? `<p>Not priced: ${r.cost.unpricedTypes.map((t) => `<code>${esc(t)}</code>`).join(', ')}.</p>` : ''}
 </body></html>

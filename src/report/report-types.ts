@@ -74,6 +74,8 @@ export interface CostLine {
   unitUsd: number;
   monthlyUsd: number;
   priceKey: string;
+  /** The AWS pricing page the unit price was taken from (the price table's `source`). */
+  priceSource: string;
   /** Present (true) on charges a single-region deployment would not have: replication transfer, the failover layer, the secondary's health check. */
   drOnly?: true;
 }

@@ -1,10 +1,13 @@
 // Opens the HTML report in Debian's headless Chromium: it must render without errors and without fetching anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { loadReport } from '../../src/report/build-report.js';
+import { renderHtml } from '../../src/report/html.js';
+import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { fixtureProject, runCliIn } from './report-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -12,6 +15,7 @@ const CHROMIUM = '/usr/bin/chromium';
 describe('HTML report in a real browser', () => {
   let browser: Browser;
   let file: string;
+  let prodFile: string;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -19,6 +23,9 @@ describe('HTML report in a real browser', () => {
     }
     const cwd = await fixtureProject();
     file = path.join(cwd, 'report.html');
+    // The project's own prod report has the longest names (SecondaryFailoverRecord, …) and three AZs.
+    prodFile = path.join(cwd, 'prod.html');
+    await writeFile(prodFile, renderHtml(await loadReport(PROJECT_ROOT, 'prod')), 'utf8');
     const r = runCliIn(cwd, ['report', '--html', 'report.html', '--json']);
     expect(r.code, r.stderr).toBe(0);
     browser = await chromium.launch({
@@ -64,13 +71,47 @@ describe('HTML report in a real browser', () => {
 
     const paths = await page.locator('section.path').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')));
     expect(paths).toEqual(['traffic', 'order-writes', 'reference-data-writes', 'capacity']);
+    // Four terms and the total row.
     const trafficRows = await page.locator('section[data-path="traffic"] table.rto tbody tr').count();
-    expect(trafficRows).toBe(4);
-    await expect(page.locator('section[data-path="traffic"] h3').innerText()).resolves.toMatch(/210 s worst case vs 300 s/);
+    expect(trafficRows).toBe(5);
+    await expect(page.locator('section[data-path="traffic"] h3').innerText()).resolves.toMatch(/216 s worst case vs 300 s/);
+    await expect(page.locator('table.rto-summary tbody tr').count()).resolves.toBe(4);
     await expect(page.locator('table.rpo tbody tr').count()).resolves.toBe(3);
 
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
+    await page.close();
+  });
+
+  it.each(['fixture', 'project prod'])('lays the %s diagram out legibly: no two boxes overlap, every label fits its box, nothing falls outside the picture', async (which) => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    await page.goto(pathToFileURL(which === 'fixture' ? file : prodFile).href, { waitUntil: 'load' });
+    const layout = await page.locator('svg#architecture').evaluate((svg) => {
+      const view = (svg as unknown as { viewBox: { baseVal: { width: number; height: number } } }).viewBox.baseVal;
+      type Boxed = { getBBox(): { x: number; y: number; width: number; height: number } };
+      const nodes = [...svg.querySelectorAll('g.node')].map((g) => {
+        const r = (g.querySelector('rect') as unknown as Boxed).getBBox();
+        const texts = [...g.querySelectorAll('text')].map((t) => (t as unknown as Boxed).getBBox());
+        return { id: g.getAttribute('data-id'), r: { x: r.x, y: r.y, w: r.width, h: r.height }, texts: texts.map((t) => ({ x: t.x, y: t.y, w: t.width, h: t.height })) };
+      });
+      return { view: { w: view.width, h: view.height }, nodes };
+    });
+    expect(layout.nodes.length).toBeGreaterThan(10);
+    const overlaps: string[] = [];
+    layout.nodes.forEach((a, i) =>
+      layout.nodes.slice(i + 1).forEach((b) => {
+        if (a.r.x < b.r.x + b.r.w && b.r.x < a.r.x + a.r.w && a.r.y < b.r.y + b.r.h && b.r.y < a.r.y + a.r.h) overlaps.push(`${a.id} × ${b.id}`);
+      }),
+    );
+    expect(overlaps).toEqual([]);
+    for (const n of layout.nodes) {
+      expect(n.r.x + n.r.w, `${n.id} inside the picture`).toBeLessThanOrEqual(layout.view.w);
+      expect(n.r.y + n.r.h, `${n.id} inside the picture`).toBeLessThanOrEqual(layout.view.h);
+      for (const t of n.texts) {
+        expect(t.x >= n.r.x && t.x + t.w <= n.r.x + n.r.w, `label of ${n.id} fits its box`).toBe(true);
+        expect(t.y >= n.r.y && t.y + t.h <= n.r.y + n.r.h, `label of ${n.id} fits its box vertically`).toBe(true);
+      }
+    }
     await page.close();
   });
 });
