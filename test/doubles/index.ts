@@ -1,10 +1,6 @@
 // All AWS doubles behind one call log and one clock: `doubles.clientsFor(region)` hands code under test a set of
 // clients for one region, and the log shows every region a client was built for and every call made.
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { RDSClient } from '@aws-sdk/client-rds';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { ControllerClients } from '../../src/failover/controller/run.js';
 import { AutoScalingDouble } from './autoscaling.js';
 import { CallLog } from './call-log.js';
 import { CloudWatchDouble } from './cloudwatch.js';
@@ -15,14 +11,8 @@ import { SsmDouble } from './ssm.js';
 export { ManualClock } from './clock.js';
 export { CallLog } from './call-log.js';
 
-export interface DoubleClients {
-  region: string;
-  rds: RDSClient;
-  autoscaling: AutoScalingClient;
-  ssm: SSMClient;
-  sns: SNSClient;
-  cloudwatch: CloudWatchClient;
-}
+/** The clients the failover controller works with, for one region. */
+export type DoubleClients = ControllerClients;
 
 export class AwsDoubles {
   readonly log = new CallLog();
