@@ -142,6 +142,9 @@ describe('network template: flow logs', () => {
     expect(trust?.Condition.StringEquals?.['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
     const stmts = (role.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
     for (const s of stmts) {
+      // A log group's Arn attribute already ends in ":*" and so covers its streams; appending ":log-stream:*" to it
+      // would build an ARN that matches nothing.
+      expect(s.Resource).toEqual([{ 'Fn::GetAtt': ['FlowLogGroup', 'Arn'] }]);
       expect(JSON.stringify(s.Resource)).not.toContain('"*"');
       expect(JSON.stringify(s.Resource)).toContain('FlowLogGroup');
       expect(s.Action.every((a) => a.startsWith('logs:'))).toBe(true);
