@@ -88,7 +88,7 @@ describe('drctl validate (spawned)', () => {
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(['ok', 'summary', 'templates', 'findings']);
     expect(doc.ok).toBe(false);
-    expect(doc.summary).toEqual({ templates: 1, errors: 4, warnings: 0, suppressed: 0 });
+    expect(doc.summary).toEqual({ templates: 1, errors: 5, warnings: 0, suppressed: 0 });
     expect(doc.findings[0]).toMatchObject({ ruleId: 'E6012', severity: 'error', template: bad('E6012') });
     expect(Object.keys(doc.findings[0])).toEqual(['ruleId', 'severity', 'template', 'path', 'line', 'message', 'fix']);
 
