@@ -61,7 +61,7 @@ export const FIGURES = {
     seconds: 300,
     source: {
       kind: 'assumption',
-      says: 'Planning figure of 300 s for PromoteReadReplica on a small PostgreSQL replica (includes the reboot RDS performs); measure it in a drill and replace.',
+      says: 'Planning figure of 300 s for PromoteReadReplica on an RDS for PostgreSQL replica (includes the reboot RDS performs); measure it in a drill and replace.',
       reference: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html',
       documented: 'When you promote a read replica, RDS reboots the DB instance before making it available. The promotion process can take several minutes or longer to complete, depending on the size of the read replica.',
     },

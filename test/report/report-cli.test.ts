@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../../src/report/report-types.js';
+import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { fixtureProject, runCliIn } from './report-fixture.js';
 
 describe('drctl report (CLI)', () => {
@@ -19,6 +20,27 @@ describe('drctl report (CLI)', () => {
     expect(Object.keys(doc.cost.monthlyUsd).sort()).toEqual(['premiumPercent', 'premiumUsd', 'singleRegion', 'total', 'us-east-1', 'us-west-2']);
     for (const v of Object.values(doc.cost.monthlyUsd)) expect(typeof v).toBe('number');
     expect(Array.isArray(doc.readiness.items)).toBe(true);
+  });
+
+  it('README documents the --json shape the command emits (path names, monthlyUsd keys, term, store and cost-line fields)', async () => {
+    const readme = await readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### drctl report'));
+    const block = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(block, 'a json block in the drctl report section').toBeDefined();
+    const documented = JSON.parse(block!) as Report;
+    const doc = JSON.parse(runCliIn(await fixtureProject(), ['report', '--json']).stdout) as Report;
+    expect(Object.keys(documented).sort()).toEqual(Object.keys(doc).sort());
+    expect(documented.rto.paths.map((p) => p.name)).toEqual(doc.rto.paths.map((p) => p.name));
+    expect(Object.keys(documented.rto.paths[0]!).sort()).toEqual(Object.keys(doc.rto.paths[0]!).sort());
+    expect(Object.keys(documented.rto.paths[0]!.terms[0]!.source).sort()).toEqual(Object.keys(doc.rto.paths[0]!.terms[0]!.source).sort());
+    const missing = doc.rto.paths.find((p) => !p.meets)!;
+    expect(Object.keys(documented.rto.paths.at(-1)!.fixes![0]!).sort()).toEqual(Object.keys(missing.fixes![0]!).sort());
+    expect(Object.keys(documented.rpo.stores[0]!).sort()).toEqual(Object.keys(doc.rpo.stores[0]!).sort());
+    expect(Object.keys(documented.cost.monthlyUsd).sort()).toEqual(Object.keys(doc.cost.monthlyUsd).sort());
+    const withDr = (l: object) => Object.keys(l).sort();
+    expect(withDr(documented.cost.lines.find((l) => l.drOnly)!)).toEqual(withDr(doc.cost.lines.find((l) => l.drOnly)!));
+    expect(withDr(documented.cost.lines.find((l) => !l.drOnly)!)).toEqual(withDr(doc.cost.lines.find((l) => !l.drOnly)!));
+    expect(Object.keys(documented.cost).sort()).toEqual(Object.keys(doc.cost).sort());
   });
 
   it('readable output lists each path with its verdict and the fix for a path that misses', async () => {
