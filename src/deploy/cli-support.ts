@@ -64,13 +64,14 @@ export function cliRuntime(opts: AwsCommandOptions, reporter: Reporter, signal?:
  */
 export async function runEnvironmentChange<R extends object>(ctx: CommandContext, opts: AwsCommandOptions, run: (rt: Runtime) => Promise<{ report: R; error?: DrError }>): Promise<number> {
   const { report, error } = await withInterrupts(ctx.reporter, (signal) => run(cliRuntime(opts, ctx.reporter, signal)));
-  if (!error) {
-    ctx.reporter.result(report);
-    return 0;
-  }
-  reportError({ ...ctx, options: { ...ctx.options, json: false } }, error);
-  ctx.reporter.result({ ...report, error: error.toJSON() });
-  return exitCodeFor(error);
+  if (error) reportError({ ...ctx, options: { ...ctx.options, json: false } }, error);
+  ctx.reporter.result(resultDocument(report, error));
+  return error ? exitCodeFor(error) : 0;
+}
+
+/** The `--json` document of deploy and destroy: the run's report, plus `error` when it did not succeed. */
+export function resultDocument<R extends object>(report: R, error?: DrError): R & { error?: Record<string, unknown> } {
+  return error ? { ...report, error: error.toJSON() } : report;
 }
 
 /** status and outputs: load the environment, read what is deployed, print one line per entry for people, the value for machines. */
