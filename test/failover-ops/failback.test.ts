@@ -112,6 +112,9 @@ describe('drctl failback (planned, loss-free)', () => {
     const writesOff = w.aws.log.ops('ssm', 'PutParameter').filter((c) => (c.input as { Value: string }).Value === 'off').map((c) => c.at);
     expect(Math.min(...writesOff)).toBeGreaterThan(promote?.at ?? Infinity);
     expect((r.result as { steps: { durationMs: number }[] }).steps.every((x) => typeof x.durationMs === 'number')).toBe(true);
+    const md = await readFile((r.result as { report: { markdown: string } }).report.markdown, 'utf8');
+    expect(md.split('\n').filter((l) => /^\| \+\d/.test(l)).map((l) => l.split(' | ')[2]?.split(' — ')[0])).toEqual(STEPS);
+    expect(md).toContain('writesStoppedAt');
   });
 
   it('resumes at step N+1 after an interruption that follows step N', async () => {

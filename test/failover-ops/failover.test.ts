@@ -48,6 +48,20 @@ describe('drctl failover (operator-initiated)', () => {
     const s = await state();
     expect(s.status).toBe('completed');
     expect(s.steps.every((x) => x.status === 'done' && x.attempts === 1)).toBe(true);
+    // The run's report: the result as JSON, and Markdown with one timeline row per step, in order, with its offset.
+    const report = (r.result as { report: { json: string; markdown: string } }).report;
+    expect(report.markdown).toBe(path.join(w.root, 'out', 'runbooks', `dev-failover-${s.runId}.md`));
+    const { report: _files, ...resultWithoutFiles } = r.result as Record<string, unknown>;
+    expect(JSON.parse(await readFile(report.json, 'utf8'))).toEqual(resultWithoutFiles);
+    const md = await readFile(report.markdown, 'utf8');
+    expect(md).toMatch(/Status: \*\*completed\*\* .* 6\/6 steps finished/);
+    const rows = md.split('\n').filter((l) => /^\| \+\d/.test(l));
+    expect(rows.map((l) => l.split(' | ')[2]?.split(' — ')[0])).toEqual(ids);
+    expect(rows.every((l) => l.includes(' | done | '))).toBe(true);
+    const offsets = rows.map((l) => Number(l.slice(2).split(' ')[0]));
+    expect(offsets[0]).toBe(0);
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    expect(offsets[3]).toBeGreaterThanOrEqual(90); // shift-traffic starts after the 90 s promotion
     // The audit record lands in the secondary's controller table.
     const puts = w.aws.log.ops('dynamodb', 'PutItem').filter((c) => c.region === SECONDARY);
     expect(puts.some((c) => JSON.stringify(c.input).includes('operator-failover'))).toBe(true);
@@ -141,6 +155,12 @@ describe('drctl failover (operator-initiated)', () => {
     expect(first.code).toBe(70);
     const mid = await state();
     expect(mid.steps.map((s) => s.status)).toEqual(['done', 'done', 'pending', 'pending', 'pending', 'pending']);
+    // The interrupted run still leaves its report, with the partial timeline.
+    const partial = first.reporter.byCode<{ markdown: string }>('FAILOVER_REPORT')[0]?.data?.markdown as string;
+    const md = await readFile(partial, 'utf8');
+    expect(md).toMatch(/Status: \*\*running\*\* .* 2\/6 steps finished/);
+    expect(md).toMatch(/\| promote-replica — .* \| done \|/);
+    expect(md).toMatch(/\| update-writer-endpoint — .* \| pending \|/);
 
     const second = await runRunbook(w, 'failover', { yes: true });
     expect(second.code).toBe(0);

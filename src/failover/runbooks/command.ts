@@ -11,6 +11,7 @@ import { runFailback } from './failback.js';
 import { runFailover } from './failover.js';
 import { nodeHttpProbe, type HttpProbe } from './http-probe.js';
 import { loadTopology } from './load-topology.js';
+import { writeRunbookReport } from './report.js';
 import { FileStateStore, type RunbookName, type RunbookState, type StateStore } from './state-store.js';
 
 export interface RunbookCommandOptions {
@@ -61,12 +62,21 @@ export async function runRunbookCommand(ctx: CommandContext, runbook: RunbookNam
   try {
     const state = await run(deps, { yes: Boolean(opts.yes), force: Boolean(opts.force), ...(o.timeouts ? { timeouts: o.timeouts } : {}) });
     summarize(ctx.reporter, state);
-    ctx.reporter.result(runbookResult(state, store.location));
+    const result = runbookResult(state, store.location);
+    const report = await writeRunbookReport(ctx.root, state, result);
+    ctx.reporter.emit({ code: `${runbook.toUpperCase()}_REPORT`, level: 'info', text: `report: ${report.markdown}`, data: report });
+    ctx.reporter.result({ ...result, report });
     return 0;
   } catch (err) {
-    // The error itself is reported by runAction; under --json the state so far is worth more than the bare error.
+    // The error itself is reported by runAction; the partial timeline goes to the report, and under --json the
+    // state so far is worth more than the bare error.
     const state = await store.load();
-    if (state && opts.json) ctx.reporter.emit({ code: `${runbook.toUpperCase()}_STATE`, level: 'debug', text: `state kept in ${store.location}`, data: runbookResult(state, store.location) });
+    if (state && state.status !== 'completed') {
+      const result = runbookResult(state, store.location);
+      const report = await writeRunbookReport(ctx.root, state, result).catch(() => undefined);
+      if (report) ctx.reporter.emit({ code: `${runbook.toUpperCase()}_REPORT`, level: 'info', text: `report so far: ${report.markdown}`, data: report });
+      if (opts.json) ctx.reporter.emit({ code: `${runbook.toUpperCase()}_STATE`, level: 'debug', text: `state kept in ${store.location}`, data: { ...result, ...(report ? { report } : {}) } });
+    }
     throw err;
   }
 }
