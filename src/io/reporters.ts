@@ -36,6 +36,8 @@ export interface StreamReporterOptions {
   interactive?: boolean;
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
+  /** Where answers come from (default stdin); a given stream is read as a terminal. */
+  input?: NodeJS.ReadableStream;
   /** Optional live renderer for progress messages (e.g. one status line per stack). */
   progress?: (msg: Message) => boolean;
 }
@@ -75,10 +77,16 @@ export class StreamReporter implements Reporter {
     if (this.opts.assumeYes) return true;
     const interactive = this.opts.interactive ?? (Boolean(process.stdin.isTTY) && !process.env.CI);
     if (!interactive) return false;
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const rl = createInterface({ input: this.opts.input ?? process.stdin, output: this.err, ...(this.opts.input ? { terminal: true } : {}) });
     try {
       const answer = await rl.question(`${question} [y/N] `);
       return /^y(es)?$/i.test(answer.trim());
+    } catch (err) {
+      // On a terminal readline takes Ctrl-C itself and only rejects the question. Answer no, and hand the
+      // interrupt on to the process, so the command's own Ctrl-C handling (or the default exit) runs.
+      if ((err as { code?: string }).code !== 'ABORT_ERR') throw err;
+      process.kill(process.pid, 'SIGINT');
+      return false;
     } finally {
       rl.close();
     }

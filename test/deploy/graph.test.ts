@@ -166,12 +166,14 @@ describe('bad config is named with its fix before any plan', () => {
   it('unknown environment', async () => {
     const err = await failure(loadProject(FIXTURE_ROOT, 'staging'));
     expect(err).toMatchObject({ code: 'E_ENV_UNKNOWN', field: '--env' });
-    expect(err!.fix).toContain('dev');
+    expect(err!.fix).toContain('Use one of: dev, qa');
   });
 
   it('invalid suffix', async () => {
     const err = await failure(loadProject(await withConfig((c) => (c.environmentSuffix = 'Dev_1')), 'dev'));
     expect(err).toMatchObject({ code: 'E_CONFIG_INVALID', field: 'environmentSuffix', file: path.join('config', 'dev.json') });
+    expect(err!.message).toContain('"Dev_1"');
+    expect(err!.fix).toContain('lowercase letters, digits and hyphens');
   });
 
   it('a parameter name no template declares, with a suggestion', async () => {
@@ -183,5 +185,6 @@ describe('bad config is named with its fix before any plan', () => {
   it('a required parameter with no value', async () => {
     const err = await failure(loadProject(await withConfig((c) => delete c.parameters.common!.HostedZoneId), 'dev'));
     expect(err).toMatchObject({ code: 'E_PLAN_MISSING_PARAMETER', file: 'templates/global.json', field: 'Parameters.HostedZoneId' });
+    expect(err!.fix).toContain('Add "HostedZoneId" to parameters.primary (or parameters.common)');
   });
 });
