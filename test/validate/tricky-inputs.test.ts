@@ -174,3 +174,16 @@ describe('sections', () => {
     expect(structural(template({ Topic: topic }))).toEqual(['E1018 Resources.Topic.Properties.DisplayName.Fn::ToJsonString']);
   });
 });
+
+describe('references to conditional resources', () => {
+  it('flags what CloudFormation would reject only in one role: the primary-only global table named outside IsPrimary', async () => {
+    const { readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { PROJECT_ROOT } = await import('../helpers/run-cli.js');
+    const data = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'templates/data.json'), 'utf8')) as { Outputs: Record<string, { Value: unknown }>; Resources: Record<string, Record<string, unknown>> };
+    expect(idsAndPaths(validateText(data)).filter((x) => x.startsWith('E8003'))).toEqual([]);
+    data.Outputs.OrdersTableArn = { Value: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] } };
+    (data.Resources.AssetsBucket as Record<string, unknown>).DependsOn = 'AssetsReplicationRole';
+    expect(idsAndPaths(validateText(data)).filter((x) => x.startsWith('E8003'))).toEqual(['E8003 Resources.AssetsBucket.DependsOn', 'E8003 Outputs.OrdersTableArn.Value.Fn::GetAtt']);
+  });
+});

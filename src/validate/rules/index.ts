@@ -20,6 +20,7 @@ import { rule as E6014 } from './conventions/E6014-bucket-tls-only.js';
 import { rule as E6015 } from './conventions/E6015-iam-no-wildcard-grants.js';
 import { rule as E8001 } from './references/E8001-condition-used.js';
 import { rule as E8002 } from './references/E8002-condition-exists.js';
+import { rule as E8003 } from './references/E8003-conditional-reference.js';
 import { rule as E6001 } from './conventions/E6001-resource-name-suffix.js';
 import { rule as E6002 } from './conventions/E6002-environment-suffix-pattern.js';
 import { rule as E6003 } from './conventions/E6003-no-retain-policy.js';
@@ -36,5 +37,5 @@ import { rule as E6012 } from './conventions/E6012-no-open-ingress.js';
 export const RULES: readonly Rule[] = [
   E1001, E1002, E1010, E1011, E1012, E1018, E1019, E2001, E2002, E3001, E3002, E3003, E3004, E3005, E3012,
   E6001, E6002, E6003, E6004, E6005, E6006, E6007, E6008, E6009, E6010, E6011, E6012, E6013, E6014, E6015,
-  E8001, E8002,
+  E8001, E8002, E8003,
 ];

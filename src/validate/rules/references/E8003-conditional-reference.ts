@@ -1,0 +1,145 @@
+// E8003: a reference to a conditional resource is made only where that resource exists. CloudFormation rejects a
+// stack whose active part names an inactive resource ("Unresolved resource dependencies"), and it does so only for
+// the parameter values that switch the resource off — e.g. only when the secondary is deployed. The rule decides it
+// for every combination of the values the conditions can distinguish.
+import { intrinsicName, isPlainObject } from '../../engine.js';
+import { evaluateConditions, type ParamValues } from '../../../templates/conditions.js';
+import type { CfnTemplate } from '../../../templates/template-types.js';
+import type { JsonPath } from '../../../templates/json-source.js';
+import type { Rule } from '../../types.js';
+import { CFN_DOCS, referencedNames } from '../helpers.js';
+
+/** Above this many parameter combinations the rule stays silent rather than slow (no template of ours comes close). */
+const MAX_SCENARIOS = 4096;
+const OTHER = '\u0000other';
+
+interface Scenario {
+  params: ParamValues;
+  conditions: Map<string, boolean>;
+}
+
+/** Each parameter the Conditions read, with the literals it is compared with in Fn::Equals. */
+function conditionInputs(conditions: unknown): Map<string, Set<string>> {
+  const inputs = new Map<string, Set<string>>();
+  const literalsOf = (name: string): Set<string> => {
+    let set = inputs.get(name);
+    if (!set) inputs.set(name, (set = new Set()));
+    return set;
+  };
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (isPlainObject(v)) {
+      const fn = intrinsicName(v, 'Conditions');
+      if (fn === 'Ref' && typeof v.Ref === 'string') literalsOf(v.Ref);
+      if (fn === 'Fn::Equals' && Array.isArray(v[fn])) {
+        const [a, b] = v[fn] as unknown[];
+        for (const [ref, lit] of [[a, b], [b, a]]) {
+          if (intrinsicName(ref) === 'Ref' && typeof (ref as { Ref: unknown }).Ref === 'string' && ['string', 'number', 'boolean'].includes(typeof lit)) literalsOf((ref as { Ref: string }).Ref).add(String(lit));
+        }
+      }
+      Object.values(v).forEach(visit);
+    }
+  };
+  if (isPlainObject(conditions)) for (const def of Object.values(conditions)) visit(def);
+  return inputs;
+}
+
+/** One value per way a parameter can make the conditions differ: each literal it is compared with, and one other. */
+function candidates(template: CfnTemplate, name: string, literals: Set<string>): string[] {
+  const p = template.Parameters?.[name] as { AllowedValues?: unknown[] } | undefined;
+  const allowed = Array.isArray(p?.AllowedValues) ? p.AllowedValues.map(String) : undefined;
+  if (allowed) {
+    const compared = allowed.filter((v) => literals.has(v));
+    const other = allowed.find((v) => !literals.has(v));
+    return other === undefined ? compared : [...compared, other];
+  }
+  return [...literals, OTHER];
+}
+
+/** Every distinguishable combination of parameter values, with the conditions it yields; undefined when too many. */
+export function conditionScenarios(template: CfnTemplate): Scenario[] | undefined {
+  let combos: ParamValues[] = [{}];
+  for (const [name, literals] of conditionInputs(template.Conditions)) {
+    const values = candidates(template, name, literals);
+    if (combos.length * values.length > MAX_SCENARIOS) return undefined;
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
+  }
+  try {
+    return combos.map((params) => ({ params, conditions: evaluateConditions(template, params) }));
+  } catch {
+    // Malformed conditions are other rules' findings (E8002, E3004).
+    return undefined;
+  }
+}
+
+/** The conditions a value at `path` is used under: its resource's or output's Condition and the Fn::If branches above it. */
+function contextOf(template: CfnTemplate, path: JsonPath): [string, boolean][] {
+  const out: [string, boolean][] = [];
+  const section = path[0];
+  const owner = (template as unknown as Record<string, unknown>)[String(section)];
+  const holder = isPlainObject(owner) ? owner[String(path[1])] : undefined;
+  if ((section === 'Resources' || section === 'Outputs') && isPlainObject(holder) && typeof holder.Condition === 'string') out.push([holder.Condition, true]);
+  let at: unknown = template;
+  for (let i = 0; i < path.length; i++) {
+    if (intrinsicName(at) === 'Fn::If' && path[i] === 'Fn::If' && (path[i + 1] === 1 || path[i + 1] === 2)) {
+      const arg = (at as Record<string, unknown>)['Fn::If'];
+      if (Array.isArray(arg) && typeof arg[0] === 'string') out.push([arg[0], path[i + 1] === 1]);
+    }
+    at = Array.isArray(at) ? at[path[i] as number] : isPlainObject(at) ? at[path[i] as string] : undefined;
+  }
+  return out;
+}
+
+function describeScenario(s: Scenario): string {
+  return Object.entries(s.params)
+    .filter(([, v]) => v !== OTHER)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
+}
+
+export const rule: Rule = {
+  id: 'E8003',
+  name: 'conditional-reference',
+  title: 'Conditional resources are referenced only where they exist',
+  description: 'A Ref, Fn::GetAtt, Fn::Sub variable or DependsOn naming a resource with a Condition sits where that condition holds for every parameter combination: under the same (or a stronger) resource or output Condition, or in the matching branch of Fn::If. Otherwise CloudFormation fails the stack for the parameter values that leave the resource out.',
+  docsUrl: `${CFN_DOCS}/conditions-section-structure.html`,
+  tags: ['references', 'conditions'],
+  severity: 'error',
+  family: 'references',
+  check: (ctx) => {
+    const resources = isPlainObject(ctx.template.Resources) ? ctx.template.Resources : {};
+    const conditionOf = (id: string): string | undefined => {
+      const r = resources[id];
+      return isPlainObject(r) && typeof r.Condition === 'string' ? r.Condition : undefined;
+    };
+    let scenarios: Scenario[] | undefined | null = null;
+    const check = (target: string, path: JsonPath, what: string): void => {
+      const needed = conditionOf(target);
+      if (!needed) return;
+      scenarios ??= conditionScenarios(ctx.template);
+      if (!scenarios) return;
+      const context = contextOf(ctx.template, path);
+      const broken = scenarios.find((s) => s.conditions.has(needed) && context.every(([c, v]) => s.conditions.get(c) === v) && s.conditions.get(needed) === false);
+      if (!broken) return;
+      ctx.report({
+        path,
+        message: `${what} ${target}, which exists only when ${needed} is true; here it is also used when ${needed} is false (e.g. ${describeScenario(broken) || 'the defaults'}).`,
+        fix: `Give the user "Condition": "${needed}" (or a condition that implies it), or wrap the value in {"Fn::If": ["${needed}", ..., {"Ref": "AWS::NoValue"}]}.`,
+      });
+    };
+    return {
+      resource(node) {
+        const dep = node.resource.DependsOn;
+        const list = typeof dep === 'string' ? [dep] : Array.isArray(dep) ? dep : [];
+        list.forEach((d, i) => {
+          if (typeof d === 'string') check(d, typeof dep === 'string' ? [...node.path, 'DependsOn'] : [...node.path, 'DependsOn', i], 'DependsOn names');
+        });
+      },
+      intrinsic(node) {
+        if (node.inMetadata || (node.section !== 'Resources' && node.section !== 'Outputs')) return;
+        if (node.fn !== 'Ref' && node.fn !== 'Fn::GetAtt' && node.fn !== 'Fn::Sub') return;
+        for (const name of new Set(referencedNames(node.fn, node.arg))) if (name in resources) check(name, [...node.path, node.fn], `${node.fn} names`);
+      },
+    };
+  },
+};
