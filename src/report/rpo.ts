@@ -1,5 +1,8 @@
 // RPO per data store (DESIGN §4): how much committed data a regional failure can lose, and what that rests on.
 import { RPO_REFERENCES } from './figures.js';
+
+/** src/failover/controller/config.ts: LAG_MAX_AGE_SECONDS when the function's environment does not set it. */
+const CONTROLLER_LAG_MAX_AGE_DEFAULT = 180;
 import { dig, requireLayer, requireNumber, requireParam, resourcesOfType, stackView, type ReportInput } from './report-input.js';
 import type { RpoStore } from './report-types.js';
 
@@ -41,16 +44,20 @@ function rds(input: ReportInput, target: number): RpoStore | undefined {
       : Number(alarm) > target
         ? `The ReplicaLag alarm fires at ${alarm} s, above the ${target} s target: lag can break the RPO before anyone is told.`
         : `The ReplicaLag alarm (ReplicaLagThresholdSeconds=${alarm}) warns before the lag reaches the target.`;
-  const maxAge = failover.params.ReplicaLagMaxAgeSeconds;
-  const ageNote = maxAge === undefined ? '' : ` The ReplicaLag observation it trusts may be up to ReplicaLagMaxAgeSeconds=${maxAge} s old; lag that grew after it is not covered by the guard.`;
+  // decide.ts checks the last ReplicaLag datapoint taken before it saw the outage, and accepts one up to
+  // ReplicaLagMaxAgeSeconds old (LAG_MAX_AGE_SECONDS, default 180 s in the controller when the template sets none).
+  const ageParam = failover.params.ReplicaLagMaxAgeSeconds;
+  const maxAge = ageParam !== undefined && ageParam !== '' ? Number(ageParam) : CONTROLLER_LAG_MAX_AGE_DEFAULT;
+  const ageSource = ageParam !== undefined && ageParam !== '' ? `ReplicaLagMaxAgeSeconds=${maxAge}` : `the controller's default lag age of ${maxAge} s (the failover template has no ReplicaLagMaxAgeSeconds)`;
+  const bound = guard + maxAge;
   return {
     name: `RDS cross-region read replica ${replica.id}`,
     data: 'reference / relational data',
-    seconds: guard,
+    seconds: bound,
     targetSeconds: target,
     class: 'transactional',
-    meets: guard <= target,
-    basis: `Asynchronous replication: the loss equals the replica lag at the failure. The controller promotes automatically only when the last observed ReplicaLag is within RpoGuardSeconds=${guard} (failover layer); beyond that it pages instead, so the RPO claimed for an automatic failover is ${guard} s.${ageNote} ${alarmNote}`,
+    meets: bound <= target,
+    basis: `Asynchronous replication: the loss equals the replica lag at the failure, usually seconds. The controller promotes automatically only when the last ReplicaLag datapoint before it saw the outage is within RpoGuardSeconds=${guard}; that datapoint may be up to ${ageSource} older than the failure, and the lag (seconds behind the source) grows by at most one second per second, so the loss an automatic failover can accept is bounded by ${guard} + ${maxAge} = ${bound} s.${bound > target ? ` Lower RpoGuardSeconds and ReplicaLagMaxAgeSeconds (at least 60: ReplicaLag is published per minute) to bring the bound within ${target} s.` : ''} ${alarmNote}`,
     references: [RPO_REFERENCES.rdsReplicaLag],
   };
 }

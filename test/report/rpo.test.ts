@@ -24,11 +24,17 @@ describe('RPO per data store', () => {
     expect(strong.basis).toMatch(/witness us-east-2/);
   });
 
-  it('RDS: bounded by the controller RPO guard, and the ReplicaLag alarm threshold is judged against the target', async () => {
+  it('RDS: bounded by the controller RPO guard plus the age of the lag datapoint it may trust; the alarm threshold is judged against the target', async () => {
     const base = await fixtureInput();
-    expect(store(base, 'RDS')).toMatchObject({ seconds: 60, meets: true });
+    // RpoGuardSeconds 60 + ReplicaLagMaxAgeSeconds 180: lag can grow for up to 180 s after the datapoint the guard saw.
+    const rds = store(base, 'RDS');
+    expect(rds).toMatchObject({ seconds: 240, meets: false });
+    expect(rds.basis).toMatch(/RpoGuardSeconds=60/);
+    expect(rds.basis).toMatch(/ReplicaLagMaxAgeSeconds=180/);
     const loose = store(withParameter(base, 'secondary', 'RpoGuardSeconds', 300), 'RDS');
-    expect(loose).toMatchObject({ seconds: 300, meets: false });
+    expect(loose).toMatchObject({ seconds: 480, meets: false });
+    const tight = store(withParameter(withParameter(base, 'secondary', 'RpoGuardSeconds', 0), 'secondary', 'ReplicaLagMaxAgeSeconds', 60), 'RDS');
+    expect(tight).toMatchObject({ seconds: 60, meets: true });
     const lateAlarm = store(withParameter(base, 'secondary', 'ReplicaLagThresholdSeconds', 120), 'RDS');
     expect(lateAlarm.basis).toMatch(/fires at 120 s, above the 60 s target/);
   });
