@@ -86,6 +86,23 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
     for (const n of resumed.report.nodes) expect(['created', 'no-changes']).toContain(n.outcome);
   }, 60_000);
 
+  it('a second operator deploying the same environment gets exit 4 naming who holds the lock, and since when', async () => {
+    const env = { AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'secret' };
+    const first = spawnCli(['deploy', '--json', '--endpoint-url', url], env, PROJECT_ROOT);
+    // Once a stack operation runs, the first run holds the lock (taken before anything changed).
+    await new Promise<void>((resolve) => (endpoint.onRequest = (r) => r.op === 'ExecuteChangeSet' && resolve()));
+    const second = await drctl(['deploy', '--json', '--endpoint-url', url], env, PROJECT_ROOT);
+    first.child.kill('SIGINT');
+    expect(second.code).toBe(4);
+    const error = (JSON.parse(second.stdout) as { error: { code: string; kind: string; message: string; fix: string } }).error;
+    expect(error).toMatchObject({ code: 'E_LOCKED', kind: 'conflict' });
+    expect(error.message).toContain(`alice on ${os.hostname()} (pid ${first.child.pid}, arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/alice) running deploy since`);
+    expect(error.message).toMatch(/\(\d+s ago\)$/);
+    expect(error.fix).toContain('--force-unlock');
+    expect((await first.done).code).toBe(130);
+    expect(world.s3.buckets.get(STATE_BUCKET)!.objects.has('locks/dev.json')).toBe(false);
+  }, 60_000);
+
   it('status, outputs and destroy reach the endpoint through AWS_ENDPOINT_URL alone, S3 path-style on a host name', async () => {
     const project = await loadProject(PROJECT_ROOT, 'dev');
     expect((await runDeploy(project, { ...ALL, only: ['foundation'] }, runtime(world))).report.status).toBe('succeeded');
