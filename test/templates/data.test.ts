@@ -307,6 +307,13 @@ describe('data template: environment configs', () => {
     expect(configValueProblems(loadEnvironmentConfig(env), t)).toEqual([]);
   });
 
+  it.each(['dev', 'prod'])('%s sets the storage-autoscaling ceiling at least 10 %% above the initial storage, as RDS requires', (env) => {
+    const common = loadEnvironmentConfig(env).parameters.common ?? {};
+    const initial = Number(common.DbAllocatedStorage ?? t.Parameters?.DbAllocatedStorage?.Default);
+    const ceiling = Number(common.DbMaxAllocatedStorage ?? t.Parameters?.DbMaxAllocatedStorage?.Default);
+    expect(ceiling).toBeGreaterThanOrEqual(Math.ceil(initial * 1.1));
+  });
+
   it('runs production with deletion protection, Multi-AZ in both regions and longer backups', () => {
     expect(loadEnvironmentConfig('prod').parameters.common).toMatchObject({ DeletionProtection: true, DbMultiAz: true, ReplicaMultiAz: true, DbInstanceClass: 'db.r6g.large' });
     expect(loadEnvironmentConfig('dev').parameters.common).toMatchObject({ DeletionProtection: false });
