@@ -26,7 +26,10 @@ function emitReadable(reporter: Reporter, r: Report): void {
     for (const f of p.fixes ?? []) say('REPORT_RTO_FIX', `    fix: ${f.text}`, f);
     if (p.note) say('REPORT_RTO_NOTE', `    ${p.note}`);
   }
-  for (const s of r.rpo.stores) say('REPORT_RPO_STORE', `RPO ${s.name}: ${s.seconds ?? 'unbounded'} s — ${s.meets ? 'meets' : 'MISSES'} (${s.class})`, s);
+  for (const s of r.rpo.stores) {
+    say('REPORT_RPO_STORE', `RPO ${s.name}: ${s.seconds ?? 'unbounded'} s — ${s.meets ? 'meets' : 'MISSES'} (${s.class})`, s);
+    say('REPORT_RPO_BASIS', `    ${s.basis}`);
+  }
   for (const i of r.readiness.items) say('REPORT_READINESS_ITEM', `readiness ${i.severity}: ${i.message}`, i);
   if (r.readiness.items.length === 0) say('REPORT_READINESS_ITEM', 'readiness: no differences between the regions beyond the expected ones');
   const m = r.cost.monthlyUsd;
