@@ -5,13 +5,13 @@ import { DrError, usageError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 import type { StackNode, DeployNode, NodeState } from './graph.js';
 import { isStackNode } from './graph.js';
-import { nodeStateMessage, runGraph } from './executor.js';
+import { nodeStateMessage, runGraph, type ExecutionResult } from './executor.js';
 import { ensureStateBucket, stateBucketName } from './lock.js';
 import { buildArtifact, publishArtifact, type BuiltArtifact } from './packaging.js';
 import type { Project } from './project.js';
 import type { Runtime } from './runtime.js';
 import { deployStack, outputsOf, type StackOutcome } from './stack-deployer.js';
-import { stackOpsByRegion } from './stack-ops.js';
+import { stackOpsByRegion, type StackOps } from './stack-ops.js';
 import { templateSource, type TemplateStore } from './template-source.js';
 import { withEnvironmentLock } from './session.js';
 
@@ -110,65 +110,123 @@ export function parameterValues(node: StackNode, existing: Stack | undefined, ou
   return values;
 }
 
+/**
+ * Stacks outside --only that the selected nodes take outputs from must already be deployed: reads their outputs.
+ * Returns them with the set of nodes the executor treats as done.
+ */
+async function outputsFromOutsideTheRun(project: Project, selected: Set<string>, ops: (region: string) => StackOps): Promise<{ done: Set<string>; outputs: Map<string, Record<string, string>> }> {
+  const g = project.graph;
+  const done = new Set(g.order.filter((id) => !selected.has(id)));
+  const outputs = new Map<string, Record<string, string>>();
+  for (const id of selected) {
+    const node = g.nodes.get(id)!;
+    const producers = new Set(node.dependencies);
+    if (node.kind === 'stack') for (const p of Object.values(node.parameters)) if (p.kind === 'output' || p.kind === 'deferred') producers.add(p.node);
+    for (const d of producers) {
+      const dep = g.nodes.get(d)!;
+      if (!done.has(d) || dep.kind !== 'stack' || outputs.has(d)) continue;
+      const s = await ops(dep.region).describe(dep.stackName);
+      if (!s || !['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(s.StackStatus ?? '')) {
+        throw usageError('E_ONLY_DEPENDENCY', `${id} needs ${d} (${dep.stackName} in ${dep.region}), which is ${s?.StackStatus ?? 'not deployed'}`, `Deploy ${dep.layer} first, or run deploy without --only.`, { field: '--only' });
+      }
+      outputs.set(d, outputsOf(s));
+    }
+  }
+  return { done, outputs };
+}
+
+/** A second pass outside --only whose deferred input a selected stack produces may now be out of date: say so. */
+function warnSecondPassesLeftOut(project: Project, selected: Set<string>, reporter: Reporter): void {
+  for (const n of project.graph.nodes.values()) {
+    if (n.kind !== 'stack' || n.pass !== 2 || selected.has(n.id)) continue;
+    const from = n.dependencies.filter((d) => selected.has(d) && d !== `${n.layer}@${n.role}`);
+    if (from.length) reporter.emit({ code: 'DEPLOY_SECOND_PASS_PENDING', level: 'warn', text: `${n.id} takes an input from ${from.join(', ')}: run deploy --only ${n.layer}@${n.role} (or a full deploy) to refresh it`, data: { node: n.id, from } });
+  }
+}
+
+/** Templates over the TemplateBody limit go through the stack region's state bucket, created once per region. */
+function stateBucketTemplates(rt: Runtime, account: string): TemplateStore {
+  const buckets = new Map<string, Promise<string>>();
+  return {
+    clock: rt.clock,
+    s3: (region) => rt.factory(region).s3,
+    bucket: (region) => {
+      let b = buckets.get(region);
+      if (!b) {
+        const name = stateBucketName(account, region);
+        buckets.set(region, (b = ensureStateBucket({ s3: rt.factory(region).s3, clock: rt.clock, reporter: rt.reporter }, name, region).then(() => name)));
+      }
+      return b;
+    },
+  };
+}
+
+/** Stacks deploy in parallel but questions must not: one prompt at a time; after Ctrl-C none is asked (the answer is no). */
+function oneQuestionAtATime(reporter: Reporter, signal: AbortSignal | undefined): Reporter {
+  let asking: Promise<unknown> = Promise.resolve();
+  return {
+    emit: (m) => reporter.emit(m),
+    result: (v) => reporter.result(v),
+    confirm: (q) => {
+      const answer = asking.then(() => (signal?.aborted ? false : reporter.confirm(q)));
+      asking = answer.catch(() => undefined);
+      return answer;
+    },
+  };
+}
+
+/** The run's report (one line per stack for people) and, unless it succeeded, the error that sets the exit code. */
+function summarize(project: Project, account: string, nodes: DeployNode[], exec: ExecutionResult, outcomes: Map<string, NodeReport['outcome']>, reporter: Reporter): { report: DeployReport; error?: DrError } {
+  const interrupted = exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted');
+  const report: DeployReport = {
+    environment: project.config.environment,
+    account,
+    status: interrupted ? 'interrupted' : exec.errors.size ? 'failed' : 'succeeded',
+    nodes: nodes.map((n) => {
+      const err = exec.errors.get(n.id);
+      return {
+        id: n.id,
+        kind: n.kind,
+        state: exec.states.get(n.id) ?? 'pending',
+        ...(outcomes.has(n.id) ? { outcome: outcomes.get(n.id) } : {}),
+        ...(err ? { error: err instanceof DrError ? err.toJSON() : { message: String(err) } } : {}),
+      };
+    }),
+  };
+  for (const n of report.nodes.filter((x) => x.kind === 'stack')) {
+    const text = n.outcome === 'no-changes' ? 'no changes' : (n.outcome ?? n.state);
+    reporter.emit({ code: 'DEPLOY_RESULT', level: 'result', text: `${n.id.padEnd(24)} ${text}${n.error ? `: ${String(n.error.message)}` : ''}`, data: n });
+  }
+  if (report.status === 'interrupted') {
+    return { report, error: new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: 'deploy interrupted: no new work was started; operations already running continue in CloudFormation', fix: 'Run deploy again to resume: finished stacks report "no changes", running ones are waited for.' }) };
+  }
+  if (report.status === 'failed') {
+    const failed = report.nodes.filter((n) => n.state === 'failed');
+    const first = exec.errors.get(failed[0]!.id);
+    const error = new DrError({
+      code: 'E_DEPLOY_FAILED',
+      kind: first instanceof DrError ? first.kind : 'aws',
+      message: `deploy failed: ${failed.map((n) => `${n.id} (${String(n.error?.message ?? '')})`).join('; ')}; ${report.nodes.filter((n) => n.state === 'skipped').length} dependent step(s) skipped`,
+      fix: first instanceof DrError && first.fix ? first.fix : 'Fix the cause and deploy again; completed stacks will report "no changes".',
+    });
+    return { report, error };
+  }
+  return { report };
+}
+
 export async function runDeploy(project: Project, req: DeployRequest, rt: Runtime): Promise<{ report: DeployReport; error?: DrError }> {
   const selected = selectNodes(project, req.only);
   return withEnvironmentLock(project, rt, 'deploy', req.forceUnlock, async (identity) => {
     const g = project.graph;
-    const outputs = new Map<string, Record<string, string>>();
+    const ops = stackOpsByRegion(rt);
+    const { done, outputs } = await outputsFromOutsideTheRun(project, selected, ops);
+    warnSecondPassesLeftOut(project, selected, rt.reporter);
     const built = new Map<string, BuiltArtifact>();
     const artifactKeys = new Map<string, string>();
     const outcomes = new Map<string, NodeReport['outcome']>();
-    const ops = stackOpsByRegion(rt);
+    const store = stateBucketTemplates(rt, identity.account);
+    const reporter = oneQuestionAtATime(rt.reporter, rt.signal);
 
-    // Stacks outside --only that selected ones take outputs from must already be deployed: read their outputs.
-    const done = new Set(g.order.filter((id) => !selected.has(id)));
-    for (const id of selected) {
-      const node = g.nodes.get(id)!;
-      const producers = new Set(node.dependencies);
-      if (node.kind === 'stack') for (const p of Object.values(node.parameters)) if (p.kind === 'output' || p.kind === 'deferred') producers.add(p.node);
-      for (const d of producers) {
-        const dep = g.nodes.get(d)!;
-        if (!done.has(d) || dep.kind !== 'stack' || outputs.has(d)) continue;
-        const s = await ops(dep.region).describe(dep.stackName);
-        if (!s || !['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(s.StackStatus ?? '')) {
-          throw usageError('E_ONLY_DEPENDENCY', `${id} needs ${d} (${dep.stackName} in ${dep.region}), which is ${s?.StackStatus ?? 'not deployed'}`, `Deploy ${dep.layer} first, or run deploy without --only.`, { field: '--only' });
-        }
-        outputs.set(d, outputsOf(s));
-      }
-    }
-
-    const nodes = g.order.map((id) => g.nodes.get(id)!).filter((n) => selected.has(n.id));
-    // A second pass outside --only whose deferred input a selected stack produces may now be out of date.
-    for (const n of g.nodes.values()) {
-      if (n.kind !== 'stack' || n.pass !== 2 || selected.has(n.id)) continue;
-      const from = n.dependencies.filter((d) => selected.has(d) && d !== `${n.layer}@${n.role}`);
-      if (from.length) rt.reporter.emit({ code: 'DEPLOY_SECOND_PASS_PENDING', level: 'warn', text: `${n.id} takes an input from ${from.join(', ')}: run deploy --only ${n.layer}@${n.role} (or a full deploy) to refresh it`, data: { node: n.id, from } });
-    }
-    // Templates over the TemplateBody limit go through the stack region's state bucket, created once per region.
-    const buckets = new Map<string, Promise<string>>();
-    const store: TemplateStore = {
-      clock: rt.clock,
-      s3: (region) => rt.factory(region).s3,
-      bucket: (region) => {
-        let b = buckets.get(region);
-        if (!b) {
-          const name = stateBucketName(identity.account, region);
-          buckets.set(region, (b = ensureStateBucket({ s3: rt.factory(region).s3, clock: rt.clock, reporter: rt.reporter }, name, region).then(() => name)));
-        }
-        return b;
-      },
-    };
-    // Stacks deploy in parallel but questions must not: one prompt at a time on the terminal.
-    let asking: Promise<unknown> = Promise.resolve();
-    const reporter: Reporter = {
-      emit: (m) => rt.reporter.emit(m),
-      result: (v) => rt.reporter.result(v),
-      confirm: (q) => {
-        const answer = asking.then(() => rt.reporter.confirm(q));
-        asking = answer.catch(() => undefined);
-        return answer;
-      },
-    };
     const run = async (node: DeployNode): Promise<void> => {
       if (node.kind === 'artifact-build') {
         const art = await buildArtifact(project.root, node);
@@ -198,6 +256,7 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
       outcomes.set(node.id, result.outcome);
     };
 
+    const nodes = g.order.map((id) => g.nodes.get(id)!).filter((n) => selected.has(n.id));
     const exec = await runGraph(nodes, run, {
       concurrency: req.concurrency,
       signal: rt.signal,
@@ -207,40 +266,6 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
         rt.reporter.emit({ ...nodeStateMessage(node.id, state, err), code: 'DEPLOY_NODE_STATE', data: { node: node.id, kind: node.kind, state, outcome: outcomes.get(node.id) } });
       },
     });
-
-    const report: DeployReport = {
-      environment: project.config.environment,
-      account: identity.account,
-      status: exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted') ? 'interrupted' : exec.errors.size ? 'failed' : 'succeeded',
-      nodes: nodes.map((n) => {
-        const err = exec.errors.get(n.id);
-        return {
-          id: n.id,
-          kind: n.kind,
-          state: exec.states.get(n.id) ?? 'pending',
-          ...(outcomes.has(n.id) ? { outcome: outcomes.get(n.id) } : {}),
-          ...(err ? { error: err instanceof DrError ? err.toJSON() : { message: String(err) } } : {}),
-        };
-      }),
-    };
-    for (const n of report.nodes.filter((x) => x.kind === 'stack')) {
-      const text = n.outcome === 'no-changes' ? 'no changes' : (n.outcome ?? n.state);
-      rt.reporter.emit({ code: 'DEPLOY_RESULT', level: 'result', text: `${n.id.padEnd(24)} ${text}${n.error ? `: ${String(n.error.message)}` : ''}`, data: n });
-    }
-    let error: DrError | undefined;
-    if (report.status === 'interrupted') {
-      error = new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: 'deploy interrupted: no new work was started; operations already running continue in CloudFormation', fix: 'Run deploy again to resume: finished stacks report "no changes", running ones are waited for.' });
-    } else if (report.status === 'failed') {
-      const failed = report.nodes.filter((n) => n.state === 'failed');
-      const first = exec.errors.get(failed[0]!.id);
-      error = new DrError({
-        code: 'E_DEPLOY_FAILED',
-        kind: first instanceof DrError ? first.kind : 'aws',
-        message: `deploy failed: ${failed.map((n) => `${n.id} (${String(n.error?.message ?? '')})`).join('; ')}; ${report.nodes.filter((n) => n.state === 'skipped').length} dependent step(s) skipped`,
-        fix: first instanceof DrError && first.fix ? first.fix : 'Fix the cause and deploy again; completed stacks will report "no changes".',
-      });
-    }
-    return { report, ...(error ? { error } : {}) };
+    return summarize(project, identity.account, nodes, exec, outcomes, rt.reporter);
   });
 }
-
