@@ -107,6 +107,28 @@ describe('deploy failure handling', () => {
     expect(maxOpen).toBe(1);
   });
 
+  it('after Ctrl-C at one prompt, the questions other stacks were waiting to ask are not asked', async () => {
+    const world = new AwsWorld();
+    world.cloudformation('us-east-1').failNextOperation('trading-network-dev', { resource: 'NatGateway' });
+    world.cloudformation('us-west-2').failNextOperation('trading-network-dev', { resource: 'NatGateway' });
+    const project = await fixtureProject();
+    expect((await runDeploy(project, ALL, runtime(world))).report.status).toBe('failed');
+    const ctl = new AbortController();
+    const questions: string[] = [];
+    const reporter = new (class extends MemoryReporter {
+      override async confirm(question: string): Promise<boolean> {
+        questions.push(question);
+        await world.clock.sleep(30_000);
+        ctl.abort(); // the operator pressed Ctrl-C at this prompt: the answer is no
+        return false;
+      }
+    })();
+    const r = await runDeploy(project, ALL, { ...runtime(world, { signal: ctl.signal }), reporter });
+    expect(r.report.status).toBe('interrupted');
+    expect(questions).toHaveLength(1);
+    for (const region of ['us-east-1', 'us-west-2']) expect(world.cloudformation(region).stack('trading-network-dev')!.status).toBe('ROLLBACK_COMPLETE');
+  });
+
   it('continues an UPDATE_ROLLBACK_FAILED rollback, then updates', async () => {
     const { world, root } = await deployed();
     await editJson(path.join(root, 'config/dev.json'), (c) => (c.parameters.secondary.DesiredCapacity = 3));
