@@ -138,6 +138,37 @@ function parameterDifferences(input: ReportInput): ReadinessItem[] {
   return items;
 }
 
+/**
+ * The promoted replica becomes the writer: if it runs Single-AZ while the source is Multi-AZ, the first AZ failure
+ * after a failover takes relational writes down again. Read from the resolved resources, since the two roles set
+ * MultiAZ from different parameters (DbMultiAz, ReplicaMultiAz).
+ */
+function writerAvailability(input: ReportInput): ReadinessItem[] {
+  const views = pair(input, 'data');
+  if (!views) return [];
+  const [p, s] = views;
+  const items: ReadinessItem[] = [];
+  for (const source of resourcesOfType(p, 'AWS::RDS::DBInstance')) {
+    const replica = resourcesOfType(s, 'AWS::RDS::DBInstance').find((r) => r.id === source.id);
+    if (!replica) continue;
+    const [a, b] = [String(source.props.MultiAZ ?? false).toLowerCase(), String(replica.props.MultiAZ ?? false).toLowerCase()];
+    if (a !== 'true' || b === 'true') continue;
+    const raw = (replica.resource.Properties ?? {}).MultiAZ;
+    const driver = JSON.stringify(raw ?? 'unset').match(/"Ref":"([A-Za-z0-9]+)"/g)?.map((m) => m.slice(7, -1)).filter((n) => n !== 'AWS::NoValue').join(', ');
+    items.push({
+      id: `multi-az:data.${source.id}`,
+      category: 'multi-az',
+      severity: 'warn',
+      layer: 'data',
+      subject: `${source.id}.MultiAZ`,
+      primary: a,
+      secondary: b,
+      message: `${p.file}: ${source.id} is Multi-AZ in the primary but its cross-region replica is Single-AZ${driver ? ` (MultiAZ comes from ${driver})` : ''}; once promoted it is the only writer, with no standby in another AZ`,
+    });
+  }
+  return items;
+}
+
 export function computeReadiness(input: ReportInput): ReadinessItem[] {
-  return [...parameterDifferences(input), ...standbySizing(input), ...alarmCoverage(input)];
+  return [...parameterDifferences(input), ...standbySizing(input), ...writerAvailability(input), ...alarmCoverage(input)];
 }

@@ -53,7 +53,7 @@ export interface RpoStore {
 
 export interface ReadinessItem {
   id: string;
-  category: 'instance-type' | 'engine-version' | 'db-class' | 'asg-capacity' | 'alarm-coverage' | 'parameter';
+  category: 'instance-type' | 'engine-version' | 'db-class' | 'multi-az' | 'asg-capacity' | 'alarm-coverage' | 'parameter';
   severity: 'warn' | 'info';
   layer: string;
   subject: string;

@@ -28,6 +28,15 @@ describe('readiness', () => {
     expect(regional.find((i) => i.subject === 'CertificateArn')).toMatchObject({ severity: 'info', primary: arn('us-east-1'), secondary: arn('us-west-2') });
   });
 
+  it('detects a Single-AZ replica behind a Multi-AZ source: after promotion the writer has no standby', async () => {
+    const items = computeReadiness(withParameter(await fixtureInput(), 'secondary', 'ReplicaMultiAz', 'false'));
+    expect(items.find((i) => i.id === 'multi-az:data.Database')).toMatchObject({ severity: 'warn', category: 'multi-az', primary: 'true', secondary: 'false' });
+    expect(items.find((i) => i.id === 'multi-az:data.Database')?.message).toMatch(/ReplicaMultiAz/);
+    // Both Single-AZ (a cheap test environment) is consistent, not a readiness gap.
+    const cheap = computeReadiness(withParameter(withParameter(await fixtureInput(), 'secondary', 'ReplicaMultiAz', 'false'), 'primary', 'DbMultiAz', 'false'));
+    expect(cheap.some((i) => i.category === 'multi-az')).toBe(false);
+  });
+
   it('detects a smaller ASG maximum and a failover size the standby cannot reach', async () => {
     const items = computeReadiness(withParameter(await fixtureInput(), 'secondary', 'MaxSize', 1));
     expect(items.find((i) => i.id === 'asg-capacity:compute.MaxSize')).toMatchObject({ primary: '6', secondary: '1' });
