@@ -169,6 +169,16 @@ describe('sections', () => {
     expect(structural(template({ Topic: topic }, { Transform: 'AWS::LanguageExtensions', Rules: rules }))).toEqual([]);
   });
 
+  it('accepts references to what the SAM transform generates (FnRole, Fn.Arn) only when the template uses it', () => {
+    const resources = {
+      Fn: { Type: 'AWS::Serverless::Function', Properties: { Runtime: 'nodejs20.x', Handler: 'index.handler', InlineCode: 'exports.handler = async () => 1' } },
+      Arn: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::GetAtt': ['Fn', 'Arn'] } } },
+      Role: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Sub': '${FnRole.Arn} ${ServerlessRestApi}' } } },
+    };
+    expect(structural(template(resources, { Transform: ['AWS::Serverless-2016-10-31'] }))).toEqual([]);
+    expect(structural(template(resources))).toEqual(['E1010 Resources.Arn.Properties.Value.Fn::GetAtt', 'E1019 Resources.Role.Properties.Value.Fn::Sub', 'E1019 Resources.Role.Properties.Value.Fn::Sub']);
+  });
+
   it('flags a language-extension function without the transform', () => {
     const topic = { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { 'Fn::ToJsonString': { a: 1 } } } };
     expect(structural(template({ Topic: topic }))).toEqual(['E1018 Resources.Topic.Properties.DisplayName.Fn::ToJsonString']);

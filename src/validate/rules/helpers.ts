@@ -129,3 +129,27 @@ export function scannableString(node: { section: string; inMetadata: boolean; ke
   if (node.key && /Description$/.test(node.key)) return undefined;
   return node.value;
 }
+
+const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+/** Resources the SAM transform adds to a template without a logical id of their own in it. */
+const SAM_IMPLICIT = ['ServerlessRestApi', 'ServerlessHttpApi', 'ServerlessDeploymentBucket'];
+
+/**
+ * True when `name` may be a resource the AWS::Serverless transform generates (e.g. `FnRole`, `FnAliaslive`,
+ * `ServerlessRestApi`): the template cannot show it, so references to it are not findings.
+ */
+export function samGenerated(template: unknown, name: string): boolean {
+  if (!isPlainObject(template)) return false;
+  const transform = template.Transform;
+  if (!(Array.isArray(transform) ? transform : [transform]).includes(SAM_TRANSFORM)) return false;
+  if (SAM_IMPLICIT.some((n) => name.startsWith(n))) return true;
+  const resources = isPlainObject(template.Resources) ? template.Resources : {};
+  return Object.entries(resources).some(([id, r]) => name.startsWith(id) && name !== id && isPlainObject(r) && typeof r.Type === 'string' && r.Type.startsWith('AWS::Serverless::'));
+}
+
+/** True when the template uses the SAM transform and `type` is one of its AWS::Serverless::* types (its attributes come from what it generates). */
+export function samType(template: unknown, type: string): boolean {
+  if (!isPlainObject(template) || !type.startsWith('AWS::Serverless::')) return false;
+  const transform = template.Transform;
+  return (Array.isArray(transform) ? transform : [transform]).includes(SAM_TRANSFORM);
+}

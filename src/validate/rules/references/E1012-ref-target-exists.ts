@@ -1,7 +1,7 @@
 // E1012: every Ref names a parameter, a resource or a pseudo parameter (and only parameters inside Conditions).
 import { isPlainObject } from '../../engine.js';
 import type { Rule } from '../../types.js';
-import { didYouMean, PSEUDO_PARAMETERS, TEMPLATE_REF } from '../helpers.js';
+import { didYouMean, PSEUDO_PARAMETERS, samGenerated, TEMPLATE_REF } from '../helpers.js';
 
 export const rule: Rule = {
   id: 'E1012',
@@ -27,7 +27,7 @@ export const rule: Rule = {
         }
         if (!known.has(node.arg) && conditions.includes(node.arg)) {
           ctx.report({ path, message: `Ref to "${node.arg}", which is a condition, not a parameter or resource.`, fix: `Use {"Fn::If": ["${node.arg}", valueIfTrue, valueIfFalse]}, or "Condition": "${node.arg}" on a resource or output.` });
-        } else if (!known.has(node.arg)) {
+        } else if (!known.has(node.arg) && !samGenerated(ctx.template, node.arg)) {
           ctx.report({ path, message: `Ref to "${node.arg}", which is not a parameter, resource or pseudo parameter.${didYouMean(node.arg, known)}`, fix: 'Declare it under Parameters or Resources, or correct the name.' });
         } else if (node.section === 'Conditions' && resources.includes(node.arg) && !params.includes(node.arg)) {
           ctx.report({ path, message: `Conditions cannot refer to the resource "${node.arg}".`, fix: 'Base conditions on parameters and pseudo parameters only.' });

@@ -2,7 +2,7 @@
 import { isPlainObject } from '../../engine.js';
 import type { Rule } from '../../types.js';
 import { checkAttribute } from '../structure/E1010-getatt-attribute-exists.js';
-import { didYouMean, PSEUDO_PARAMETERS, subParts, subVariables, TEMPLATE_REF } from '../helpers.js';
+import { didYouMean, PSEUDO_PARAMETERS, samGenerated, subParts, subVariables, TEMPLATE_REF } from '../helpers.js';
 
 export const rule: Rule = {
   id: 'E1019',
@@ -27,7 +27,7 @@ export const rule: Rule = {
           return;
         }
         for (const v of subVariables(parts.text)) {
-          if (v in parts.vars || known.has(v)) continue;
+          if (v in parts.vars || known.has(v) || samGenerated(ctx.template, v.split('.')[0] as string)) continue;
           const dot = v.indexOf('.');
           if (dot > 0 && !v.startsWith('AWS::')) {
             checkAttribute(ctx, path, v.slice(0, dot), v.slice(dot + 1));
