@@ -175,7 +175,8 @@ describe('sections', () => {
       Arn: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::GetAtt': ['Fn', 'Arn'] } } },
       Role: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Sub': '${FnRole.Arn} ${ServerlessRestApi}' } } },
     };
-    expect(structural(template(resources, { Transform: ['AWS::Serverless-2016-10-31'] }))).toEqual([]);
+    expect(structural(template(resources, { Transform: ['AWS::Serverless-2016-10-31'], Globals: { Function: { Timeout: 10 } } }))).toEqual([]);
+    expect(structural(template(resources, { Transform: ['AWS::Serverless-2016-10-31'], Global: {} }))).toEqual(['E1001 Global']);
     expect(structural(template(resources))).toEqual(['E1010 Resources.Arn.Properties.Value.Fn::GetAtt', 'E1019 Resources.Role.Properties.Value.Fn::Sub', 'E1019 Resources.Role.Properties.Value.Fn::Sub']);
   });
 

@@ -1,7 +1,7 @@
 // E1001: only the sections CloudFormation knows, with Resources present and non-empty.
 import { isPlainObject } from '../../engine.js';
 import type { Rule } from '../../types.js';
-import { CFN_DOCS, didYouMean } from '../helpers.js';
+import { CFN_DOCS, didYouMean, samType } from '../helpers.js';
 
 const SECTIONS = ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform', 'Resources', 'Outputs'];
 const OBJECT_SECTIONS = ['Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Resources', 'Outputs'];
@@ -22,6 +22,8 @@ export const rule: Rule = {
         return;
       }
       for (const [key, value] of Object.entries(t)) {
+        // The SAM transform adds its own Globals section (expanded before CloudFormation sees the template).
+        if (key === 'Globals' && samType(t, 'AWS::Serverless::Function')) continue;
         if (!SECTIONS.includes(key)) {
           ctx.report({ path: [key], message: `"${key}" is not a template section.${didYouMean(key, SECTIONS)}`, fix: `Use only ${SECTIONS.join(', ')}.` });
         } else if (OBJECT_SECTIONS.includes(key) && !isPlainObject(value)) {
