@@ -121,21 +121,28 @@ export async function raiseCapacity(asg: AutoScalingClient, groupName: string, c
   return { step: 'raise-capacity', status: 'done', detail: `${groupName} raised from min ${min}/desired ${desired} to ${capacity}` };
 }
 
-/** Writes the writer endpoint (the data layer's parameter holds the host name) unless it already holds that value. */
-export async function setWriterEndpoint(ssm: SSMClient, parameterName: string, endpoint: string): Promise<StepOutcome> {
+/** Sets a String parameter to `value` unless it already holds it; returns the previous value. */
+export async function putParameterValue(ssm: SSMClient, parameterName: string, value: string): Promise<{ changed: boolean; previous: string | undefined }> {
   let current: string | undefined;
   try {
     current = (await ssm.send(new GetParameterCommand({ Name: parameterName }))).Parameter?.Value;
   } catch (err) {
     if ((err as { name?: string }).name !== 'ParameterNotFound') throw awsError('ssm:GetParameter', err, `Check that ${parameterName} is readable.`);
   }
-  if (current === endpoint) return { step: 'update-writer-endpoint', status: 'already-done', detail: `${parameterName} already ${endpoint}` };
+  if (current === value) return { changed: false, previous: current };
   try {
-    await ssm.send(new PutParameterCommand({ Name: parameterName, Value: endpoint, Type: 'String', Overwrite: true }));
+    await ssm.send(new PutParameterCommand({ Name: parameterName, Value: value, Type: 'String', Overwrite: true }));
   } catch (err) {
-    throw awsError('ssm:PutParameter', err, `Set ${parameterName} to ${endpoint} by hand.`);
+    throw awsError('ssm:PutParameter', err, `Set ${parameterName} to ${value} by hand.`);
   }
-  return { step: 'update-writer-endpoint', status: 'done', detail: `${parameterName}: ${current ?? '(unset)'} → ${endpoint}` };
+  return { changed: true, previous: current };
+}
+
+/** Writes the writer endpoint (the data layer's parameter holds the host name) unless it already holds that value. */
+export async function setWriterEndpoint(ssm: SSMClient, parameterName: string, endpoint: string): Promise<StepOutcome> {
+  const r = await putParameterValue(ssm, parameterName, endpoint);
+  if (!r.changed) return { step: 'update-writer-endpoint', status: 'already-done', detail: `${parameterName} already ${endpoint}` };
+  return { step: 'update-writer-endpoint', status: 'done', detail: `${parameterName}: ${r.previous ?? '(unset)'} → ${endpoint}` };
 }
 
 /** Publishes to the alert topic; SNS subjects are limited to 100 printable ASCII characters. */

@@ -15,6 +15,7 @@ class World implements Network {
   primaryUp = true;
   secondaryUp = true;
   dnsTo: 'primary' | 'secondary' = 'primary';
+  peerWriterView?: Network['peerWriterView'];
   private ok(up: boolean): ProbeResult {
     return up ? { signal: 'healthy', status: 200, latencyMs: 12 } : { signal: 'unhealthy', error: 'connect ETIMEDOUT', latencyMs: 3000 };
   }
@@ -268,5 +269,78 @@ describe('failover controller against AWS doubles', () => {
     const c = sdkClientsFor(WEST);
     const regions = await Promise.all([c.rds, c.autoscaling, c.ssm, c.sns, c.cloudwatch, c.dynamodb].map((x) => x.config.region()));
     expect(new Set(regions)).toEqual(new Set([WEST]));
+  });
+
+  it('in the primary, fences its own region once it finds the writer in the other region, and makes no us-west-2 call', async () => {
+    const clock = new ManualClock();
+    const aws = new AwsDoubles({ now: clock.now });
+    // The primary came back after an automatic failover: a stale standalone writer, its flag still off.
+    aws.rds.addInstance(EAST, { id: 'trading-db-test' });
+    aws.ssm.put(EAST, '/trading/test/maintenance', 'off');
+    const topic = aws.sns.addTopic(EAST, 'alerts-test');
+    const table = `failover-state-t${++tableSeq}`;
+    await ddb.createTable(pkTable(table));
+    const peer = { databaseRole: 'replica' as 'writer' | 'replica', writerEndpoint: 'trading-db-test.abcdefgh.us-east-1.rds.amazonaws.com' };
+    const asked: string[] = [];
+    const network: Network = {
+      probeHealth: async () => ({ signal: 'healthy', status: 200, latencyMs: 5 }),
+      probeTcp: async () => ({ signal: 'healthy', latencyMs: 5 }),
+      peerWriterView: async (url, _t, tlsName) => (asked.push(`${url} as ${tlsName}`), { ...peer }),
+      resolver: { resolve4: async (name: string) => (name.includes('alb-secondary') ? ['203.0.113.1'] : ['198.51.100.1']) },
+    };
+    const handler = createHandler({
+      env: env(table, {
+        AWS_REGION: EAST,
+        REGION_ROLE: 'primary',
+        PROMOTION_ENABLED: 'false',
+        ALERT_TOPIC_ARN: topic,
+        PEER_HEALTH_URL: 'https://alb-secondary-456.us-west-2.elb.amazonaws.com/health',
+        PEER_ALB_DNS_NAME: 'alb-secondary-456.us-west-2.elb.amazonaws.com',
+        SELF_HEALTH_URL: 'https://alb-primary-123.us-east-1.elb.amazonaws.com/health',
+        SELF_ALB_DNS_NAME: 'alb-primary-123.us-east-1.elb.amazonaws.com',
+      }),
+      clientsFor: (region) => ({ ...aws.clientsFor(region), dynamodb: ddb.client(region) }),
+      network,
+      now: clock.now,
+      sleep: async (ms) => clock.advance(ms),
+      log: () => undefined,
+    });
+    const tick = async () => {
+      const r = await handler({ trigger: 'schedule' });
+      clock.advance(MIN);
+      return r.code;
+    };
+    // Normal operation: the secondary is a replica naming this region's writer.
+    expect(await tick()).toBe('LOCAL_WRITER');
+    // The secondary was promoted while this region was away.
+    peer.databaseRole = 'writer';
+    peer.writerEndpoint = 'trading-db-test.abcdefgh.us-west-2.rds.amazonaws.com';
+    expect([await tick(), await tick(), await tick()]).toEqual(['PEER_IS_WRITER', 'FENCED', 'FENCED']);
+    expect(aws.ssm.value(EAST, '/trading/test/maintenance')).toBe('on');
+    expect(aws.log.ops('ssm', 'PutParameter')).toHaveLength(1);
+    expect(aws.sns.published.map((m) => m.subject)).toEqual(['[failover test us-east-1] PEER_IS_WRITER']);
+    // Someone turns the flag off while the other region still holds the writer: fenced again.
+    aws.ssm.put(EAST, '/trading/test/maintenance', 'off');
+    expect(await tick()).toBe('PEER_IS_WRITER');
+    expect(aws.ssm.value(EAST, '/trading/test/maintenance')).toBe('on');
+    // Failback made this region the writer again: nothing to fence.
+    peer.databaseRole = 'replica';
+    peer.writerEndpoint = 'trading-db-test.abcdefgh.us-east-1.rds.amazonaws.com';
+    aws.ssm.put(EAST, '/trading/test/maintenance', 'off');
+    expect(await tick()).toBe('LOCAL_WRITER');
+    expect(aws.ssm.value(EAST, '/trading/test/maintenance')).toBe('off');
+    expect(new Set(asked)).toEqual(new Set(['https://alb-secondary-456.us-west-2.elb.amazonaws.com/health as trade.example.com']));
+    expect(aws.log.calls.filter((c) => c.region !== EAST)).toEqual([]);
+    expect(aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(0);
+  });
+
+  it('in the secondary, never asks the peer for its writer (only the primary fences itself)', async () => {
+    const t = await setup();
+    let asked = 0;
+    t.world.peerWriterView = async () => (asked++, { databaseRole: 'writer', writerEndpoint: 'elsewhere' });
+    await t.tick();
+    await t.tick();
+    expect(asked).toBe(0);
+    expect(t.aws.log.ops('ssm', 'PutParameter')).toHaveLength(0);
   });
 });

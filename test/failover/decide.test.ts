@@ -25,6 +25,9 @@ function run(steps: Step[], config: ControllerConfig = cfg, start: ControllerSta
 }
 
 const goodLag = { replicaLag: lag(4) };
+const PRIMARY_DB = 'db-dev.abcdefgh.us-east-1.rds.amazonaws.com';
+/** The primary region back after a failover it did not see: its database a standalone writer, its flag off. */
+const primaryBack: Step = { base: healthy, dns: 'peer', maintenanceOn: false, database: { isReplica: false, status: 'available', endpoint: PRIMARY_DB }, peerWriter: { databaseRole: 'writer', writerEndpoint: 'db-dev.abcdefgh.us-west-2.rds.amazonaws.com' } };
 
 describe('decide (table)', () => {
   const underWay: ControllerState = { ...initialState(), version: 7, promotion: { status: 'started', startedAt: T0 - 2 * MIN, completedSteps: ['promote-database'] } };
@@ -55,6 +58,12 @@ describe('decide (table)', () => {
     { name: 'already a writer in the secondary (operator promoted)', steps: [{ ...goodLag, database: { isReplica: false, status: 'available' } }], expect: { kind: 'already-promoted', code: 'ALREADY_WRITER' } },
     { name: 'primary role, its standby down for the window: page, never promote', steps: [{}, {}, {}, {}].map((s) => ({ ...s, dns: 'self' as const, database: { isReplica: false, status: 'available' } })), config: { role: 'primary', enabled: false }, expect: { kind: 'page', code: 'PEER_DOWN' } },
     { name: 'primary role in normal operation (DNS answers with itself): nothing', steps: [{ base: healthy, dns: 'self', database: { isReplica: false, status: 'available' } }, { base: healthy, dns: 'self', database: { isReplica: false, status: 'available' } }, { base: healthy, dns: 'self', database: { isReplica: false, status: 'available' } }, { base: healthy, dns: 'self', database: { isReplica: false, status: 'available' } }], config: { role: 'primary', enabled: false }, expect: { kind: 'none', code: 'LOCAL_WRITER' } },
+    { name: 'primary back after a failover (stale writer, flag off, the peer reports the writer): fence itself', steps: [{ ...primaryBack }], config: { role: 'primary', enabled: false }, expect: { kind: 'fence-self', code: 'PEER_IS_WRITER' } },
+    { name: 'primary already fenced while the peer holds the writer: nothing more', steps: [{ ...primaryBack, maintenanceOn: true }], config: { role: 'primary', enabled: false }, expect: { kind: 'none', code: 'FENCED' } },
+    { name: 'primary during failback (its database is a replica of the peer again): not fenced by the controller', steps: [{ ...primaryBack, database: { isReplica: true, status: 'available', endpoint: PRIMARY_DB } }], config: { role: 'primary', enabled: false }, expect: { kind: 'none', code: 'LOCAL_WRITER' } },
+    { name: 'primary whose peer names this region as the writer (failback switched): not fenced', steps: [{ ...primaryBack, peerWriter: { databaseRole: 'writer', writerEndpoint: PRIMARY_DB } }], config: { role: 'primary', enabled: false }, expect: { kind: 'none', code: 'LOCAL_WRITER' } },
+    { name: 'primary whose peer does not say (unreachable): not fenced on a guess', steps: [{ ...primaryBack, peerWriter: { databaseRole: undefined, writerEndpoint: undefined } }], config: { role: 'primary', enabled: false }, expect: { kind: 'none', code: 'LOCAL_WRITER' } },
+    { name: 'the secondary never fences itself, whatever the peer says', steps: [{ ...primaryBack, base: healthy, database: { isReplica: true, status: 'available', endpoint: 'db.us-west-2' } }], expect: { kind: 'none', code: 'PEER_HEALTHY' } },
     { name: 'primary role with its database unreadable never reaches a promotion path', steps: [{ base: healthy, dns: 'self', database: undefined }, { base: healthy, dns: 'self', database: undefined }, { base: healthy, dns: 'self', database: undefined }, { base: healthy, dns: 'self', database: undefined }], config: { role: 'primary', enabled: true }, expect: { kind: 'none', code: 'LOCAL_WRITER' } },
   ];
 

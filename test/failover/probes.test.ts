@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { probeHealth, probeTcp, resolveDnsTarget } from '../../src/failover/controller/probes.js';
+import { peerWriterView, probeHealth, probeTcp, resolveDnsTarget } from '../../src/failover/controller/probes.js';
 
 let server: http.Server;
 let port = 0;
@@ -10,6 +10,8 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     hosts.push(String(req.headers.host));
     if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
+    if (req.url === '/writer/health') return void res.writeHead(503).end(JSON.stringify({ status: 'fail', checks: [{ name: 'dynamodb', status: 'ok' }, { name: 'database', status: 'ok', detail: { role: 'writer' } }] }));
+    if (req.url === '/region') return void res.writeHead(200).end(JSON.stringify({ region: 'us-west-2', writerEndpoint: 'db.us-west-2.example' }));
     res.statusCode = req.url === '/health' ? 200 : 503;
     res.end('{}');
   });
@@ -48,5 +50,13 @@ describe('controller probes', () => {
     table.rec = ['192.0.2.9'];
     expect((await resolveDnsTarget(resolver, 'rec', 'self', 'peer')).target).toBe('unknown');
     expect(await resolveDnsTarget(resolver, 'missing', 'self', 'peer')).toMatchObject({ target: 'unknown', error: 'ENOTFOUND missing' });
+  });
+
+  it("reads the other region's database role from its /health body (whatever the status) and its writer from /region", async () => {
+    expect(await peerWriterView(`http://127.0.0.1:${port}/writer/health`, 1000, 'trade.example.com')).toEqual({ databaseRole: 'writer', writerEndpoint: 'db.us-west-2.example' });
+    expect(hosts.slice(-2)).toEqual([`trade.example.com:${port}`, `trade.example.com:${port}`]);
+    // Bodies that are not the gateway's say nothing; an unreachable peer says nothing either.
+    expect(await peerWriterView(`http://127.0.0.1:${port}/health`, 1000)).toEqual({ databaseRole: undefined, writerEndpoint: 'db.us-west-2.example' });
+    expect(await peerWriterView('http://127.0.0.1:1/health', 500)).toEqual({ databaseRole: undefined, writerEndpoint: undefined });
   });
 });

@@ -79,6 +79,18 @@ export function decide(obs: Observation, prev: ControllerState, cfg: ControllerC
   }
 
   // 2. Nothing to promote here: the primary never promotes, and a database that is already a writer cannot be.
+  if (cfg.role === 'primary') {
+    // After a failover this region comes back with a stale standalone writer and, if nobody could fence it while it
+    // was away, its flag off: its /health would pass and Route 53 would send traffic back to it. When the other
+    // region's gateways report a writer that is not this region's database, fence this region (its own flag).
+    const pw = obs.peerWriter;
+    const writerElsewhere = obs.database?.isReplica === false && obs.database.endpoint !== undefined && pw?.databaseRole === 'writer' && pw.writerEndpoint !== undefined && pw.writerEndpoint !== obs.database.endpoint;
+    if (writerElsewhere && obs.maintenanceOn === false) {
+      state.lastPage = { code: 'PEER_IS_WRITER', at: obs.at };
+      return out({ kind: 'fence-self' }, 'PEER_IS_WRITER', `the other region holds the writer (${pw?.writerEndpoint}) and this region's database is a stale standalone writer: fencing this region (maintenance flag on) until drctl failback`);
+    }
+    if (writerElsewhere) return out({ kind: 'none' }, 'FENCED', `the other region holds the writer (${pw?.writerEndpoint}); this region stays fenced until drctl failback`);
+  }
   if (cfg.role === 'primary' || (obs.database && !obs.database.isReplica)) {
     if (cfg.role === 'secondary') {
       state.promotion = { status: 'completed', completedAt: obs.at, completedSteps: [] };

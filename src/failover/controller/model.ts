@@ -26,7 +26,11 @@ export interface Observation {
   /** ReplicaLag datapoints of this region's replica (own-region CloudWatch), any order. */
   replicaLag: LagSample[];
   /** This region's database as RDS describes it; undefined when the describe failed. */
-  database: { isReplica: boolean; status: string } | undefined;
+  database: { isReplica: boolean; status: string; endpoint?: string } | undefined;
+  /** This region's maintenance flag is `on` (it takes no writes and fails its health check). */
+  maintenanceOn?: boolean;
+  /** What the other region's gateways say about its database (primary role only; undefined when not asked). */
+  peerWriter?: { databaseRole: 'writer' | 'replica' | undefined; writerEndpoint: string | undefined };
 }
 
 export interface ObservationSummary {
@@ -70,7 +74,9 @@ export type Action =
   | { kind: 'page'; notify: boolean }
   | { kind: 'promote'; steps: StepName[] }
   | { kind: 'resume-promotion'; steps: StepName[] }
-  | { kind: 'already-promoted' };
+  | { kind: 'already-promoted' }
+  /** Set this region's own maintenance flag `on`: the writer is in the other region now. */
+  | { kind: 'fence-self' };
 
 export interface Decision {
   action: Action;

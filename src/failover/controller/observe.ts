@@ -5,18 +5,20 @@ import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { describeDatabase } from '../steps.js';
 import type { LagSample, Observation, Signal } from './model.js';
-import type { ProbeResult, Resolver } from './probes.js';
-import { probeHealth, probeTcp, resolveDnsTarget } from './probes.js';
+import type { PeerWriterView, ProbeResult, Resolver } from './probes.js';
+import { peerWriterView, probeHealth, probeTcp, resolveDnsTarget } from './probes.js';
 import type { ControllerSettings } from './config.js';
 
 export interface Network {
   probeHealth(healthUrl: string, timeoutMs: number, tlsName?: string): Promise<ProbeResult>;
   probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult>;
+  /** The other region's database role and writer endpoint as its gateways report them (asked by the primary only). */
+  peerWriterView?(healthUrl: string, timeoutMs: number, tlsName?: string): Promise<PeerWriterView>;
   resolver: Resolver;
 }
 
 export function realNetwork(resolver: Resolver): Network {
-  return { probeHealth, probeTcp, resolver };
+  return { probeHealth, probeTcp, peerWriterView, resolver };
 }
 
 /** The listener port a health URL implies (the ALB's). */
@@ -67,7 +69,9 @@ export async function observe(deps: ObserveDeps): Promise<{ observation: Observa
     errors.push(`${what}: ${(err as Error).name}: ${(err as Error).message}`);
     return undefined;
   };
-  const [peerHealth, peerAlb, selfHealth, dnsAnswer, lag, database, maintenance] = await Promise.all([
+  // The primary asks whether the other region now holds the writer (it was failed over to while this region was away).
+  const askPeer = s.decision.role === 'primary' && network.peerWriterView ? network.peerWriterView(s.peerHealthUrl, s.probeTimeoutMs, s.failoverRecordName) : Promise.resolve(undefined);
+  const [peerHealth, peerAlb, selfHealth, dnsAnswer, lag, database, maintenance, peerWriter] = await Promise.all([
     network.probeHealth(s.peerHealthUrl, s.probeTimeoutMs, s.failoverRecordName),
     network.probeTcp(s.peerAlbDnsName, listenerPort(s.peerHealthUrl), s.probeTimeoutMs),
     network.probeHealth(s.selfHealthUrl, s.probeTimeoutMs, s.failoverRecordName),
@@ -78,6 +82,7 @@ export async function observe(deps: ObserveDeps): Promise<{ observation: Observa
       .send(new GetParameterCommand({ Name: s.maintenanceParameter }))
       .then((r) => r.Parameter?.Value)
       .catch(note('ssm:GetParameter')),
+    askPeer,
   ]);
   if (dnsAnswer.error) errors.push(`dns: ${dnsAnswer.error}`);
   // Our own region under maintenance is not a region to fail over into.
@@ -90,7 +95,9 @@ export async function observe(deps: ObserveDeps): Promise<{ observation: Observa
       dns: dnsAnswer.target,
       selfHealth: self,
       replicaLag: lag ?? [],
-      database: database && { isReplica: database.isReplica, status: database.status },
+      database: database && { isReplica: database.isReplica, status: database.status, ...(database.endpoint ? { endpoint: database.endpoint } : {}) },
+      ...(maintenance === undefined ? {} : { maintenanceOn: maintenance === 'on' }),
+      ...(peerWriter ? { peerWriter } : {}),
     },
     detail: { peerHealth, peerAlb, selfHealth, dnsAddresses: dnsAnswer.addresses, maintenance, errors },
   };

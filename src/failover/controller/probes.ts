@@ -13,13 +13,20 @@ export interface ProbeResult {
   error?: string;
 }
 
+interface HttpAnswer {
+  status: number;
+  body: unknown;
+  latencyMs: number;
+  error?: string;
+}
+
 /**
- * GET a deep health URL; 2xx is healthy, any other answer, a timeout or a refused connection is unhealthy.
- * The compute layer's HealthCheckUrl names the ALB itself, whose certificate is issued for the public name:
- * with `tlsName` the request carries that name as TLS SNI and Host, so the certificate still validates.
+ * GET a URL of the other region's gateway. Its health URL names the ALB itself, whose certificate is issued for the
+ * public name: with `tlsName` the request carries that name as TLS SNI and Host, so the certificate still validates.
+ * Never throws: a timeout or a refused connection is status 0 with the error.
  */
-export function probeHealth(healthUrl: string, timeoutMs: number, tlsName?: string): Promise<ProbeResult> {
-  const url = new URL(healthUrl);
+function getJson(target: string, timeoutMs: number, tlsName?: string): Promise<HttpAnswer> {
+  const url = new URL(target);
   const secure = url.protocol === 'https:';
   const name = tlsName || url.hostname;
   const start = performance.now();
@@ -31,20 +38,59 @@ export function probeHealth(healthUrl: string, timeoutMs: number, tlsName?: stri
         port: url.port || (secure ? 443 : 80),
         path: `${url.pathname}${url.search}`,
         method: 'GET',
-        headers: { host: url.port ? `${name}:${url.port}` : name, 'user-agent': 'failover-controller' },
+        headers: { host: url.port ? `${name}:${url.port}` : name, 'user-agent': 'failover-controller', accept: 'application/json' },
         timeout: timeoutMs,
         ...(secure ? { servername: name } : {}),
       },
       (res) => {
-        res.resume();
-        const status = res.statusCode ?? 0;
-        resolve({ signal: status >= 200 && status < 300 ? 'healthy' : 'unhealthy', status, latencyMs: elapsed() });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          // A gateway's answers are small; never buffer more than 64 KiB of whatever answers instead.
+          size += c.length;
+          if (size <= 65_536) chunks.push(c);
+        });
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, body, latencyMs: elapsed() });
+        });
+        res.on('error', (err) => resolve({ status: 0, body: undefined, error: err.message, latencyMs: elapsed() }));
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs}ms`)));
-    req.on('error', (err) => resolve({ signal: 'unhealthy', error: err.message, latencyMs: elapsed() }));
+    req.on('error', (err) => resolve({ status: 0, body: undefined, error: err.message, latencyMs: elapsed() }));
     req.end();
   });
+}
+
+/** GET a deep health URL; 2xx is healthy, any other answer, a timeout or a refused connection is unhealthy. */
+export async function probeHealth(healthUrl: string, timeoutMs: number, tlsName?: string): Promise<ProbeResult> {
+  const a = await getJson(healthUrl, timeoutMs, tlsName);
+  if (a.status === 0) return { signal: 'unhealthy', error: a.error ?? 'no answer', latencyMs: a.latencyMs };
+  return { signal: a.status >= 200 && a.status < 300 ? 'healthy' : 'unhealthy', status: a.status, latencyMs: a.latencyMs };
+}
+
+/** What the other region's gateways say about its database: its role (deep /health) and the writer it names (/region). */
+export interface PeerWriterView {
+  databaseRole: 'writer' | 'replica' | undefined;
+  writerEndpoint: string | undefined;
+}
+
+/**
+ * Asks the other region's gateways, through its ALB, whether its database is a writer and which writer endpoint
+ * it uses. Data plane only (the gateway's own answers); undefined fields when it does not say.
+ */
+export async function peerWriterView(healthUrl: string, timeoutMs: number, tlsName?: string): Promise<PeerWriterView> {
+  const [health, region] = await Promise.all([getJson(healthUrl, timeoutMs, tlsName), getJson(new URL('/region', healthUrl).href, timeoutMs, tlsName)]);
+  const checks = (health.body as { checks?: { name?: string; detail?: { role?: unknown } }[] } | undefined)?.checks;
+  const role = Array.isArray(checks) ? checks.find((c) => c?.name === 'database')?.detail?.role : undefined;
+  const writer = region.status === 200 ? (region.body as { writerEndpoint?: unknown } | undefined)?.writerEndpoint : undefined;
+  return { databaseRole: role === 'writer' || role === 'replica' ? role : undefined, writerEndpoint: typeof writer === 'string' && writer ? writer : undefined };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DrError } from '../../errors.js';
-import { auditLine, describeDatabase, isPromoted, notify, promoteDatabase, raiseCapacity, setWriterEndpoint, type StepName, type StepOutcome } from '../steps.js';
+import { auditLine, describeDatabase, isPromoted, notify, promoteDatabase, putParameterValue, raiseCapacity, setWriterEndpoint, type StepName, type StepOutcome } from '../steps.js';
 import type { ControllerSettings } from './config.js';
 import { decide, decideRequested } from './decide.js';
 import type { ControllerState, Decision } from './model.js';
@@ -78,6 +78,14 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
         throw err;
       }
     }
+    return resultOf(decision, true);
+  }
+  if (action.kind === 'fence-self') {
+    // Own region only: this region's flag, which its gateways read (503 on /health, writes refused).
+    const r = await putParameterValue(clients.ssm, s.maintenanceParameter, 'on');
+    await audit('fenced', { parameter: s.maintenanceParameter, previous: r.previous ?? null, peerWriter: observation.peerWriter });
+    deps.log(auditLine({ at: deps.now(), event: 'fenced', ...base, parameter: s.maintenanceParameter }));
+    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, { region, role: s.decision.role, code: decision.code, reason: decision.reason, observation });
     return resultOf(decision, true);
   }
   if (action.kind !== 'promote' && action.kind !== 'resume-promotion') return resultOf(decision, true);
