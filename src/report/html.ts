@@ -70,7 +70,7 @@ ${readiness}
 <h2 id="cost">Cost (monthly, on-demand, ${esc(r.cost.priceTable.currency)}, prices of ${esc(r.cost.priceTable.effectiveDate)})</h2>
 <table class="cost-summary"><thead><tr><th>${esc(r.regions.primary)}</th><th>${esc(r.regions.secondary)}</th><th>total</th><th>standby premium</th></tr></thead>
 <tbody><tr><td class="num">${usd(m[r.regions.primary] ?? 0)}</td><td class="num">${usd(m[r.regions.secondary] ?? 0)}</td><td class="num">${usd(m.total ?? 0)}</td><td class="num">${usd(m.premiumUsd ?? 0)} = ${m.premiumPercent ?? 0} % over a single region without DR (${usd(m.singleRegion ?? 0)})</td></tr></tbody></table>
-<table class="cost-layers"><thead><tr><th>layer</th>${regions.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead><tbody>${layers}</tbody></table>
+<table class="cost-layers"><thead><tr><th>layer</th>${regions.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead><tbody>${layers}<tr class="total"><td>total</td>${regions.map((x) => `<td class="num">${usd(m[x] ?? 0)}</td>`).join('')}</tr></tbody></table>
 <details><summary>${r.cost.lines.length} cost lines</summary><table><thead><tr><th>region</th><th>layer</th><th>resource</th><th>item</th><th>quantity</th><th>unit</th><th>unit USD</th><th>monthly</th><th>DR only</th></tr></thead><tbody>${lines}</tbody></table></details>
 <p>Usage assumptions (${esc(r.cost.priceTable.file)}):</p><ul>${assumptions}</ul>
 ${r.cost.unpricedTypes.length ? `<p>Not priced: ${r.cost.unpricedTypes.map((t) => `<code>${esc(t)}</code>`).join(', ')}.</p>` : ''}
