@@ -12,7 +12,7 @@ import { nodeStateMessage, runGraph, type ExecNode } from './executor.js';
 import { stackInstances, type DeployGraph, type NodeState, type StackNode } from './graph.js';
 import type { Project } from './project.js';
 import type { Runtime } from './runtime.js';
-import { stackOpsByRegion } from './stack-ops.js';
+import { stackOpsByRegion, type StackOps } from './stack-ops.js';
 
 export interface DestroyNode extends ExecNode {
   stack: StackNode;
@@ -91,6 +91,44 @@ export interface DestroyReport {
   stacks: { id: string; stackName: string; region: string; state: NodeState; outcome?: 'deleted' | 'absent' | 'foreign'; buckets?: BucketEmptyResult[]; error?: Record<string, unknown> }[];
 }
 
+/** Empties every bucket the stack still has, adding what each held to `emptied`. */
+async function emptyStackBuckets(node: string, stackId: string, o: StackOps, s3: S3Client, rt: Runtime, emptied: BucketEmptyResult[]): Promise<number> {
+  let count = 0;
+  for (const r of await o.listResources(stackId)) {
+    if (r.ResourceType !== 'AWS::S3::Bucket' || !r.PhysicalResourceId || r.ResourceStatus === 'DELETE_COMPLETE') continue;
+    const res = await emptyBucket(s3, r.PhysicalResourceId, rt.clock);
+    count++;
+    const seen = emptied.find((b) => b.bucket === res.bucket);
+    if (seen) {
+      seen.versions += res.versions;
+      seen.deleteMarkers += res.deleteMarkers;
+    } else emptied.push(res);
+    rt.reporter.emit({ code: 'DESTROY_BUCKET_EMPTIED', level: 'info', text: `${node}: emptied s3://${res.bucket} (${res.versions} versions, ${res.deleteMarkers} delete markers)`, data: { node, ...res } });
+  }
+  return count;
+}
+
+/**
+ * Empties the stack's buckets, deletes it and waits. Objects can still land in a bucket after it was emptied
+ * (replication in flight, access logs), which fails the delete: then the buckets are emptied again and the delete
+ * retried, once.
+ */
+async function deleteWithBuckets(n: DestroyNode, stackId: string, o: StackOps, rt: Runtime, emptied: BucketEmptyResult[]): Promise<void> {
+  const s3 = rt.factory(n.stack.region).s3;
+  for (let attempt = 1; ; attempt++) {
+    const bucketCount = await emptyStackBuckets(n.id, stackId, o, s3, rt, emptied);
+    const since = rt.clock.now();
+    await o.deleteStack(stackId);
+    const after = await o.waitStable(stackId, n.id, since - 1000, true);
+    if (!after) return;
+    if (attempt === 1 && bucketCount > 0 && after.StackStatus === 'DELETE_FAILED') {
+      rt.reporter.emit({ code: 'DESTROY_RETRY', level: 'warn', text: `${n.id}: ${n.stack.stackName} is DELETE_FAILED; emptying its buckets again (objects arrived after the first pass) and retrying`, data: { node: n.id } });
+      continue;
+    }
+    throw new DrError({ code: 'E_STACK_DELETE_FAILED', kind: 'aws', message: `${n.id}: ${n.stack.stackName} in ${n.stack.region} ended in ${after.StackStatus}: ${(await o.firstFailure(after.StackId ?? stackId, since - 1000)) ?? after.StackStatusReason ?? ''}`, fix: 'Resolve what the stack events name, then destroy again.' });
+  }
+}
+
 function ownedBy(project: Project, s: Stack): boolean {
   const tag = (k: string) => s.Tags?.find((t) => t.Key === k)?.Value;
   return tag('environment') === project.config.environment && tag('managed-by') === 'drctl';
@@ -148,21 +186,8 @@ export async function runDestroy(project: Project, req: DestroyRequest, rt: Runt
           outcomes.set(n.id, 'absent');
           return;
         }
-        const s3 = rt.factory(n.stack.region).s3;
-        const emptied: BucketEmptyResult[] = [];
-        for (const r of await o.listResources(s.StackId ?? n.stack.stackName)) {
-          if (r.ResourceType !== 'AWS::S3::Bucket' || !r.PhysicalResourceId || r.ResourceStatus === 'DELETE_COMPLETE') continue;
-          const res = await emptyBucket(s3, r.PhysicalResourceId, rt.clock);
-          emptied.push(res);
-          rt.reporter.emit({ code: 'DESTROY_BUCKET_EMPTIED', level: 'info', text: `${n.id}: emptied s3://${res.bucket} (${res.versions} versions, ${res.deleteMarkers} delete markers)`, data: { node: n.id, ...res } });
-        }
-        buckets.set(n.id, emptied);
-        const since = rt.clock.now();
-        await o.deleteStack(s.StackId ?? n.stack.stackName);
-        const after = await o.waitStable(s.StackId ?? n.stack.stackName, n.id, since - 1000, true);
-        if (after) {
-          throw new DrError({ code: 'E_STACK_DELETE_FAILED', kind: 'aws', message: `${n.id}: ${n.stack.stackName} in ${n.stack.region} ended in ${after.StackStatus}: ${(await o.firstFailure(after.StackId ?? n.stack.stackName, since - 1000)) ?? after.StackStatusReason ?? ''}`, fix: 'Resolve what the stack events name, then destroy again.' });
-        }
+        buckets.set(n.id, []);
+        await deleteWithBuckets(n, s.StackId ?? n.stack.stackName, o, rt, buckets.get(n.id)!);
         outcomes.set(n.id, 'deleted');
       },
       {
@@ -186,9 +211,10 @@ export async function runDestroy(project: Project, req: DestroyRequest, rt: Runt
       };
     });
     for (const s of stacks) rt.reporter.emit({ code: 'DESTROY_RESULT', level: 'result', text: `${s.id.padEnd(24)} ${s.outcome ?? s.state}${s.error ? `: ${String(s.error.message)}` : ''}`, data: s });
+    const interrupted = exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted');
     const failed = stacks.filter((s) => s.state === 'failed' && !foreign.has(s.id));
     const kept = stacks.filter((s) => s.state === 'skipped' && !s.outcome);
-    const status: DestroyReport['status'] = exec.interrupted ? 'interrupted' : failed.length || kept.length ? 'failed' : 'succeeded';
+    const status: DestroyReport['status'] = interrupted ? 'interrupted' : failed.length || kept.length ? 'failed' : 'succeeded';
     const report: DestroyReport = { ...base, status, stacks };
     if (status === 'interrupted') return { report, error: new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: 'destroy interrupted; deletions already started continue in CloudFormation', fix: 'Run destroy again to finish.' }) };
     if (status === 'failed') {

@@ -53,6 +53,59 @@ describe('destroy', () => {
     expect(world.s3.buckets.has('drctl-state-111111111111-us-east-1')).toBe(true);
   });
 
+  it('empties a bucket again and retries once when an object lands after the first emptying (replication, logs)', async () => {
+    const { world, project } = await deployedWorld();
+    const east = world.cloudformation('us-east-1');
+    const assets = east.stack('trading-data-dev')!.resources.get('AssetsBucket')!.physicalId;
+    world.s3.put(assets, 'reports/1.csv', 'x');
+    let late = 0;
+    east.onCall = (op, input) => {
+      if (op === 'DeleteStack' && String(input.StackName).includes('/trading-data-dev/') && late++ === 0) world.s3.put(assets, 'replicated/late.csv', 'arrived after emptying');
+    };
+    const rt = runtime(world);
+    const r = await runDestroy(project, DESTROY, rt);
+    expect(r.report.status).toBe('succeeded');
+    expect(rt.reporter.byCode<{ node: string }>('DESTROY_RETRY').map((m) => m.data!.node)).toEqual(['data@primary']);
+    expect(r.report.stacks.find((x) => x.id === 'data@primary')!.buckets).toContainEqual({ bucket: assets, versions: 2, deleteMarkers: 0 });
+    expect(world.s3.buckets.has(assets)).toBe(false);
+  });
+
+  it('a stack that still fails to delete is reported with the failing resource, and what it uses is kept', async () => {
+    const { world, project } = await deployedWorld();
+    const east = world.cloudformation('us-east-1');
+    const assets = east.stack('trading-data-dev')!.resources.get('AssetsBucket')!.physicalId;
+    // Something keeps writing: every delete attempt finds the bucket non-empty.
+    east.onCall = (op, input) => {
+      if (op === 'DeleteStack' && String(input.StackName).includes('/trading-data-dev/')) world.s3.put(assets, `late/${east.calls.length}.csv`, 'x');
+    };
+    const r = await runDestroy(project, DESTROY, runtime(world));
+    expect(r.report.status).toBe('failed');
+    const data = r.report.stacks.find((x) => x.id === 'data@primary')!;
+    expect(data.state).toBe('failed');
+    expect(data.error).toMatchObject({ code: 'E_STACK_DELETE_FAILED', message: expect.stringContaining('AssetsBucket') });
+    expect(east.stack('trading-data-dev')!.status).toBe('DELETE_FAILED');
+    expect(r.report.stacks.find((x) => x.id === 'foundation@primary')!.state).toBe('skipped');
+    expect(east.stack('trading-foundation-dev')!.status).toBe('CREATE_COMPLETE');
+  });
+
+  it('Ctrl-C stops destroy: deletions already started go on in CloudFormation, nothing new starts, the next run finishes', async () => {
+    const { world, project } = await deployedWorld();
+    const ctl = new AbortController();
+    const rt = runtime(world, { signal: ctl.signal });
+    world.cloudformation('us-east-1').onCall = (op, input) => {
+      if (op === 'DeleteStack' && String(input.StackName).includes('/trading-global-dev/')) ctl.abort();
+    };
+    const r = await runDestroy(project, DESTROY, rt);
+    expect(r.report.status).toBe('interrupted');
+    expect(r.error).toMatchObject({ code: 'E_INTERRUPTED', kind: 'interrupted' });
+    expect(r.report.stacks.find((x) => x.id === 'foundation@primary')!.state).toBe('pending');
+    expect(world.cloudformation('us-east-1').stack('trading-foundation-dev')!.status).toBe('CREATE_COMPLETE');
+    world.cloudformation('us-east-1').onCall = undefined;
+    const again = await runDestroy(project, DESTROY, runtime(world));
+    expect(again.report.status).toBe('succeeded');
+    expect(world.cloudformation('us-east-1').stacks.size + world.cloudformation('us-west-2').stacks.size).toBe(0);
+  });
+
   it('asks first and deletes nothing when refused', async () => {
     const { world, project } = await deployedWorld();
     const r = await runDestroy(project, { ...DESTROY, yes: false }, runtime(world, { answers: false }));
