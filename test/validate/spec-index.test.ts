@@ -13,6 +13,10 @@ describe('spec index', () => {
     const db = spec.resource('AWS::RDS::DBInstance');
     expect(db?.properties.StorageEncrypted?.type).toEqual({ kind: 'boolean' });
     expect(db?.attributes).toContain('Endpoint.Address');
+    // Attribute shapes, for what Fn::GetAtt returns.
+    expect(spec.resource('AWS::EC2::VPC')?.listAttributes).toEqual(expect.arrayContaining(['Ipv6CidrBlocks', 'CidrBlockAssociations']));
+    expect(spec.resource('AWS::EC2::VPC')?.scalarAttributes).toContain('CidrBlock');
+    expect(db?.scalarAttributes).toContain('Endpoint.Port');
     expect(spec.resource('AWS::EC2::Subnet')?.properties.VpcId?.required).toBe(true);
     expect(spec.resource('AWS::Made::Up')).toBeUndefined();
   });

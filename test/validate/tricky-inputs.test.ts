@@ -65,6 +65,16 @@ describe('lists and strings', () => {
     expect(structural(t)).toEqual(['E3012 Resources.A.Properties.SubnetIds', 'E3012 Resources.B.Properties.SubnetIds', 'E3012 Resources.C.Properties.SubnetIds']);
   });
 
+  it('judges Fn::GetAtt by the attribute type in the specification', () => {
+    const t = template({
+      Vpc: vpc,
+      Fine: subnet({ CidrBlock: { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, Ipv6CidrBlock: { 'Fn::Select': [0, { 'Fn::GetAtt': ['Vpc', 'Ipv6CidrBlocks'] }] } }),
+      ListForString: subnet({ Ipv6CidrBlock: { 'Fn::GetAtt': ['Vpc', 'Ipv6CidrBlocks'] } }),
+      StringForList: subnetGroup({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }),
+    });
+    expect(structural(t)).toEqual(['E3012 Resources.ListForString.Properties.Ipv6CidrBlock', 'E3012 Resources.StringForList.Properties.SubnetIds']);
+  });
+
   it('treats CommaDelimitedList and SSM list parameters as lists', () => {
     const t = template(
       { A: subnetGroup({ Ref: 'Csv' }), B: subnetGroup({ Ref: 'FromSsm' }), Vpc: vpc, C: subnet({ AvailabilityZone: { Ref: 'Csv' } }) },

@@ -3,6 +3,8 @@
 // (e.g. Fn::Join given to SubnetIds), so E3012 needs this to judge property values that are function calls.
 import { intrinsicName, isPlainObject } from '../engine.js';
 import type { CfnTemplate } from '../../templates/template-types.js';
+import type { SpecIndex } from '../spec/spec-index.js';
+import { getAttTarget } from './helpers.js';
 
 export type ReturnShape = 'string' | 'list';
 
@@ -14,9 +16,10 @@ export function isListParameterType(type: string): boolean {
 
 /**
  * The shape `value` evaluates to, or undefined when it is not an intrinsic or the template does not say
- * (Fn::GetAtt and Fn::FindInMap can return either; AWS::NoValue removes the property instead).
+ * (Fn::FindInMap can return either; AWS::NoValue removes the property instead). Fn::GetAtt is judged by the
+ * attribute's type in the specification when `spec` is given.
  */
-export function returnShape(value: unknown, template: CfnTemplate): ReturnShape | undefined {
+export function returnShape(value: unknown, template: CfnTemplate, spec?: SpecIndex): ReturnShape | undefined {
   const fn = intrinsicName(value);
   if (!fn) return undefined;
   const arg = (value as Record<string, unknown>)[fn];
@@ -41,10 +44,18 @@ export function returnShape(value: unknown, template: CfnTemplate): ReturnShape 
       // A resource's Ref is its physical id or ARN: always a string.
       return isPlainObject(template.Resources) && arg in template.Resources ? 'string' : undefined;
     }
+    case 'Fn::GetAtt': {
+      const target = getAttTarget(arg);
+      const res = target && isPlainObject(template.Resources) ? template.Resources[target.resource] : undefined;
+      const entry = spec && isPlainObject(res) && typeof res.Type === 'string' ? spec.resource(res.Type) : undefined;
+      if (!entry || target?.attribute === undefined) return undefined;
+      if (entry.listAttributes?.includes(target.attribute)) return 'list';
+      return entry.scalarAttributes?.includes(target.attribute) ? 'string' : undefined;
+    }
     case 'Fn::Select': {
       // One element of a list a function built is a string; an element of a literal list can be anything.
       const list = Array.isArray(arg) ? arg[1] : undefined;
-      return returnShape(list, template) === 'list' ? 'string' : undefined;
+      return returnShape(list, template, spec) === 'list' ? 'string' : undefined;
     }
     default:
       return undefined;

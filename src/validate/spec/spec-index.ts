@@ -29,6 +29,9 @@ export interface SpecObject {
 
 export interface SpecResource extends SpecObject {
   attributes: string[];
+  /** Attributes whose value is a list; the others named in `scalarAttributes` are single values (Fn::GetAtt shapes). */
+  listAttributes?: string[];
+  scalarAttributes?: string[];
   /** The nested property types reachable from this resource, by id (what `{kind: 'ref'}` names). */
   types: Record<string, SpecObject>;
 }
@@ -39,7 +42,7 @@ export interface SpecIndex {
   resourceTypes(): string[];
   resource(type: string): SpecResource | undefined;
 }
-const INDEX_FORMAT = 2;
+const INDEX_FORMAT = 3;
 
 interface RawType {
   type: string;
@@ -54,7 +57,7 @@ interface RawProperty {
 }
 interface RawDb {
   schema: {
-    resource: { entities: { cloudFormationType: string; name: string; properties: Record<string, RawProperty>; attributes?: Record<string, unknown> }[] };
+    resource: { entities: { cloudFormationType: string; name: string; properties: Record<string, RawProperty>; attributes?: Record<string, { type?: RawType }> }[] };
     typeDefinition: { entities: { $id: string; name: string; properties: Record<string, RawProperty> }[] };
   };
 }
@@ -120,7 +123,10 @@ export function buildSpecEntries(db: RawDb): Map<string, SpecResource> {
       reachable[id] = def;
       enqueue(def.properties);
     }
-    entries.set(r.cloudFormationType, { name: r.cloudFormationType, properties, attributes: Object.keys(r.attributes ?? {}), types: reachable });
+    const attrs = Object.entries(r.attributes ?? {});
+    const listAttributes = attrs.filter(([, a]) => a.type?.type === 'array').map(([n]) => n);
+    const scalarAttributes = attrs.filter(([, a]) => ['string', 'number', 'integer', 'boolean'].includes(a.type?.type ?? '')).map(([n]) => n);
+    entries.set(r.cloudFormationType, { name: r.cloudFormationType, properties, attributes: attrs.map(([n]) => n), listAttributes, scalarAttributes, types: reachable });
   }
   return entries;
 }

@@ -29,7 +29,7 @@ export const rule: Rule = {
         }
         if (!('Value' in out)) ctx.report({ path: at, message: `Output ${name} has no Value.`, fix: 'Add "Value".' });
         // An output value is a string: a list (literal, Fn::GetAZs, a List parameter, ...) or an object is rejected.
-        else if (Array.isArray(out.Value) || (isPlainObject(out.Value) && !intrinsicName(out.Value)) || returnShape(out.Value, t) === 'list') {
+        else if (Array.isArray(out.Value) || (isPlainObject(out.Value) && !intrinsicName(out.Value)) || returnShape(out.Value, t, ctx.spec) === 'list') {
           ctx.report({ path: [...at, 'Value'], message: `The Value of output ${name} is not a string.`, fix: 'Join a list with {"Fn::Join": [",", list]}; output one string per value.' });
         }
         for (const k of Object.keys(out)) if (!KEYS.includes(k)) ctx.report({ path: [...at, k], message: `"${k}" is not an output property.${didYouMean(k, KEYS)}`, fix: `Use only ${KEYS.join(', ')}.` });

@@ -91,7 +91,7 @@ export const rule: Rule = {
   check: (ctx) => ({
     typedValue(node) {
       if (intrinsicName(node.value)) {
-        const shape = returnShape(node.value, ctx.template);
+        const shape = returnShape(node.value, ctx.template, ctx.spec);
         if (shape === undefined || acceptsShape(node.expected, shape) || node.previous?.some((t) => acceptsShape(t, shape))) return;
         const want = describe(node.expected, node.resource.spec);
         const fn = Object.keys(node.value as object)[0] as string;
