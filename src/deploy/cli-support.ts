@@ -7,7 +7,7 @@ import { exitCodeFor, usageError, type DrError } from '../errors.js';
 import type { Message, Reporter } from '../io/messages.js';
 import { StreamReporter } from '../io/reporters.js';
 import { reportError, runAction, type CommandContext, type GlobalOptions } from '../cli/context.js';
-import { endpointOption, envOption, jsonOption, profileOption, verboseOption } from '../cli/options.js';
+import { endpointOption, envOption, jsonOption, profileOption, verboseOption, yesOption } from '../cli/options.js';
 import { loadProject, type Project } from './project.js';
 import { statusBoard } from './progress.js';
 import { defaultRuntime, type Runtime } from './runtime.js';
@@ -56,6 +56,32 @@ export function withInterrupts<T>(reporter: Reporter, body: (signal: AbortSignal
 
 export function cliRuntime(opts: AwsCommandOptions, reporter: Reporter, signal?: AbortSignal): Runtime {
   return defaultRuntime(sdkClientFactory({ profile: opts.profile, endpointUrl: opts.endpointUrl }), reporter, signal);
+}
+
+export interface EnvironmentChangeOptions extends GlobalOptions, AwsCommandOptions {
+  concurrency?: string;
+  forceUnlock?: boolean;
+}
+
+/**
+ * deploy and destroy: the options they share (--env, --concurrency, --yes, --force-unlock and the AWS ones) and an
+ * action that loads the environment and reads --concurrency before `body` runs the change.
+ */
+export function registerEnvironmentChange<O extends EnvironmentChangeOptions>(
+  program: Command,
+  exit: (code: number) => void,
+  spec: { name: string; description: string; concurrencyOf: string; options?: Option[]; body: (ctx: CommandContext, project: Project, concurrency: number, opts: O) => Promise<number> },
+): void {
+  const cmd = program.command(spec.name).description(spec.description).addOption(envOption());
+  for (const o of spec.options ?? []) cmd.addOption(o);
+  cmd.addOption(concurrencyOption(spec.concurrencyOf)).addOption(yesOption()).addOption(forceUnlockOption());
+  addAwsOptions(cmd).action(async (opts: O) => {
+    const body = async (ctx: CommandContext) => {
+      const project = await loadProject(ctx.root, opts.env);
+      return spec.body(ctx, project, parseConcurrency(opts.concurrency, project.config.deploy?.concurrency ?? 4), opts);
+    };
+    exit(await runAction(opts, body, commandReporter(opts)));
+  });
 }
 
 /**
