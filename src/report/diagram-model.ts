@@ -21,11 +21,30 @@ function nodesFor(view: StackView): DiagramNode[] {
   for (const id of view.active) {
     const type = view.template.Resources[id]?.Type ?? '';
     if (HIDDEN.test(type)) continue;
-    if (KEY_TYPES.has(type)) nodes.push({ id: `${view.role}:${view.layer}:${id}`, region: view.region, layer: view.layer, label: `${id} (${short(type)})`, type });
+    if (KEY_TYPES.has(type)) {
+      const d = detail(view, id, type);
+      nodes.push({ id: `${view.role}:${view.layer}:${id}`, region: view.region, layer: view.layer, label: `${id} (${short(type)})`, type, ...(d ? { detail: d } : {}) });
+    }
     else folded.set(type, (folded.get(type) ?? 0) + 1);
   }
   for (const [type, n] of [...folded].sort()) nodes.push({ id: `${view.role}:${view.layer}:${type}`, region: view.region, layer: view.layer, label: `${n} × ${short(type)}`, type });
   return nodes;
+}
+
+/** The sizes that make the warm standby visible: instances per ASG, and class and AZ mode per database. */
+function detail(view: StackView, id: string, type: string): string | undefined {
+  const props = resourcesOfType(view, type).find((r) => r.id === id)?.props;
+  if (!props) return undefined;
+  if (type === 'AWS::AutoScaling::AutoScalingGroup') {
+    const desired = String(props.DesiredCapacity ?? props.MinSize ?? '?');
+    const full = view.params.FailoverDesiredCapacity;
+    return view.role === 'secondary' && full !== undefined && Number(full) > Number(desired) ? `${desired} running, ${full} on failover` : `${desired} running`;
+  }
+  if (type === 'AWS::RDS::DBInstance') {
+    const multi = String(props.MultiAZ ?? false).toLowerCase() === 'true' ? 'Multi-AZ' : 'Single-AZ';
+    return `${String(props.DBInstanceClass ?? '?')} · ${multi}${dig(props, 'SourceDBInstanceIdentifier') !== undefined ? ' · replica' : ''}`;
+  }
+  return undefined;
 }
 
 const nodeOf = (nodes: DiagramNode[], role: string, layer: string, type: string) => nodes.find((n) => n.id.startsWith(`${role}:${layer}:`) && n.type === type);

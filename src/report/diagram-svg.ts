@@ -33,7 +33,7 @@ function boxLines(n: DiagramNode, width: number): [string, string] {
     const max = Math.floor((width - 14) / px);
     return s.length > max ? `${s.slice(0, max - 1)}…` : s;
   };
-  return [fit(first, 6.2), fit(type, 5.4)];
+  return [fit(first, 6.2), fit(n.detail ? `${type.replace(/^.*::/, '').replace('AutoScalingGroup', 'ASG').replace('DBInstance', 'RDS')} · ${n.detail}` : type, 5.4)];
 }
 
 function drawBox(n: DiagramNode, b: Box): string {

@@ -100,6 +100,8 @@ export interface DiagramNode {
   layer: string;
   label: string;
   type: string;
+  /** Sizes worth seeing in the picture (instances of an ASG, class and AZ mode of a database). */
+  detail?: string;
 }
 
 export interface DiagramEdge {

@@ -62,4 +62,13 @@ describe('drctl report on the project (config/dev.json)', () => {
     expect(m.premiumUsd).toBeCloseTo(m.total! - m.singleRegion!, 2);
     expect(r.cost.lines.some((l) => l.drOnly && l.priceKey === 'transfer:inter-region:gb' && l.type === 'AWS::RDS::DBInstance')).toBe(true);
   });
+
+  it('prod diagram: the warm standby is visible (secondary ASG size and failover size, replica class and AZ mode)', async () => {
+    const r = await loadReport(PROJECT_ROOT, 'prod');
+    const node = (id: string) => r.diagram.nodes.find((n) => n.id === id);
+    const [standby, full] = [await value('compute', 'secondary', 'DesiredCapacity', 'prod'), await value('compute', 'secondary', 'FailoverDesiredCapacity', 'prod')];
+    expect(node('secondary:compute:AutoScalingGroup')?.detail).toBe(`${standby} running, ${full} on failover`);
+    expect(node('primary:compute:AutoScalingGroup')?.detail).toBe(`${await value('compute', 'primary', 'DesiredCapacity', 'prod')} running`);
+    expect(node('secondary:data:Database')?.detail).toMatch(/ · Multi-AZ · replica$/);
+  });
 });
