@@ -84,7 +84,7 @@ describe('templates/failover.json', () => {
 
   it('runs one controller at a time, on the schedule, with encrypted environment and a dead-letter queue', () => {
     const f = template.Resources.ControllerFunction?.Properties ?? {};
-    expect(f).toMatchObject({ Runtime: 'nodejs20.x', ReservedConcurrentExecutions: 1, KmsKeyArn: { Ref: 'KmsKeyArn' }, Code: { S3Bucket: { Ref: 'ArtifactBucketName' }, S3Key: { Ref: 'ControllerCodeKey' } } });
+    expect(f).toMatchObject({ Runtime: 'nodejs24.x', ReservedConcurrentExecutions: 1, KmsKeyArn: { Ref: 'KmsKeyArn' }, Code: { S3Bucket: { Ref: 'ArtifactBucketName' }, S3Key: { Ref: 'ControllerCodeKey' } } });
     expect(f.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': ['ControllerDeadLetterQueue', 'Arn'] } });
     const rule = template.Resources.ControllerSchedule?.Properties ?? {};
     const conds = evaluateConditions(template, required);
