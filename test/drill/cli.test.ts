@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -13,5 +16,23 @@ describe('drctl drill / failover / failback on the command line', () => {
     expect(help.stdout).toMatch(/failover/);
     expect(help.stdout).toMatch(/failback/);
     expect(help.stdout).toMatch(/drill/);
+  });
+
+  it('failover and failback take --profile and --endpoint-url, and an unreachable AWS endpoint is exit 3 with a JSON error', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'drctl-cli-'));
+    try {
+      const credentials = path.join(dir, 'credentials');
+      await writeFile(credentials, '[drill-test]\naws_access_key_id = AKIDTEST\naws_secret_access_key = test\n');
+      for (const command of ['failover', 'failback']) {
+        const r = runCli([command, '--env', 'dev', '--yes', '--json', '--profile', 'drill-test', '--endpoint-url', 'http://127.0.0.1:9'], { env: { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: path.join(dir, 'config') } });
+        expect(r.code, r.stderr).toBe(3);
+        const error = JSON.parse(r.stdout).error as { code: string; kind: string; message: string };
+        // The call went to the given endpoint with the profile's keys (no credential error).
+        expect(error).toMatchObject({ code: 'E_AWS_DESCRIBE_STACKS', kind: 'aws' });
+        expect(error.message).toMatch(/127\.0\.0\.1:9/);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
