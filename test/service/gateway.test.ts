@@ -42,7 +42,7 @@ afterEach(() => {
   }
 });
 
-async function start(opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number } = {}) {
+async function start(opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number; role?: 'primary' | 'secondary' } = {}) {
   const clock = new ManualClock();
   const ssm = new SsmDouble({ now: clock.now });
   ssm.put(REGION, '/trading/gwtest/maintenance', 'off');
@@ -50,7 +50,7 @@ async function start(opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number 
   const db = (opts.db ?? new DbDouble()) as DbDouble;
   const dynamodb = ddb.client(REGION);
   const reporter = new MemoryReporter();
-  const health = new HealthChecker({ region: REGION, role: 'secondary', ordersTable: TABLE, maintenanceParameter: '/trading/gwtest/maintenance', dynamodb, ssm: ssm.client(REGION), db, timeoutMs: opts.timeoutMs ?? 2000, cacheMs: opts.cacheMs ?? 2000, now: clock.now, instanceId: 'i-test' });
+  const health = new HealthChecker({ region: REGION, role: opts.role ?? 'secondary', ordersTable: TABLE, maintenanceParameter: '/trading/gwtest/maintenance', dynamodb, ssm: ssm.client(REGION), db, timeoutMs: opts.timeoutMs ?? 2000, cacheMs: opts.cacheMs ?? 2000, now: clock.now, instanceId: 'i-test' });
   const server = createGatewayServer({ region: REGION, role: 'secondary', environmentSuffix: 'gwtest', health, orders: new OrderStore(dynamodb, TABLE, REGION, clock.now), ssm: ssm.client(REGION), writerEndpointParameter: '/trading/gwtest/db/writer-endpoint', maintenance: new MaintenanceFlag(ssm.client(REGION), '/trading/gwtest/maintenance', 2000, clock.now), reporter, now: clock.now });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -102,6 +102,7 @@ describe('gateway /health', () => {
     const hung = await g.call('/health');
     expect(performance.now() - t0).toBeLessThan(1500);
     expect(hung.body.checks[1].detail.error).toMatch(/TimeoutError: database timed out after 200ms/);
+    expect(hung.body.checks[2]).toMatchObject({ name: 'region', status: 'ok', detail: { databaseRole: 'unknown' } });
   });
 
   it('serves repeated and concurrent checks from one run within the cache window', async () => {
@@ -126,6 +127,24 @@ describe('gateway /health', () => {
     expect(r.status).toBe('fail');
     expect(r.checks[0]).toMatchObject({ name: 'dynamodb', status: 'fail', detail: { error: expect.stringMatching(/ConditionalCheckFailed/) } });
     expect((await c.send(new GetItemCommand({ TableName: TABLE, Key: { orderId: { S: 'health#us-west-2#i-foreign' } } }))).Item?.note?.S).toBe('not ours');
+  });
+
+  it('fails the region check in the primary while its database is a replica (the writer is elsewhere), with one probe', async () => {
+    const g = await start({ role: 'primary', cacheMs: 0 });
+    const r = await g.call('/health');
+    expect(r.status).toBe(503);
+    expect(r.body.checks.find((c: { name: string }) => c.name === 'region')).toMatchObject({ status: 'fail', detail: { role: 'primary', databaseRole: 'replica' } });
+    expect(g.db.calls).toBe(1);
+    g.db.mode = 'writer';
+    const ok = await g.call('/health');
+    expect(ok.status).toBe(200);
+    expect(ok.body.checks.find((c: { name: string }) => c.name === 'region')).toMatchObject({ status: 'ok', detail: { role: 'primary', databaseRole: 'writer' } });
+    // The secondary serves as a replica, and an unreachable database is the database check's failure alone.
+    const s = await start({ cacheMs: 0 });
+    expect((await s.call('/health')).status).toBe(200);
+    s.db.mode = 'down';
+    const down = await s.call('/health');
+    expect(down.body.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual(['dynamodb:ok', 'database:fail', 'region:ok', 'maintenance:ok']);
   });
 
   it('reports the writer role after promotion', async () => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { DbProbe } from './db-probe.js';
+import type { DbProbe, DbProbeResult } from './db-probe.js';
 
 export type CheckStatus = 'ok' | 'fail';
 
@@ -93,10 +93,13 @@ export class HealthChecker {
 
   private async run(): Promise<HealthReport> {
     const { timeoutMs } = this.deps;
+    // One database probe serves the database check and the region check.
+    const probe = this.deps.db.probe();
+    probe.catch(() => undefined);
     const checks = await Promise.all([
       timed('dynamodb', timeoutMs, () => this.checkDynamo()),
-      timed('database', timeoutMs, () => this.checkDatabase()),
-      timed('region', timeoutMs, async () => ({ status: 'ok' as const, detail: { region: this.deps.region, role: this.deps.role } })),
+      timed('database', timeoutMs, () => this.checkDatabase(probe)),
+      timed('region', timeoutMs, () => this.checkRegion(probe)),
       timed('maintenance', timeoutMs, () => this.checkMaintenance()),
     ]);
     const at = this.now();
@@ -131,10 +134,25 @@ export class HealthChecker {
     return { status: ok ? 'ok' : 'fail', detail: ok ? { table: this.deps.ordersTable } : { table: this.deps.ordersTable, error: 'health item read back differs from what was written' } };
   }
 
-  private async checkDatabase(): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
-    const r = await this.deps.db.probe();
+  private async checkDatabase(probe: Promise<DbProbeResult>): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
+    const r = await probe;
     // A replica is healthy for this check: the secondary serves reads until it is promoted.
     return { status: 'ok', detail: { role: r.inRecovery ? 'replica' : 'writer', endpoint: r.endpoint } };
+  }
+
+  /**
+   * The region's role against its database's: the primary is only a region to send traffic to while its database is
+   * the writer. A primary whose database is a replica (a failback rebuilding it from the other region) fails, so Route
+   * 53 keeps traffic where the writer is. A database that cannot be probed is the database check's failure, not this one's.
+   */
+  private async checkRegion(probe: Promise<DbProbeResult>): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
+    const base = { region: this.deps.region, role: this.deps.role };
+    // Within this check's own timeout: a hanging database is reported by the database check.
+    const r = await withTimeout(probe, Math.max(0, this.deps.timeoutMs - 50), 'database').catch(() => undefined);
+    if (!r) return { status: 'ok', detail: { ...base, databaseRole: 'unknown' } };
+    const databaseRole = r.inRecovery ? 'replica' : 'writer';
+    if (this.deps.role === 'primary' && r.inRecovery) return { status: 'fail', detail: { ...base, databaseRole, error: 'the primary region\'s database is a replica: the writer is in the other region' } };
+    return { status: 'ok', detail: { ...base, databaseRole } };
   }
 
   private async checkMaintenance(): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
