@@ -1,8 +1,8 @@
 // What the deploy-family commands share at the CLI edge: their common options, the reporter with the live status
 // board, the real SDK client factory from --profile / --endpoint-url, Ctrl-C turned into an abort signal, and the
-// way a run's report and error become output and an exit code.
+// way a run's report and error become output and an exit code. The AWS SDK and the deploy machinery are imported
+// only when a command runs: `drctl plan` (what `npm start` runs) must not pay for loading them.
 import { Option, type Command } from 'commander';
-import { sdkClientFactory } from '../aws/clients.js';
 import { exitCodeFor, usageError, type DrError } from '../errors.js';
 import type { Message, Reporter } from '../io/messages.js';
 import { StreamReporter } from '../io/reporters.js';
@@ -54,7 +54,8 @@ export function withInterrupts<T>(reporter: Reporter, body: (signal: AbortSignal
   return body(ctl.signal).finally(() => process.off('SIGINT', onSigint));
 }
 
-export function cliRuntime(opts: AwsCommandOptions, reporter: Reporter, signal?: AbortSignal): Runtime {
+export async function cliRuntime(opts: AwsCommandOptions, reporter: Reporter, signal?: AbortSignal): Promise<Runtime> {
+  const { sdkClientFactory } = await import('../aws/clients.js');
   return defaultRuntime(sdkClientFactory({ profile: opts.profile, endpointUrl: opts.endpointUrl }), reporter, signal);
 }
 
@@ -89,7 +90,7 @@ export function registerEnvironmentChange<O extends EnvironmentChangeOptions>(
  * failed, so a machine sees which stacks got where); the error goes to people on stderr and decides the exit code.
  */
 export async function runEnvironmentChange<R extends object>(ctx: CommandContext, opts: AwsCommandOptions, run: (rt: Runtime) => Promise<{ report: R; error?: DrError }>): Promise<number> {
-  const { report, error } = await withInterrupts(ctx.reporter, (signal) => run(cliRuntime(opts, ctx.reporter, signal)));
+  const { report, error } = await withInterrupts(ctx.reporter, async (signal) => run(await cliRuntime(opts, ctx.reporter, signal)));
   if (error) reportError({ ...ctx, options: { ...ctx.options, json: false } }, error);
   ctx.reporter.result(resultDocument(report, error));
   return error ? exitCodeFor(error) : 0;
@@ -110,7 +111,7 @@ export function registerReadCommand<T>(
   addAwsOptions(cmd).action(async (opts: GlobalOptions & AwsCommandOptions) => {
     exit(
       await runAction(opts, async (ctx) => {
-        const value = await spec.read(await loadProject(ctx.root, opts.env), cliRuntime(opts, ctx.reporter));
+        const value = await spec.read(await loadProject(ctx.root, opts.env), await cliRuntime(opts, ctx.reporter));
         for (const line of spec.lines(value)) ctx.reporter.emit({ ...line, level: 'result' });
         ctx.reporter.result(value);
       }),

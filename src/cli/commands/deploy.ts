@@ -1,6 +1,5 @@
 // drctl deploy: create or update every stack of the environment in both regions, in graph order.
 import { Option } from 'commander';
-import { runDeploy } from '../../deploy/deploy.js';
 import { validateProject } from '../../deploy/validation.js';
 import { guardPolicy } from '../../validate/guard/guard-runner.js';
 import { registerEnvironmentChange, runEnvironmentChange, type EnvironmentChangeOptions } from '../../deploy/cli-support.js';
@@ -19,6 +18,8 @@ export const registerDeploy: Register = (program, exit) =>
     body: async (ctx, project, concurrency, opts) => {
       await validateProject(project, ctx.reporter, guardPolicy());
       const only = (opts.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+      // Imported when the command runs, so other commands do not load the AWS SDK and esbuild (see cli-support).
+      const { runDeploy } = await import('../../deploy/deploy.js');
       return runEnvironmentChange(ctx, opts, (rt) => runDeploy(project, { only, concurrency, yes: Boolean(opts.yes), forceUnlock: Boolean(opts.forceUnlock) }, rt));
     },
   });

@@ -1,5 +1,4 @@
 // drctl destroy: delete every stack of the environment, in reverse dependency order, buckets emptied first.
-import { runDestroy } from '../../deploy/destroy.js';
 import { registerEnvironmentChange, runEnvironmentChange } from '../../deploy/cli-support.js';
 import type { Register } from '../main.js';
 
@@ -8,5 +7,9 @@ export const registerDestroy: Register = (program, exit) =>
     name: 'destroy',
     description: "delete the environment's stacks in both regions (reverse order; versioned buckets emptied first); asks first unless --yes",
     concurrencyOf: 'stack deletions',
-    body: (ctx, project, concurrency, opts) => runEnvironmentChange(ctx, opts, (rt) => runDestroy(project, { yes: Boolean(opts.yes), concurrency, forceUnlock: Boolean(opts.forceUnlock) }, rt)),
+    body: async (ctx, project, concurrency, opts) => {
+      // Imported when the command runs, so other commands do not load the AWS SDK (see cli-support).
+      const { runDestroy } = await import('../../deploy/destroy.js');
+      return runEnvironmentChange(ctx, opts, (rt) => runDestroy(project, { yes: Boolean(opts.yes), concurrency, forceUnlock: Boolean(opts.forceUnlock) }, rt));
+    },
   });

@@ -1,6 +1,6 @@
 // drctl status: every stack of the environment in both regions, with its CloudFormation state.
 import { registerReadCommand } from '../../deploy/cli-support.js';
-import { stackStatus, type StackStatusRow } from '../../deploy/inspect.js';
+import type { StackStatusRow } from '../../deploy/inspect.js';
 import type { Register } from '../main.js';
 
 export function statusLine(s: StackStatusRow): string {
@@ -12,6 +12,7 @@ export const registerStatus: Register = (program, exit) =>
   registerReadCommand(program, exit, {
     name: 'status',
     description: "every stack's state in both regions (NOT_DEPLOYED when missing)",
-    read: stackStatus,
+    // Imported when the command runs, so other commands do not load the AWS SDK (see cli-support).
+    read: async (project, rt) => (await import('../../deploy/inspect.js')).stackStatus(project, rt),
     lines: (status) => status.stacks.map((s) => ({ code: 'STATUS_STACK', text: statusLine(s), data: s })),
   });
