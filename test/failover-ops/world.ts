@@ -138,7 +138,9 @@ export class FakeGateways implements HttpProbe {
 
   healthy(role: Role): boolean {
     const w = this.w();
-    return !this.down[role] && (this.ignoreMaintenance[role] || w.aws.ssm.value(REGION[role], w.names[role].maintenanceParameter) !== 'on');
+    // As the real gateway's region check: the primary fails while its database is a replica of the other region.
+    const primaryIsReplica = role === 'primary' && Boolean(w.aws.rds.instance(PRIMARY, w.names.primary.dbIdentifier)?.sourceArn);
+    return !this.down[role] && !primaryIsReplica && (this.ignoreMaintenance[role] || w.aws.ssm.value(REGION[role], w.names[role].maintenanceParameter) !== 'on');
   }
 
   private roleForHost(host: string): Role | undefined {
