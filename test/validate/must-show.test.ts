@@ -53,6 +53,14 @@ describe('validator must show', () => {
     expect(idsAndPaths(validateText(template({ Db: { ...database(), Properties: unset } })))).toEqual(['E6011 Resources.Db.Properties']);
   });
 
+  it('a database whose encryption is a parameter that can switch it off', () => {
+    const db = { ...database({ StorageEncrypted: { Ref: 'Encrypt' } }) };
+    const withParam = (p: Record<string, unknown>) => validateText(template({ Db: db }, { Parameters: { EnvironmentSuffix: SUFFIX, Encrypt: { Type: 'String', ...p } } }));
+    expect(idsAndPaths(withParam({ Default: 'false', AllowedValues: ['true', 'false'] }))).toEqual(['E6011 Resources.Db.Properties']);
+    expect(idsAndPaths(withParam({ Default: 'true', AllowedValues: ['true', 'false'] }))).toEqual(['E6011 Resources.Db.Properties']);
+    expect(idsAndPaths(withParam({ Default: 'true', AllowedValues: ['true'] }))).toEqual([]);
+  });
+
   it('an SSH port open to the world', () => {
     const sg = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'app', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }] } };
     const findings = validateText(template({ Sg: sg }));

@@ -8,14 +8,26 @@ type Props = Record<string, unknown>;
 interface EncryptionCheck {
   /** Property (path) people should set, for the message. */
   property: string;
-  /** True when the resource is encrypted at rest. */
-  encrypted(p: Props): boolean;
+  /** True when the resource is encrypted at rest (`params`: the template's Parameters, for flags given by Ref). */
+  encrypted(p: Props, params: Props): boolean;
   /** Resources of this type the check does not apply to (e.g. replicas inherit encryption). */
   exempt?(p: Props): boolean;
 }
 
 const present = (v: unknown): boolean => v !== undefined && !(intrinsicName(v) === 'Ref' && (v as { Ref: unknown }).Ref === 'AWS::NoValue');
-const flag = (name: string) => (p: Props) => canBeTrue(p[name]) || (present(p[name]) && intrinsicName(p[name]) === 'Ref');
+const isTrue = (v: unknown): boolean => v === true || v === 'true';
+/**
+ * A flag that is true, can be true through Fn::If, or comes from a parameter that cannot turn encryption off
+ * (default true and, when it lists AllowedValues, only true): a switch defaulting to or allowing false is no encryption.
+ */
+const flag = (name: string) => (p: Props, params: Props) => {
+  const v = p[name];
+  if (canBeTrue(v)) return true;
+  if (!present(v) || intrinsicName(v) !== 'Ref') return false;
+  const param = params[String((v as { Ref: unknown }).Ref)];
+  if (!isPlainObject(param)) return true;
+  return isTrue(param.Default) && (!Array.isArray(param.AllowedValues) || param.AllowedValues.every(isTrue));
+};
 const has = (name: string) => (p: Props) => present(p[name]);
 
 /** Every EBS mapping is encrypted, and there is at least one (else the root volume follows the AMI, unencrypted). */
@@ -29,7 +41,7 @@ export const ENCRYPTION: Record<string, EncryptionCheck> = {
   'AWS::RDS::DBInstance': {
     property: 'StorageEncrypted',
     // A read replica inherits the source's encryption; a cross-region one names its key with KmsKeyId.
-    encrypted: (p) => flag('StorageEncrypted')(p) || (present(p.SourceDBInstanceIdentifier) && present(p.KmsKeyId)),
+    encrypted: (p, params) => flag('StorageEncrypted')(p, params) || (present(p.SourceDBInstanceIdentifier) && present(p.KmsKeyId)),
     exempt: (p) => present(p.DBClusterIdentifier),
   },
   'AWS::RDS::DBCluster': { property: 'StorageEncrypted', encrypted: flag('StorageEncrypted') },
@@ -66,7 +78,8 @@ export const rule: Rule = {
       const check = ENCRYPTION[node.resource.Type];
       if (!check) return;
       const props = isPlainObject(node.resource.Properties) ? node.resource.Properties : {};
-      if (check.exempt?.(props) || check.encrypted(props)) return;
+      const params = isPlainObject(ctx.template.Parameters) ? (ctx.template.Parameters as Props) : {};
+      if (check.exempt?.(props) || check.encrypted(props, params)) return;
       ctx.report({
         path: isPlainObject(node.resource.Properties) ? [...node.path, 'Properties'] : node.path,
         message: `${node.resource.Type} ${node.id} is not encrypted at rest (${check.property}).`,
