@@ -14,9 +14,9 @@ import { secretsManagerCredentials } from '../service/gateway/db-probe.js';
 import { pgDbCanary, type DbCanary } from './db-canary.js';
 import { runDrill } from './drill.js';
 import { writeDrillReport } from './report.js';
-import type { DrillMode } from './report-types.js';
+import { DRILL_MODES, type DrillMode } from './report-types.js';
 
-export const DRILL_MODES: DrillMode[] = ['health-flag', 'inverted-check'];
+export { DRILL_MODES };
 
 export interface DrillCommandOptions {
   env?: string;

@@ -3,6 +3,8 @@ import type { Store } from './canaries.js';
 
 export type DrillMode = 'health-flag' | 'inverted-check';
 
+export const DRILL_MODES: DrillMode[] = ['health-flag', 'inverted-check'];
+
 export interface TimelineEvent {
   /** ISO time. */
   at: string;

@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { endpointOption, envOption, jsonOption, profileOption, verboseOption, yesOption } from '../options.js';
 import { runAction, type GlobalOptions } from '../context.js';
 import type { Register } from '../main.js';
-import { DRILL_MODES, runDrillCommand } from '../../drill/command.js';
+import { DRILL_MODES } from '../../drill/report-types.js';
 
 interface DrillOptions extends GlobalOptions {
   mode?: string;
@@ -26,6 +26,8 @@ export const registerDrill: Register = (program: Command, exit) => {
     .addOption(profileOption())
     .addOption(endpointOption())
     .action(async (opts: DrillOptions) => {
+      // Loaded when the command runs: other commands (plan, what npm start runs) do not pay for the AWS SDK.
+      const { runDrillCommand } = await import('../../drill/command.js');
       exit(await runAction(opts, (ctx) => runDrillCommand(ctx, opts)));
     });
 };

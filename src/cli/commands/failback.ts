@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { endpointOption, envOption, jsonOption, profileOption, verboseOption, yesOption } from '../options.js';
 import { runAction, type GlobalOptions } from '../context.js';
 import type { Register } from '../main.js';
-import { runRunbookCommand } from '../../failover/runbooks/command.js';
 
 type FailbackOptions = GlobalOptions;
 
@@ -18,6 +17,8 @@ export const registerFailback: Register = (program: Command, exit) => {
     .addOption(profileOption())
     .addOption(endpointOption())
     .action(async (opts: FailbackOptions) => {
+      // Loaded when the command runs: other commands (plan, what npm start runs) do not pay for the AWS SDK.
+      const { runRunbookCommand } = await import('../../failover/runbooks/command.js');
       exit(await runAction(opts, (ctx) => runRunbookCommand(ctx, 'failback', opts)));
     });
 };

@@ -4,7 +4,6 @@ import { Option } from 'commander';
 import { endpointOption, envOption, jsonOption, profileOption, verboseOption, yesOption } from '../options.js';
 import { runAction, type GlobalOptions } from '../context.js';
 import type { Register } from '../main.js';
-import { runRunbookCommand } from '../../failover/runbooks/command.js';
 
 interface FailoverOptions extends GlobalOptions {
   force?: boolean;
@@ -22,6 +21,8 @@ export const registerFailover: Register = (program: Command, exit) => {
     .addOption(profileOption())
     .addOption(endpointOption())
     .action(async (opts: FailoverOptions) => {
+      // Loaded when the command runs: other commands (plan, what npm start runs) do not pay for the AWS SDK.
+      const { runRunbookCommand } = await import('../../failover/runbooks/command.js');
       exit(await runAction(opts, (ctx) => runRunbookCommand(ctx, 'failover', opts)));
     });
 };
