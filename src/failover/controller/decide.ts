@@ -85,7 +85,8 @@ export function decide(obs: Observation, prev: ControllerState, cfg: ControllerC
     // region's gateways report a writer that is not this region's database, fence this region (its own flag).
     const pw = obs.peerWriter;
     const writerElsewhere = obs.database?.isReplica === false && obs.database.endpoint !== undefined && pw?.databaseRole === 'writer' && pw.writerEndpoint !== undefined && pw.writerEndpoint !== obs.database.endpoint;
-    if (writerElsewhere && obs.maintenanceOn === false) {
+    // An unreadable flag is not known to be on: try to set it (the write is idempotent).
+    if (writerElsewhere && obs.maintenanceOn !== true) {
       state.lastPage = { code: 'PEER_IS_WRITER', at: obs.at };
       return out({ kind: 'fence-self' }, 'PEER_IS_WRITER', `the other region holds the writer (${pw?.writerEndpoint}) and this region's database is a stale standalone writer: fencing this region (maintenance flag on) until drctl failback`);
     }
