@@ -84,9 +84,12 @@ export function parseSuppressions(source: JsonSource): SuppressionsFile {
   return { file, entries, problems };
 }
 
+/** Template sections outside Resources that an entry may name as `<Section>.<Name>` (e.g. a Mapping of AWS-owned ids). */
+const NAMED_SECTIONS = ['Mappings.', 'Conditions.', 'Outputs.', 'Parameters.'];
+
 function matches(s: Suppression, f: Finding): boolean {
   if (s.rule !== f.ruleId || path.normalize(s.template) !== path.normalize(f.template)) return false;
-  const prefix = `Resources.${s.resource}`;
+  const prefix = NAMED_SECTIONS.some((sec) => s.resource.startsWith(sec)) ? s.resource : `Resources.${s.resource}`;
   return f.path === prefix || f.path.startsWith(`${prefix}.`) || f.path.startsWith(`${prefix}[`);
 }
 

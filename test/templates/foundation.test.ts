@@ -160,7 +160,8 @@ describe('foundation template: buckets', () => {
   it('lets ELB log delivery write only under AWSLogs/<this account>/ and S3 only under s3-access/', () => {
     const doc = propsIn(v, 'AccessLogBucketPolicy').PolicyDocument;
     const elb = bySid(doc, 'ElbLogDeliveryWrite');
-    expect(elb.Principal).toEqual({ Service: 'logdelivery.elasticloadbalancing.amazonaws.com' });
+    // us-east-1 predates the log-delivery service principal: only AWS's ELB account for the region may write.
+    expect(v.resolve((elb.Principal as { AWS: unknown }).AWS)).toBe('arn:aws:iam::127311923021:root');
     expect(elb.Action).toBe('s3:PutObject');
     for (const r of elb.Resource as { 'Fn::Sub': string }[]) expect(r['Fn::Sub']).toMatch(/\/AWSLogs\/\$\{AWS::AccountId\}\/\*$/);
     const s3 = bySid(doc, 'S3ServerAccessLogDelivery');
@@ -168,6 +169,24 @@ describe('foundation template: buckets', () => {
     expect(s3.Condition?.StringEquals?.['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
     const allows = statements(doc).filter((s) => s.Effect === 'Allow');
     expect(allows.map((s) => s.Sid).sort()).toEqual(['ElbLogDeliveryWrite', 'S3ServerAccessLogDelivery']);
+  });
+});
+
+describe('foundation template: ALB log delivery by region', () => {
+  const principal = (region: string): unknown => {
+    const v = viewStack(t, stackParams('secondary', { 'AWS::Region': region }));
+    const p = bySid(propsIn(v, 'AccessLogBucketPolicy').PolicyDocument, 'ElbLogDeliveryWrite').Principal as { AWS?: unknown; Service?: string };
+    return p.AWS === undefined ? p : { AWS: v.resolve(p.AWS) };
+  };
+
+  it("grants the region's Elastic Load Balancing account where AWS documents one", () => {
+    expect(principal('us-west-2')).toEqual({ AWS: 'arn:aws:iam::797873946194:root' });
+    expect(principal('eu-west-1')).toEqual({ AWS: 'arn:aws:iam::156460612806:root' });
+  });
+
+  it('grants the log-delivery service principal in newer regions', () => {
+    expect(principal('me-central-1')).toEqual({ Service: 'logdelivery.elasticloadbalancing.amazonaws.com' });
+    expect(principal('ap-southeast-3')).toEqual({ Service: 'logdelivery.elasticloadbalancing.amazonaws.com' });
   });
 });
 

@@ -119,6 +119,23 @@ describe('suppressions', () => {
     expect(r.summary.errors).toBeGreaterThanOrEqual(2);
   });
 
+  it('matches an entry naming a Mapping or a Condition by its section, and nothing else', async () => {
+    const literal = {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Mappings: { Accounts: { 'eu-west-1': { Id: '156460612806' } } },
+      Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { 'Fn::FindInMap': ['Accounts', { Ref: 'AWS::Region' }, 'Id'] } } } },
+    };
+    const reason = 'AWS-owned account ids published per region.';
+    const root = project({
+      't.json': JSON.stringify(literal),
+      'validation-suppressions.json': suppress([{ rule: 'E6005', template: 't.json', resource: 'Mappings.Accounts', reason }]),
+    });
+    const r = await validateTemplates({ root, files: ['t.json'] });
+    const e6005 = r.findings.filter((x) => x.ruleId === 'E6005');
+    expect(e6005.map((x) => [x.path, x.suppressed?.reason])).toEqual([['Mappings.Accounts.eu-west-1.Id', reason]]);
+    expect(r.findings.filter((x) => x.ruleId.startsWith('E0'))).toEqual([]);
+  });
+
   it('does not judge policy suppressions stale when cfn-guard did not run', async () => {
     const root = project({ 'multi.json': db(true), 'validation-suppressions.json': suppress([{ ...entry, template: 'multi.json' }]) });
     const r = await validateTemplates({ root, files: ['multi.json'] });

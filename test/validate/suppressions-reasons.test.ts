@@ -113,6 +113,27 @@ const FACTS: Record<string, (template: Json, e: Entry) => void> = {
   'CT.LAMBDA.PR.3': (t, e) => {
     expect(props(t, e.resource).VpcConfig).toBeUndefined();
   },
+  E6005: (t, e) => {
+    // AWS-owned ELB log-delivery accounts: a per-region Mapping read only by the access-log bucket policy.
+    expect(e.resource).toBe('Mappings.ElbLogDeliveryAccounts');
+    const accounts = (t.Mappings as Record<string, Record<string, { AccountId: string }>>).ElbLogDeliveryAccounts ?? {};
+    expect(Object.keys(accounts)).toEqual(expect.arrayContaining(['us-east-1', 'us-west-2']));
+    const uses = JSON.stringify(t.Resources).split('"ElbLogDeliveryAccounts"').length - 1;
+    expect(uses).toBe(1);
+    expect(JSON.stringify(props(t, 'AccessLogBucketPolicy'))).toContain('{"Fn::FindInMap":["ElbLogDeliveryAccounts",{"Ref":"AWS::Region"},"AccountId"]}');
+  },
+  E6006: (t, e) => {
+    // The region names only select the regions that have a log-delivery account: exactly the Mapping's keys.
+    expect(e.resource).toMatch(/^Conditions\.ElbLogAccountRegions\d$/);
+    const conditions = t.Conditions as Record<string, Json>;
+    const named = Object.keys(conditions).filter((c) => c.startsWith('ElbLogAccountRegions'));
+    const compared = named.flatMap((c) => ((conditions[c] as { 'Fn::Or': { 'Fn::Equals': [unknown, string] }[] })['Fn::Or']).map((x) => {
+      expect(x['Fn::Equals'][0]).toEqual({ Ref: 'AWS::Region' });
+      return x['Fn::Equals'][1];
+    }));
+    const keys = Object.keys((t.Mappings as Record<string, Json>).ElbLogDeliveryAccounts as Json);
+    expect([...compared].sort()).toEqual([...keys].sort());
+  },
 };
 
 describe('validation-suppressions.json', () => {
