@@ -175,6 +175,14 @@ function oneQuestionAtATime(reporter: Reporter, signal: AbortSignal | undefined)
   };
 }
 
+/** One stack's line in the summary people read. */
+function resultText(n: NodeReport): string {
+  if (n.error?.kind === 'interrupted') return String(n.error.message);
+  if (n.error) return `failed: ${String(n.error.message)}`;
+  if (n.outcome) return n.outcome === 'no-changes' ? 'no changes' : n.outcome;
+  return n.state === 'pending' ? 'not started' : n.state;
+}
+
 /** The run's report (one line per stack for people) and, unless it succeeded, the error that sets the exit code. */
 function summarize(project: Project, account: string, nodes: DeployNode[], exec: ExecutionResult, outcomes: Map<string, NodeReport['outcome']>, reporter: Reporter): { report: DeployReport; error?: DrError } {
   const interrupted = exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted');
@@ -193,10 +201,7 @@ function summarize(project: Project, account: string, nodes: DeployNode[], exec:
       };
     }),
   };
-  for (const n of report.nodes.filter((x) => x.kind === 'stack')) {
-    const text = n.outcome === 'no-changes' ? 'no changes' : (n.outcome ?? n.state);
-    reporter.emit({ code: 'DEPLOY_RESULT', level: 'result', text: `${n.id.padEnd(24)} ${text}${n.error ? `: ${String(n.error.message)}` : ''}`, data: n });
-  }
+  for (const n of report.nodes.filter((x) => x.kind === 'stack')) reporter.emit({ code: 'DEPLOY_RESULT', level: 'result', text: `${n.id.padEnd(24)} ${resultText(n)}`, data: n });
   if (report.status === 'interrupted') {
     return { report, error: new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: 'deploy interrupted: no new work was started; operations already running continue in CloudFormation', fix: 'Run deploy again to resume: finished stacks report "no changes", running ones are waited for.' }) };
   }

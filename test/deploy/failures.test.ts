@@ -173,6 +173,11 @@ describe('deploy failure handling', () => {
     for (const s of [...east.stacks.values(), ...world.cloudformation('us-west-2').stacks.values()]) expect([...s.changeSets.values()].filter((c) => c.status !== 'FAILED')).toEqual([]);
     expect(world.s3.buckets.get(STATE_BUCKET)!.objects.has('locks/dev.json')).toBe(false);
     expect(reporter.codes()).toContain('LOCK_RELEASED');
+    // The summary people read says what happened to each stack, not "failed" for an interrupted wait.
+    const summary = Object.fromEntries(reporter.byCode<{ id: string }>('DEPLOY_RESULT').map((m) => [m.data!.id, m.text.slice(25)]));
+    expect(summary['data@primary']).toMatch(/^interrupted while waiting for trading-data-dev in us-east-1 \(CREATE_IN_PROGRESS\); CloudFormation continues it$/);
+    expect(summary['data@secondary']).toBe('not started');
+    expect(summary['foundation@primary']).toBe('created');
 
     const rt2 = runtime(world);
     const resumed = await runDeploy(project, ALL, rt2);
