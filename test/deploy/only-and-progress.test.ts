@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from '../../src/deploy/deploy.js';
 import { statusBoard } from '../../src/deploy/progress.js';
+import { statusLine } from '../../src/cli/commands/status.js';
 import { DrError } from '../../src/errors.js';
 import type { Message } from '../../src/io/messages.js';
 import { AwsWorld } from '../doubles/aws-world.js';
@@ -33,6 +34,16 @@ describe('deploy --only', () => {
     expect(r.report.nodes.map((n) => n.id).sort()).toEqual(['build:fixture-controller', 'failover@primary', 'failover@secondary', 'publish:fixture-controller@primary', 'publish:fixture-controller@secondary']);
     const touched = new Set(world.cfnCalls().slice(before).filter((c) => c.op === 'CreateChangeSet').map((c) => c.input.StackName));
     expect([...touched]).toEqual(['trading-failover-dev']);
+  });
+});
+
+describe('status lines', () => {
+  const row = { id: 'network@secondary', layer: 'network', role: 'secondary', region: 'us-west-2', stackName: 'trading-network-dev' };
+  it('give a failed stack its reason, and mark stacks not deployed or not tagged as this environment', () => {
+    expect(statusLine({ ...row, status: 'ROLLBACK_FAILED', reason: 'The following resource(s) failed to delete: [NatGateway]. ', lastUpdated: '2026-01-05T09:12:00.000Z' })).toMatch(/ROLLBACK_FAILED {2}2026-01-05T09:12:00.000Z {2}The following resource\(s\) failed to delete: \[NatGateway\]\.$/);
+    expect(statusLine({ ...row, status: 'CREATE_IN_PROGRESS', reason: 'User Initiated' })).not.toContain('User Initiated');
+    expect(statusLine({ ...row, status: 'NOT_DEPLOYED' })).toMatch(/not deployed$/);
+    expect(statusLine({ ...row, status: 'CREATE_COMPLETE', foreign: true })).toContain('(not tagged as this environment)');
   });
 });
 

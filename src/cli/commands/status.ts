@@ -5,7 +5,9 @@ import type { Register } from '../main.js';
 
 export function statusLine(s: StackStatusRow): string {
   const state = s.status === 'NOT_DEPLOYED' ? 'not deployed' : s.status;
-  return `${s.id.padEnd(22)} ${s.stackName.padEnd(26)} ${s.region.padEnd(10)} ${state}${s.foreign ? '  (not tagged as this environment)' : ''}${s.lastUpdated ? `  ${s.lastUpdated}` : ''}`;
+  // A stack stuck in a failed state says why (CloudFormation's status reason), so nobody has to open the console.
+  const why = s.reason && /FAILED$|ROLLBACK_COMPLETE$/.test(s.status) ? `  ${s.reason.trim()}` : '';
+  return `${s.id.padEnd(22)} ${s.stackName.padEnd(26)} ${s.region.padEnd(10)} ${state}${s.foreign ? '  (not tagged as this environment)' : ''}${s.lastUpdated ? `  ${s.lastUpdated}` : ''}${why}`;
 }
 
 export const registerStatus: Register = (program, exit) =>
