@@ -83,12 +83,18 @@ describe('deploy failure handling', () => {
     expect(third.report.nodes.find((n) => n.id === 'network@primary')!.outcome).toBe('no-changes');
   });
 
-  it('asks one question at a time even when parallel stacks both need confirmation', async () => {
+  /** Both network stacks left in ROLLBACK_COMPLETE: the next deploy must ask twice, in parallel branches. */
+  async function twoRolledBackStacks() {
     const world = new AwsWorld();
     world.cloudformation('us-east-1').failNextOperation('trading-network-dev', { resource: 'NatGateway' });
     world.cloudformation('us-west-2').failNextOperation('trading-network-dev', { resource: 'NatGateway' });
     const project = await fixtureProject();
     expect((await runDeploy(project, ALL, runtime(world))).report.status).toBe('failed');
+    return { world, project };
+  }
+
+  it('asks one question at a time even when parallel stacks both need confirmation', async () => {
+    const { world, project } = await twoRolledBackStacks();
     let open = 0;
     let maxOpen = 0;
     const questions: string[] = [];
@@ -108,11 +114,7 @@ describe('deploy failure handling', () => {
   });
 
   it('after Ctrl-C at one prompt, the questions other stacks were waiting to ask are not asked', async () => {
-    const world = new AwsWorld();
-    world.cloudformation('us-east-1').failNextOperation('trading-network-dev', { resource: 'NatGateway' });
-    world.cloudformation('us-west-2').failNextOperation('trading-network-dev', { resource: 'NatGateway' });
-    const project = await fixtureProject();
-    expect((await runDeploy(project, ALL, runtime(world))).report.status).toBe('failed');
+    const { world, project } = await twoRolledBackStacks();
     const ctl = new AbortController();
     const questions: string[] = [];
     const reporter = new (class extends MemoryReporter {
