@@ -51,6 +51,7 @@ export function decide(obs: Observation, prev: ControllerState, cfg: ControllerC
     ...prev,
     firstUnhealthyAt: allDown ? (gap || prev.firstUnhealthyAt === undefined ? obs.at : prev.firstUnhealthyAt) : undefined,
     firstDisagreeAt: anyDown && !allDown ? (gap || prev.firstDisagreeAt === undefined ? obs.at : prev.firstDisagreeAt) : undefined,
+    outageStartedAt: anyDown ? (gap ? obs.at : (prev.outageStartedAt ?? prev.firstDisagreeAt ?? prev.firstUnhealthyAt ?? obs.at)) : undefined,
     history: [...prev.history, { at: obs.at, peerHealth: obs.peerHealth, peerAlb: obs.peerAlb, dns: obs.dns, selfHealth: obs.selfHealth }].slice(-HISTORY_LIMIT),
     lagSamples: mergeLag(prev.lagSamples, obs.replicaLag),
     promotion: { ...prev.promotion, completedSteps: [...prev.promotion.completedSteps] },
@@ -130,9 +131,12 @@ export function decide(obs: Observation, prev: ControllerState, cfg: ControllerC
   if (obs.selfHealth !== 'healthy') return page('SELF_UNHEALTHY', `${prefix} this region is not healthy itself (${obs.selfHealth})`);
   if (!obs.database) return page('DATABASE_UNKNOWN', `${prefix} the local replica could not be described`);
   if (obs.database.status !== 'available') return page('REPLICA_NOT_AVAILABLE', `${prefix} the local replica is ${obs.database.status}`);
-  const lag = lagAtOutage(state.lagSamples, state.firstUnhealthyAt ?? obs.at);
+  // Read the lag at the first failed signal of this episode, not at the (later) DNS failover: by then the replica
+  // has reported minutes of growing lag that only measure the outage's length.
+  const outageStart = Math.min(state.outageStartedAt ?? Infinity, state.firstUnhealthyAt ?? obs.at);
+  const lag = lagAtOutage(state.lagSamples, outageStart);
   if (!lag) return page('LAG_MISSING', `${prefix} no ReplicaLag datapoint from before the outage: the RPO cannot be bounded`);
-  const age = secs((state.firstUnhealthyAt ?? obs.at) - lag.at);
+  const age = secs(outageStart - lag.at);
   if (age > cfg.lagMaxAgeSeconds) return page('LAG_STALE', `${prefix} the last ReplicaLag datapoint is ${age}s older than the outage (limit ${cfg.lagMaxAgeSeconds}s)`);
   if (lag.seconds < 0 || lag.seconds > cfg.rpoGuardSeconds) return page('LAG_TOO_HIGH', `${prefix} ReplicaLag at the outage was ${lag.seconds}s, above the RPO guard of ${cfg.rpoGuardSeconds}s`);
 

@@ -50,6 +50,12 @@ export interface ControllerState {
   firstUnhealthyAt: number | undefined;
   /** Start of the current streak in which signals disagree (some say down, some do not). */
   firstDisagreeAt: number | undefined;
+  /**
+   * Start of the current episode in which any signal has said the peer is down (disagreeing, then all down):
+   * when replication was last known good. Route 53 fails over minutes after the probes fail, so the start of the
+   * all-down streak is too late a moment to read the lag at. Absent in state written before this field existed.
+   */
+  outageStartedAt?: number | undefined;
   history: ObservationSummary[];
   lagSamples: LagSample[];
   promotion: { status: PromotionStatus; startedAt?: number; completedAt?: number; completedSteps: StepName[]; lagAtDecision?: LagSample };
@@ -90,5 +96,5 @@ export const HISTORY_LIMIT = 30;
 export const LAG_SAMPLE_LIMIT = 60;
 
 export function initialState(): ControllerState {
-  return { version: 0, firstUnhealthyAt: undefined, firstDisagreeAt: undefined, history: [], lagSamples: [], promotion: { status: 'none', completedSteps: [] }, lastPage: undefined };
+  return { version: 0, firstUnhealthyAt: undefined, firstDisagreeAt: undefined, outageStartedAt: undefined, history: [], lagSamples: [], promotion: { status: 'none', completedSteps: [] }, lastPage: undefined };
 }
