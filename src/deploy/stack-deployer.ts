@@ -78,9 +78,12 @@ async function confirm(deps: StackDeployDeps, question: string): Promise<boolean
   return deps.yes || (await deps.reporter.confirm(question));
 }
 
-/** Deploys one stack node; returns what happened and the stack's outputs. */
-export async function deployStack(ops: StackOps, input: StackDeployInput, deps: StackDeployDeps): Promise<{ outcome: StackOutcome; outputs: Record<string, string> }> {
-  const { node } = input;
+/**
+ * Brings a stack a previous run (or a failure) left behind into a state a change set can start from: waits out an
+ * operation in progress, deletes a stack whose first creation failed (after confirmation), continues a failed
+ * update rollback, and clears drctl change sets left pending. Returns the stack, or undefined when there is none.
+ */
+async function settle(ops: StackOps, node: StackNode, deps: StackDeployDeps): Promise<Stack | undefined> {
   const { reporter } = deps;
   let stack = await ops.describe(node.stackName);
 
@@ -100,7 +103,7 @@ export async function deployStack(ops: StackOps, input: StackDeployInput, deps: 
     await ops.deleteStack(stack.StackId ?? node.stackName);
     const after = await ops.waitStable(stack.StackId ?? node.stackName, node.id, since, true);
     if (after) throw stackFailure(node, after.StackStatus ?? 'UNKNOWN', await ops.firstFailure(stack.StackId ?? node.stackName, since), 'Delete the stack by hand (see its events), then deploy again.');
-    stack = undefined;
+    return undefined;
   }
 
   if (stack?.StackStatus === 'UPDATE_ROLLBACK_FAILED') {
@@ -122,7 +125,14 @@ export async function deployStack(ops: StackOps, input: StackDeployInput, deps: 
     const stale = await ops.deleteStaleChangeSets(node.stackName);
     if (stale.length) reporter.emit({ code: 'DEPLOY_STALE_CHANGESET_DELETED', level: 'info', text: `${node.id}: deleted change set(s) left by an earlier run: ${stale.join(', ')}`, data: { node: node.id, changeSets: stale } });
   }
+  return stack;
+}
 
+/** Deploys one stack node; returns what happened and the stack's outputs. */
+export async function deployStack(ops: StackOps, input: StackDeployInput, deps: StackDeployDeps): Promise<{ outcome: StackOutcome; outputs: Record<string, string> }> {
+  const { node } = input;
+  const { reporter } = deps;
+  const stack = await settle(ops, node, deps);
   const exists = stack !== undefined && stack.StackStatus !== 'REVIEW_IN_PROGRESS';
   const values = input.parameters(stack);
   const name = `${CHANGE_SET_PREFIX}${new Date(deps.clock.now()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-p${node.pass}`;
