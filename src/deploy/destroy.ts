@@ -8,7 +8,7 @@ import { DrError } from '../errors.js';
 import { errorName, throttlingRetry } from '../aws/retry.js';
 import type { Clock } from './clock.js';
 import { withEnvironmentLock } from './session.js';
-import { nodeStateMessage, runGraph, type ExecNode } from './executor.js';
+import { nodeStateMessage, runGraph, type ExecNode, type ExecutionResult } from './executor.js';
 import { stackInstances, type DeployGraph, type NodeState, type StackNode } from './graph.js';
 import type { Project } from './project.js';
 import type { Runtime } from './runtime.js';
@@ -134,24 +134,50 @@ function ownedBy(project: Project, s: Stack): boolean {
   return tag('environment') === project.config.environment && tag('managed-by') === 'drctl';
 }
 
+/** Which of the environment's stacks exist, and which of those carry another owner's tags (never touched). */
+async function inventory(project: Project, nodes: DestroyNode[], opsFor: (region: string) => StackOps, reporter: Runtime['reporter']): Promise<{ targets: DestroyNode[]; foreign: Set<string> }> {
+  const existing = new Set<string>();
+  const foreign = new Set<string>();
+  for (const n of nodes) {
+    const s = await opsFor(n.stack.region).describe(n.stack.stackName);
+    if (!s) continue;
+    existing.add(n.id);
+    if (ownedBy(project, s)) continue;
+    foreign.add(n.id);
+    reporter.emit({ code: 'DESTROY_FOREIGN_STACK', level: 'warn', text: `${n.id}: ${n.stack.stackName} in ${n.stack.region} does not carry environment=${project.config.environment} and managed-by=drctl tags; leaving it alone`, data: { node: n.id } });
+  }
+  return { targets: nodes.filter((n) => existing.has(n.id) && !foreign.has(n.id)), foreign };
+}
+
+type StackReport = DestroyReport['stacks'][number];
+
+/** One stack's line in the summary people read. */
+function resultText(s: StackReport): string {
+  if (s.error?.kind === 'interrupted') return String(s.error.message);
+  if (s.error) return `failed: ${String(s.error.message)}`;
+  if (s.outcome) return s.outcome;
+  return s.state === 'pending' ? 'not started' : s.state === 'skipped' ? 'kept (a stack that uses it was not deleted)' : s.state;
+}
+
+/** The run's status and, unless it succeeded, the error that sets the exit code. */
+function destroyOutcome(stacks: StackReport[], exec: ExecutionResult, foreign: Set<string>): { status: DestroyReport['status']; error?: DrError } {
+  const interrupted = exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted');
+  if (interrupted) return { status: 'interrupted', error: new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: 'destroy interrupted; deletions already started continue in CloudFormation', fix: 'Run destroy again to finish.' }) };
+  const failed = stacks.filter((s) => s.state === 'failed' && !foreign.has(s.id));
+  const kept = stacks.filter((s) => s.state === 'skipped' && !s.outcome);
+  if (!failed.length && !kept.length) return { status: 'succeeded' };
+  return {
+    status: 'failed',
+    error: new DrError({ code: 'E_DESTROY_FAILED', kind: failed.length ? 'aws' : 'conflict', message: `destroy incomplete: ${[...failed.map((s) => `${s.id} failed`), ...kept.map((s) => `${s.id} kept (a stack that depends on it was not deleted)`)].join('; ')}`, fix: 'Resolve the failures named above, then destroy again.' }),
+  };
+}
+
 export async function runDestroy(project: Project, req: DestroyRequest, rt: Runtime): Promise<{ report: DestroyReport; error?: DrError }> {
   return withEnvironmentLock(project, rt, 'destroy', req.forceUnlock, async (identity) => {
     const opsFor = stackOpsByRegion(rt);
     const nodes = destroyGraph(project.graph);
-    const existing = new Map<string, Stack>();
-    const foreign = new Set<string>();
-    for (const n of nodes) {
-      const s = await opsFor(n.stack.region).describe(n.stack.stackName);
-      if (!s) continue;
-      existing.set(n.id, s);
-      if (!ownedBy(project, s)) foreign.add(n.id);
-    }
+    const { targets, foreign } = await inventory(project, nodes, opsFor, rt.reporter);
     const base = { environment: project.config.environment, account: identity.account };
-    const targets = nodes.filter((n) => existing.has(n.id) && !foreign.has(n.id));
-    for (const id of foreign) {
-      const n = nodes.find((x) => x.id === id)!;
-      rt.reporter.emit({ code: 'DESTROY_FOREIGN_STACK', level: 'warn', text: `${id}: ${n.stack.stackName} in ${n.stack.region} does not carry environment=${project.config.environment} and managed-by=drctl tags; leaving it alone`, data: { node: id } });
-    }
     if (!targets.length) {
       rt.reporter.emit({ code: 'DESTROY_NOTHING', level: 'result', text: `nothing to destroy in ${project.config.environment}`, data: {} });
       return { report: { ...base, status: 'nothing-to-do', stacks: nodes.map((n) => ({ id: n.id, stackName: n.stack.stackName, region: n.stack.region, state: 'skipped', outcome: foreign.has(n.id) ? 'foreign' : 'absent' })) } };
@@ -197,32 +223,21 @@ export async function runDestroy(project: Project, req: DestroyRequest, rt: Runt
         onState: (n, state, err) => rt.reporter.emit({ ...nodeStateMessage(n.id, state, err), code: 'DESTROY_NODE_STATE', data: { node: n.id, state } }),
       },
     );
-    const stacks = nodes.map((n) => {
+    const stacks = nodes.map((n): StackReport => {
       const err = exec.errors.get(n.id);
       const outcome = outcomes.get(n.id);
       return {
         id: n.id,
         stackName: n.stack.stackName,
         region: n.stack.region,
-        state: (exec.states.get(n.id) ?? (done.has(n.id) ? 'skipped' : 'pending')) as NodeState,
+        state: exec.states.get(n.id) ?? (done.has(n.id) ? 'skipped' : 'pending'),
         ...(outcome ? { outcome } : {}),
         ...(buckets.has(n.id) ? { buckets: buckets.get(n.id) } : {}),
         ...(err && !foreign.has(n.id) ? { error: err instanceof DrError ? err.toJSON() : { message: String(err) } } : {}),
       };
     });
-    for (const s of stacks) rt.reporter.emit({ code: 'DESTROY_RESULT', level: 'result', text: `${s.id.padEnd(24)} ${s.outcome ?? s.state}${s.error ? `: ${String(s.error.message)}` : ''}`, data: s });
-    const interrupted = exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted');
-    const failed = stacks.filter((s) => s.state === 'failed' && !foreign.has(s.id));
-    const kept = stacks.filter((s) => s.state === 'skipped' && !s.outcome);
-    const status: DestroyReport['status'] = interrupted ? 'interrupted' : failed.length || kept.length ? 'failed' : 'succeeded';
-    const report: DestroyReport = { ...base, status, stacks };
-    if (status === 'interrupted') return { report, error: new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: 'destroy interrupted; deletions already started continue in CloudFormation', fix: 'Run destroy again to finish.' }) };
-    if (status === 'failed') {
-      return {
-        report,
-        error: new DrError({ code: 'E_DESTROY_FAILED', kind: failed.length ? 'aws' : 'conflict', message: `destroy incomplete: ${[...failed.map((s) => `${s.id} failed`), ...kept.map((s) => `${s.id} kept (a stack that depends on it was not deleted)`)].join('; ')}`, fix: 'Resolve the failures named above, then destroy again.' }),
-      };
-    }
-    return { report };
+    for (const s of stacks) rt.reporter.emit({ code: 'DESTROY_RESULT', level: 'result', text: `${s.id.padEnd(24)} ${resultText(s)}`, data: s });
+    const { status, error } = destroyOutcome(stacks, exec, foreign);
+    return { report: { ...base, status, stacks }, ...(error ? { error } : {}) };
   });
 }
