@@ -1,43 +1,20 @@
 // drctl plan / status / deploy as a user runs them: exit codes, --json documents, and real SDK clients honouring
-// --endpoint-url and the standard AWS environment variables (a local HTTP server plays the emulator).
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// --endpoint-url and the standard AWS environment variables (the in-memory account served over HTTP plays the
+// emulator).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsHttpEndpoint } from '../doubles/aws-http.js';
+import { AwsWorld } from '../doubles/aws-world.js';
 import { drctl } from './spawn-cli.js';
 
-const seen: { region: string; accessKey: string; action: string }[] = [];
-let throttleNext = 0;
-const server = createServer((req: IncomingMessage, res) => {
-  let body = '';
-  req.on('data', (d: Buffer) => (body += d.toString()));
-  req.on('end', () => {
-    const auth = String(req.headers.authorization ?? '');
-    const scope = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\//.exec(auth);
-    const action = new URLSearchParams(body).get('Action') ?? '';
-    seen.push({ accessKey: scope?.[1] ?? '', region: scope?.[2] ?? '', action });
-    res.setHeader('content-type', 'text/xml');
-    if (action === 'GetCallerIdentity') {
-      res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::111111111111:user/alice</Arn><UserId>AIDAEXAMPLE</UserId><Account>111111111111</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
-      return;
-    }
-    const stack = new URLSearchParams(body).get('StackName');
-    if (action === 'DescribeStacks' && throttleNext > 0) {
-      throttleNext--;
-      res.statusCode = 400;
-      res.end(`<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r3</RequestId></ErrorResponse>`);
-      return;
-    }
-    res.statusCode = 400;
-    res.end(`<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${stack} does not exist</Message></Error><RequestId>r2</RequestId></ErrorResponse>`);
-  });
-});
+const world = new AwsWorld();
+const server = new AwsHttpEndpoint(world);
+const seen = server.requests;
 let endpoint = '';
 
 beforeAll(async () => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = await server.start();
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => server.stop());
 
 describe('drctl CLI (deploy family)', () => {
   it('status talks to --endpoint-url with credentials from the standard environment variables, in both regions', async () => {
@@ -48,18 +25,17 @@ describe('drctl CLI (deploy family)', () => {
     expect(doc.environment).toBe('dev');
     expect(doc.stacks).toHaveLength(13);
     expect(doc.stacks.every((s) => s.status === 'NOT_DEPLOYED')).toBe(true);
-    expect(new Set(seen.filter((s) => s.action === 'DescribeStacks').map((s) => s.region))).toEqual(new Set(['us-east-1', 'us-west-2']));
-    expect(seen.every((s) => s.accessKey === 'AKIDFROMENV')).toBe(true);
+    expect(new Set(seen.filter((s) => s.op === 'DescribeStacks').map((s) => s.region))).toEqual(new Set(['us-east-1', 'us-west-2']));
+    expect(seen.every((s) => s.accessKeyId === 'AKIDFROMENV')).toBe(true);
   });
 
   it("real SDK clients retry HTTP 400 Throttling responses themselves (the SDK's retry middleware)", async () => {
     seen.length = 0;
-    throttleNext = 1;
+    world.cloudformation('us-east-1').throttle(1, 'DescribeStacks');
     const r = await drctl(['status', '--json', '--endpoint-url', endpoint], { AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: 'secret' });
     expect(r.code).toBe(0);
-    expect(throttleNext).toBe(0);
     // 13 stacks described, plus the throttled attempt retried.
-    expect(seen.filter((s) => s.action === 'DescribeStacks')).toHaveLength(14);
+    expect(seen.filter((s) => s.op === 'DescribeStacks')).toHaveLength(14);
   });
 
   it('outputs --json prints the flat map (empty when nothing is deployed)', async () => {
