@@ -47,7 +47,7 @@ function defaultDbCanary(t: Topology, aws: AwsOptions, now: () => number): DbCan
   return pgDbCanary({
     writer: { host: p.dbEndpoint, port: p.dbPort ?? 5432 },
     replica: { host: s.dbEndpoint, port: s.dbPort ?? 5432 },
-    credentials: secretsManagerCredentials(p.dbSecretArn, now, (region) => new SecretsManagerClient(clientConfig(region, aws))),
+    credentials: secretsManagerCredentials(p.dbSecretArn, new SecretsManagerClient(clientConfig(p.region, aws)), now),
   });
 }
 

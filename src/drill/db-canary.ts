@@ -1,5 +1,5 @@
 // The RDS canary: a row written on the writer and looked for on the cross-region replica. The drill talks to the
-// database only through DbCanary; `pgDbCanary` is the PostgreSQL implementation (RDS-managed master secret, TLS).
+// database only through DbCanary; `pgDbCanary` is the PostgreSQL implementation (the master secret, TLS).
 import type pg from 'pg';
 import { withPgSession, type CredentialSource } from '../service/gateway/pg-session.js';
 

@@ -25,8 +25,6 @@ export interface DatabaseView {
   isReplica: boolean;
   endpoint: string | undefined;
   port: number | undefined;
-  /** The RDS-managed master secret, when the instance has one (a promoted replica may get its own). */
-  secretArn: string | undefined;
 }
 
 /** Statuses in which a replica is busy changing (a promotion in flight shows `modifying`, then `rebooting`). */
@@ -55,7 +53,6 @@ export async function describeDatabase(rds: RDSClient, identifier: string): Prom
     isReplica: Boolean(sourceArn),
     endpoint: db.Endpoint?.Address,
     port: db.Endpoint?.Port,
-    secretArn: db.MasterUserSecret?.SecretArn,
   };
 }
 

@@ -185,7 +185,14 @@ const HANDLERS: Record<string, Handler> = {
     ctx.add('writes (one per controller run)', r.id, 'AWS::DynamoDB::Table', 'dynamodb:wru-million', runs);
     ctx.add('reads (one per controller run)', r.id, 'AWS::DynamoDB::Table', 'dynamodb:rru-million', runs);
   },
-  'AWS::SecretsManager::Secret': (ctx, r) => ctx.add('secret', r.id, 'AWS::SecretsManager::Secret', 'secretsmanager:secret-month', 1),
+  // Each replica (ReplicaRegions) is billed as a secret of its own, in its region; it exists for DR only.
+  'AWS::SecretsManager::Secret': (ctx, r) => {
+    ctx.add('secret', r.id, 'AWS::SecretsManager::Secret', 'secretsmanager:secret-month', 1);
+    for (const rep of (r.props.ReplicaRegions as unknown[] | undefined) ?? []) {
+      const region = String(dig(rep, 'Region') ?? ctx.view.region);
+      ctx.add('replica of the secret', r.id, 'AWS::SecretsManager::Secret', 'secretsmanager:secret-month', 1, region, true);
+    }
+  },
 };
 
 /** Non-alias routing records are billed per query; alias queries to ELB are free. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
+import { CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -43,6 +43,21 @@ describe('AWS doubles', () => {
     const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'db-dev' }))).DBInstances?.[0];
     expect(db?.MasterUserSecret?.SecretArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:rds!db-/);
     await expect(rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'db-dev', SkipFinalSnapshot: true }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+  });
+
+  it('RDS refuses a read replica of a source with a managed master secret, and a managed secret on a replica', async () => {
+    const clock = new ManualClock();
+    const d = new AwsDoubles({ now: clock.now, rds: { modifyMs: 1000, createMs: 1000 } });
+    const managed = d.rds.addInstance('us-west-2', { id: 'db-dev', secretArn: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:rds!db-1' });
+    const plain = d.rds.addInstance('us-west-2', { id: 'db-plain' });
+    const east = d.rds.client('us-east-1');
+    await expect(east.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'db-dev', SourceDBInstanceIdentifier: managed }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+    expect(d.rds.instance('us-east-1', 'db-dev')).toBeUndefined();
+    await east.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'db-plain', SourceDBInstanceIdentifier: plain }));
+    clock.advance(1000);
+    expect(d.rds.instance('us-east-1', 'db-plain')).toMatchObject({ status: 'available', sourceArn: plain });
+    await expect(east.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'db-plain', ManageMasterUserPassword: true, ApplyImmediately: true }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+    expect(d.rds.instance('us-east-1', 'db-plain')?.secretArn).toBeUndefined();
   });
 
   it('SSM, Auto Scaling, SNS and CloudWatch behave like the services', async () => {

@@ -2,6 +2,9 @@
 // PromoteReadReplica: available replica → `modifying` → `rebooting` → `available` with no source (promotionMs);
 // CreateDBInstanceReadReplica: `creating` → `available` (createMs); DeleteDBInstance: `deleting` → gone (deleteMs);
 // ModifyDBInstance ManageMasterUserPassword: `modifying` → `available` with a managed secret (modifyMs).
+// As in RDS (User Guide, "Password management with Amazon RDS and AWS Secrets Manager", Limitations), a source
+// whose master password RDS manages in Secrets Manager cannot get a read replica, and a read replica cannot have
+// its master password managed.
 import {
   DBInstanceAlreadyExistsFault,
   DBInstanceNotFoundFault,
@@ -11,6 +14,10 @@ import {
 } from '@aws-sdk/client-rds';
 import { CallLog } from './call-log.js';
 import { FailureInjector, fakeClient, sdkError, unsupported } from './fake-client.js';
+
+function invalidCombination(message: string): RDSServiceException {
+  return new RDSServiceException({ name: 'InvalidParameterCombination', $fault: 'client', message, $metadata: { httpStatusCode: 400 } });
+}
 
 export interface RdsInstanceSeed {
   id: string;
@@ -199,6 +206,7 @@ export class RdsDouble {
         if (!source) throw sdkError(DBInstanceNotFoundFault, `DBInstance ${sourceRef} not found.`);
         this.settle(source);
         if (source.status !== 'available') throw sdkError(InvalidDBInstanceStateFault, `source instance ${source.id} is not available (status: ${source.status})`);
+        if (source.secretArn) throw invalidCombination(`Creating a read replica is not supported when the source DB instance ${source.id} manages its master user password with Secrets Manager.`);
         this.addInstance(region, { id, sourceArn: source.arn, status: 'creating', engine: source.engine });
         const created = this.live(region, id) as RdsInstance;
         created.transitions.push({ at: this.now() + this.createMs, status: 'available' });
@@ -209,6 +217,7 @@ export class RdsDouble {
         const i = this.mustFind(region, input.DBInstanceIdentifier);
         if (i.status !== 'available') throw sdkError(InvalidDBInstanceStateFault, `Database instance is not in available state (status: ${i.status}).`);
         if (input.DeletionProtection !== undefined) i.deletionProtection = Boolean(input.DeletionProtection);
+        if (input.ManageMasterUserPassword === true && i.sourceArn) throw invalidCombination(`Managing the master user password with Secrets Manager is not supported for the read replica ${i.id}.`);
         if (input.ManageMasterUserPassword === true && !i.secretArn) {
           const secretArn = `arn:aws:secretsmanager:${region}:${this.account}:secret:rds!db-${String(++this.secretSeq).padStart(8, '0')}`;
           i.status = 'modifying';
@@ -218,7 +227,7 @@ export class RdsDouble {
       }
       case 'DeleteDBInstance': {
         const i = this.mustFind(region, input.DBInstanceIdentifier);
-        if (i.deletionProtection) throw new RDSServiceException({ name: 'InvalidParameterCombination', $fault: 'client', message: 'Cannot delete protected DB Instance, please disable deletion protection and try again.', $metadata: { httpStatusCode: 400 } });
+        if (i.deletionProtection) throw invalidCombination('Cannot delete protected DB Instance, please disable deletion protection and try again.');
         if (i.status === 'deleting') throw sdkError(InvalidDBInstanceStateFault, `DB instance ${i.id} is already being deleted.`);
         i.status = 'deleting';
         i.transitions.push({

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { CreateDBInstanceReadReplicaCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunbookState } from '../../src/failover/runbooks/state-store.js';
@@ -6,14 +7,16 @@ import { initialState } from '../../src/failover/controller/model.js';
 import { dynamoStateStore } from '../../src/failover/controller/state-store.js';
 import { InterruptingReporter, MUTATING, runRunbook } from './helpers.js';
 import { buildWorld, PRIMARY, SECONDARY, type World } from './world.js';
+import { PROJECT_ROOT } from '../helpers/run-cli.js';
 
 let w: World;
 afterEach(async () => w?.close());
 
+const REGION_OF = { primary: PRIMARY, secondary: SECONDARY } as const;
+
 const STEPS = [
   'check-global-table',
   'enable-reverse-s3-replication',
-  'adopt-writer-secret',
   'retire-old-primary',
   'create-primary-replica',
   'wait-in-sync',
@@ -79,19 +82,15 @@ describe('drctl failback (planned, loss-free)', () => {
     expect(w.aws.ssm.value(SECONDARY, n.secondary.writerEndpointParameter)).toBe(endpoint);
     expect(w.aws.ssm.value(PRIMARY, n.primary.maintenanceParameter)).toBe('off');
     expect(w.aws.ssm.value(SECONDARY, n.secondary.maintenanceParameter)).toBe('off');
-    // The credentials parameter names the new primary's own secret in both regions, never a deleted one.
-    const primarySecret = w.secrets.managed.get(`${PRIMARY}/${n.primary.dbIdentifier}`);
-    expect(primarySecret).toBeDefined();
-    expect(w.aws.ssm.value(PRIMARY, n.primary.secretArnParameter)).toBe(primarySecret);
-    expect(w.aws.ssm.value(SECONDARY, n.secondary.secretArnParameter)).toBe(primarySecret);
-    expect(w.secrets.deleted.size).toBe(2);
-    // Each secret the parameters named was adopted before the instance holding the previous one was deleted.
-    const order = (pred: (c: (typeof w.aws.log.calls)[number]) => boolean) => w.aws.log.calls.flatMap((c, k) => (pred(c) ? [k] : []));
-    const secretPuts = order((c) => c.operation === 'PutParameter' && c.region === SECONDARY && (c.input as { Name: string }).Name === n.secondary.secretArnParameter);
-    const deleteOrder = order((c) => c.operation === 'DeleteDBInstance');
-    expect(secretPuts).toHaveLength(2);
-    expect(secretPuts[0]).toBeLessThan(deleteOrder[0] as number);
-    expect(secretPuts[1]).toBeLessThan(deleteOrder[1] as number);
+    // Credentials: every instance in the chain kept the master secret's password, so each region's secret parameter
+    // still names its own copy, nothing touched it, and no RDS-managed secret was turned on anywhere (RDS would
+    // then refuse the replicas this runbook creates).
+    expect(w.aws.ssm.value(PRIMARY, n.primary.secretArnParameter)).toBe(w.secrets.primary);
+    expect(w.aws.ssm.value(SECONDARY, n.secondary.secretArnParameter)).toBe(w.secrets.secondary);
+    expect(w.aws.log.calls.filter((c) => c.operation === 'PutParameter' && (c.input as { Name: string }).Name === n.secondary.secretArnParameter)).toEqual([]);
+    expect(w.aws.log.ops('rds', 'ModifyDBInstance')).toEqual([]);
+    expect(w.aws.log.calls.filter((c) => 'ManageMasterUserPassword' in (c.input as object))).toEqual([]);
+    for (const role of ['primary', 'secondary'] as const) expect(w.aws.rds.instance(REGION_OF[role], n[role].dbIdentifier)?.secretArn).toBeUndefined();
     expect(w.s3.replicationRule(n.secondary.assetsBucket, n.primary.assetsBucket)?.Status).toBe('Enabled');
     expect(w.aws.autoscaling.group(SECONDARY, n.secondary.asgName)?.desired).toBe(1);
     expect(w.route53.failoverAnswer(n.domainName)).toBe(n.primary.albDnsName);
@@ -133,6 +132,31 @@ describe('drctl failback (planned, loss-free)', () => {
     expect(w.aws.log.ops('rds', 'CreateDBInstanceReadReplica').filter((c) => c.region === PRIMARY)).toHaveLength(1);
     expect(w.aws.log.ops('rds', 'DeleteDBInstance').filter((c) => c.region === PRIMARY)).toHaveLength(1);
     expect((await state()).status).toBe('completed');
+  });
+
+  it('refuses, before anything changes, while the promoted writer has an RDS-managed master secret (RDS would refuse the replica)', async () => {
+    expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
+    // Someone turned on RDS-managed credentials on the promoted writer.
+    await w.clients(SECONDARY).rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: w.names.secondary.dbIdentifier, ManageMasterUserPassword: true, ApplyImmediately: true }));
+    w.clock.advance(10 * 60_000);
+    expect(w.aws.rds.instance(SECONDARY, w.names.secondary.dbIdentifier)?.secretArn).toMatch(/secret:rds!db-/);
+    w.aws.log.calls.length = 0;
+    const r = await runRunbook(w, 'failback', { yes: true });
+    expect(r.code).toBe(4);
+    const check = r.reporter.byCode<{ check: string; ok: boolean; detail: string }>('FAILBACK_PRECHECK').find((m) => m.data?.check === 'secondary-password-not-rds-managed');
+    expect(check?.data).toMatchObject({ ok: false });
+    expect(check?.data?.detail).toContain(w.secrets.secondary);
+    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+    expect(w.aws.rds.instance(PRIMARY, w.names.primary.dbIdentifier)?.status).toBe('available');
+    // And RDS itself would have refused the replica of such a source.
+    await expect(w.clients(PRIMARY).rds.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'db-probe', SourceDBInstanceIdentifier: w.aws.rds.arn(SECONDARY, w.names.secondary.dbIdentifier) }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+  });
+
+  it('has no code path that turns on an RDS-managed master secret', async () => {
+    const dir = path.join(PROJECT_ROOT, 'src/failover');
+    const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) expect(await readFile(path.join(dir, f), 'utf8'), f).not.toMatch(/ManageMasterUserPassword|ModifyDBInstanceCommand/);
   });
 
   it('refuses while a failover run is unfinished (exit 4)', async () => {

@@ -37,4 +37,4 @@ export async function runRunbook(w: World, runbook: RunbookName, opts: RunbookCo
 }
 
 /** Calls that change something in AWS (what pre-checks must never make). */
-export const MUTATING = new Set(['PromoteReadReplica', 'CreateDBInstanceReadReplica', 'DeleteDBInstance', 'PutParameter', 'UpdateAutoScalingGroup', 'SetDesiredCapacity', 'UpdateHealthCheck', 'Publish', 'PutBucketReplication', 'PutObject', 'PutItem']);
+export const MUTATING = new Set(['PromoteReadReplica', 'CreateDBInstanceReadReplica', 'DeleteDBInstance', 'ModifyDBInstance', 'PutParameter', 'UpdateAutoScalingGroup', 'SetDesiredCapacity', 'UpdateHealthCheck', 'Publish', 'PutBucketReplication', 'PutObject', 'PutItem']);

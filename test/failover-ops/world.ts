@@ -86,8 +86,8 @@ export interface World {
   names: ReturnType<typeof namesFor>;
   /** Stack status per `${region}/${name}` (tests make one incomplete). */
   stackStatus: Map<string, string>;
-  /** RDS-managed secrets: live ones by `${region}/${id}`, and those deleted with their instance. */
-  secrets: { managed: Map<string, string>; deleted: Set<string> };
+  /** The data layer's master secret in the primary and Secrets Manager's replica of it in the secondary. */
+  secrets: Record<Role, string>;
   /** Regions whose AWS APIs time out (tests add the primary to simulate its outage). */
   downRegions: Set<string>;
   /** ReplicaLag the original replica reports at a given time (default: the constant `replicaLagSeconds`). */
@@ -214,12 +214,12 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
 
   // Data: the primary writer, the replica in the secondary region, lag datapoints, the flags, the tables.
   const primaryArn = aws.rds.addInstance(PRIMARY, { id: names.primary.dbIdentifier });
-  // RDS-managed master secrets: an instance's own secret lives and dies with it; a replica has none.
-  let secretSeq = 0;
-  const newSecret = (region: string, id: string) => `arn:aws:secretsmanager:${region}:111122223333:secret:rds!db-${id}-${++secretSeq}`;
-  const primarySecret = newSecret(PRIMARY, names.primary.dbIdentifier);
-  const managedSecrets = new Map<string, string>([[`${PRIMARY}/${names.primary.dbIdentifier}`, primarySecret]]);
-  const deletedSecrets = new Set<string>();
+  // The master secret is the data stack's, not RDS's (an RDS-managed one would forbid the replica); Secrets Manager
+  // keeps a replica of it in the secondary under the same name. Each region's data stack publishes its own copy.
+  const secrets: Record<Role, string> = {
+    primary: `arn:aws:secretsmanager:${PRIMARY}:111122223333:secret:db-master-dev-AbCdEf`,
+    secondary: `arn:aws:secretsmanager:${SECONDARY}:111122223333:secret:db-master-dev-AbCdEf`,
+  };
   const secondaryArn = aws.rds.addInstance(SECONDARY, { id: names.secondary.dbIdentifier, sourceArn: primaryArn });
   const lag = opts.replicaLagSeconds ?? 2;
   for (let k = 10; k >= 1; k--) aws.cloudwatch.putReplicaLag(SECONDARY, names.secondary.dbIdentifier, clock.now() - k * 60_000, lag);
@@ -250,7 +250,7 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
   for (const role of ['primary', 'secondary'] as const) {
     aws.ssm.put(REGION[role], names[role].maintenanceParameter, 'off');
     aws.ssm.put(REGION[role], names[role].writerEndpointParameter, `${names.primary.dbIdentifier}.abcdefgh.${PRIMARY}.rds.amazonaws.com`);
-    aws.ssm.put(REGION[role], names[role].secretArnParameter, primarySecret);
+    aws.ssm.put(REGION[role], names[role].secretArnParameter, secrets[role]);
     aws.autoscaling.addGroup(REGION[role], names[role].asgName, role === 'primary' ? { min: 2, max: 6, desired: 4 } : { min: 1, max: 2, desired: 1 });
     s3.createBucket(names[role].assetsBucket, REGION[role], 'Enabled');
   }
@@ -277,7 +277,7 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
           DatabaseArn: role === 'primary' ? primaryArn : secondaryArn,
           DatabaseEndpoint: `${n.dbIdentifier}.abcdefgh.${region}.rds.amazonaws.com`,
           DatabasePort: 5432,
-          DatabaseSecretArn: primarySecret,
+          DatabaseSecretArn: secrets[role],
           DatabaseSecretArnParameterName: n.secretArnParameter,
           WriterEndpointParameterName: n.writerEndpointParameter,
           OrdersTableName: n.ordersTable,
@@ -309,39 +309,6 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
     });
   const s3Failures = new FailureInjector();
   const s3Client = (region: string) => fakeClient('s3', region, aws.log, clock.now, s3Failures, () => ({}));
-  // The RDS double plus managed secrets: ModifyDBInstance ManageMasterUserPassword, MasterUserSecret in
-  // DescribeDBInstances, and the secret deleted with its instance.
-  const rdsClient = (region: string) => {
-    const inner = aws.rds.client(region) as unknown as { send(cmd: { input: Input; constructor: { name: string } }): Promise<Record<string, unknown>> };
-    return {
-      ...inner,
-      send: async (cmd: { input: Input; constructor: { name: string } }) => {
-        const op = cmd.constructor.name.replace(/Command$/, '');
-        const key = `${region}/${String(cmd.input.DBInstanceIdentifier)}`;
-        if (op === 'ModifyDBInstance') {
-          aws.log.record({ service: 'rds', region, operation: op, input: structuredClone(cmd.input), at: clock.now() });
-          const i = aws.rds.instance(region, String(cmd.input.DBInstanceIdentifier));
-          if (!i) throw awsError('DBInstanceNotFoundFault', `DBInstance ${String(cmd.input.DBInstanceIdentifier)} not found.`, 404);
-          if (i.sourceArn && cmd.input.ManageMasterUserPassword) throw awsError('InvalidParameterCombination', 'You can\'t manage the master user password of a read replica.');
-          if (cmd.input.ManageMasterUserPassword && !managedSecrets.has(key)) managedSecrets.set(key, newSecret(region, String(cmd.input.DBInstanceIdentifier)));
-          return { $metadata: { httpStatusCode: 200 }, DBInstance: { DBInstanceIdentifier: cmd.input.DBInstanceIdentifier } };
-        }
-        const out = await inner.send(cmd);
-        if (op === 'DescribeDBInstances') {
-          for (const d of (out.DBInstances as Record<string, unknown>[]) ?? []) {
-            const secret = managedSecrets.get(`${region}/${String(d.DBInstanceIdentifier)}`);
-            if (secret) d.MasterUserSecret = { SecretArn: secret, SecretStatus: 'active' };
-          }
-        }
-        if (op === 'DeleteDBInstance' || op === 'CreateDBInstanceReadReplica') {
-          const gone = managedSecrets.get(key);
-          if (gone) deletedSecrets.add(gone);
-          managedSecrets.delete(key);
-        }
-        return out;
-      },
-    };
-  };
   const downRegions = new Set<string>();
   // A region whose APIs do not answer: every call through its clients fails as a network timeout would.
   const reachable = <T extends object>(region: string, client: T): T =>
@@ -358,7 +325,6 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
   const rawClients = (region: string) =>
     ({
       ...aws.clientsFor(region),
-      rds: rdsClient(region),
       dynamodb: dynamo.client(region),
       route53: route53.client(region),
       cloudformation: cfnClient(region),
@@ -392,7 +358,7 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
     names,
     stackStatus,
     onTick: (fn) => ticks.push(fn),
-    secrets: { managed: managedSecrets, deleted: deletedSecrets },
+    secrets,
     downRegions,
     async close() {
       await dynamo.close();

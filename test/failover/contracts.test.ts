@@ -70,7 +70,7 @@ describe('gateway environment: compute user data ↔ src/service/gateway/config.
       OrdersTableName: n.ordersTable,
       DatabaseEndpoint: `${n.dbIdentifier}.abcdefgh.${WEST}.rds.amazonaws.com`,
       DatabasePort: '5432',
-      DatabaseSecretArn: `arn:aws:secretsmanager:${EAST}:${ACCOUNT}:secret:rds!db-primary-AbCdEf`,
+      DatabaseSecretArn: `arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:db-master-dev-AbCdEf`,
       WriterEndpointParameterName: n.writerEndpointParameter,
       MaintenanceFlagParameterName: n.maintenanceParameter,
       DatabaseSecretArnParameterName: n.secretArnParameter,
@@ -144,17 +144,18 @@ describe('permissions: every call the code makes is allowed by its role in the t
   });
   afterAll(() => ddb.close());
 
-  it('the controller (failover layer role) through a whole promotion, including the secret parameter', async () => {
+  it('the controller (failover layer role) through a whole promotion, leaving the secret parameter on the local secret', async () => {
     const n = secondaryNames();
     const clock = new ManualClock();
     const aws = new AwsDoubles({ now: clock.now, rds: { promotionMs: 60_000 }, launchMs: 60_000 });
     const source = aws.rds.addInstance(EAST, { id: n.dbIdentifier });
-    // The promoted instance reports its own managed secret, so the secret parameter is rewritten too.
-    aws.rds.addInstance(WEST, { id: n.dbIdentifier, sourceArn: source, secretArn: `arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:rds!db-promoted` });
+    aws.rds.addInstance(WEST, { id: n.dbIdentifier, sourceArn: source });
+    // The secondary's replica of the master secret: the promoted instance keeps its user and password.
+    const localSecret = `arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:db-master-dev-AbCdEf`;
     aws.autoscaling.addGroup(WEST, n.asgName, { min: 1, max: 2, desired: 1 });
     aws.ssm.put(WEST, n.maintenanceParameter, 'off');
     aws.ssm.put(WEST, n.writerEndpointParameter, `${n.dbIdentifier}.abcdefgh.${EAST}.rds.amazonaws.com`);
-    aws.ssm.put(WEST, n.secretArnParameter, `arn:aws:secretsmanager:${EAST}:${ACCOUNT}:secret:rds!db-primary`);
+    aws.ssm.put(WEST, n.secretArnParameter, localSecret);
     expect(aws.sns.addTopic(WEST, n.alertTopicArn.split(':').at(-1) as string)).toBe(n.alertTopicArn);
 
     const given = {
@@ -167,7 +168,6 @@ describe('permissions: every call the code makes is allowed by its role in the t
       DatabaseIdentifier: n.dbIdentifier,
       DatabaseArn: `arn:aws:rds:${WEST}:${ACCOUNT}:db:${n.dbIdentifier}`,
       WriterEndpointParameterName: n.writerEndpointParameter,
-      DatabaseSecretArnParameterName: n.secretArnParameter,
       AutoScalingGroupName: n.asgName,
       SelfAlbDnsName: `alb-dev-2.${WEST}.elb.amazonaws.com`,
       SelfHealthCheckUrl: `https://alb-dev-2.${WEST}.elb.amazonaws.com/health`,
@@ -200,7 +200,9 @@ describe('permissions: every call the code makes is allowed by its role in the t
       clock.advance(60_000);
     }
     expect(codes).toContain('PROMOTE');
-    expect(aws.ssm.value(WEST, n.secretArnParameter)).toBe(`arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:rds!db-promoted`);
+    expect(aws.ssm.value(WEST, n.secretArnParameter)).toBe(localSecret);
+    expect(aws.log.calls.filter((c) => c.operation === 'PutParameter').map((c) => (c.input as { Name: string }).Name)).not.toContain(n.secretArnParameter);
+    expect(aws.log.calls.filter((c) => c.service === 'rds').map((c) => c.operation).sort()).not.toContain('ModifyDBInstance');
 
     const statements = roleStatements(failover, 'ControllerRole', t.resolve);
     const calls: RecordedCall[] = [...aws.log.calls, ...ddb.log.calls.filter((c) => c.region !== 'local-setup')];
@@ -209,35 +211,42 @@ describe('permissions: every call the code makes is allowed by its role in the t
       new Set(['autoscaling:DescribeAutoScalingGroups', 'autoscaling:UpdateAutoScalingGroup', 'cloudwatch:GetMetricData', 'dynamodb:GetItem', 'dynamodb:PutItem', 'rds:DescribeDBInstances', 'rds:PromoteReadReplica', 'sns:Publish', 'ssm:GetParameter', 'ssm:PutParameter']),
     );
     expect(requests.filter((r) => !allows(statements, r.action, r.arn))).toEqual([]);
-    // And the role is not wider than the calls: the replica of the other region may not be promoted with it.
+    // And the role is not wider than the calls: the replica of the other region may not be promoted with it,
+    // and the secret parameter, which the controller no longer writes, is not in reach.
+    expect(allows(statements, 'ssm:PutParameter', `arn:aws:ssm:${WEST}:${ACCOUNT}:parameter${n.secretArnParameter}`)).toBe(false);
     expect(allows(statements, 'rds:PromoteReadReplica', `arn:aws:rds:${EAST}:${ACCOUNT}:db:${n.dbIdentifier}`)).toBe(false);
     // Its own flag it may set (the primary fences itself); the other region's it may not.
     expect(allows(statements, 'ssm:PutParameter', `arn:aws:ssm:${WEST}:${ACCOUNT}:parameter${n.maintenanceParameter}`)).toBe(true);
     expect(allows(statements, 'ssm:PutParameter', `arn:aws:ssm:${EAST}:${ACCOUNT}:parameter${n.maintenanceParameter}`)).toBe(false);
   });
 
-  it('the gateway (compute instance role): health, orders, region, and the database secret it follows', async () => {
+  it('the gateway (compute instance role): health, orders, region, and only its own region\'s database secret', async () => {
     const n = secondaryNames();
     const clock = new ManualClock();
     const log = new CallLog();
     const ddbCallsBefore = ddb.log.calls.length;
     const ssm = new SsmDouble({ now: clock.now, log });
-    const primarySecret = `arn:aws:secretsmanager:${EAST}:${ACCOUNT}:secret:rds!db-0123-AbCdEf`;
-    const promotedSecret = `arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:rds!db-4567-GhIjKl`;
+    // What the data layer publishes: the primary's secret, and its replica in the secondary (same name, this region).
+    const primarySecret = `arn:aws:secretsmanager:${EAST}:${ACCOUNT}:secret:db-master-dev-AbCdEf`;
+    const dataSecondary = deployed(data, WEST, { EnvironmentSuffix: SUFFIX, RegionRole: 'secondary', PrimaryDatabaseSecretArn: primarySecret });
+    const localSecret = String(dataSecondary.resolve(data.Outputs?.DatabaseSecretArn?.Value));
+    expect(localSecret).toBe(`arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:db-master-dev-AbCdEf`);
+    expect(dataSecondary.resolve(data.Resources.DatabaseSecretArnParameter?.Properties?.Value)).toBe(localSecret);
     ssm.put(WEST, n.maintenanceParameter, 'off');
     ssm.put(WEST, n.writerEndpointParameter, `${n.dbIdentifier}.abcdefgh.${EAST}.rds.amazonaws.com`);
-    ssm.put(WEST, n.secretArnParameter, primarySecret);
+    ssm.put(WEST, n.secretArnParameter, localSecret);
     await ddb.createTable({ TableName: n.ordersTable, AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' });
-    const secretsClient = (region: string) =>
-      ({
-        send: async (cmd: GetSecretValueCommand) => {
-          log.record({ service: 'secretsmanager', region, operation: 'GetSecretValue', input: cmd.input, at: clock.now() });
-          return { SecretString: JSON.stringify({ username: 'trader', password: 'pw' }) };
-        },
-      }) as unknown as SecretsManagerClient;
+    // Secrets Manager as the gateway's own-region client sees it: only the local copy exists in this region.
+    const secretsClient = {
+      send: async (cmd: GetSecretValueCommand) => {
+        log.record({ service: 'secretsmanager', region: WEST, operation: 'GetSecretValue', input: cmd.input, at: clock.now() });
+        if (cmd.input.SecretId !== localSecret) throw Object.assign(new Error(`Secrets Manager can't find the specified secret ${String(cmd.input.SecretId)} in ${WEST}`), { name: 'ResourceNotFoundException' });
+        return { SecretString: JSON.stringify({ username: 'trader', password: 'pw' }) };
+      },
+    } as unknown as SecretsManagerClient;
     const ssmClient = ssm.client(WEST);
-    const secretArn = () => ssmClient.send(new GetParameterCommand({ Name: n.secretArnParameter })).then((r) => r.Parameter?.Value ?? primarySecret);
-    const credentials = secretsManagerCredentials(secretArn, clock.now, secretsClient);
+    const secretArn = () => ssmClient.send(new GetParameterCommand({ Name: n.secretArnParameter })).then((r) => r.Parameter?.Value ?? localSecret);
+    const credentials = secretsManagerCredentials(secretArn, secretsClient, clock.now);
     const db: DbProbe = { probe: async () => (await credentials(), { inRecovery: true, endpoint: 'db:5432' }) };
     const dynamodb = ddb.client(WEST);
     const health = new HealthChecker({ region: WEST, role: 'secondary', ordersTable: n.ordersTable, maintenanceParameter: n.maintenanceParameter, dynamodb, ssm: ssmClient, db, timeoutMs: 2000, cacheMs: 0, now: clock.now, instanceId: 'i-1' });
@@ -250,8 +259,7 @@ describe('permissions: every call the code makes is allowed by its role in the t
       expect((await post()).status).toBe(201);
       expect((await post()).status).toBe(200);
       expect((await fetch(`${base}/region`)).status).toBe(200);
-      // After a promotion the controller points the parameter at the promoted instance's own secret.
-      ssm.put(WEST, n.secretArnParameter, promotedSecret);
+      // After the cache window (a promotion changes nothing here) the same local secret is read again.
       clock.advance(16 * 60_000);
       expect((await fetch(`${base}/health`)).status).toBe(200);
     } finally {
@@ -262,17 +270,22 @@ describe('permissions: every call the code makes is allowed by its role in the t
       RegionRole: 'secondary',
       ArtifactBucketName: `artifacts-dev-${ACCOUNT}-${WEST}`,
       OrdersTableName: n.ordersTable,
-      DatabaseSecretArn: primarySecret,
+      DatabaseSecretArn: localSecret,
       KmsKeyArn: `arn:aws:kms:${WEST}:${ACCOUNT}:key/0000-key`,
-      PrimaryKmsKeyArn: `arn:aws:kms:${EAST}:${ACCOUNT}:key/1111-key`,
       ApplicationLogGroupName: '/trading/dev/application',
     };
     const statements = roleStatements(compute, 'InstanceRole', deployed(compute, WEST, given).resolve);
     const calls = [...log.calls, ...ddb.log.calls.slice(ddbCallsBefore).filter((c) => c.region !== 'local-setup')];
     const requests = [...new Set(calls.map((c) => JSON.stringify(iamRequest(c))))].map((s) => JSON.parse(s) as { action: string; arn: string });
     expect(new Set(requests.map((r) => r.action))).toEqual(new Set(['dynamodb:PutItem', 'dynamodb:GetItem', 'ssm:GetParameter', 'secretsmanager:GetSecretValue']));
-    expect(requests.filter((r) => r.action === 'secretsmanager:GetSecretValue').map((r) => r.arn)).toEqual([primarySecret, promotedSecret]);
+    expect(requests.filter((r) => r.action === 'secretsmanager:GetSecretValue').map((r) => r.arn)).toEqual([localSecret]);
+    expect(log.calls.filter((c) => c.service === 'secretsmanager').length).toBe(2);
+    expect(new Set(calls.map((c) => c.region))).toEqual(new Set([WEST]));
     expect(requests.filter((r) => !allows(statements, r.action, r.arn))).toEqual([]);
+    // The role reads the local secret only: not the primary's, not an RDS-managed one.
+    expect(allows(statements, 'secretsmanager:GetSecretValue', primarySecret)).toBe(false);
+    expect(allows(statements, 'secretsmanager:GetSecretValue', `arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:rds!db-4567-GhIjKl`)).toBe(false);
+    expect(allows(statements, 'kms:Decrypt', `arn:aws:kms:${EAST}:${ACCOUNT}:key/1111-key`)).toBe(false);
   });
 });
 

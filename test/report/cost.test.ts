@@ -3,6 +3,8 @@ import { computeCost } from '../../src/report/cost.js';
 import { withParameter } from '../../src/report/rto-fixes.js';
 import type { ReportInput } from '../../src/report/report-input.js';
 import { DrError } from '../../src/errors.js';
+import { loadReportInput } from '../../src/report/build-report.js';
+import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { fixtureInput, projectPrices } from './report-fixture.js';
 
 const both = (input: ReportInput, name: string, value: string | number) => withParameter(withParameter(input, 'primary', name, value), 'secondary', name, value);
@@ -26,6 +28,16 @@ describe('cost', () => {
     expect(Object.keys(c.byLayer).sort()).toEqual(['compute', 'data', 'failover', 'foundation', 'global', 'monitoring', 'network']);
     expect(c.byLayer.global).toEqual({ 'us-east-1': expect.any(Number) });
     expect(c.priceTable.file).toMatch(/^data\/prices\/\d{4}-\d{2}-\d{2}\.json$/);
+  });
+
+  it('bills the database master secret in the primary and its replica in the secondary (for DR only), on the project\'s templates', async () => {
+    const c = computeCost(await loadReportInput(PROJECT_ROOT, 'dev'), await projectPrices());
+    const secret = c.lines.filter((l) => l.type === 'AWS::SecretsManager::Secret');
+    expect(secret.map((l) => [l.region, l.resource, l.item, l.quantity, Boolean(l.drOnly)])).toEqual([
+      ['us-east-1', 'DatabaseMasterSecret', 'secret', 1, false],
+      ['us-west-2', 'DatabaseMasterSecret', 'replica of the secret', 1, true],
+    ]);
+    expect(c.lines.filter((l) => l.item === 'RDS-managed master secret')).toEqual([]);
   });
 
   it('moves with the instance type: exactly instances × hours × the hourly price difference', async () => {

@@ -250,29 +250,42 @@ describe('gateway orders', () => {
 });
 
 describe('database credentials', () => {
-  it('follows the secret named in Parameter Store, from that secret\'s region, and keeps the last good value', async () => {
+  it('reads the secret named in Parameter Store through its own region\'s client only, and keeps the last good value', async () => {
     const { secretsManagerCredentials } = await import('../../src/service/gateway/db-probe.js');
     const clock = new ManualClock();
     const asked: string[] = [];
     let fail = false;
-    const clientFor = (region: string) =>
-      ({
-        send: async (cmd: GetSecretValueCommand) => {
-          asked.push(`${region} ${cmd.input.SecretId}`);
-          if (fail) throw Object.assign(new Error('endpoint unreachable'), { name: 'TimeoutError' });
-          return { SecretString: JSON.stringify({ username: 'trader', password: `pw-${region}` }) };
-        },
-      }) as never;
-    let current = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:rds-primary';
-    const creds = secretsManagerCredentials(async () => current, clock.now, clientFor);
-    expect(await creds()).toEqual({ username: 'trader', password: 'pw-us-east-1' });
-    current = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:rds-promoted';
+    let password = 'pw-1';
+    const client = {
+      send: async (cmd: GetSecretValueCommand) => {
+        asked.push(String(cmd.input.SecretId));
+        if (fail) throw Object.assign(new Error('endpoint unreachable'), { name: 'TimeoutError' });
+        return { SecretString: JSON.stringify({ username: 'trader', password }) };
+      },
+    } as never;
+    // The secondary's replica of the primary's secret: same name, this region.
+    let current = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf';
+    const creds = secretsManagerCredentials(async () => current, client, clock.now);
+    expect(await creds()).toEqual({ username: 'trader', password: 'pw-1' });
+    // Within the cache window nothing is read again; after it the parameter is asked again.
+    clock.advance(60_000);
+    expect(await creds()).toEqual({ username: 'trader', password: 'pw-1' });
+    current = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-GhIjKl';
+    password = 'pw-2';
     clock.advance(16 * 60_000);
-    expect(await creds()).toEqual({ username: 'trader', password: 'pw-us-west-2' });
+    expect(await creds()).toEqual({ username: 'trader', password: 'pw-2' });
     fail = true;
     clock.advance(16 * 60_000);
-    expect(await creds()).toEqual({ username: 'trader', password: 'pw-us-west-2' });
-    expect(asked).toEqual(['us-east-1 arn:aws:secretsmanager:us-east-1:111122223333:secret:rds-primary', 'us-west-2 arn:aws:secretsmanager:us-west-2:111122223333:secret:rds-promoted', 'us-west-2 arn:aws:secretsmanager:us-west-2:111122223333:secret:rds-promoted']);
+    expect(await creds()).toEqual({ username: 'trader', password: 'pw-2' });
+    expect(asked).toEqual(['arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf', 'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-GhIjKl', 'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-GhIjKl']);
+  });
+
+  it('fails without a value it could fall back on', async () => {
+    const { secretsManagerCredentials } = await import('../../src/service/gateway/db-probe.js');
+    const down = { send: async () => Promise.reject(Object.assign(new Error('endpoint unreachable'), { name: 'TimeoutError' })) } as never;
+    await expect(secretsManagerCredentials('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf', down)()).rejects.toThrow(/unreachable/);
+    const empty = { send: async () => ({ SecretString: JSON.stringify({ username: 'trader' }) }) } as never;
+    await expect(secretsManagerCredentials('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf', empty)()).rejects.toThrow(/no username\/password/);
   });
 });
 
@@ -285,13 +298,13 @@ describe('database probe over the PostgreSQL protocol', () => {
     try {
       let secret = 'v1';
       let reads = 0;
-      const clientFor = () => ({ send: async () => (reads++, { SecretString: JSON.stringify({ username: 'trader', password: secret }) }) }) as never;
+      const client = { send: async () => (reads++, { SecretString: JSON.stringify({ username: 'trader', password: secret }) }) } as never;
       const clock = new ManualClock();
-      const probe = pgProbe({ host: '127.0.0.1', port, credentials: secretsManagerCredentials('arn:aws:secretsmanager:us-west-2:111122223333:secret:rds!db-1', clock.now, clientFor), timeoutMs: 1000, tls: false });
+      const probe = pgProbe({ host: '127.0.0.1', port, credentials: secretsManagerCredentials('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf', client, clock.now), timeoutMs: 1000, tls: false });
       expect((await probe.probe()).inRecovery).toBe(true);
       expect(await probe.probe()).toMatchObject({ inRecovery: true });
       expect(reads).toBe(1);
-      // RDS rotates the managed password: the server and the secret change together, well within the cache window.
+      // The password changes on the server and in the secret together (a rotation), well within the cache window.
       pgd.setPassword('v2');
       secret = 'v2';
       expect((await probe.probe()).inRecovery).toBe(true);

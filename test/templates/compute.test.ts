@@ -341,7 +341,7 @@ describe('compute template: Auto Scaling group and scaling', () => {
 
   it('sizes the secondary through parameters: both roles create the same resources', () => {
     const primary = viewStack(t, stackParams('primary'));
-    const secondary = viewStack(t, stackParams('secondary', { PrimaryKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abc' }));
+    const secondary = viewStack(t, stackParams('secondary'));
     expect(Object.keys(secondary.resources).sort()).toEqual(Object.keys(primary.resources).sort());
   });
 
@@ -358,7 +358,7 @@ describe('compute template: Auto Scaling group and scaling', () => {
     const primary = conditionsFor(t, { RegionRole: 'primary' });
     const secondary = conditionsFor(t, { RegionRole: 'secondary' });
     expect(primary.get('IsPrimary')).toBe(true);
-    expect(secondary.get('IsSecondary')).toBe(true);
+    expect(secondary.get('IsPrimary')).toBe(false);
     expect([...activeIds(t, { RegionRole: 'primary' })].sort()).toEqual([...activeIds(t, { RegionRole: 'secondary' })].sort());
   });
 });
@@ -401,14 +401,28 @@ describe('compute template: instance role is least privilege', () => {
   it('scopes secrets, parameters, KMS and logs to their own resources', () => {
     expect(bySid('DatabaseSecret').Resource).toEqual({ Ref: 'DatabaseSecretArn' });
     expect(bySid('TradingParameters').Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/trading/${EnvironmentSuffix}/*' });
-    const key = bySid('DecryptWithFoundationKey').Resource;
-    expect(resolve(t, key, { KmsKeyArn: 'k-self', PrimaryKmsKeyArn: '' })).toEqual(['k-self']);
-    expect(resolve(t, key, { RegionRole: 'secondary', KmsKeyArn: 'k-self', PrimaryKmsKeyArn: 'k-primary' })).toEqual(['k-self', 'k-primary']);
-    expect(resolve(t, key, { RegionRole: 'primary', KmsKeyArn: 'k-self', PrimaryKmsKeyArn: 'k-primary' })).toEqual(['k-self']);
-    expect(t.Metadata?.Drctl?.Inputs?.PrimaryKmsKeyArn).toEqual({ Stack: 'foundation', Region: 'primary', Output: 'KmsKeyArn', Roles: ['secondary'] });
-    expect(bySid('PromotedDatabaseSecret').Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:rds!db-*' });
+    // Only this region's key: the secondary's copy of the secret is encrypted with the secondary's own key.
+    expect(bySid('DecryptWithFoundationKey').Resource).toEqual({ Ref: 'KmsKeyArn' });
+    for (const role of ['primary', 'secondary'] as const) expect(resolve(t, bySid('DecryptWithFoundationKey').Resource, { RegionRole: role, KmsKeyArn: 'k-self' })).toBe('k-self');
+    expect(t.Parameters?.PrimaryKmsKeyArn).toBeUndefined();
+    expect(t.Metadata?.Drctl?.Inputs?.PrimaryKmsKeyArn).toBeUndefined();
     expect(bySid('DecryptWithFoundationKey').Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
     expect(referencedNames(bySid('ShipGatewayLogs').Resource)).toEqual(new Set(['AWS::Partition', 'AWS::Region', 'AWS::AccountId', 'ApplicationLogGroupName']));
+  });
+
+  it('reads only its own region\'s database secret (the replica in the secondary), through one statement', () => {
+    const secretStatements = statements().filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+    expect(secretStatements.map((s) => s.Sid)).toEqual(['DatabaseSecret']);
+    expect(bySid('DatabaseSecret').Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
+    expect(bySid('DatabaseSecret').Resource).toEqual({ Ref: 'DatabaseSecretArn' });
+    expect(t.Metadata?.Drctl?.Inputs?.DatabaseSecretArn).toEqual({ Stack: 'data', Region: 'self', Output: 'DatabaseSecretArn' });
+    // In the secondary, the data stack's DatabaseSecretArn is the replica in us-west-2, never the primary's secret.
+    const data = loadLayerTemplate('data');
+    const primarySecret = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-master-dev-AbCdEf';
+    const dataView = viewStack(data, stackParams('secondary', { SourceDatabaseArn: 'arn:aws:rds:us-east-1:111122223333:db:db-dev', PrimaryDatabaseSecretArn: primarySecret }));
+    const local = dataView.resolve(dataView.outputs.DatabaseSecretArn);
+    expect(resolve(t, bySid('DatabaseSecret').Resource, { RegionRole: 'secondary', DatabaseSecretArn: String(local) })).toBe('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf');
+    expect(JSON.stringify(statements())).not.toContain('rds!db');
   });
 
   it('can be assumed by EC2 only', () => {

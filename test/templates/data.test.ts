@@ -18,6 +18,8 @@ const PRIMARY_BUCKET = 'arn:aws:s3:::assets-dev-111122223333-us-east-1';
 const SECONDARY_BUCKET = 'arn:aws:s3:::assets-dev-111122223333-us-west-2';
 const PRIMARY_KEY = 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555';
 const SECONDARY_KEY = 'arn:aws:kms:us-west-2:111122223333:key/66666666-7777-8888-9999-000000000000';
+/** The primary's DatabaseSecretArn as CloudFormation returns it (Ref of the secret: its ARN, with a random suffix). */
+const PRIMARY_SECRET = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-master-dev-AbCdEf';
 
 /** The primary's data stack as drctl deploys it; the first pass leaves ReplicationDestinationBucketArn empty. */
 const primary = (extra: ParamValues = {}): StackView => viewStack(t, stackParams('primary', { SecondaryKmsKeyArn: SECONDARY_KEY, ...extra }));
@@ -30,7 +32,7 @@ const secondary = (extra: ParamValues = {}): StackView =>
       PrimaryKmsKeyArn: PRIMARY_KEY,
       PrimaryAssetsBucketArn: PRIMARY_BUCKET,
       PrimaryDatabaseEndpoint: 'db-dev.abcdefghijkl.us-east-1.rds.amazonaws.com',
-      PrimaryDatabaseSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-1234-AbCdEf',
+      PrimaryDatabaseSecretArn: PRIMARY_SECRET,
       ...extra,
     }),
   );
@@ -89,7 +91,7 @@ describe('data template: RDS source in the primary', () => {
   const v = primary();
   const db = propsIn(v, 'Database');
 
-  it('creates an encrypted Multi-AZ PostgreSQL source with an RDS-managed master secret', () => {
+  it('creates an encrypted Multi-AZ PostgreSQL source whose master credentials come from the stack\'s secret', () => {
     expect(db).toMatchObject({
       Engine: 'postgres',
       EngineVersion: { Ref: 'DbEngineVersion' },
@@ -97,16 +99,47 @@ describe('data template: RDS source in the primary', () => {
       MultiAZ: { Ref: 'DbMultiAz' },
       StorageEncrypted: true,
       KmsKeyId: { Ref: 'KmsKeyArn' },
-      ManageMasterUserPassword: true,
-      MasterUserSecret: { KmsKeyId: { Ref: 'KmsKeyArn' } },
-      MasterUsername: { Ref: 'DbMasterUsername' },
       BackupRetentionPeriod: { Ref: 'BackupRetentionDays' },
       PubliclyAccessible: false,
     });
     expect(db.SourceDBInstanceIdentifier).toBeUndefined();
-    expect(db.MasterUserPassword).toBeUndefined();
     expect(t.Parameters?.DbMultiAz?.Default).toBe('true');
     expect(t.Parameters?.BackupRetentionDays?.MinValue).toBeGreaterThanOrEqual(1);
+  });
+
+  it('takes user and password as dynamic references to the secret, never a literal, and no RDS-managed secret', () => {
+    // RDS cannot create a read replica of a source that manages its master password in Secrets Manager.
+    expect(db.ManageMasterUserPassword).toBeUndefined();
+    expect(db.MasterUserSecret).toBeUndefined();
+    expect(db.MasterUsername).toEqual({ 'Fn::Sub': '{{resolve:secretsmanager:${DatabaseMasterSecret}:SecretString:username}}' });
+    expect(db.MasterUserPassword).toEqual({ 'Fn::Sub': '{{resolve:secretsmanager:${DatabaseMasterSecret}:SecretString:password}}' });
+    expect(t.Parameters?.DbMasterPassword).toBeUndefined();
+    expect(Object.keys(t.Parameters ?? {}).filter((p) => /password/i.test(p))).toEqual([]);
+  });
+
+  it('generates the master secret in the stack, encrypted with this region\'s key and replicated to the secondary with the secondary\'s key', () => {
+    const r = v.resources.DatabaseMasterSecret;
+    expect(r?.Type).toBe('AWS::SecretsManager::Secret');
+    expect(r?.DeletionPolicy).toBe('Delete');
+    const s = propsIn(v, 'DatabaseMasterSecret');
+    expect(v.resolve(s.Name)).toBe('db-master-dev');
+    expect(s.KmsKeyId).toEqual({ Ref: 'KmsKeyArn' });
+    expect(s.SecretString).toBeUndefined();
+    expect(v.resolve(s.ReplicaRegions)).toEqual([{ Region: 'us-west-2', KmsKeyId: SECONDARY_KEY }]);
+    const gen = s.GenerateSecretString as Record<string, unknown>;
+    // The user is the DbMasterUsername parameter, as it was before the secret existed (a changed user would replace the instance).
+    expect(gen.SecretStringTemplate).toEqual({ 'Fn::Sub': '{"username": "${DbMasterUsername}"}' });
+    expect(JSON.parse(String(primary({ DbMasterUsername: 'trading_admin' }).resolve(gen.SecretStringTemplate)))).toEqual({ username: 'trading_admin' });
+    expect(gen).toMatchObject({ GenerateStringKey: 'password', PasswordLength: 32 });
+    // PostgreSQL on RDS refuses / ' " @ in a master password; a backslash would need escaping in a dynamic reference.
+    for (const c of ['"', '@', '/', '\\', "'"]) expect(String(gen.ExcludeCharacters), c).toContain(c);
+    // The rule that makes the primary name the secondary key covers the secret's replica too.
+    expect(JSON.stringify(t.Rules?.PrimaryNeedsSecondaryKey)).toContain('SecondaryKmsKeyArn');
+  });
+
+  it('attaches the secret to the instance so it carries host, port and engine', () => {
+    expect(v.resources.DatabaseMasterSecretAttachment?.Type).toBe('AWS::SecretsManager::SecretTargetAttachment');
+    expect(propsIn(v, 'DatabaseMasterSecretAttachment')).toEqual({ SecretId: { Ref: 'DatabaseMasterSecret' }, TargetId: { Ref: 'Database' }, TargetType: 'AWS::RDS::DBInstance' });
   });
 
   it('turns on Performance Insights with the key and exports logs to a pre-created, encrypted group', () => {
@@ -150,7 +183,9 @@ describe('data template: RDS source in the primary', () => {
   it('publishes its own endpoint and secret as the writer', () => {
     expect(propsIn(v, 'WriterEndpointParameter').Value).toEqual({ 'Fn::GetAtt': ['Database', 'Endpoint.Address'] });
     expect(v.resolve(propsIn(v, 'WriterEndpointParameter').Name)).toBe('/trading/dev/db/writer-endpoint');
-    expect(v.outputs.DatabaseSecretArn).toEqual({ 'Fn::GetAtt': ['Database', 'MasterUserSecret.SecretArn'] });
+    expect(v.outputs.DatabaseSecretArn).toEqual({ Ref: 'DatabaseMasterSecret' });
+    expect(propsIn(v, 'DatabaseSecretArnParameter').Value).toEqual({ Ref: 'DatabaseMasterSecret' });
+    expect(v.resolve(propsIn(v, 'DatabaseSecretArnParameter').Name)).toBe('/trading/dev/db/secret-arn');
     expect(t.Outputs?.WriterEndpointParameterName?.Value).toEqual({ Ref: 'WriterEndpointParameter' });
   });
 });
@@ -176,15 +211,29 @@ describe('data template: cross-region read replica in the secondary', () => {
     }
   });
 
+  it('declares no secret: Secrets Manager keeps the primary secret\'s replica in this region', () => {
+    expect(Object.values(v.resources).filter((r) => r.Type.startsWith('AWS::SecretsManager::'))).toEqual([]);
+  });
+
   it('declares no orders table: the primary creates the secondary replica', () => {
     expect(Object.values(v.resources).filter((r) => r.Type.startsWith('AWS::DynamoDB::'))).toEqual([]);
     expect(v.outputs.OrdersTableStreamArn).toBeUndefined();
   });
 
-  it('starts its writer parameters on the primary and falls back to its own endpoint without that input', () => {
+  it('publishes the secret replica in its own region: the primary secret\'s ARN with this region', () => {
+    const local = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf';
+    expect(v.resolve(v.outputs.DatabaseSecretArn)).toBe(local);
+    expect(v.resolve(propsIn(v, 'DatabaseSecretArnParameter').Value)).toBe(local);
+    // Built from the input, not a copy of it: another account, partition or name follows the input.
+    const other = secondary({ 'AWS::Region': 'eu-west-1', PrimaryDatabaseSecretArn: 'arn:aws-us-gov:secretsmanager:us-gov-east-1:444455556666:secret:db-master-prod-Zz9Yx8' });
+    expect(other.resolve(other.outputs.DatabaseSecretArn)).toBe('arn:aws-us-gov:secretsmanager:eu-west-1:444455556666:secret:db-master-prod-Zz9Yx8');
+    // The input's pattern admits no ':' in the name, so the split always has the seven ARN fields the join rebuilds.
+    expect(new RegExp(String(t.Parameters?.PrimaryDatabaseSecretArn?.AllowedPattern)).test(PRIMARY_SECRET)).toBe(true);
+    expect(new RegExp(String(t.Parameters?.PrimaryDatabaseSecretArn?.AllowedPattern)).test('arn:aws:secretsmanager:us-east-1:111122223333:secret:a:b')).toBe(false);
+  });
+
+  it('starts its writer endpoint parameter on the primary and falls back to its own endpoint without that input', () => {
     expect(propsIn(v, 'WriterEndpointParameter').Value).toEqual({ Ref: 'PrimaryDatabaseEndpoint' });
-    expect(propsIn(v, 'DatabaseSecretArnParameter').Value).toEqual({ Ref: 'PrimaryDatabaseSecretArn' });
-    expect(v.outputs.DatabaseSecretArn).toEqual({ Ref: 'PrimaryDatabaseSecretArn' });
     expect(propsIn(secondary({ PrimaryDatabaseEndpoint: '' }), 'WriterEndpointParameter').Value).toEqual({ 'Fn::GetAtt': ['Database', 'Endpoint.Address'] });
   });
 });

@@ -15,8 +15,6 @@ export interface ControllerSettings {
   asgName: string;
   failoverCapacity: number;
   writerEndpointParameter: string;
-  /** Optional: the parameter naming the writer's secret, updated when the promoted instance has its own. */
-  secretArnParameter: string | undefined;
   maintenanceParameter: string;
   alertTopicArn: string;
   probeTimeoutMs: number;
@@ -67,7 +65,6 @@ export function readSettings(env: Env): ControllerSettings {
     asgName: required(env, 'ASG_NAME'),
     failoverCapacity: int(env, 'FAILOVER_CAPACITY', 2, 1, 1000),
     writerEndpointParameter: required(env, 'WRITER_ENDPOINT_PARAMETER'),
-    secretArnParameter: env.SECRET_ARN_PARAMETER || undefined,
     maintenanceParameter: required(env, 'MAINTENANCE_PARAMETER'),
     alertTopicArn: required(env, 'ALERT_TOPIC_ARN'),
     probeTimeoutMs: int(env, 'PROBE_TIMEOUT_MS', 3000, 200, 20_000),

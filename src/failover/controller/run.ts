@@ -139,8 +139,8 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
         case 'update-writer-endpoint': {
           const db = await describeDatabase(clients.rds, s.dbIdentifier);
           if (!db.endpoint) throw new DrError({ code: 'E_DB_NO_ENDPOINT', kind: 'aws', message: `${s.dbIdentifier} reports no endpoint`, fix: 'Wait until the instance is available; the next tick retries.' });
-          // The secret parameter follows the writer when the promoted instance reports its own managed secret.
-          if (s.secretArnParameter && db.secretArn) await setWriterEndpoint(clients.ssm, s.secretArnParameter, db.secretArn);
+          // Only the endpoint moves: the region's secret parameter already names the local replica of the master
+          // secret, whose user and password the promoted instance keeps.
           await record(await setWriterEndpoint(clients.ssm, s.writerEndpointParameter, db.endpoint));
           break;
         }

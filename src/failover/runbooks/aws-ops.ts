@@ -26,6 +26,8 @@ export interface DbView {
   subnetGroup: string | undefined;
   instanceClass: string | undefined;
   securityGroupIds: string[];
+  /** The RDS-managed master secret, if someone turned one on: RDS then refuses to create a read replica of it. */
+  managedSecretArn: string | undefined;
 }
 
 function isNotFound(err: unknown): boolean {
@@ -49,6 +51,7 @@ export async function describeDb(rds: RDSClient, id: string): Promise<DbView | u
       subnetGroup: d.DBSubnetGroup?.DBSubnetGroupName,
       instanceClass: d.DBInstanceClass,
       securityGroupIds: (d.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').filter(Boolean),
+      managedSecretArn: d.MasterUserSecret?.SecretArn,
     };
   } catch (err) {
     if (isNotFound(err)) return undefined;

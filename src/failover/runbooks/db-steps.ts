@@ -1,6 +1,6 @@
 // RDS steps shared by failover and failback: promote a replica (with the controller's step, src/failover/steps.ts), retire an instance (final snapshot kept),
 // create a cross-region replica. Each inspects the instance first, so a resumed run does not repeat a call.
-import { CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand, ModifyDBInstanceCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { DrError } from '../../errors.js';
 import { awsError, describeDb, type DbView } from './aws-ops.js';
 import { waitFor, type Clock } from './clock.js';
@@ -8,7 +8,7 @@ import type { StepHelpers } from './runner.js';
 import { describeDatabase, isPromoted, promoteDatabase } from '../steps.js';
 
 /** Promotes a replica (the controller's idempotent step) and waits until it is a standalone, available writer. */
-export async function promoteReplica(rds: RDSClient, id: string, clock: Clock, h: StepHelpers, timeoutMs: number, pollMs: number): Promise<{ alreadyPromoted: boolean; endpoint: string; arn: string; secretArn: string | undefined }> {
+export async function promoteReplica(rds: RDSClient, id: string, clock: Clock, h: StepHelpers, timeoutMs: number, pollMs: number): Promise<{ alreadyPromoted: boolean; endpoint: string; arn: string }> {
   const outcome = await promoteDatabase(rds, id);
   h.progress(outcome.detail, { outcome: outcome.status });
   await waitFor(clock, { what: `${id} to become a standalone, available instance`, timeoutMs, intervalMs: pollMs, code: 'E_PROMOTION_TIMEOUT', onPending: (ms) => h.progress(`waiting for ${id} (${Math.round(ms / 1000)} s)`) }, async () => ((await isPromoted(rds, id)) ? true : undefined));
@@ -16,27 +16,7 @@ export async function promoteReplica(rds: RDSClient, id: string, clock: Clock, h
   const arn = (await describeDb(rds, id))?.arn ?? '';
   if (!db.endpoint) throw new DrError({ code: 'E_DB_NO_ENDPOINT', kind: 'aws', message: `${id} reports no endpoint`, fix: 'Wait until the instance is available and re-run.' });
   // The writer endpoint parameter holds the host name, as the controller writes it.
-  return { alreadyPromoted: outcome.status === 'already-done', endpoint: db.endpoint, arn, secretArn: db.secretArn };
-}
-
-/**
- * Makes sure the writer has its own RDS-managed master secret (ModifyDBInstance ManageMasterUserPassword, which
- * sets a new password): a promoted replica shares its source's secret, which RDS deletes with the source.
- */
-export async function adoptManagedSecret(rds: RDSClient, id: string, clock: Clock, h: StepHelpers, timeoutMs: number, pollMs: number): Promise<{ secretArn: string; created: boolean }> {
-  const before = await describeDatabase(rds, id);
-  if (before.secretArn) return { secretArn: before.secretArn, created: false };
-  try {
-    await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, ManageMasterUserPassword: true, ApplyImmediately: true }));
-  } catch (err) {
-    throw awsError('E_AWS_RDS_MODIFY', `ModifyDBInstance ${id} ManageMasterUserPassword`, err);
-  }
-  h.progress(`${id}: master password now managed in Secrets Manager`);
-  const secretArn = await waitFor(clock, { what: `${id} to report its managed secret`, timeoutMs, intervalMs: pollMs, code: 'E_SECRET_TIMEOUT' }, async () => {
-    const d = await describeDatabase(rds, id);
-    return d.secretArn && d.status === 'available' ? d.secretArn : undefined;
-  });
-  return { secretArn, created: true };
+  return { alreadyPromoted: outcome.status === 'already-done', endpoint: db.endpoint, arn };
 }
 
 /** Deletes an instance, keeping a final snapshot (nothing it held is lost); waits until it is gone. */

@@ -2,6 +2,8 @@
 // Replication is rebuilt toward the old primary region, writes stop only once it has caught up, the switch happens
 // with writes stopped, and the original topology is restored under the identifiers the data stacks manage (primary
 // writer, secondary replica). The secondary replica is rebuilt after writes resume: it does not hold writes back.
+// Credentials need no step: the master secret (primary) and its replica (secondary) hold the password every
+// instance in the chain keeps, and each region's secret parameter keeps naming its own copy (decision 0007).
 import { DrError } from '../../errors.js';
 import { describeDb, globalTableHealth, healthCheckInverted, healthCheckObservedHealthy, latestReplicaLag, putParameter, setAsgDesired, setHealthCheckInverted, type DbView } from './aws-ops.js';
 import { notify, setWriterEndpoint } from '../steps.js';
@@ -9,7 +11,7 @@ import { writeAudit } from './audit.js';
 import { initialState } from '../controller/model.js';
 import { dynamoStateStore } from '../controller/state-store.js';
 import { waitFor } from './clock.js';
-import { adoptManagedSecret, ensureCrossRegionReplica, promoteReplica, retireInstance } from './db-steps.js';
+import { ensureCrossRegionReplica, promoteReplica, retireInstance } from './db-steps.js';
 import { DEFAULT_TIMEOUTS, type RunbookDeps, type RunbookTimeouts } from './deps.js';
 import type { RunbookOptions } from './failover.js';
 import type { RunbookStep, StepHelpers } from './runner.js';
@@ -27,6 +29,13 @@ export async function failbackPrechecks(deps: RunbookDeps): Promise<PrecheckResu
     ok: Boolean(sec && !sec.sourceArn && sec.status === 'available'),
     conflict: true,
     detail: !sec ? `${t.secondary.dbIdentifier} not found` : sec.sourceArn ? `${sec.id} is still a replica of ${sec.sourceArn}: there was no failover` : `${sec.id} is a standalone ${sec.status} instance`,
+  });
+  // The new primary is created as a replica of this instance; RDS refuses that while RDS manages its master password.
+  results.push({
+    check: 'secondary-password-not-rds-managed',
+    ok: Boolean(sec && !sec.managedSecretArn),
+    conflict: true,
+    detail: !sec ? `${t.secondary.dbIdentifier} not found` : sec.managedSecretArn ? `${sec.id} manages its master password in Secrets Manager (${sec.managedSecretArn}): RDS cannot create a read replica of it. Turn that off, setting the password held in ${t.secondary.dbSecretArn ?? 'the data stack\'s master secret'} (ModifyDBInstance --no-manage-master-user-password --master-user-password …), then re-run` : `${sec.id} uses the data stack's master secret`,
   });
   const bad = incompleteStacks(t);
   results.push({ check: 'stacks-complete', ok: bad.length === 0, detail: bad.length ? bad.map((x) => `${x.name}@${x.region} ${x.status}`).join(', ') : `${t.stacks.length} stacks complete` });
@@ -58,15 +67,6 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
   const pri = () => clients(t.primary.region);
   const sec = () => clients(t.secondary.region);
   const r53 = () => clients(t.global.region).route53;
-  // Both regions' gateways find the writer's credentials through the secret ARN parameter.
-  const pointSecretParams = async (secretArn: string) => {
-    const out: string[] = [];
-    for (const role of ['primary', 'secondary'] as const) {
-      const param = t[role].secretArnParameter;
-      if (param) out.push((await setWriterEndpoint(clients(t[role].region).ssm, param, secretArn)).detail);
-    }
-    return out;
-  };
   const bothFlags = async (value: string) => ({
     primary: (await putParameter(pri().ssm, t.primary.maintenanceParameter, value)) ?? null,
     secondary: (await putParameter(sec().ssm, t.secondary.maintenanceParameter, value)) ?? null,
@@ -91,15 +91,6 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       async run() {
         const r = await ensureReplicationRuleEnabled(sec().s3, t.secondary.assetsBucket, t.primary.assetsBucket);
         return { status: r.wasEnabled ? 'skipped' : 'done', note: r.wasEnabled ? 'already enabled' : undefined, detail: r };
-      },
-    },
-    {
-      id: 'adopt-writer-secret',
-      title: `give ${t.secondary.dbIdentifier} (the writer) its own managed secret before the old primary, and its secret, go`,
-      async run(h) {
-        const r = await adoptManagedSecret(sec().rds, t.secondary.dbIdentifier, clock, h, to.promotionMs, to.pollMs);
-        const params = await pointSecretParams(r.secretArn);
-        return { status: r.created || params.some((p) => !/already/.test(p)) ? 'done' : 'skipped', note: r.created ? undefined : 'already managed', detail: { secretArn: r.secretArn, created: r.created, parameters: params } };
       },
     },
     {
@@ -167,7 +158,7 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     },
     {
       id: 'update-writer-endpoints',
-      title: 'point both regions’ writer endpoint and secret parameters at the primary (its own managed secret)',
+      title: 'point both regions’ writer endpoint parameters at the primary',
       async run(h) {
         let endpoint = h.state.facts.writerEndpoint as string | undefined;
         if (!endpoint) {
@@ -175,12 +166,9 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
           if (!db?.endpoint) throw new DrError({ code: 'E_WRITER_ENDPOINT_UNKNOWN', kind: 'aws', message: `${t.primary.dbIdentifier} reports no endpoint`, fix: 'Wait until the instance is available and re-run.' });
           endpoint = db.endpoint;
         }
-        // Writes are still stopped: the password change that comes with a managed secret costs nothing now.
-        const secret = await adoptManagedSecret(pri().rds, t.primary.dbIdentifier, clock, h, to.promotionMs, to.pollMs);
-        const secrets = await pointSecretParams(secret.secretArn);
         const primary = await setWriterEndpoint(pri().ssm, t.primary.writerEndpointParameter, endpoint);
         const secondary = await setWriterEndpoint(sec().ssm, t.secondary.writerEndpointParameter, endpoint);
-        return { status: 'done', detail: { endpoint, primary: primary.detail, secondary: secondary.detail, secretArn: secret.secretArn, secretParameters: secrets } };
+        return { status: 'done', detail: { endpoint, primary: primary.detail, secondary: secondary.detail } };
       },
     },
     {

@@ -89,7 +89,6 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       async run(h) {
         const r = await promoteReplica(sec().rds, t.secondary.dbIdentifier, clock, h, to.promotionMs, to.pollMs);
         h.state.facts.writerEndpoint = r.endpoint;
-        h.state.facts.writerSecretArn = r.secretArn ?? null;
         return { status: r.alreadyPromoted ? 'skipped' : 'done', note: r.alreadyPromoted ? 'already standalone' : undefined, detail: { endpoint: r.endpoint, arn: r.arn } };
       },
     },
@@ -98,10 +97,9 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       title: 'point the writer endpoint parameters at the promoted instance',
       async run(h) {
         const endpoint = String(h.state.facts.writerEndpoint ?? '');
-        const secretArn = h.state.facts.writerSecretArn as string | null;
+        // The secret parameter stays: it names the secondary's replica of the master secret, whose user and password
+        // the promoted instance keeps (decision 0007).
         const secondary = [(await setWriterEndpoint(sec().ssm, t.secondary.writerEndpointParameter, endpoint)).detail];
-        // Like the controller: the secret parameter follows the writer when the promoted instance has its own secret.
-        if (secretArn && t.secondary.secretArnParameter) secondary.push((await setWriterEndpoint(sec().ssm, t.secondary.secretArnParameter, secretArn)).detail);
         let primary: string;
         try {
           primary = (await setWriterEndpoint(pri().ssm, t.primary.writerEndpointParameter, endpoint)).detail;

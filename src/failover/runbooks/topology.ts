@@ -17,8 +17,6 @@ export interface RegionTopology {
   dbIdentifier: string;
   dbArn: string;
   writerEndpointParameter: string;
-  /** Data layer `DatabaseSecretArnParameterName`: the parameter naming the current writer's secret, when exported. */
-  secretArnParameter: string | undefined;
   ordersTable: string;
   assetsBucket: string;
   albDnsName: string;
@@ -99,7 +97,6 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
       dbIdentifier: need(data as DeployedStack, 'DatabaseIdentifier'),
       dbArn: need(data as DeployedStack, 'DatabaseArn'),
       writerEndpointParameter: need(data as DeployedStack, 'WriterEndpointParameterName'),
-      secretArnParameter: (data as DeployedStack).outputs.DatabaseSecretArnParameterName || undefined,
       ordersTable: need(data as DeployedStack, 'OrdersTableName'),
       assetsBucket: need(data as DeployedStack, 'AssetsBucketName'),
       albDnsName: need(compute as DeployedStack, 'AlbDnsName'),

@@ -1,8 +1,8 @@
-// Database probe for the health check: connect with the RDS-managed master secret and ask PostgreSQL whether
+// Database probe for the health check: connect with the master secret of this region and ask PostgreSQL whether
 // it is in recovery (a replica) or not (the writer). The secret is cached and kept when a refresh fails, so a
 // Secrets Manager hiccup does not take the region out of DNS.
 import { readFileSync } from 'node:fs';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { withPgSession, type CredentialSource, type DbCredentials } from './pg-session.js';
 
 export type { CredentialSource, DbCredentials } from './pg-session.js';
@@ -19,23 +19,19 @@ export interface DbProbe {
 const SECRET_REFRESH_MS = 15 * 60_000;
 
 /**
- * Reads the RDS-managed secret (JSON with username and password) from the secret's own region. `secretArn`
- * may be a function: the gateway asks Parameter Store for the current writer's secret, which the failover
- * controller rewrites after a promotion. Cached for 15 minutes unless asked for `fresh` credentials.
+ * Reads the master secret (JSON with username and password) through `client`, a Secrets Manager client of the
+ * secret's region — for the gateway its own region: the data layer replicates the primary's secret into the
+ * secondary, so each region reads a local copy with the same credentials. `secretArn` may be a function (the
+ * gateway asks Parameter Store, which names the region's secret). Cached for 15 minutes unless asked for `fresh`
+ * credentials.
  */
-export function secretsManagerCredentials(secretArn: string | (() => Promise<string>), now: () => number = Date.now, clientFor?: (region: string) => SecretsManagerClient): CredentialSource {
-  const clients = new Map<string, SecretsManagerClient>();
-  const client = (region: string) => {
-    let c = clients.get(region);
-    if (!c) clients.set(region, (c = clientFor ? clientFor(region) : new SecretsManagerClient({ region, maxAttempts: 2 })));
-    return c;
-  };
+export function secretsManagerCredentials(secretArn: string | (() => Promise<string>), client: Pick<SecretsManagerClient, 'send'>, now: () => number = Date.now): CredentialSource {
   let cached: { at: number; arn: string; value: DbCredentials } | undefined;
   return async (opts) => {
     if (cached && !opts?.fresh && now() - cached.at < SECRET_REFRESH_MS) return cached.value;
     try {
       const arn = typeof secretArn === 'string' ? secretArn : await secretArn();
-      const out = await client(arn.split(':')[3] ?? '').send(new GetSecretValueCommand({ SecretId: arn }));
+      const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
       const parsed = JSON.parse(out.SecretString ?? '{}') as Partial<DbCredentials>;
       if (!parsed.username || !parsed.password) throw new Error('secret has no username/password');
       cached = { at: now(), arn, value: { username: parsed.username, password: parsed.password } };

@@ -1,6 +1,7 @@
 // Entry of the trading gateway (the compute layer's GatewayBundleKey artifact, run by systemd as
 // trading-gateway): reads the environment, wires the real AWS clients and database probe, and serves.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DrError } from '../../errors.js';
 import { readGatewayConfig } from './config.js';
@@ -19,6 +20,7 @@ try {
   const clientCfg = { region: cfg.region, maxAttempts: 2 };
   const dynamodb = new DynamoDBClient(clientCfg);
   const ssm = new SSMClient(clientCfg);
+  // The region's copy of the master secret (the secondary holds a replica of the primary's): no cross-region read.
   const paramName = cfg.dbSecretArnParameter;
   const secretArn = paramName
     ? () =>
@@ -27,7 +29,7 @@ try {
           .then((r) => r.Parameter?.Value || cfg.dbSecretArn)
           .catch(() => cfg.dbSecretArn)
     : cfg.dbSecretArn;
-  const db = pgProbe({ host: cfg.dbEndpoint, port: cfg.dbPort, credentials: secretsManagerCredentials(secretArn), timeoutMs: cfg.checkTimeoutMs, ...(cfg.dbCaFile ? { caFile: cfg.dbCaFile } : {}) });
+  const db = pgProbe({ host: cfg.dbEndpoint, port: cfg.dbPort, credentials: secretsManagerCredentials(secretArn, new SecretsManagerClient(clientCfg)), timeoutMs: cfg.checkTimeoutMs, ...(cfg.dbCaFile ? { caFile: cfg.dbCaFile } : {}) });
   const health = new HealthChecker({ region: cfg.region, role: cfg.role, ordersTable: cfg.ordersTable, maintenanceParameter: cfg.maintenanceParameter, dynamodb, ssm, db, timeoutMs: cfg.checkTimeoutMs, cacheMs: cfg.healthCacheMs });
   const server = createGatewayServer({
     region: cfg.region,
