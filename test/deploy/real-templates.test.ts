@@ -25,6 +25,12 @@ describe('the real templates against the doubles', () => {
     expect(param(east, 'data', 'SecondaryKmsKeyArn')).toBe(outputs['foundation@secondary.KmsKeyArn']);
     expect(param(east, 'data', 'ReplicationDestinationBucketArn')).toBe(outputs['data@secondary.AssetsBucketArn']);
     expect(param(east, 'global', 'SecondaryAlbDnsName')).toBe(outputs['compute@secondary.AlbDnsName']);
+    // The master secret: the secondary names its own replica (the primary's ARN with its region), and so does its compute.
+    const primarySecret = String(outputs['data@primary.DatabaseSecretArn']);
+    expect(primarySecret).toMatch(new RegExp(`^arn:aws:secretsmanager:${project.config.regions.primary}:\\d{12}:secret:db-master-${project.config.environmentSuffix}-\\w{6}$`));
+    expect(param(west, 'data', 'PrimaryDatabaseSecretArn')).toBe(primarySecret);
+    expect(outputs['data@secondary.DatabaseSecretArn']).toBe(primarySecret.replace(`:${project.config.regions.primary}:`, `:${project.config.regions.secondary}:`));
+    expect(param(west, 'compute', 'DatabaseSecretArn')).toBe(outputs['data@secondary.DatabaseSecretArn']);
     expect(param(west, 'compute', 'GatewayBundleKey')).toMatch(/^artifacts\/service-gateway\/[0-9a-f]{64}\.mjs$/);
     expect(param(east, 'failover', 'ControllerCodeKey')).toMatch(/^artifacts\/failover-controller\/[0-9a-f]{64}\.zip$/);
 

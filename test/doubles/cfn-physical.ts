@@ -21,7 +21,6 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
   'AWS::Events::Rule': 'Name',
   'AWS::Scheduler::Schedule': 'Name',
-  'AWS::SecretsManager::Secret': 'Name',
   'AWS::KMS::Alias': 'AliasName',
 };
 
@@ -64,6 +63,9 @@ export function physicalIdFor(stackName: string, logicalId: string, type: string
       return `arn:aws:iam::${account}:policy/${typeof properties.ManagedPolicyName === 'string' ? properties.ManagedPolicyName : generated}`;
     case 'AWS::Route53::RecordSet':
       return typeof properties.Name === 'string' ? properties.Name : generated;
+    // Ref of a secret is its ARN: the name plus a hyphen and six random characters.
+    case 'AWS::SecretsManager::Secret':
+      return `arn:aws:secretsmanager:${region}:${account}:secret:${typeof properties.Name === 'string' ? properties.Name : generated}-${hex(6)}`;
     default:
       return name;
   }
