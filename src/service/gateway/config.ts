@@ -10,7 +10,7 @@ export interface GatewayConfig {
   dbEndpoint: string;
   dbPort: number;
   dbSecretArn: string;
-  /** Optional SSM parameter naming the current writer's secret (rewritten by the failover controller). */
+  /** Optional SSM parameter naming this region's copy of the master secret (read before `dbSecretArn`). */
   dbSecretArnParameter: string | undefined;
   writerEndpointParameter: string;
   maintenanceParameter: string;
