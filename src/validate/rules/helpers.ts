@@ -1,5 +1,6 @@
 // Small pieces several rules share: reading references out of intrinsic functions, literal leaves, name suggestions.
 import { intrinsicName, isPlainObject } from '../engine.js';
+import type { Rule } from '../types.js';
 
 export const CFN_DOCS = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide';
 export const TEMPLATE_REF = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference';
@@ -128,6 +129,27 @@ export function scannableString(node: { section: string; inMetadata: boolean; ke
   if (!LITERAL_SECTIONS.has(node.section) || node.inMetadata || typeof node.value !== 'string') return undefined;
   if (node.key && /Description$/.test(node.key)) return undefined;
   return node.value;
+}
+
+/**
+ * The check of a "no literal X" rule: the first match of any of `patterns` in each scannable string is one finding.
+ * `skip` leaves a string to another rule (an ARN's account id is E6009's, not E6005's).
+ */
+export function literalCheck(
+  patterns: RegExp[],
+  finding: (match: string) => { message: string; fix: string },
+  skip: (s: string) => boolean = () => false,
+): Rule['check'] {
+  return (ctx) => ({
+    value(node) {
+      const s = scannableString(node);
+      if (s === undefined || skip(s)) return;
+      for (const pattern of patterns) {
+        const m = pattern.exec(s);
+        if (m) return ctx.report({ path: node.path, ...finding(m[0]) });
+      }
+    },
+  });
 }
 
 const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';

@@ -1,6 +1,6 @@
 // E6005: no literal AWS account ids; use ${AWS::AccountId} or a parameter.
 import type { Rule } from '../../types.js';
-import { CFN_DOCS, scannableString } from '../helpers.js';
+import { CFN_DOCS, literalCheck } from '../helpers.js';
 
 const ACCOUNT_ID = /(?<![0-9A-Za-z])\d{12}(?![0-9A-Za-z])/;
 
@@ -13,12 +13,9 @@ export const rule: Rule = {
   tags: ['conventions', 'portability'],
   severity: 'error',
   family: 'conventions',
-  check: (ctx) => ({
-    value(node) {
-      const s = scannableString(node);
-      if (s === undefined || s.includes('arn:')) return;
-      const m = ACCOUNT_ID.exec(s);
-      if (m) ctx.report({ path: node.path, message: `Literal account id ${m[0]}.`, fix: 'Use {"Ref": "AWS::AccountId"} / ${AWS::AccountId}, or a parameter for another account.' });
-    },
-  }),
+  check: literalCheck(
+    [ACCOUNT_ID],
+    (m) => ({ message: `Literal account id ${m}.`, fix: 'Use {"Ref": "AWS::AccountId"} / ${AWS::AccountId}, or a parameter for another account.' }),
+    (s) => s.includes('arn:'),
+  ),
 };

@@ -1,6 +1,6 @@
 // E6006: no literal region names; the same template serves both regions.
 import type { Rule } from '../../types.js';
-import { CFN_DOCS, scannableString } from '../helpers.js';
+import { CFN_DOCS, literalCheck } from '../helpers.js';
 
 /** A region name not followed by an AZ letter (AZ names are E6007's). */
 export const REGION = /(?<![a-z0-9-])(?:us-gov|us|eu|ap|sa|ca|me|af|il|mx|cn)-(?:east|west|north|south|central|northeast|southeast|northwest|southwest)-\d+(?![a-z0-9])/;
@@ -14,11 +14,5 @@ export const rule: Rule = {
   tags: ['conventions', 'portability'],
   severity: 'error',
   family: 'conventions',
-  check: (ctx) => ({
-    value(node) {
-      const s = scannableString(node);
-      const m = s === undefined ? null : REGION.exec(s);
-      if (m) ctx.report({ path: node.path, message: `Literal region ${m[0]}.`, fix: 'Use ${AWS::Region}, or the PrimaryRegion / SecondaryRegion parameters drctl passes.' });
-    },
-  }),
+  check: literalCheck([REGION], (m) => ({ message: `Literal region ${m}.`, fix: 'Use ${AWS::Region}, or the PrimaryRegion / SecondaryRegion parameters drctl passes.' })),
 };

@@ -1,6 +1,6 @@
 // E6007: no literal Availability Zone names or ids; subnets pick zones with Fn::GetAZs.
 import type { Rule } from '../../types.js';
-import { scannableString, TEMPLATE_REF } from '../helpers.js';
+import { literalCheck, TEMPLATE_REF } from '../helpers.js';
 
 const AZ_NAME = /(?<![a-z0-9-])(?:us-gov|us|eu|ap|sa|ca|me|af|il|mx|cn)-(?:east|west|north|south|central|northeast|southeast|northwest|southwest)-\d+[a-z](?![a-z0-9])/;
 const AZ_ID = /(?<![a-z0-9-])[a-z]{3,4}\d+-az\d+(?![a-z0-9])/;
@@ -14,12 +14,5 @@ export const rule: Rule = {
   tags: ['conventions', 'portability'],
   severity: 'error',
   family: 'conventions',
-  check: (ctx) => ({
-    value(node) {
-      const s = scannableString(node);
-      if (s === undefined) return;
-      const m = AZ_NAME.exec(s) ?? AZ_ID.exec(s);
-      if (m) ctx.report({ path: node.path, message: `Literal Availability Zone ${m[0]}.`, fix: 'Use {"Fn::Select": [0, {"Fn::GetAZs": ""}]} (index per subnet).' });
-    },
-  }),
+  check: literalCheck([AZ_NAME, AZ_ID], (m) => ({ message: `Literal Availability Zone ${m}.`, fix: 'Use {"Fn::Select": [0, {"Fn::GetAZs": ""}]} (index per subnet).' })),
 };

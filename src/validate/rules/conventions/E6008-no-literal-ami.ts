@@ -1,6 +1,6 @@
 // E6008: no literal AMI ids; they differ per region and age. Resolve the latest from the SSM public parameter.
 import type { Rule } from '../../types.js';
-import { scannableString } from '../helpers.js';
+import { literalCheck } from '../helpers.js';
 
 const AMI = /(?<![a-z0-9])ami-(?:[0-9a-f]{17}|[0-9a-f]{8})(?![0-9a-z])/;
 
@@ -13,11 +13,8 @@ export const rule: Rule = {
   tags: ['conventions', 'portability'],
   severity: 'error',
   family: 'conventions',
-  check: (ctx) => ({
-    value(node) {
-      const s = scannableString(node);
-      const m = s === undefined ? null : AMI.exec(s);
-      if (m) ctx.report({ path: node.path, message: `Literal AMI id ${m[0]}.`, fix: 'Declare a parameter of type AWS::SSM::Parameter::Value<AWS::EC2::Image::Id> defaulting to /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64.' });
-    },
-  }),
+  check: literalCheck([AMI], (m) => ({
+    message: `Literal AMI id ${m}.`,
+    fix: 'Declare a parameter of type AWS::SSM::Parameter::Value<AWS::EC2::Image::Id> defaulting to /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64.',
+  })),
 };

@@ -1,6 +1,6 @@
 // E6009: no ARNs with a literal account in them; build ARNs with ${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId} or take them from parameters.
 import type { Rule } from '../../types.js';
-import { CFN_DOCS, scannableString } from '../helpers.js';
+import { CFN_DOCS, literalCheck } from '../helpers.js';
 
 const ACCOUNT_ARN = /arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:\d{12}:/;
 
@@ -13,11 +13,8 @@ export const rule: Rule = {
   tags: ['conventions', 'portability'],
   severity: 'error',
   family: 'conventions',
-  check: (ctx) => ({
-    value(node) {
-      const s = scannableString(node);
-      const m = s === undefined ? null : ACCOUNT_ARN.exec(s);
-      if (m) ctx.report({ path: node.path, message: `Literal ARN with an account id (${m[0]}…).`, fix: 'Build it with {"Fn::Sub": "arn:${AWS::Partition}:service:${AWS::Region}:${AWS::AccountId}:..."}, use Fn::GetAtt, or pass it as a parameter / drctl input.' });
-    },
-  }),
+  check: literalCheck([ACCOUNT_ARN], (m) => ({
+    message: `Literal ARN with an account id (${m}…).`,
+    fix: 'Build it with {"Fn::Sub": "arn:${AWS::Partition}:service:${AWS::Region}:${AWS::AccountId}:..."}, use Fn::GetAtt, or pass it as a parameter / drctl input.',
+  })),
 };
