@@ -103,6 +103,12 @@ describe('templates/failover.json', () => {
     expect(/\b\d{12}\b|"[a-z]{2}-[a-z]+-\d"/.test(JSON.stringify(template.Resources))).toBe(false);
   });
 
+  it("writes logs only to its own log group, whose Arn (ending in ':*') already covers its streams", () => {
+    const logs = statements().find((st) => st.Sid === 'WriteOwnLogs');
+    expect(logs?.Resource).toEqual({ 'Fn::GetAtt': ['ControllerLogGroup', 'Arn'] });
+    expect(JSON.stringify(statements())).not.toContain(':log-stream:');
+  });
+
   it('accepts every DomainName the global layer accepts (config common feeds both)', async () => {
     const global = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'templates/global.json'), 'utf8')) as CfnTemplate;
     const mine = template.Parameters?.DomainName;
