@@ -11,6 +11,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 
 export interface AwsOptions {
@@ -33,6 +34,7 @@ export interface AwsClients {
   route53: Route53Client;
   cloudwatch: CloudWatchClient;
   elbv2: ElasticLoadBalancingV2Client;
+  secretsmanager: SecretsManagerClient;
 }
 
 export type ClientFactory = (region: string) => AwsClients;
@@ -79,6 +81,7 @@ export function sdkClientFactory(opts: AwsOptions = {}): ClientFactory {
       route53: new Route53Client(cfg),
       cloudwatch: new CloudWatchClient(cfg),
       elbv2: new ElasticLoadBalancingV2Client(cfg),
+      secretsmanager: new SecretsManagerClient(cfg),
     };
     cache.set(region, clients);
     return clients;

@@ -1,9 +1,10 @@
-// drctl destroy: deletes the environment's stacks in reverse dependency order. Versioned buckets are emptied
-// first (every version and delete marker), the secondary's RDS replica goes before its source (the reverse of
-// the input edge that created it), and the global table goes with the primary data stack once every stack
+// drctl destroy: deletes the environment's stacks in reverse dependency order. Each stack is prepared first:
+// versioned buckets emptied (every version and delete marker) and replicated secrets' replicas removed, since
+// CloudFormation cannot delete either as they are. The secondary's RDS replica goes before its source (the reverse
+// of the input edge that created it), and the global table goes with the primary data stack once every stack
 // that consumes it is gone. Stacks without this environment's tag are never touched.
 import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Stack } from '@aws-sdk/client-cloudformation';
+import type { Stack, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DrError } from '../errors.js';
 import { errorName, throttlingRetry } from '../aws/retry.js';
 import type { Clock } from './clock.js';
@@ -12,6 +13,7 @@ import { nodeStateMessage, runGraph, type ExecNode, type ExecutionResult } from 
 import { stackInstances, type DeployGraph, type NodeState, type StackNode } from './graph.js';
 import type { Project } from './project.js';
 import type { Runtime } from './runtime.js';
+import { removeSecretReplicas } from './secret-replicas.js';
 import { stackOpsByRegion, type StackOps } from './stack-ops.js';
 
 export interface DestroyNode extends ExecNode {
@@ -91,38 +93,52 @@ export interface DestroyReport {
   stacks: { id: string; stackName: string; region: string; state: NodeState; outcome?: 'deleted' | 'absent' | 'foreign'; buckets?: BucketEmptyResult[]; error?: Record<string, unknown> }[];
 }
 
-/** Empties every bucket the stack still has, adding what each held to `emptied`. */
-async function emptyStackBuckets(node: string, stackId: string, o: StackOps, s3: S3Client, rt: Runtime, emptied: BucketEmptyResult[]): Promise<number> {
+/** The stack's resources of `type` that still exist: their physical ids (bucket names, secret ARNs). */
+function live(resources: StackResourceSummary[], type: string): string[] {
+  return resources.filter((r) => r.ResourceType === type && r.PhysicalResourceId && r.ResourceStatus !== 'DELETE_COMPLETE').map((r) => r.PhysicalResourceId!);
+}
+
+/**
+ * Makes the stack deletable by CloudFormation: empties every bucket it still has (adding what each held to
+ * `emptied`) and removes the replicas of its secrets. Returns how many buckets and secrets it worked on.
+ */
+async function prepareForDeletion(n: DestroyNode, stackId: string, o: StackOps, rt: Runtime, emptied: BucketEmptyResult[]): Promise<number> {
+  const clients = rt.factory(n.stack.region);
+  const resources = await o.listResources(stackId);
   let count = 0;
-  for (const r of await o.listResources(stackId)) {
-    if (r.ResourceType !== 'AWS::S3::Bucket' || !r.PhysicalResourceId || r.ResourceStatus === 'DELETE_COMPLETE') continue;
-    const res = await emptyBucket(s3, r.PhysicalResourceId, rt.clock);
+  for (const bucket of live(resources, 'AWS::S3::Bucket')) {
+    const res = await emptyBucket(clients.s3, bucket, rt.clock);
     count++;
     const seen = emptied.find((b) => b.bucket === res.bucket);
     if (seen) {
       seen.versions += res.versions;
       seen.deleteMarkers += res.deleteMarkers;
     } else emptied.push(res);
-    rt.reporter.emit({ code: 'DESTROY_BUCKET_EMPTIED', level: 'info', text: `${node}: emptied s3://${res.bucket} (${res.versions} versions, ${res.deleteMarkers} delete markers)`, data: { node, ...res } });
+    rt.reporter.emit({ code: 'DESTROY_BUCKET_EMPTIED', level: 'info', text: `${n.id}: emptied s3://${res.bucket} (${res.versions} versions, ${res.deleteMarkers} delete markers)`, data: { node: n.id, ...res } });
+  }
+  // The stack's own secrets only, in its own Region: a stack's secret resource is always the primary copy there.
+  for (const secret of live(resources, 'AWS::SecretsManager::Secret')) {
+    const removed = await removeSecretReplicas(clients.secretsmanager, secret, rt.clock);
+    if (!removed) continue;
+    count++;
+    rt.reporter.emit({ code: 'DESTROY_SECRET_REPLICAS_REMOVED', level: 'info', text: `${n.id}: removed the replicas of ${removed.secret} in ${removed.regions.join(', ')} (Secrets Manager deletes no secret that still has replicas)`, data: { node: n.id, ...removed } });
   }
   return count;
 }
 
 /**
- * Empties the stack's buckets, deletes it and waits. Objects can still land in a bucket after it was emptied
- * (replication in flight, access logs), which fails the delete: then the buckets are emptied again and the delete
- * retried, once.
+ * Prepares the stack, deletes it and waits. Objects can still land in a bucket after it was emptied (replication
+ * in flight, access logs), which fails the delete: then the stack is prepared again and the delete retried, once.
  */
-async function deleteWithBuckets(n: DestroyNode, stackId: string, o: StackOps, rt: Runtime, emptied: BucketEmptyResult[]): Promise<void> {
-  const s3 = rt.factory(n.stack.region).s3;
+async function deletePrepared(n: DestroyNode, stackId: string, o: StackOps, rt: Runtime, emptied: BucketEmptyResult[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const bucketCount = await emptyStackBuckets(n.id, stackId, o, s3, rt, emptied);
+    const prepared = await prepareForDeletion(n, stackId, o, rt, emptied);
     const since = rt.clock.now();
     await o.deleteStack(stackId);
     const after = await o.waitStable(stackId, n.id, since - 1000, true);
     if (!after) return;
-    if (attempt === 1 && bucketCount > 0 && after.StackStatus === 'DELETE_FAILED') {
-      rt.reporter.emit({ code: 'DESTROY_RETRY', level: 'warn', text: `${n.id}: ${n.stack.stackName} is DELETE_FAILED; emptying its buckets again (objects arrived after the first pass) and retrying`, data: { node: n.id } });
+    if (attempt === 1 && prepared > 0 && after.StackStatus === 'DELETE_FAILED') {
+      rt.reporter.emit({ code: 'DESTROY_RETRY', level: 'warn', text: `${n.id}: ${n.stack.stackName} is DELETE_FAILED; preparing it again (objects may have reached its buckets after they were emptied) and retrying`, data: { node: n.id } });
       continue;
     }
     throw new DrError({ code: 'E_STACK_DELETE_FAILED', kind: 'aws', message: `${n.id}: ${n.stack.stackName} in ${n.stack.region} ended in ${after.StackStatus}: ${(await o.firstFailure(after.StackId ?? stackId, since - 1000)) ?? after.StackStatusReason ?? ''}`, fix: 'Resolve what the stack events name, then destroy again.' });
@@ -213,7 +229,7 @@ export async function runDestroy(project: Project, req: DestroyRequest, rt: Runt
           return;
         }
         buckets.set(n.id, []);
-        await deleteWithBuckets(n, s.StackId ?? n.stack.stackName, o, rt, buckets.get(n.id)!);
+        await deletePrepared(n, s.StackId ?? n.stack.stackName, o, rt, buckets.get(n.id)!);
         outcomes.set(n.id, 'deleted');
       },
       {

@@ -1,9 +1,13 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from '../../src/deploy/deploy.js';
 import { destroyGraph, runDestroy } from '../../src/deploy/destroy.js';
 import { stackOutputs, stackStatus } from '../../src/deploy/inspect.js';
 import { AwsWorld } from '../doubles/aws-world.js';
-import { ALL, fixtureProject, runtime } from './helpers.js';
+import { awsError } from '../doubles/aws-error.js';
+import { replicaArn } from '../doubles/secrets-manager.js';
+import { ALL, copyFixture, fixtureProject, runtime } from './helpers.js';
 
 const DESTROY = { yes: true, concurrency: 4, forceUnlock: false };
 
@@ -137,6 +141,91 @@ describe('destroy', () => {
       const qa = [...world.cloudformation(region).stacks.keys()].filter((n) => n.endsWith('-qa'));
       expect(qa.length).toBeGreaterThanOrEqual(6);
     }
+  });
+});
+
+/**
+ * The fixture project with two secrets in the primary data stack: the master secret, replicated to the secondary
+ * (as the real data template declares it), and one without replicas. Deployed for dev and qa in one account.
+ */
+async function worldWithSecrets() {
+  const root = await copyFixture();
+  const file = path.join(root, 'templates/data.json');
+  const t = JSON.parse(await readFile(file, 'utf8')) as { Resources: Record<string, unknown> };
+  t.Resources.MasterSecret = {
+    Type: 'AWS::SecretsManager::Secret',
+    Condition: 'IsPrimary',
+    Properties: { Name: { 'Fn::Sub': 'db-master-${EnvironmentSuffix}' }, KmsKeyId: { Ref: 'KmsKeyArn' }, ReplicaRegions: [{ Region: { Ref: 'SecondaryRegion' }, KmsKeyId: { Ref: 'SecondaryKmsKeyArn' } }] },
+  };
+  t.Resources.ApiKeySecret = { Type: 'AWS::SecretsManager::Secret', Condition: 'IsPrimary', Properties: { Name: { 'Fn::Sub': 'api-key-${EnvironmentSuffix}' } } };
+  await writeFile(file, JSON.stringify(t, null, 2));
+  const world = new AwsWorld();
+  const project = await fixtureProject('dev', root);
+  for (const p of [await fixtureProject('qa', root), project]) expect((await runDeploy(p, ALL, runtime(world))).report.status).toBe('succeeded');
+  const east = world.cloudformation('us-east-1');
+  const secret = (stack: string, id: string) => east.stack(stack)!.resources.get(id)!.physicalId;
+  return { world, project, east, master: secret('trading-data-dev', 'MasterSecret'), apiKey: secret('trading-data-dev', 'ApiKeySecret'), qaMaster: secret('trading-data-qa', 'MasterSecret') };
+}
+
+describe('destroy with replicated secrets', () => {
+  it('removes the replicas of the primary data stack\'s secret before deleting the stack, and leaves a secret without replicas to CloudFormation', async () => {
+    const { world, project, east, master, apiKey, qaMaster } = await worldWithSecrets();
+    const replica = replicaArn(master, 'us-west-2');
+    expect(world.secrets.secrets.get(replica)).toMatchObject({ region: 'us-west-2', primaryRegion: 'us-east-1' });
+    let atDelete: { secrets: string[]; replicas: string[] } | undefined;
+    east.onCall = (op, input) => {
+      if (op === 'DeleteStack' && String(input.StackName).includes('/trading-data-dev/')) atDelete ??= { secrets: [...world.secrets.secrets.keys()], replicas: world.secrets.secrets.get(master)!.replicas.map((r) => r.region) };
+    };
+    const rt = runtime(world);
+    const r = await runDestroy(project, DESTROY, rt);
+    expect(r.error).toBeUndefined();
+    expect(r.report.status).toBe('succeeded');
+    expect(rt.reporter.byCode('DESTROY_RETRY')).toEqual([]);
+
+    // When CloudFormation was asked to delete the stack, the replica was gone and both secrets were still there.
+    expect(atDelete).toBeDefined();
+    expect(atDelete!.replicas).toEqual([]);
+    expect(atDelete!.secrets).toEqual(expect.arrayContaining([master, apiKey]));
+    expect(atDelete!.secrets).not.toContain(replica);
+    const calls = world.secrets.calls.map((c) => `${c.op} ${c.region} ${String(c.input.SecretId)}`);
+    expect(calls).toEqual([`DescribeSecret us-east-1 ${master}`, `RemoveRegionsFromReplication us-east-1 ${master}`, `DescribeSecret us-east-1 ${apiKey}`]);
+    expect(world.secrets.calls[1]!.input.RemoveReplicaRegions).toEqual(['us-west-2']);
+    expect(rt.reporter.byCode('DESTROY_SECRET_REPLICAS_REMOVED').map((m) => m.data)).toEqual([{ node: 'data@primary', secret: master, regions: ['us-west-2'] }]);
+    expect(rt.reporter.byCode('DESTROY_SECRET_REPLICAS_REMOVED')[0]!.text).toContain(`removed the replicas of ${master} in us-west-2`);
+
+    // CloudFormation deleted both secrets; qa's secret and its replica are untouched.
+    for (const gone of [master, replica, apiKey]) expect(world.secrets.secrets.has(gone)).toBe(false);
+    expect(world.secrets.secrets.get(qaMaster)!.replicas.map((x) => x.region)).toEqual(['us-west-2']);
+    expect(world.secrets.secrets.has(replicaArn(qaMaster, 'us-west-2'))).toBe(true);
+  });
+
+  it('is idempotent: a secret whose replicas were already removed, or that is already gone, needs nothing', async () => {
+    const { world, project, master, apiKey } = await worldWithSecrets();
+    await world.secrets.handle('RemoveRegionsFromReplication', { SecretId: master, RemoveReplicaRegions: ['us-west-2'] }, 'us-east-1');
+    world.secrets.delete(apiKey);
+    const rt = runtime(world);
+    const r = await runDestroy(project, DESTROY, rt);
+    expect(r.report.status).toBe('succeeded');
+    expect(rt.reporter.byCode('DESTROY_SECRET_REPLICAS_REMOVED')).toEqual([]);
+    expect(world.secrets.calls.filter((c) => c.op === 'RemoveRegionsFromReplication')).toHaveLength(1);
+    expect(world.secrets.secrets.has(master)).toBe(false);
+  });
+
+  it('a refused replica removal fails the stack before CloudFormation is asked to delete it; what it uses is kept', async () => {
+    const { world, project, east, master } = await worldWithSecrets();
+    const handle = world.secrets.handle.bind(world.secrets);
+    world.secrets.handle = async (op, input, region) => {
+      if (op === 'RemoveRegionsFromReplication') throw awsError('AccessDeniedException', 'not authorized to perform: secretsmanager:RemoveRegionsFromReplication');
+      return handle(op, input, region);
+    };
+    const r = await runDestroy(project, DESTROY, runtime(world));
+    expect(r.report.status).toBe('failed');
+    const data = r.report.stacks.find((x) => x.id === 'data@primary')!;
+    expect(data.error).toMatchObject({ code: 'E_SECRET_REPLICAS', kind: 'aws', message: expect.stringContaining(`remove the replicas in us-west-2 of ${master}: AccessDeniedException`) });
+    expect(world.cfnCalls().filter((c) => c.op === 'DeleteStack' && String(c.input.StackName).includes('/trading-data-dev/') && c.region === 'us-east-1')).toEqual([]);
+    expect(east.stack('trading-data-dev')!.status).toMatch(/_COMPLETE$/);
+    expect(world.secrets.secrets.has(replicaArn(master, 'us-west-2'))).toBe(true);
+    expect(r.report.stacks.find((x) => x.id === 'foundation@primary')!.state).toBe('skipped');
   });
 });
 

@@ -37,8 +37,14 @@ describe('the real templates against the doubles', () => {
     const second = await runDeploy(project, ALL, runtime(world));
     expect(second.report.nodes.filter((n) => n.kind === 'stack').map((n) => `${n.id}:${n.outcome}`)).toEqual(second.report.nodes.filter((n) => n.kind === 'stack').map((n) => `${n.id}:no-changes`));
 
-    const gone = await runDestroy(project, { yes: true, concurrency: 4, forceUnlock: false }, runtime(world));
+    // Secrets Manager holds the replica the secondary names; destroy removes it before the primary stack goes.
+    expect(world.secrets.secrets.get(String(outputs['data@secondary.DatabaseSecretArn']))).toMatchObject({ primaryRegion: project.config.regions.primary });
+
+    const rt = runtime(world);
+    const gone = await runDestroy(project, { yes: true, concurrency: 4, forceUnlock: false }, rt);
     expect(gone.report.status).toBe('succeeded');
     expect(east.stacks.size + west.stacks.size).toBe(0);
+    expect(rt.reporter.byCode('DESTROY_SECRET_REPLICAS_REMOVED').map((m) => m.data)).toEqual([{ node: 'data@primary', secret: primarySecret, regions: [project.config.regions.secondary] }]);
+    expect(world.secrets.secrets.size).toBe(0);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
-// One simulated AWS account: CloudFormation per region, S3 and STS, on a virtual clock, exposed as a
-// ClientFactory of real SDK v3 clients whose `send` is routed to the doubles (so the code under test builds
+// One simulated AWS account: CloudFormation per region, S3, STS and Secrets Manager, on a virtual clock, exposed
+// as a ClientFactory of real SDK v3 clients whose `send` is routed to the doubles (so the code under test builds
 // real commands with real inputs; only the transport is replaced).
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,9 +12,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { AwsClients, ClientFactory } from '../../src/aws/clients.js';
 import { CloudFormationDouble } from './cloudformation.js';
 import { S3Double } from './s3.js';
+import { SecretsManagerDouble } from './secrets-manager.js';
 import { StsDouble } from './sts.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -36,6 +38,8 @@ const unsupported = (service: string): Handler => async (op) => {
 export class AwsWorld {
   readonly clock = new VirtualClock();
   readonly s3 = new S3Double(() => this.clock.now());
+  /** Secrets in every region: CloudFormation creates and deletes them, replicas included. */
+  readonly secrets = new SecretsManagerDouble(() => this.clock.now());
   readonly sts: StsDouble;
   private readonly cfn = new Map<string, CloudFormationDouble>();
 
@@ -45,7 +49,7 @@ export class AwsWorld {
 
   cloudformation(region: string): CloudFormationDouble {
     let d = this.cfn.get(region);
-    if (!d) this.cfn.set(region, (d = new CloudFormationDouble(region, this.account, () => this.clock.now(), this.s3)));
+    if (!d) this.cfn.set(region, (d = new CloudFormationDouble(region, this.account, () => this.clock.now(), this.s3, this.secrets)));
     return d;
   }
 
@@ -73,6 +77,7 @@ export class AwsWorld {
         route53: route(new Route53Client(cfg), unsupported('Route53')),
         cloudwatch: route(new CloudWatchClient(cfg), unsupported('CloudWatch')),
         elbv2: route(new ElasticLoadBalancingV2Client(cfg), unsupported('ELBv2')),
+        secretsmanager: route(new SecretsManagerClient(cfg), (op, input) => this.secrets.handle(op, input, region)),
       };
       cache.set(region, clients);
       return clients;

@@ -1,6 +1,7 @@
 // The CloudFormation double behaves like the service where deploy and destroy depend on it: change sets computed
 // asynchronously, stack operations that move through *_IN_PROGRESS over simulated time with events, rollbacks,
-// deletes that end in DELETE_COMPLETE and then "does not exist", and Throttling.
+// deletes that end in DELETE_COMPLETE and then "does not exist" (or DELETE_FAILED on a non-empty bucket or a secret
+// that still has replicas), and Throttling.
 import {
   ContinueUpdateRollbackCommand,
   CreateChangeSetCommand,
@@ -10,8 +11,10 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
 } from '@aws-sdk/client-cloudformation';
+import { DescribeSecretCommand, RemoveRegionsFromReplicationCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { AwsWorld } from './aws-world.js';
+import { replicaArn } from './secrets-manager.js';
 
 const template = (topicName: string) =>
   JSON.stringify({
@@ -114,6 +117,46 @@ describe('CloudFormation double', () => {
     await expect(status('app')).rejects.toMatchObject({ name: 'ValidationError', message: 'Stack with id app does not exist' });
     // Deleting what is gone is not an error, as with the service.
     await expect(cfn.send(new DeleteStackCommand({ StackName: 'app' }))).resolves.toBeDefined();
+  });
+
+  it('DeleteStack: DELETE_FAILED with the service\'s message while a secret still has replicas; after RemoveRegionsFromReplication the replica is gone and the delete completes', async () => {
+    const world = new AwsWorld();
+    const cfn = world.factory()('us-east-1').cloudformation;
+    const east = world.factory()('us-east-1').secretsmanager;
+    const west = world.factory()('us-west-2').secretsmanager;
+    const body = JSON.stringify({
+      Resources: {
+        Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'db-master-dev', ReplicaRegions: [{ Region: 'us-west-2', KmsKeyId: 'alias/west' }] } },
+      },
+    });
+    const { Id } = await cfn.send(new CreateChangeSetCommand({ StackName: 'secrets', ChangeSetName: 'c1', ChangeSetType: 'CREATE', TemplateBody: body }));
+    world.clock.advance(5000);
+    await cfn.send(new ExecuteChangeSetCommand({ StackName: 'secrets', ChangeSetName: Id }));
+    world.clock.advance(120_000);
+    const status = async () => (await cfn.send(new DescribeStacksCommand({ StackName: 'secrets' }))).Stacks![0]!;
+    expect((await status()).StackStatus).toBe('CREATE_COMPLETE');
+    const arn = world.cloudformation('us-east-1').stack('secrets')!.resources.get('Secret')!.physicalId;
+    expect(await east.send(new DescribeSecretCommand({ SecretId: arn }))).toMatchObject({ ARN: arn, Name: 'db-master-dev', PrimaryRegion: 'us-east-1', ReplicationStatus: [{ Region: 'us-west-2', KmsKeyId: 'alias/west', Status: 'InSync' }] });
+    // The replica answers in its own Region only, under the primary's ARN with its Region.
+    expect(await west.send(new DescribeSecretCommand({ SecretId: 'db-master-dev' }))).toMatchObject({ ARN: replicaArn(arn, 'us-west-2'), PrimaryRegion: 'us-east-1' });
+    await expect(west.send(new DescribeSecretCommand({ SecretId: arn }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(west.send(new RemoveRegionsFromReplicationCommand({ SecretId: replicaArn(arn, 'us-west-2'), RemoveReplicaRegions: ['us-west-2'] }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+
+    await cfn.send(new DeleteStackCommand({ StackName: 'secrets' }));
+    world.clock.advance(120_000);
+    expect((await status()).StackStatus).toBe('DELETE_FAILED');
+    const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: 'secrets' }))).StackEvents!;
+    expect(events.find((e) => e.ResourceStatus === 'DELETE_FAILED' && e.LogicalResourceId === 'Secret')?.ResourceStatusReason).toContain(`You can't delete secret ${arn} that still has replica regions [us-west-2].`);
+    expect(world.secrets.secrets.has(replicaArn(arn, 'us-west-2'))).toBe(true);
+
+    expect(await east.send(new RemoveRegionsFromReplicationCommand({ SecretId: arn, RemoveReplicaRegions: ['us-west-2'] }))).toMatchObject({ ARN: arn, ReplicationStatus: [] });
+    expect(world.secrets.secrets.has(replicaArn(arn, 'us-west-2'))).toBe(false);
+    expect(await east.send(new DescribeSecretCommand({ SecretId: arn }))).not.toHaveProperty('ReplicationStatus');
+    await cfn.send(new DeleteStackCommand({ StackName: 'secrets' }));
+    world.clock.advance(120_000);
+    await expect(status()).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(world.secrets.secrets.size).toBe(0);
+    await expect(east.send(new DescribeSecretCommand({ SecretId: arn }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   it('throttles the next calls with the service\'s Throttling error, then answers again', async () => {

@@ -1,13 +1,15 @@
 // In-memory CloudFormation for one region that behaves like the service: change sets created asynchronously
 // (CREATE_PENDING → CREATE_COMPLETE, or FAILED with "didn't contain changes"), stack operations that move through
 // *_IN_PROGRESS over simulated time with resource events, rollbacks (ROLLBACK_COMPLETE, UPDATE_ROLLBACK_FAILED),
-// ContinueUpdateRollback, deletes that fail on non-empty buckets, Throttling, and ValidationError for wrong states.
+// ContinueUpdateRollback, deletes that fail on non-empty buckets or on secrets that still have replicas, Throttling,
+// and ValidationError for wrong states.
 import { randomUUID } from 'node:crypto';
 import { evaluateConditions, effectiveParameters } from '../../src/templates/conditions.js';
 import type { CfnTemplate } from '../../src/templates/template-types.js';
 import { awsError } from './aws-error.js';
 import { attributeFor, physicalIdFor } from './cfn-physical.js';
 import type { S3Double } from './s3.js';
+import type { SecretsManagerDouble } from './secrets-manager.js';
 
 type Input = Record<string, unknown>;
 
@@ -125,6 +127,7 @@ export class CloudFormationDouble {
     readonly account: string,
     private readonly now: () => number,
     private readonly s3?: S3Double,
+    private readonly secrets?: SecretsManagerDouble,
   ) {}
 
   /** The next `count` calls (of `op`, or of any operation) fail with Throttling, as a busy account does. */
@@ -368,11 +371,23 @@ export class CloudFormationDouble {
       const versioned = (properties.VersioningConfiguration as { Status?: string } | undefined)?.Status === 'Enabled';
       this.s3.createBucket(physicalId, this.region, versioned ? 'Enabled' : undefined);
     }
+    if (type === 'AWS::SecretsManager::Secret' && this.secrets) {
+      const replicaRegions = ((properties.ReplicaRegions as { Region: string; KmsKeyId?: string }[] | undefined) ?? []).map((r) => ({ region: r.Region, ...(r.KmsKeyId ? { kmsKeyId: r.KmsKeyId } : {}) }));
+      this.secrets.create(physicalId, { name: physicalId.split(':')[6]!.replace(/-[A-Za-z0-9]{6}$/, ''), ...(typeof properties.KmsKeyId === 'string' ? { kmsKeyId: properties.KmsKeyId } : {}), replicaRegions });
+    }
     return { logicalId: id, type, physicalId, status: 'CREATE_COMPLETE', fingerprint: JSON.stringify(properties), properties };
   }
 
   private deletePhysical(res: SimResource): void {
     if (res.type === 'AWS::S3::Bucket' && this.s3 && this.s3.buckets.has(res.physicalId)) this.s3.DeleteBucket({ Bucket: res.physicalId });
+    if (res.type === 'AWS::SecretsManager::Secret' && this.secrets?.secrets.has(res.physicalId)) {
+      try {
+        this.secrets.delete(res.physicalId);
+      } catch (err) {
+        // The resource handler's wording around the service's error, as stack events show it.
+        throw new Error(`Resource handler returned message: "${(err as Error).message} (Service: SecretsManager, Status Code: 400, Request ID: ${randomUUID()})"`, { cause: err });
+      }
+    }
   }
 
   private computeOutputs(stack: SimStack): void {
