@@ -131,6 +131,12 @@ export function scannableString(node: { section: string; inMetadata: boolean; ke
   return node.value;
 }
 
+/** Logical names a section of the template declares (none when the section is missing or malformed). */
+export function sectionNames(template: unknown, section: 'Parameters' | 'Resources' | 'Conditions' | 'Mappings' | 'Outputs'): string[] {
+  const value = isPlainObject(template) ? template[section] : undefined;
+  return isPlainObject(value) ? Object.keys(value) : [];
+}
+
 /**
  * The check of a "no literal X" rule: the first match of any of `patterns` in each scannable string is one finding.
  * `skip` leaves a string to another rule (an ARN's account id is E6009's, not E6005's).

@@ -1,7 +1,6 @@
 // E1012: every Ref names a parameter, a resource or a pseudo parameter (and only parameters inside Conditions).
-import { isPlainObject } from '../../engine.js';
 import type { Rule } from '../../types.js';
-import { didYouMean, PSEUDO_PARAMETERS, samGenerated, TEMPLATE_REF } from '../helpers.js';
+import { didYouMean, PSEUDO_PARAMETERS, samGenerated, sectionNames, TEMPLATE_REF } from '../helpers.js';
 
 export const rule: Rule = {
   id: 'E1012',
@@ -13,9 +12,9 @@ export const rule: Rule = {
   severity: 'error',
   family: 'references',
   check: (ctx) => {
-    const params = isPlainObject(ctx.template.Parameters) ? Object.keys(ctx.template.Parameters) : [];
-    const resources = isPlainObject(ctx.template.Resources) ? Object.keys(ctx.template.Resources) : [];
-    const conditions = isPlainObject(ctx.template.Conditions) ? Object.keys(ctx.template.Conditions) : [];
+    const params = sectionNames(ctx.template, 'Parameters');
+    const resources = sectionNames(ctx.template, 'Resources');
+    const conditions = sectionNames(ctx.template, 'Conditions');
     const known = new Set([...params, ...resources, ...PSEUDO_PARAMETERS]);
     return {
       intrinsic(node) {

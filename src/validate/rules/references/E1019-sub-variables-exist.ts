@@ -1,8 +1,7 @@
 // E1019: every ${Variable} of Fn::Sub is a parameter, resource, resource attribute, pseudo parameter or an explicit variable.
-import { isPlainObject } from '../../engine.js';
 import type { Rule } from '../../types.js';
 import { checkAttribute } from '../structure/E1010-getatt-attribute-exists.js';
-import { didYouMean, PSEUDO_PARAMETERS, samGenerated, subParts, subVariables, TEMPLATE_REF } from '../helpers.js';
+import { didYouMean, PSEUDO_PARAMETERS, samGenerated, sectionNames, subParts, subVariables, TEMPLATE_REF } from '../helpers.js';
 
 export const rule: Rule = {
   id: 'E1019',
@@ -14,8 +13,8 @@ export const rule: Rule = {
   severity: 'error',
   family: 'references',
   check: (ctx) => {
-    const params = isPlainObject(ctx.template.Parameters) ? Object.keys(ctx.template.Parameters) : [];
-    const resources = isPlainObject(ctx.template.Resources) ? Object.keys(ctx.template.Resources) : [];
+    const params = sectionNames(ctx.template, 'Parameters');
+    const resources = sectionNames(ctx.template, 'Resources');
     const known = new Set([...params, ...resources, ...PSEUDO_PARAMETERS]);
     return {
       intrinsic(node) {
