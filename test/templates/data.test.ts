@@ -252,7 +252,7 @@ describe('data template: orders global table', () => {
   });
 
   it('is on-demand with streams and KMS encryption', () => {
-    expect(table).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' }, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true }, SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } });
+    expect(table).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' }, SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } });
   });
 
   it('has a replica in each region, each with its own key, point-in-time recovery and deletion protection by parameter', () => {
@@ -274,6 +274,9 @@ describe('data template: orders global table', () => {
     expect(table.MultiRegionConsistency).toEqual({ Ref: 'TableConsistency' });
     expect(table.GlobalTableWitnesses).toBeUndefined();
     const strong = propsIn(primary({ TableConsistency: 'STRONG' }), 'OrdersTable');
+    // Health items expire through TTL under EVENTUAL; a strongly consistent (MRSC) table is declared without TTL.
+    expect(propsIn(primary(), 'OrdersTable').TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(strong.TimeToLiveSpecification).toBeUndefined();
     expect(strong.GlobalTableWitnesses).toEqual([{ Region: { Ref: 'WitnessRegion' } }]);
     expect(t.Parameters?.WitnessRegion?.Default).toBe('us-east-2');
     // MRSC: exactly two replicas plus one witness.
