@@ -7,7 +7,7 @@ import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '
 import type { Stack, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DrError } from '../errors.js';
 import { errorName, throttlingRetry } from '../aws/retry.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { withEnvironmentLock } from './session.js';
 import { nodeStateMessage, runGraph, type ExecNode, type ExecutionResult } from './executor.js';
 import { stackInstances, type DeployGraph, type NodeState, type StackNode } from './graph.js';

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 import { errorName, throttlingRetry } from '../aws/retry.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 
 export function stateBucketName(account: string, region: string): string {
   return `drctl-state-${account}-${region}`;

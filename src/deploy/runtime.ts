@@ -2,7 +2,7 @@
 import os from 'node:os';
 import type { ClientFactory } from '../aws/clients.js';
 import type { Reporter } from '../io/messages.js';
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../clock.js';
 
 export interface Runtime {
   factory: ClientFactory;

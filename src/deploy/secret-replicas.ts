@@ -6,7 +6,7 @@
 import { DescribeSecretCommand, RemoveRegionsFromReplicationCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DrError } from '../errors.js';
 import { errorName, throttlingRetry } from '../aws/retry.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 
 export interface SecretReplicasRemoved {
   secret: string;

@@ -22,7 +22,7 @@ import {
 import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 import { errorName, withThrottlingRetry } from '../aws/retry.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { TemplateSource } from './template-source.js';
 import type { Runtime } from './runtime.js';
 

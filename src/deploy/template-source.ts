@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DrError } from '../errors.js';
 import { errorName, throttlingRetry } from '../aws/retry.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 
 export const TEMPLATE_BODY_LIMIT = 51_200;
 

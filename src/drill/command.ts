@@ -5,7 +5,7 @@ import { clientConfig, sdkClientFactory, type AwsOptions, type ClientFactory } f
 import type { CommandContext } from '../cli/context.js';
 import { loadConfig } from '../config/load-config.js';
 import { usageError } from '../errors.js';
-import { systemClock, type Clock } from '../failover/runbooks/clock.js';
+import { realClock, type Clock } from '../clock.js';
 import { systemDnsResolver, type DnsResolver } from '../failover/runbooks/dns.js';
 import { nodeHttpProbe, type HttpProbe } from '../failover/runbooks/http-probe.js';
 import { loadTopology } from '../failover/runbooks/load-topology.js';
@@ -60,7 +60,7 @@ export async function runDrillCommand(ctx: CommandContext, opts: DrillCommandOpt
   const { config } = await loadConfig(ctx.root, opts.env);
   const aws: AwsOptions = { ...(ctx.options.profile ? { profile: ctx.options.profile } : {}), ...(ctx.options.endpointUrl ? { endpointUrl: ctx.options.endpointUrl } : {}) };
   const clients = o.clients ?? sdkClientFactory(aws);
-  const clock = o.clock ?? systemClock;
+  const clock = o.clock ?? realClock;
   const topology = await loadTopology(ctx.root, config, clients, ctx.reporter, { allowCache: false });
   const db = o.db === null || opts.dbCanary === 'off' ? undefined : (o.db ?? defaultDbCanary(topology, aws, () => clock.now()));
   // Ctrl-C must not leave a fault behind: the first one stops measuring and restores; a second one quits at once.

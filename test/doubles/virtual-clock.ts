@@ -1,6 +1,6 @@
 // Simulated time for doubles and the code under test: sleeping advances the clock instead of waiting, in the
 // order the sleepers would wake, so a 40-minute deployment runs in milliseconds with no timed assertions.
-import type { Clock } from '../../src/deploy/clock.js';
+import type { Clock } from '../../src/clock.js';
 
 export class VirtualClock implements Clock {
   private current: number;

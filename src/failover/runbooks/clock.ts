@@ -1,15 +1,8 @@
-// Time as a dependency: runbooks and drills wait and measure through a Clock so tests run instantly.
+// Waiting with a deadline: runbooks and drills poll through the shared Clock so tests run instantly.
 import { DrError } from '../../errors.js';
+import type { Clock } from '../../clock.js';
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+export type { Clock } from '../../clock.js';
 
 export interface WaitOptions {
   /** What is being waited for, in words (used in the timeout error). */

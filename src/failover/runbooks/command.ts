@@ -4,7 +4,7 @@ import { sdkClientFactory, type ClientFactory } from '../../aws/clients.js';
 import type { CommandContext } from '../../cli/context.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { Reporter } from '../../io/messages.js';
-import { systemClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../../clock.js';
 import type { RunbookDeps, RunbookTimeouts } from './deps.js';
 import { systemDnsResolver, type DnsResolver } from './dns.js';
 import { runFailback } from './failback.js';
@@ -57,7 +57,7 @@ export async function runRunbookCommand(ctx: CommandContext, runbook: RunbookNam
   const store = o.store ?? new FileStateStore(ctx.root, config.environment, runbook);
   // Failover may have to run while the primary region's APIs are down: it may fall back to the cached names.
   const topology = await loadTopology(ctx.root, config, clients, ctx.reporter, { allowCache: runbook === 'failover' });
-  const deps: RunbookDeps = { root: ctx.root, config, topology, clients, clock: o.clock ?? systemClock, http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }), dns: o.dns ?? systemDnsResolver(), store, reporter: ctx.reporter };
+  const deps: RunbookDeps = { root: ctx.root, config, topology, clients, clock: o.clock ?? realClock, http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }), dns: o.dns ?? systemDnsResolver(), store, reporter: ctx.reporter };
   const run = runbook === 'failover' ? runFailover : runFailback;
   try {
     const state = await run(deps, { yes: Boolean(opts.yes), force: Boolean(opts.force), ...(o.timeouts ? { timeouts: o.timeouts } : {}) });

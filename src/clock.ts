@@ -1,4 +1,4 @@
-// Time as a dependency: waiting code asks the clock, so tests run hours of simulated deployment instantly.
+// Time as a dependency: code that waits asks the clock, so tests run hours of simulated deployment, failover or drill instantly.
 
 export interface Clock {
   now(): number;
