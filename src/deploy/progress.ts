@@ -1,5 +1,6 @@
-// The human renderer for long operations: on a terminal, one live status line per stack (redrawn in place)
-// under the scrolling log; elsewhere (CI logs, pipes) every status change and stack event as its own line.
+// The human renderer for long operations: on a terminal, one live status line per stack (redrawn in place by
+// log-update) under the scrolling log; elsewhere (CI logs, pipes) every status change and stack event as its own line.
+import { createLogUpdate } from 'log-update';
 import type { Message } from '../io/messages.js';
 
 interface Line {
@@ -13,16 +14,11 @@ const FINAL = /(_COMPLETE|_FAILED|NOT_DEPLOYED)$/;
 export function statusBoard(err: NodeJS.WriteStream, out: NodeJS.WritableStream = process.stdout): (msg: Message) => boolean {
   if (!err.isTTY) return () => false;
   const lines = new Map<string, Line>();
-  let drawn = 0;
-  const erase = () => {
-    if (drawn) err.write(`\x1b[${drawn}A\x1b[0J`);
-    drawn = 0;
-  };
+  // The cursor stays visible: a confirmation prompt may follow the board.
+  const board = createLogUpdate(err, { showCursor: true });
   const draw = () => {
     const width = err.columns || 120;
-    const rows = [...lines.values()].map((l) => l.text.slice(0, width - 1));
-    for (const r of rows) err.write(`${r}\n`);
-    drawn = rows.length;
+    if (lines.size) board([...lines.values()].map((l) => l.text.slice(0, width - 1)).join('\n'));
   };
   return (msg) => {
     const data = (msg.data ?? {}) as { node?: string; status?: string; stackName?: string; region?: string; logicalId?: string; type?: string; reason?: string };
@@ -34,12 +30,15 @@ export function statusBoard(err: NodeJS.WriteStream, out: NodeJS.WritableStream 
           ? `${head} ${data.status}${data.reason && FINAL.test(data.status ?? '') ? `  ${data.reason}` : ''}`
           : `${prev ? prev.text.split('  | ')[0] : head}  | ${data.logicalId} ${data.status}`;
       lines.set(data.node, { node: data.node, text });
-      erase();
-      if (msg.code === 'DEPLOY_STACK_STATUS' && FINAL.test(data.status ?? '')) err.write(`${text}\n`);
+      if (msg.code === 'DEPLOY_STACK_STATUS' && FINAL.test(data.status ?? '')) {
+        // A finished stack also goes into the scrolling log, so the record survives the board.
+        board.clear();
+        err.write(`${text}\n`);
+      }
       draw();
       return true;
     }
-    erase();
+    board.clear();
     if (msg.level === 'result') out.write(`${msg.text}\n`);
     else err.write(`${msg.level === 'error' ? 'error: ' : msg.level === 'warn' ? 'warning: ' : ''}${msg.text}\n`);
     if (msg.code === 'DEPLOY_RESULT' || msg.code === 'DESTROY_RESULT') lines.clear();

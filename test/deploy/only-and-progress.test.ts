@@ -64,8 +64,9 @@ describe('status board (human renderer)', () => {
     board(msg('DEPLOY_STACK_STATUS', { node: 'data@secondary', stackName: 'trading-data-dev', region: 'us-west-2', status: 'CREATE_IN_PROGRESS' }));
     board(msg('DEPLOY_STACK_EVENT', { node: 'data@primary', logicalId: 'Database', status: 'CREATE_COMPLETE' }));
     const screen = err.text();
-    // Cursor moved up over the two-line board before redrawing it.
-    expect(screen).toContain('\x1b[2A');
+    // The board was erased line by line (cursor up, erase line) before each redraw, not appended to.
+    expect(screen).toContain('\x1b[1A');
+    expect(screen).toContain('\x1b[2K');
     expect(screen.split('\n').filter((l) => l.includes('data@primary')).at(-1)).toContain('Database CREATE_COMPLETE');
     board({ code: 'DEPLOY_RESULT', level: 'result', text: 'data@primary created', time: 0 });
     expect(out.text()).toContain('data@primary created');
