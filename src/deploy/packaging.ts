@@ -7,7 +7,10 @@ import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/cli
 import { DrError } from '../errors.js';
 import { errorName, throttlingRetry } from '../aws/retry.js';
 import type { ArtifactBuildNode } from './graph.js';
-import { zip } from './zip.js';
+import { zipSync } from 'fflate';
+
+/** Zip entries carry this time (the DOS epoch), never the build time. */
+const ZIP_EPOCH = new Date('1980-01-01T00:00:00');
 
 export interface BuiltArtifact {
   name: string;
@@ -49,7 +52,9 @@ export async function buildArtifact(root: string, node: ArtifactBuildNode): Prom
       file: node.entry,
     });
   }
-  const bytes = node.artifactKind === 'lambda' ? zip([{ name: 'index.mjs', data: code }]) : code;
+  // A fixed timestamp keeps the zip byte-identical for identical code: the key is content-addressed and an
+  // unchanged Lambda must not look changed to CloudFormation.
+  const bytes = node.artifactKind === 'lambda' ? Buffer.from(zipSync({ 'index.mjs': [code, { level: 9, mtime: ZIP_EPOCH }] })) : code;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const ext = node.artifactKind === 'lambda' ? 'zip' : 'mjs';
   return { name: node.artifact, kind: node.artifactKind, bytes, sha256, key: `artifacts/${node.artifact}/${sha256}.${ext}` };

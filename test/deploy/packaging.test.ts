@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { buildArtifact, publishArtifact } from '../../src/deploy/packaging.js';
 import type { ArtifactBuildNode } from '../../src/deploy/graph.js';
@@ -8,23 +8,9 @@ import { FIXTURE_ROOT } from './helpers.js';
 
 const node = (entry: string, artifactKind: 'lambda' | 'service'): ArtifactBuildNode => ({ id: `build:x`, kind: 'artifact-build', artifact: 'x', entry, artifactKind, dependencies: [], priority: 0, estimateSeconds: 5, state: 'pending' });
 
-/** Reads the entries of a zip through its central directory. */
+/** Reads the entries of a zip (fflate, independent of how the packager writes it). */
 function unzip(buf: Buffer): Record<string, string> {
-  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = buf.readUInt16LE(end + 10);
-  let p = buf.readUInt32LE(end + 16);
-  const out: Record<string, string> = {};
-  for (let i = 0; i < count; i++) {
-    const size = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extra = buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString();
-    const local = buf.readUInt32LE(p + 42);
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    out[name] = inflateRawSync(buf.subarray(start, start + size)).toString();
-    p += 46 + nameLen + extra;
-  }
-  return out;
+  return Object.fromEntries(Object.entries(unzipSync(buf)).map(([name, data]) => [name, strFromU8(data)]));
 }
 
 describe('packaging', () => {

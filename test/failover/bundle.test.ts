@@ -1,19 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { unzipSync } from 'fflate';
 import { pathToFileURL } from 'node:url';
 import { buildArtifact } from '../../src/deploy/packaging.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 
-/** The single entry of a zip written by the packager (local header, then deflated data). */
+/** The single entry of a zip written by the packager. */
 function firstEntry(zipped: Uint8Array): { name: string; data: Buffer } {
-  const b = Buffer.from(zipped);
-  const nameLen = b.readUInt16LE(26);
-  const extraLen = b.readUInt16LE(28);
-  const size = b.readUInt32LE(18);
-  const start = 30 + nameLen + extraLen;
-  return { name: b.subarray(30, 30 + nameLen).toString('utf8'), data: inflateRawSync(b.subarray(start, start + size)) };
+  const [entry] = Object.entries(unzipSync(zipped));
+  if (!entry) throw new Error('empty zip');
+  return { name: entry[0], data: Buffer.from(entry[1]) };
 }
 
 let dir: string | undefined;
