@@ -15,6 +15,8 @@ const FREE_TYPES = new Set([
   'AWS::EC2::VPCEndpoint', 'AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup', 'AWS::Lambda::EventInvokeConfig', 'AWS::IAM::ServiceLinkedRole',
   // Flow logs are charged as ingestion into their log group, which is priced there.
   'AWS::EC2::FlowLog',
+  // A rotation schedule itself is free; the few API calls of a rotation (per 10,000) round to nothing.
+  'AWS::SecretsManager::RotationSchedule',
 ]);
 
 type Handler = (ctx: Ctx, r: { id: string; props: Record<string, unknown>; raw: Record<string, unknown> }) => void;
@@ -65,10 +67,16 @@ function sourceDatabase(ctx: Ctx, id: string): { props: Record<string, unknown> 
   return primary ? resourcesOfType(primary, 'AWS::RDS::DBInstance').find((x) => x.id === id) : undefined;
 }
 
-/** Runs per month of the stack's scheduled function: from ControllerScheduleMinutes when the stack has it. */
+/**
+ * Runs per month of the stack's scheduled function: from ControllerScheduleMinutes when the stack has it; a secret
+ * rotation function runs its four steps once every SecretRotationDays.
+ */
 function invocationsPerMonth(ctx: Ctx): number {
   const minutes = Number(ctx.view.params.ControllerScheduleMinutes);
-  return minutes > 0 ? Math.round((H(ctx.table) * 60) / minutes) : usage(ctx.table, 'lambdaInvocationsPerMonthDefault');
+  if (minutes > 0) return Math.round((H(ctx.table) * 60) / minutes);
+  const rotationDays = Number(ctx.view.params.SecretRotationDays);
+  if (rotationDays > 0) return Math.round((4 * H(ctx.table)) / 24 / rotationDays);
+  return usage(ctx.table, 'lambdaInvocationsPerMonthDefault');
 }
 
 const HANDLERS: Record<string, Handler> = {

@@ -66,3 +66,37 @@ export async function startPrimaryAndStandby(): Promise<LocalPostgres> {
     },
   };
 }
+
+export interface LocalServer {
+  host: string;
+  port: number;
+  /** Superuser (local socket, trust) for setting up roles; TCP logins need a password. */
+  admin: { username: string; password: string };
+  stop(): void;
+}
+
+/**
+ * One PostgreSQL server whose TCP logins check passwords (scram-sha-256), for code that changes a password and
+ * must see the old one refused: the primary/standby pair above trusts every login.
+ */
+export async function startPasswordServer(): Promise<LocalServer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-pgpw-'));
+  chmodSync(dir, 0o777);
+  const port = await freePort();
+  const data = path.join(dir, 'data');
+  const admin = { username: 'test', password: 'admin-password' };
+  const pwfile = path.join(dir, 'pwfile');
+  writeFileSync(pwfile, `${admin.password}\n`, { mode: 0o644 });
+  run('initdb', ['-D', data, '-U', admin.username, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '--no-sync']);
+  appendFileSync(path.join(data, 'postgresql.conf'), `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nfsync = off\npassword_encryption = 'scram-sha-256'\n`);
+  run('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'server.log'), 'start']);
+  return {
+    host: '127.0.0.1',
+    port,
+    admin,
+    stop() {
+      spawnSync(process.getuid?.() === 0 ? 'runuser' : bin('pg_ctl'), process.getuid?.() === 0 ? ['-u', 'postgres', '--', bin('pg_ctl'), '-D', data, '-m', 'immediate', 'stop'] : ['-D', data, '-m', 'immediate', 'stop']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

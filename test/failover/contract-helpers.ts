@@ -101,7 +101,12 @@ export function iamRequest(call: Pick<RecordedCall, 'service' | 'operation' | 'i
     case 'dynamodb:PutItem':
       return { action, arn: `arn:aws:dynamodb:${r}:${ACCOUNT}:table/${i.TableName}` };
     case 'secretsmanager:GetSecretValue':
+    case 'secretsmanager:DescribeSecret':
+    case 'secretsmanager:PutSecretValue':
+    case 'secretsmanager:UpdateSecretVersionStage':
       return { action, arn: String(i.SecretId) };
+    case 'secretsmanager:GetRandomPassword':
+      return { action, arn: '*' };
     default:
       throw new Error(`no IAM mapping for ${action}: add it here with its resource type`);
   }

@@ -118,4 +118,16 @@ describe('cost', () => {
       }
     }
   });
+
+  it('bills the master secret rotation function for its four steps every SecretRotationDays, in the primary only, and the schedule as free', async () => {
+    const input = await loadReportInput(PROJECT_ROOT, 'dev');
+    const c = computeCost(input, await projectPrices());
+    const rotation = c.lines.filter((l) => l.resource === 'SecretRotationFunction');
+    expect(new Set(rotation.map((l) => l.region))).toEqual(new Set(['us-east-1']));
+    // 30-day default: about one rotation (4 invocations) in a 730-hour month; weekly, 4.35 rotations on average.
+    expect(rotation.find((l) => l.item.endsWith('invocations'))?.item).toBe('4 invocations');
+    expect(c.unpricedTypes).not.toContain('AWS::SecretsManager::RotationSchedule');
+    const weekly = computeCost(withParameter(input, 'primary', 'SecretRotationDays', 7), await projectPrices());
+    expect(weekly.lines.find((l) => l.resource === 'SecretRotationFunction' && l.item.endsWith('invocations'))?.item).toBe('17 invocations');
+  });
 });

@@ -371,3 +371,70 @@ describe('data template: environment configs', () => {
     expect(loadEnvironmentConfig('dev').parameters.common).toMatchObject({ DeletionProtection: false });
   });
 });
+
+describe('data template: master secret rotation (primary)', () => {
+  const ROTATION = ['SecretRotationSecurityGroup', 'DataFromSecretRotationIngress', 'SecretRotationLogGroup', 'SecretRotationRole', 'SecretRotationFunction', 'SecretRotationPermission', 'DatabaseMasterSecretRotation'];
+  const v = primary();
+  const fn = propsIn(v, 'SecretRotationFunction');
+  const statements = (propsIn(v, 'SecretRotationRole').Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+
+  it('exists only in the primary, and only while SecretRotationEnabled is true', () => {
+    for (const id of ROTATION) expect(v.resources[id], id).toBeDefined();
+    for (const id of ROTATION) expect(secondary().resources[id], `secondary ${id}`).toBeUndefined();
+    for (const id of ROTATION) expect(primary({ SecretRotationEnabled: 'false' }).resources[id], `disabled ${id}`).toBeUndefined();
+    expect(t.Parameters?.SecretRotationEnabled?.Default).toBe('true');
+  });
+
+  it('rotates every SecretRotationDays days (default 30, 1 to 365) with the stack\'s own function, after the permission and the attachment exist', () => {
+    expect(propsIn(v, 'DatabaseMasterSecretRotation')).toEqual({ SecretId: { Ref: 'DatabaseMasterSecret' }, RotationLambdaARN: { 'Fn::GetAtt': ['SecretRotationFunction', 'Arn'] }, RotationRules: { AutomaticallyAfterDays: { Ref: 'SecretRotationDays' } } });
+    expect(t.Parameters?.SecretRotationDays).toMatchObject({ Type: 'Number', Default: 30, MinValue: 1, MaxValue: 365 });
+    expect(t.Resources.DatabaseMasterSecretRotation?.DependsOn).toEqual(expect.arrayContaining(['SecretRotationPermission', 'DatabaseMasterSecretAttachment']));
+    expect(propsIn(v, 'SecretRotationPermission')).toEqual({ FunctionName: { Ref: 'SecretRotationFunction' }, Action: 'lambda:InvokeFunction', Principal: 'secretsmanager.amazonaws.com', SourceArn: { Ref: 'DatabaseMasterSecret' }, SourceAccount: { Ref: 'AWS::AccountId' } });
+  });
+
+  it('runs the drctl-built bundle on nodejs24.x, one at a time, with an encrypted environment and log group', () => {
+    expect(t.Metadata?.Drctl?.Artifacts?.RotationCodeKey).toEqual({ Entry: 'src/rotation/handler.ts', BucketParameter: 'ArtifactBucketName', Kind: 'lambda' });
+    expect(t.Metadata?.Drctl?.Inputs?.ArtifactBucketName).toEqual({ Stack: 'foundation', Region: 'self', Output: 'ArtifactBucketName' });
+    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', ReservedConcurrentExecutions: 1, KmsKeyArn: { Ref: 'KmsKeyArn' }, Code: { S3Bucket: { Ref: 'ArtifactBucketName' }, S3Key: { Ref: 'RotationCodeKey' } }, LoggingConfig: { LogGroup: { Ref: 'SecretRotationLogGroup' } } });
+    expect(propsIn(v, 'SecretRotationLogGroup')).toMatchObject({ RetentionInDays: { Ref: 'DbLogRetentionDays' }, KmsKeyId: { Ref: 'KmsKeyArn' } });
+    expect(v.resolve(propsIn(v, 'SecretRotationLogGroup').LogGroupName)).toBe(`/aws/lambda/${String(v.resolve(fn.FunctionName))}`);
+  });
+
+  it('generates passwords of the same shape as the secret\'s first one', () => {
+    const env = (fn.Environment as { Variables: Record<string, string> }).Variables;
+    const gen = propsIn(v, 'DatabaseMasterSecret').GenerateSecretString as Record<string, unknown>;
+    expect(env.PASSWORD_LENGTH).toBe(String(gen.PasswordLength));
+    expect(env.EXCLUDE_CHARACTERS).toBe(gen.ExcludeCharacters);
+    // Node.js 20+ Lambda runtimes load the RDS CA bundle only when asked; the connector verifies the certificate.
+    expect(env.NODE_EXTRA_CA_CERTS).toBe('/var/runtime/ca-cert.pem');
+  });
+
+  it('sits in the data subnets and reaches only the database port and the interface endpoints', () => {
+    expect(fn.VpcConfig).toEqual({ SubnetIds: { Ref: 'DataSubnetIds' }, SecurityGroupIds: [{ Ref: 'SecretRotationSecurityGroup' }] });
+    const sg = propsIn(v, 'SecretRotationSecurityGroup');
+    expect(sg.VpcId).toEqual({ Ref: 'VpcId' });
+    expect(sg.SecurityGroupIngress).toBeUndefined();
+    expect((sg.SecurityGroupEgress as Record<string, unknown>[]).map(({ Description: _d, ...rule }) => rule)).toEqual([
+      { IpProtocol: 'tcp', FromPort: { Ref: 'DbPort' }, ToPort: { Ref: 'DbPort' }, DestinationSecurityGroupId: { Ref: 'DataSecurityGroupId' } },
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationSecurityGroupId: { Ref: 'EndpointSecurityGroupId' } },
+    ]);
+    const { Description: _d, ...ingress } = propsIn(v, 'DataFromSecretRotationIngress');
+    expect(ingress).toEqual({ GroupId: { Ref: 'DataSecurityGroupId' }, IpProtocol: 'tcp', FromPort: { Ref: 'DbPort' }, ToPort: { Ref: 'DbPort' }, SourceSecurityGroupId: { Ref: 'SecretRotationSecurityGroup' } });
+    for (const p of ['VpcId', 'EndpointSecurityGroupId']) expect(t.Metadata?.Drctl?.Inputs?.[p], p).toMatchObject({ Stack: 'network', Region: 'self', Output: p });
+  });
+
+  it('gives the role only the master secret, the key, its log group and network interfaces in this account and Region', () => {
+    const byResource = (r: unknown) => statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(r)).flatMap((s) => [s.Action].flat()).sort();
+    expect(byResource({ Ref: 'DatabaseMasterSecret' })).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage']);
+    expect(byResource({ Ref: 'KmsKeyArn' })).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(byResource({ 'Fn::GetAtt': ['SecretRotationLogGroup', 'Arn'] })).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    // Only actions IAM cannot scope to a resource get "*", and their Sid says so.
+    const unscoped = statements.filter((s) => s.Resource === '*');
+    expect(unscoped.flatMap((s) => [s.Action].flat()).sort()).toEqual(['ec2:DescribeNetworkInterfaces', 'secretsmanager:GetRandomPassword']);
+    for (const s of unscoped) expect(s.Sid).toMatch(/HasNoResourceScope$/);
+    const eni = statements.find((s) => [s.Action].flat().includes('ec2:CreateNetworkInterface'));
+    for (const r of v.resolve(eni?.Resource) as string[]) expect(r).toMatch(/^arn:aws:ec2:us-east-1:111122223333:(network-interface|subnet|security-group)\/\*$/);
+    for (const s of statements) expect([s.Action].flat().some((a) => a.includes('*')), s.Sid).toBe(false);
+    expect(JSON.stringify(propsIn(v, 'SecretRotationRole').AssumeRolePolicyDocument)).toContain('lambda.amazonaws.com');
+  });
+});

@@ -111,7 +111,18 @@ const FACTS: Record<string, (template: Json, e: Entry) => void> = {
     expect(input(t, 'KmsKeyArn')).toMatchObject({ Stack: 'foundation', Output: 'KmsKeyArn' });
   },
   'CT.LAMBDA.PR.3': (t, e) => {
-    expect(props(t, e.resource).VpcConfig).toBeUndefined();
+    const vpc = props(t, e.resource).VpcConfig as Json | undefined;
+    if (e.reason.startsWith('The function is in the VPC')) {
+      // In the VPC after all: the data subnets from the network layer, behind a security group of its own.
+      expect(vpc?.SubnetIds).toEqual({ Ref: 'DataSubnetIds' });
+      expect(input(t, 'DataSubnetIds')).toMatchObject({ Stack: 'network', Region: 'self', Output: 'DataSubnetIds' });
+      const groups = vpc?.SecurityGroupIds as { Ref: string }[];
+      expect(groups).toHaveLength(1);
+      expect(((t.Resources as Record<string, Json>)[groups[0]?.Ref ?? ''] as Json).Type).toBe('AWS::EC2::SecurityGroup');
+    } else {
+      // Deliberately outside any VPC (the failover controller).
+      expect(vpc).toBeUndefined();
+    }
   },
   E6005: (t, e) => {
     // AWS-owned ELB log-delivery accounts: a per-region Mapping read only by the access-log bucket policy.
