@@ -44,6 +44,12 @@ export interface RotationDeps {
   /** GetRandomPassword settings: the same as the secret's GenerateSecretString, so every password has one shape. */
   passwordLength: number;
   excludeCharacters: string;
+  /**
+   * Why this region must not change the password now, or undefined. After a failover the secondary's promoted
+   * database keeps the old password while this secret still replicates to the copy its gateways read: rotating in
+   * a fenced (maintenance-flagged) primary would lock the new writer's clients out.
+   */
+  fenced: () => Promise<string | undefined>;
   log: (message: string) => void;
 }
 

@@ -114,5 +114,11 @@ export async function rotate(deps: RotationDeps, event: RotationEvent): Promise<
   const step = { createSecret, setSecret, testSecret, finishSecret }[event.Step];
   if (!step) throw new RotationRefused(`unknown rotation step ${String(event.Step)}`);
   if ((await checkRequest(deps, event)) === 'done') return;
+  // Only the steps that create or apply a new password wait for the region to be unfenced; once the database has
+  // the pending password, testing and finishing must go on or the secret and the database would disagree.
+  if (event.Step === 'createSecret' || event.Step === 'setSecret') {
+    const reason = await deps.fenced();
+    if (reason) throw new RotationRefused(`${event.Step} refused: ${reason}`);
+  }
   await step(deps, event);
 }

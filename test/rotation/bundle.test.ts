@@ -38,7 +38,7 @@ describe('rotation function artifact', () => {
     const fn = loadTemplate('data').Resources.SecretRotationFunction?.Properties as { Environment: { Variables: Record<string, string> } };
     const vars = fn.Environment.Variables;
     const { env, read } = recordingEnv(vars);
-    expect(readSettings(env)).toEqual({ passwordLength: 32, excludeCharacters: '"@/\\\'', timeoutMs: 10_000 });
+    expect(readSettings(env)).toEqual({ passwordLength: 32, excludeCharacters: '"@/\\\'', timeoutMs: 10_000, maintenanceParameter: { 'Fn::Sub': '/trading/${EnvironmentSuffix}/maintenance' } });
     // NODE_EXTRA_CA_CERTS is read by Node.js itself when the process starts.
     expect(Object.keys(vars).filter((k) => !read.has(k))).toEqual(['NODE_EXTRA_CA_CERTS']);
     for (const k of read) expect(vars, k).toHaveProperty(k);

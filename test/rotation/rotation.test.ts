@@ -57,7 +57,7 @@ describe.skipIf(!postgresAvailable())('master secret rotation against a real Pos
   }
 
   const client = (region = EAST) => ({ send: (cmd: { input: object; constructor: { name: string } }) => sm.handle(cmd.constructor.name.replace(/Command$/, ''), structuredClone(cmd.input) as Record<string, unknown>, region) }) as unknown as SecretsManagerClient;
-  const deps = (): RotationDeps => ({ secrets: client(), connect: pgConnector({ timeoutMs: 3000, tls: false }), passwordLength: 32, excludeCharacters: EXCLUDE, log: () => undefined });
+  const deps = (): RotationDeps => ({ secrets: client(), connect: pgConnector({ timeoutMs: 3000, tls: false }), passwordLength: 32, excludeCharacters: EXCLUDE, fenced: async () => undefined, log: () => undefined });
   const event = (token: string, Step: RotationStep): RotationEvent => ({ SecretId: SECRET, ClientRequestToken: token, Step });
   const ops = (op: string) => sm.calls.filter((c) => c.op === op).length;
   const current = () => JSON.parse(sm.valueOf(SECRET) ?? '{}') as Record<string, unknown>;
@@ -155,6 +155,22 @@ describe.skipIf(!postgresAvailable())('master secret rotation against a real Pos
     expect(String((err as Error).message)).toMatch(message);
     for (const op of ['PutSecretValue', 'UpdateSecretVersionStage', 'GetRandomPassword']) expect(ops(op), op).toBe(0);
     expect(await login(initial)).toBe('ok');
+  });
+
+  it('does not create or set a new password while the region is fenced, but finishes one already set', async () => {
+    const fencedDeps = (): RotationDeps => ({ ...deps(), fenced: async () => 'the maintenance flag is on' });
+    const token = sm.startRotation(SECRET);
+    for (const step of ['createSecret', 'setSecret'] as const) {
+      await expect(rotate(fencedDeps(), event(token, step))).rejects.toThrow(/refused: the maintenance flag is on/);
+    }
+    expect(ops('GetRandomPassword')).toBe(0);
+    expect(await login(initial)).toBe('ok');
+    // Fenced only after the database took the pending password: testing and finishing still complete the rotation.
+    await rotate(deps(), event(token, 'createSecret'));
+    await rotate(deps(), event(token, 'setSecret'));
+    await rotate(fencedDeps(), event(token, 'testSecret'));
+    await rotate(fencedDeps(), event(token, 'finishSecret'));
+    expect(await login(initial)).not.toBe('ok');
   });
 
   it('makes only calls its role in the data template allows, on this secret only', async () => {

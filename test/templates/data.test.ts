@@ -437,4 +437,13 @@ describe('data template: master secret rotation (primary)', () => {
     for (const s of statements) expect([s.Action].flat().some((a) => a.includes('*')), s.Sid).toBe(false);
     expect(JSON.stringify(propsIn(v, 'SecretRotationRole').AssumeRolePolicyDocument)).toContain('lambda.amazonaws.com');
   });
+
+  it("stops before a new password while its region's maintenance flag (the foundation's parameter) fences it", () => {
+    const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    const flag = (loadLayerTemplate('foundation').Resources.MaintenanceFlagParameter?.Properties as { Name: unknown }).Name;
+    expect(env.MAINTENANCE_PARAMETER).toEqual(flag);
+    const read = statements.find((s) => s.Sid === 'ReadOwnRegionMaintenanceFlag');
+    expect(read?.Action).toBe('ssm:GetParameter');
+    expect(v.resolve(read?.Resource)).toBe(`arn:aws:ssm:us-east-1:111122223333:parameter${String(v.resolve(env.MAINTENANCE_PARAMETER))}`);
+  });
 });
