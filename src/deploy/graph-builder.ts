@@ -193,9 +193,11 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
   // Nodes.
   const nodes = new Map<string, DeployNode>();
   const base = { priority: 0, state: 'pending' as const };
-  const placeholder = (src: ParameterSource, deferredNow: boolean): string => {
+  // Values for estimating a stack's first pass offline: an output or artifact is some non-empty value, a deferred
+  // input is still empty (its Condition off), a literal is itself.
+  const firstPassValue = (src: ParameterSource): string => {
     if (src.kind === 'output' || src.kind === 'artifact') return 'x';
-    if (src.kind === 'deferred') return deferredNow ? '' : 'x';
+    if (src.kind === 'deferred') return '';
     return src.value;
   };
   for (const inst of instances.values()) {
@@ -206,7 +208,7 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
       const src = params[e.param] as Extract<ParameterSource, { kind: 'output' }>;
       params[e.param] = { kind: 'deferred', secondPass: second, node: src.node, layer: src.layer, role: src.role, output: src.output };
     }
-    const literal = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, placeholder(v, true)]));
+    const firstPass = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, firstPassValue(v)]));
     const common = { layer: inst.layer, role: inst.role, region: config.regions[inst.role], stackName: stackName(config, inst.layer), template: inst.t.file };
     nodes.set(inst.id, {
       ...base,
@@ -216,7 +218,7 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
       pass: 1,
       parameters: params,
       dependencies: [...new Set(edges.filter((e) => e.consumer === inst.id && !deferred.has(e)).map((e) => e.producer))].sort(),
-      estimateSeconds: stackCreateSeconds(inst.t.template, literal),
+      estimateSeconds: stackCreateSeconds(inst.t.template, firstPass),
     });
     if (mine.length) {
       nodes.set(second, {
