@@ -20,13 +20,19 @@ function time(env: NodeJS.ProcessEnv): number {
 function summary(label: string, ms: number[]): void {
   const s = [...ms].sort((a, b) => a - b);
   const f = (n: number) => `${(n / 1000).toFixed(2)} s`;
-  console.log(`${label.padEnd(6)} min ${f(s[0]!)}  median ${f(s[Math.floor(s.length / 2)]!)}  max ${f(s[s.length - 1]!)}  (${s.length} runs)`);
+  console.log(
+    `${label.padEnd(6)} min ${f(s[0]!)}  median ${f(s[Math.floor(s.length / 2)]!)}  max ${f(s[s.length - 1]!)}  (${s.length} runs)`,
+  );
 }
 
 const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'drctl-bench-cache-'));
 time({ ...process.env, DRCTL_CACHE_DIR: cacheDir }); // fills the cache the warm runs use
 const warm = Array.from({ length: runs }, () => time({ ...process.env, DRCTL_CACHE_DIR: cacheDir }));
-const cold = Array.from({ length: runs }, () => time({ ...process.env, DRCTL_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'drctl-bench-cold-')) }));
-console.log(`drctl plan --env dev (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`);
+const cold = Array.from({ length: runs }, () =>
+  time({ ...process.env, DRCTL_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'drctl-bench-cold-')) }),
+);
+console.log(
+  `drctl plan --env dev (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`,
+);
 summary('warm', warm);
 summary('cold', cold);

@@ -61,10 +61,20 @@ export function exitCodeFor(err: unknown): number {
   return err instanceof DrError ? EXIT_CODES[err.kind] : EXIT_CODES.internal;
 }
 
-export function usageError(code: string, message: string, fix: string, extra: { file?: string; field?: string } = {}): DrError {
+export function usageError(
+  code: string,
+  message: string,
+  fix: string,
+  extra: { file?: string; field?: string } = {},
+): DrError {
   return new DrError({ code, kind: 'usage', message, fix, ...extra });
 }
 
-export function configError(code: string, message: string, fix: string, extra: { file?: string; field?: string } = {}): DrError {
+export function configError(
+  code: string,
+  message: string,
+  fix: string,
+  extra: { file?: string; field?: string } = {},
+): DrError {
   return new DrError({ code, kind: 'config', message, fix, ...extra });
 }

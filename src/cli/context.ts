@@ -21,13 +21,23 @@ export interface CommandContext {
 export function createContext(options: GlobalOptions, reporter?: Reporter): CommandContext {
   return {
     root: process.cwd(),
-    reporter: reporter ?? new StreamReporter({ json: Boolean(options.json), verbose: Boolean(options.verbose), assumeYes: Boolean(options.yes) }),
+    reporter:
+      reporter ??
+      new StreamReporter({
+        json: Boolean(options.json),
+        verbose: Boolean(options.verbose),
+        assumeYes: Boolean(options.yes),
+      }),
     options,
   };
 }
 
 /** Runs a command body and turns its outcome into an exit code; the one place errors become exit codes. */
-export async function runAction(options: GlobalOptions, body: (ctx: CommandContext) => Promise<number | void>, reporter?: Reporter): Promise<number> {
+export async function runAction(
+  options: GlobalOptions,
+  body: (ctx: CommandContext) => Promise<number | void>,
+  reporter?: Reporter,
+): Promise<number> {
   const ctx = createContext(options, reporter);
   try {
     return (await body(ctx)) ?? 0;
@@ -39,7 +49,12 @@ export async function runAction(options: GlobalOptions, body: (ctx: CommandConte
 
 export function reportError(ctx: CommandContext, err: unknown): void {
   if (err instanceof DrError) {
-    ctx.reporter.emit({ code: err.code, level: 'error', text: err.fix ? `${err.message}\n  fix: ${err.fix}` : err.message, data: err.toJSON() });
+    ctx.reporter.emit({
+      code: err.code,
+      level: 'error',
+      text: err.fix ? `${err.message}\n  fix: ${err.fix}` : err.message,
+      data: err.toJSON(),
+    });
     if (ctx.options.json) ctx.reporter.result({ error: err.toJSON() });
     return;
   }

@@ -14,11 +14,24 @@ import { registerDrill } from './commands/drill.js';
 /** Each command module adds its subcommand; `exit` receives the command's exit code. */
 export type Register = (program: Command, exit: (code: number) => void) => void;
 
-const registrations: Register[] = [registerPlan, registerDeploy, registerStatus, registerOutputs, registerDestroy, registerReport, registerValidate, registerFailover, registerFailback, registerDrill];
+const registrations: Register[] = [
+  registerPlan,
+  registerDeploy,
+  registerStatus,
+  registerOutputs,
+  registerDestroy,
+  registerReport,
+  registerValidate,
+  registerFailover,
+  registerFailback,
+  registerDrill,
+];
 
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('drctl')
-    .description('Multi-region disaster recovery toolkit for the trading platform (CloudFormation JSON, us-east-1 + us-west-2)')
+    .description(
+      'Multi-region disaster recovery toolkit for the trading platform (CloudFormation JSON, us-east-1 + us-west-2)',
+    )
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();

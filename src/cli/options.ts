@@ -5,5 +5,7 @@ export const envOption = () => new Option('-e, --env <name>', 'environment (a fi
 export const jsonOption = () => new Option('--json', 'machine-readable output on stdout');
 export const verboseOption = () => new Option('-v, --verbose', 'show debug messages');
 export const yesOption = () => new Option('-y, --yes', 'answer yes to confirmations');
-export const profileOption = () => new Option('--profile <name>', 'AWS named profile (else the standard credential chain)');
-export const endpointOption = () => new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (a local emulator)');
+export const profileOption = () =>
+  new Option('--profile <name>', 'AWS named profile (else the standard credential chain)');
+export const endpointOption = () =>
+  new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (a local emulator)');

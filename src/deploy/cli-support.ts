@@ -25,18 +25,31 @@ export function addAwsOptions(cmd: Command): Command {
   return cmd.addOption(profileOption()).addOption(endpointOption()).addOption(jsonOption()).addOption(verboseOption());
 }
 
-export const forceUnlockOption = () => new Option('--force-unlock', "remove another run's lock first (only when that run is dead)");
-export const concurrencyOption = (what: string) => new Option('--concurrency <n>', `${what} at once (default: config deploy.concurrency or 4)`);
+export const forceUnlockOption = () =>
+  new Option('--force-unlock', "remove another run's lock first (only when that run is dead)");
+export const concurrencyOption = (what: string) =>
+  new Option('--concurrency <n>', `${what} at once (default: config deploy.concurrency or 4)`);
 
 export function parseConcurrency(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 16) throw usageError('E_BAD_CONCURRENCY', `--concurrency ${value}: must be an integer from 1 to 16`, 'Use e.g. --concurrency 4.', { field: '--concurrency' });
+  if (!Number.isInteger(n) || n < 1 || n > 16)
+    throw usageError(
+      'E_BAD_CONCURRENCY',
+      `--concurrency ${value}: must be an integer from 1 to 16`,
+      'Use e.g. --concurrency 4.',
+      { field: '--concurrency' },
+    );
   return n;
 }
 
 export function commandReporter(opts: AwsCommandOptions): Reporter {
-  return new StreamReporter({ json: Boolean(opts.json), verbose: Boolean(opts.verbose), assumeYes: Boolean(opts.yes), progress: opts.json ? undefined : statusBoard(process.stderr) });
+  return new StreamReporter({
+    json: Boolean(opts.json),
+    verbose: Boolean(opts.verbose),
+    assumeYes: Boolean(opts.yes),
+    progress: opts.json ? undefined : statusBoard(process.stderr),
+  });
 }
 
 /**
@@ -47,7 +60,11 @@ export function withInterrupts<T>(reporter: Reporter, body: (signal: AbortSignal
   const ctl = new AbortController();
   const onSigint = () => {
     if (ctl.signal.aborted) process.exit(130);
-    reporter.emit({ code: 'INTERRUPT_REQUESTED', level: 'warn', text: 'interrupt: no new stacks will start; waiting steps stop now, CloudFormation finishes the running ones. Ctrl-C again to quit at once.' });
+    reporter.emit({
+      code: 'INTERRUPT_REQUESTED',
+      level: 'warn',
+      text: 'interrupt: no new stacks will start; waiting steps stop now, CloudFormation finishes the running ones. Ctrl-C again to quit at once.',
+    });
     ctl.abort();
   };
   process.on('SIGINT', onSigint);
@@ -71,7 +88,13 @@ export interface EnvironmentChangeOptions extends GlobalOptions, AwsCommandOptio
 export function registerEnvironmentChange<O extends EnvironmentChangeOptions>(
   program: Command,
   exit: (code: number) => void,
-  spec: { name: string; description: string; concurrencyOf: string; options?: Option[]; body: (ctx: CommandContext, project: Project, concurrency: number, opts: O) => Promise<number> },
+  spec: {
+    name: string;
+    description: string;
+    concurrencyOf: string;
+    options?: Option[];
+    body: (ctx: CommandContext, project: Project, concurrency: number, opts: O) => Promise<number>;
+  },
 ): void {
   const cmd = program.command(spec.name).description(spec.description).addOption(envOption());
   for (const o of spec.options ?? []) cmd.addOption(o);
@@ -89,8 +112,14 @@ export function registerEnvironmentChange<O extends EnvironmentChangeOptions>(
  * deploy and destroy: run with Ctrl-C handling; the report is the JSON document (with the error inside when the run
  * failed, so a machine sees which stacks got where); the error goes to people on stderr and decides the exit code.
  */
-export async function runEnvironmentChange<R extends object>(ctx: CommandContext, opts: AwsCommandOptions, run: (rt: Runtime) => Promise<{ report: R; error?: DrError }>): Promise<number> {
-  const { report, error } = await withInterrupts(ctx.reporter, async (signal) => run(await cliRuntime(opts, ctx.reporter, signal)));
+export async function runEnvironmentChange<R extends object>(
+  ctx: CommandContext,
+  opts: AwsCommandOptions,
+  run: (rt: Runtime) => Promise<{ report: R; error?: DrError }>,
+): Promise<number> {
+  const { report, error } = await withInterrupts(ctx.reporter, async (signal) =>
+    run(await cliRuntime(opts, ctx.reporter, signal)),
+  );
   if (error) reportError({ ...ctx, options: { ...ctx.options, json: false } }, error);
   ctx.reporter.result(resultDocument(report, error));
   return error ? exitCodeFor(error) : 0;
@@ -105,7 +134,12 @@ export function resultDocument<R extends object>(report: R, error?: DrError): R 
 export function registerReadCommand<T>(
   program: Command,
   exit: (code: number) => void,
-  spec: { name: string; description: string; read: (project: Project, rt: Runtime) => Promise<T>; lines: (value: T) => Omit<Message, 'time' | 'level'>[] },
+  spec: {
+    name: string;
+    description: string;
+    read: (project: Project, rt: Runtime) => Promise<T>;
+    lines: (value: T) => Omit<Message, 'time' | 'level'>[];
+  },
 ): void {
   const cmd = program.command(spec.name).description(spec.description).addOption(envOption());
   addAwsOptions(cmd).action(async (opts: GlobalOptions & AwsCommandOptions) => {

@@ -62,7 +62,12 @@ export function selectNodes(project: Project, only: string[]): Set<string> {
     const hits = stacks.filter((n) => n.layer === name || `${n.layer}@${n.role}` === name);
     if (!hits.length) {
       const known = [...new Set(stacks.map((n) => n.layer))].join(', ');
-      throw usageError('E_ONLY_UNKNOWN', `--only ${name}: no such stack`, `Use a layer (${known}) or <layer>@primary|secondary.`, { field: '--only' });
+      throw usageError(
+        'E_ONLY_UNKNOWN',
+        `--only ${name}: no such stack`,
+        `Use a layer (${known}) or <layer>@primary|secondary.`,
+        { field: '--only' },
+      );
     }
     for (const n of hits) selected.add(n.id);
   }
@@ -81,7 +86,12 @@ export function selectNodes(project: Project, only: string[]): Set<string> {
 }
 
 /** Resolves a stack node's parameter values from config, outputs already read and published artifacts. */
-export function parameterValues(node: StackNode, existing: Stack | undefined, outputs: Map<string, Record<string, string>>, artifactKeys: Map<string, string>): Record<string, string> {
+export function parameterValues(
+  node: StackNode,
+  existing: Stack | undefined,
+  outputs: Map<string, Record<string, string>>,
+  artifactKeys: Map<string, string>,
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [name, src] of Object.entries(node.parameters)) {
     switch (src.kind) {
@@ -97,7 +107,14 @@ export function parameterValues(node: StackNode, existing: Stack | undefined, ou
       case 'output': {
         const v = outputs.get(src.node)?.[src.output];
         if (v === undefined) {
-          throw new DrError({ code: 'E_OUTPUT_MISSING', kind: 'aws', message: `${node.id}: parameter ${name} needs ${src.node}.${src.output}, but that stack has no such output`, fix: `Check the output's Condition in ${src.layer}'s template for the ${src.role} region, or the input in ${node.template}.`, file: node.template, field: `Metadata.Drctl.Inputs.${name}` });
+          throw new DrError({
+            code: 'E_OUTPUT_MISSING',
+            kind: 'aws',
+            message: `${node.id}: parameter ${name} needs ${src.node}.${src.output}, but that stack has no such output`,
+            fix: `Check the output's Condition in ${src.layer}'s template for the ${src.role} region, or the input in ${node.template}.`,
+            file: node.template,
+            field: `Metadata.Drctl.Inputs.${name}`,
+          });
         }
         values[name] = v;
         break;
@@ -114,20 +131,31 @@ export function parameterValues(node: StackNode, existing: Stack | undefined, ou
  * Stacks outside --only that the selected nodes take outputs from must already be deployed: reads their outputs.
  * Returns them with the set of nodes the executor treats as done.
  */
-async function outputsFromOutsideTheRun(project: Project, selected: Set<string>, ops: (region: string) => StackOps): Promise<{ done: Set<string>; outputs: Map<string, Record<string, string>> }> {
+async function outputsFromOutsideTheRun(
+  project: Project,
+  selected: Set<string>,
+  ops: (region: string) => StackOps,
+): Promise<{ done: Set<string>; outputs: Map<string, Record<string, string>> }> {
   const g = project.graph;
   const done = new Set(g.order.filter((id) => !selected.has(id)));
   const outputs = new Map<string, Record<string, string>>();
   for (const id of selected) {
     const node = g.nodes.get(id)!;
     const producers = new Set(node.dependencies);
-    if (node.kind === 'stack') for (const p of Object.values(node.parameters)) if (p.kind === 'output' || p.kind === 'deferred') producers.add(p.node);
+    if (node.kind === 'stack')
+      for (const p of Object.values(node.parameters))
+        if (p.kind === 'output' || p.kind === 'deferred') producers.add(p.node);
     for (const d of producers) {
       const dep = g.nodes.get(d)!;
       if (!done.has(d) || dep.kind !== 'stack' || outputs.has(d)) continue;
       const s = await ops(dep.region).describe(dep.stackName);
       if (!s || !['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(s.StackStatus ?? '')) {
-        throw usageError('E_ONLY_DEPENDENCY', `${id} needs ${d} (${dep.stackName} in ${dep.region}), which is ${s?.StackStatus ?? 'not deployed'}`, `Deploy ${dep.layer} first, or run deploy without --only.`, { field: '--only' });
+        throw usageError(
+          'E_ONLY_DEPENDENCY',
+          `${id} needs ${d} (${dep.stackName} in ${dep.region}), which is ${s?.StackStatus ?? 'not deployed'}`,
+          `Deploy ${dep.layer} first, or run deploy without --only.`,
+          { field: '--only' },
+        );
       }
       outputs.set(d, outputsOf(s));
     }
@@ -140,7 +168,13 @@ function warnSecondPassesLeftOut(project: Project, selected: Set<string>, report
   for (const n of project.graph.nodes.values()) {
     if (n.kind !== 'stack' || n.pass !== 2 || selected.has(n.id)) continue;
     const from = n.dependencies.filter((d) => selected.has(d) && d !== `${n.layer}@${n.role}`);
-    if (from.length) reporter.emit({ code: 'DEPLOY_SECOND_PASS_PENDING', level: 'warn', text: `${n.id} takes an input from ${from.join(', ')}: run deploy --only ${n.layer}@${n.role} (or a full deploy) to refresh it`, data: { node: n.id, from } });
+    if (from.length)
+      reporter.emit({
+        code: 'DEPLOY_SECOND_PASS_PENDING',
+        level: 'warn',
+        text: `${n.id} takes an input from ${from.join(', ')}: run deploy --only ${n.layer}@${n.role} (or a full deploy) to refresh it`,
+        data: { node: n.id, from },
+      });
   }
 }
 
@@ -154,7 +188,14 @@ function stateBucketTemplates(rt: Runtime, account: string): TemplateStore {
       let b = buckets.get(region);
       if (!b) {
         const name = stateBucketName(account, region);
-        buckets.set(region, (b = ensureStateBucket({ s3: rt.factory(region).s3, clock: rt.clock, reporter: rt.reporter }, name, region).then(() => name)));
+        buckets.set(
+          region,
+          (b = ensureStateBucket(
+            { s3: rt.factory(region).s3, clock: rt.clock, reporter: rt.reporter },
+            name,
+            region,
+          ).then(() => name)),
+        );
       }
       return b;
     },
@@ -184,8 +225,16 @@ function resultText(n: NodeReport): string {
 }
 
 /** The run's report (one line per stack for people) and, unless it succeeded, the error that sets the exit code. */
-function summarize(project: Project, account: string, nodes: DeployNode[], exec: ExecutionResult, outcomes: Map<string, NodeReport['outcome']>, reporter: Reporter): { report: DeployReport; error?: DrError } {
-  const interrupted = exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted');
+function summarize(
+  project: Project,
+  account: string,
+  nodes: DeployNode[],
+  exec: ExecutionResult,
+  outcomes: Map<string, NodeReport['outcome']>,
+  reporter: Reporter,
+): { report: DeployReport; error?: DrError } {
+  const interrupted =
+    exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted');
   const report: DeployReport = {
     environment: project.config.environment,
     account,
@@ -201,9 +250,18 @@ function summarize(project: Project, account: string, nodes: DeployNode[], exec:
       };
     }),
   };
-  for (const n of report.nodes.filter((x) => x.kind === 'stack')) reporter.emit({ code: 'DEPLOY_RESULT', level: 'result', text: `${n.id.padEnd(24)} ${resultText(n)}`, data: n });
+  for (const n of report.nodes.filter((x) => x.kind === 'stack'))
+    reporter.emit({ code: 'DEPLOY_RESULT', level: 'result', text: `${n.id.padEnd(24)} ${resultText(n)}`, data: n });
   if (report.status === 'interrupted') {
-    return { report, error: new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: 'deploy interrupted: no new work was started; operations already running continue in CloudFormation', fix: 'Run deploy again to resume: finished stacks report "no changes", running ones are waited for.' }) };
+    return {
+      report,
+      error: new DrError({
+        code: 'E_INTERRUPTED',
+        kind: 'interrupted',
+        message: 'deploy interrupted: no new work was started; operations already running continue in CloudFormation',
+        fix: 'Run deploy again to resume: finished stacks report "no changes", running ones are waited for.',
+      }),
+    };
   }
   if (report.status === 'failed') {
     const failed = report.nodes.filter((n) => n.state === 'failed');
@@ -212,14 +270,21 @@ function summarize(project: Project, account: string, nodes: DeployNode[], exec:
       code: 'E_DEPLOY_FAILED',
       kind: first instanceof DrError ? first.kind : 'aws',
       message: `deploy failed: ${failed.map((n) => `${n.id} (${String(n.error?.message ?? '')})`).join('; ')}; ${report.nodes.filter((n) => n.state === 'skipped').length} dependent step(s) skipped`,
-      fix: first instanceof DrError && first.fix ? first.fix : 'Fix the cause and deploy again; completed stacks will report "no changes".',
+      fix:
+        first instanceof DrError && first.fix
+          ? first.fix
+          : 'Fix the cause and deploy again; completed stacks will report "no changes".',
     });
     return { report, error };
   }
   return { report };
 }
 
-export async function runDeploy(project: Project, req: DeployRequest, rt: Runtime): Promise<{ report: DeployReport; error?: DrError }> {
+export async function runDeploy(
+  project: Project,
+  req: DeployRequest,
+  rt: Runtime,
+): Promise<{ report: DeployReport; error?: DrError }> {
   const selected = selectNodes(project, req.only);
   return withEnvironmentLock(project, rt, 'deploy', req.forceUnlock, async (identity) => {
     const g = project.graph;
@@ -237,23 +302,49 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
         const art = await buildArtifact(project.root, node);
         built.set(node.id, art);
         outcomes.set(node.id, 'built');
-        rt.reporter.emit({ code: 'ARTIFACT_BUILT', level: 'info', text: `${node.id}: ${art.key} (${art.bytes.length} bytes)`, data: { node: node.id, key: art.key, bytes: art.bytes.length, sha256: art.sha256 } });
+        rt.reporter.emit({
+          code: 'ARTIFACT_BUILT',
+          level: 'info',
+          text: `${node.id}: ${art.key} (${art.bytes.length} bytes)`,
+          data: { node: node.id, key: art.key, bytes: art.bytes.length, sha256: art.sha256 },
+        });
         return;
       }
       if (node.kind === 'artifact-publish') {
         const art = built.get(node.build)!;
-        const bucket = node.bucket.kind === 'output' ? outputs.get(node.bucket.node)?.[node.bucket.output] : 'value' in node.bucket ? node.bucket.value : undefined;
-        if (!bucket) throw new DrError({ code: 'E_OUTPUT_MISSING', kind: 'aws', message: `${node.id}: no artifact bucket name to upload to`, fix: 'Check the foundation stack outputs (ArtifactBucketName).' });
+        const bucket =
+          node.bucket.kind === 'output'
+            ? outputs.get(node.bucket.node)?.[node.bucket.output]
+            : 'value' in node.bucket
+              ? node.bucket.value
+              : undefined;
+        if (!bucket)
+          throw new DrError({
+            code: 'E_OUTPUT_MISSING',
+            kind: 'aws',
+            message: `${node.id}: no artifact bucket name to upload to`,
+            fix: 'Check the foundation stack outputs (ArtifactBucketName).',
+          });
         const uploaded = await publishArtifact(rt.factory(node.region).s3, bucket, art, (ms) => rt.clock.sleep(ms));
         artifactKeys.set(node.id, art.key);
         outcomes.set(node.id, uploaded ? 'uploaded' : 'exists');
-        rt.reporter.emit({ code: uploaded ? 'ARTIFACT_UPLOADED' : 'ARTIFACT_EXISTS', level: 'info', text: `${node.id}: ${uploaded ? 'uploaded' : 'already in'} s3://${bucket}/${art.key}`, data: { node: node.id, bucket, key: art.key } });
+        rt.reporter.emit({
+          code: uploaded ? 'ARTIFACT_UPLOADED' : 'ARTIFACT_EXISTS',
+          level: 'info',
+          text: `${node.id}: ${uploaded ? 'uploaded' : 'already in'} s3://${bucket}/${art.key}`,
+          data: { node: node.id, bucket, key: art.key },
+        });
         return;
       }
       const template = await templateSource(templateBody(project, node), node.layer, node.region, store);
       const result = await deployStack(
         ops(node.region),
-        { node, template, tags: stackTags(project), parameters: (existing) => parameterValues(node, existing, outputs, artifactKeys) },
+        {
+          node,
+          template,
+          tags: stackTags(project),
+          parameters: (existing) => parameterValues(node, existing, outputs, artifactKeys),
+        },
         { reporter, clock: rt.clock, signal: rt.signal, yes: req.yes },
       );
       const instance = `${node.layer}@${node.role}`;
@@ -268,7 +359,11 @@ export async function runDeploy(project: Project, req: DeployRequest, rt: Runtim
       done,
       onState: (node, state, err) => {
         node.state = state;
-        rt.reporter.emit({ ...nodeStateMessage(node.id, state, err), code: 'DEPLOY_NODE_STATE', data: { node: node.id, kind: node.kind, state, outcome: outcomes.get(node.id) } });
+        rt.reporter.emit({
+          ...nodeStateMessage(node.id, state, err),
+          code: 'DEPLOY_NODE_STATE',
+          data: { node: node.id, kind: node.kind, state, outcome: outcomes.get(node.id) },
+        });
       },
     });
     return summarize(project, identity.account, nodes, exec, outcomes, rt.reporter);

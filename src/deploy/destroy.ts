@@ -43,7 +43,10 @@ export function destroyGraph(g: DeployGraph): DestroyNode[] {
     .map((s) => ({
       id: s.id,
       stack: s,
-      dependencies: [...deps].filter(([, ds]) => ds.has(s.id)).map(([consumer]) => consumer).sort(),
+      dependencies: [...deps]
+        .filter(([, ds]) => ds.has(s.id))
+        .map(([consumer]) => consumer)
+        .sort(),
       // Reverse the deploy priority: what deployed last is removed first.
       priority: g.criticalPathSeconds - s.priority,
     }))
@@ -66,14 +69,30 @@ export async function emptyBucket(s3: S3Client, bucket: string, clock: Clock): P
       page = await retry(() => s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1000 })));
     } catch (err) {
       if (errorName(err) === 'NoSuchBucket') return result;
-      throw new DrError({ code: 'E_EMPTY_BUCKET', kind: 'aws', message: `cannot list ${bucket}: ${errorName(err)}: ${(err as Error).message}`, fix: 'Grant s3:ListBucketVersions and s3:DeleteObjectVersion, then destroy again.', cause: err });
+      throw new DrError({
+        code: 'E_EMPTY_BUCKET',
+        kind: 'aws',
+        message: `cannot list ${bucket}: ${errorName(err)}: ${(err as Error).message}`,
+        fix: 'Grant s3:ListBucketVersions and s3:DeleteObjectVersion, then destroy again.',
+        cause: err,
+      });
     }
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId }));
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key!,
+      VersionId: v.VersionId,
+    }));
     if (!objects.length) return result;
-    const out = await retry(() => s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })));
+    const out = await retry(() =>
+      s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })),
+    );
     if (out.Errors?.length) {
       const e = out.Errors[0]!;
-      throw new DrError({ code: 'E_EMPTY_BUCKET', kind: 'aws', message: `cannot delete ${e.Key} (${e.VersionId}) from ${bucket}: ${e.Code}: ${e.Message}`, fix: 'Check s3:DeleteObjectVersion permission and Object Lock settings, then destroy again.' });
+      throw new DrError({
+        code: 'E_EMPTY_BUCKET',
+        kind: 'aws',
+        message: `cannot delete ${e.Key} (${e.VersionId}) from ${bucket}: ${e.Code}: ${e.Message}`,
+        fix: 'Check s3:DeleteObjectVersion permission and Object Lock settings, then destroy again.',
+      });
     }
     result.versions += page.Versions?.length ?? 0;
     result.deleteMarkers += page.DeleteMarkers?.length ?? 0;
@@ -90,19 +109,35 @@ export interface DestroyReport {
   environment: string;
   account: string;
   status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'nothing-to-do';
-  stacks: { id: string; stackName: string; region: string; state: NodeState; outcome?: 'deleted' | 'absent' | 'foreign'; buckets?: BucketEmptyResult[]; error?: Record<string, unknown> }[];
+  stacks: {
+    id: string;
+    stackName: string;
+    region: string;
+    state: NodeState;
+    outcome?: 'deleted' | 'absent' | 'foreign';
+    buckets?: BucketEmptyResult[];
+    error?: Record<string, unknown>;
+  }[];
 }
 
 /** The stack's resources of `type` that still exist: their physical ids (bucket names, secret ARNs). */
 function live(resources: StackResourceSummary[], type: string): string[] {
-  return resources.filter((r) => r.ResourceType === type && r.PhysicalResourceId && r.ResourceStatus !== 'DELETE_COMPLETE').map((r) => r.PhysicalResourceId!);
+  return resources
+    .filter((r) => r.ResourceType === type && r.PhysicalResourceId && r.ResourceStatus !== 'DELETE_COMPLETE')
+    .map((r) => r.PhysicalResourceId!);
 }
 
 /**
  * Makes the stack deletable by CloudFormation: empties every bucket it still has (adding what each held to
  * `emptied`) and removes the replicas of its secrets. Returns how many buckets and secrets it worked on.
  */
-async function prepareForDeletion(n: DestroyNode, stackId: string, o: StackOps, rt: Runtime, emptied: BucketEmptyResult[]): Promise<number> {
+async function prepareForDeletion(
+  n: DestroyNode,
+  stackId: string,
+  o: StackOps,
+  rt: Runtime,
+  emptied: BucketEmptyResult[],
+): Promise<number> {
   const clients = rt.factory(n.stack.region);
   const resources = await o.listResources(stackId);
   let count = 0;
@@ -114,14 +149,24 @@ async function prepareForDeletion(n: DestroyNode, stackId: string, o: StackOps, 
       seen.versions += res.versions;
       seen.deleteMarkers += res.deleteMarkers;
     } else emptied.push(res);
-    rt.reporter.emit({ code: 'DESTROY_BUCKET_EMPTIED', level: 'info', text: `${n.id}: emptied s3://${res.bucket} (${res.versions} versions, ${res.deleteMarkers} delete markers)`, data: { node: n.id, ...res } });
+    rt.reporter.emit({
+      code: 'DESTROY_BUCKET_EMPTIED',
+      level: 'info',
+      text: `${n.id}: emptied s3://${res.bucket} (${res.versions} versions, ${res.deleteMarkers} delete markers)`,
+      data: { node: n.id, ...res },
+    });
   }
   // The stack's own secrets only, in its own Region: a stack's secret resource is always the primary copy there.
   for (const secret of live(resources, 'AWS::SecretsManager::Secret')) {
     const removed = await removeSecretReplicas(clients.secretsmanager, secret, rt.clock);
     if (!removed) continue;
     count++;
-    rt.reporter.emit({ code: 'DESTROY_SECRET_REPLICAS_REMOVED', level: 'info', text: `${n.id}: removed the replicas of ${removed.secret} in ${removed.regions.join(', ')} (Secrets Manager deletes no secret that still has replicas)`, data: { node: n.id, ...removed } });
+    rt.reporter.emit({
+      code: 'DESTROY_SECRET_REPLICAS_REMOVED',
+      level: 'info',
+      text: `${n.id}: removed the replicas of ${removed.secret} in ${removed.regions.join(', ')} (Secrets Manager deletes no secret that still has replicas)`,
+      data: { node: n.id, ...removed },
+    });
   }
   return count;
 }
@@ -130,7 +175,13 @@ async function prepareForDeletion(n: DestroyNode, stackId: string, o: StackOps, 
  * Prepares the stack, deletes it and waits. Objects can still land in a bucket after it was emptied (replication
  * in flight, access logs), which fails the delete: then the stack is prepared again and the delete retried, once.
  */
-async function deletePrepared(n: DestroyNode, stackId: string, o: StackOps, rt: Runtime, emptied: BucketEmptyResult[]): Promise<void> {
+async function deletePrepared(
+  n: DestroyNode,
+  stackId: string,
+  o: StackOps,
+  rt: Runtime,
+  emptied: BucketEmptyResult[],
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const prepared = await prepareForDeletion(n, stackId, o, rt, emptied);
     const since = rt.clock.now();
@@ -138,10 +189,20 @@ async function deletePrepared(n: DestroyNode, stackId: string, o: StackOps, rt: 
     const after = await o.waitStable(stackId, n.id, since - 1000, true);
     if (!after) return;
     if (attempt === 1 && prepared > 0 && after.StackStatus === 'DELETE_FAILED') {
-      rt.reporter.emit({ code: 'DESTROY_RETRY', level: 'warn', text: `${n.id}: ${n.stack.stackName} is DELETE_FAILED; preparing it again (objects may have reached its buckets after they were emptied) and retrying`, data: { node: n.id } });
+      rt.reporter.emit({
+        code: 'DESTROY_RETRY',
+        level: 'warn',
+        text: `${n.id}: ${n.stack.stackName} is DELETE_FAILED; preparing it again (objects may have reached its buckets after they were emptied) and retrying`,
+        data: { node: n.id },
+      });
       continue;
     }
-    throw new DrError({ code: 'E_STACK_DELETE_FAILED', kind: 'aws', message: `${n.id}: ${n.stack.stackName} in ${n.stack.region} ended in ${after.StackStatus}: ${(await o.firstFailure(after.StackId ?? stackId, since - 1000)) ?? after.StackStatusReason ?? ''}`, fix: 'Resolve what the stack events name, then destroy again.' });
+    throw new DrError({
+      code: 'E_STACK_DELETE_FAILED',
+      kind: 'aws',
+      message: `${n.id}: ${n.stack.stackName} in ${n.stack.region} ended in ${after.StackStatus}: ${(await o.firstFailure(after.StackId ?? stackId, since - 1000)) ?? after.StackStatusReason ?? ''}`,
+      fix: 'Resolve what the stack events name, then destroy again.',
+    });
   }
 }
 
@@ -151,7 +212,12 @@ function ownedBy(project: Project, s: Stack): boolean {
 }
 
 /** Which of the environment's stacks exist, and which of those carry another owner's tags (never touched). */
-async function inventory(project: Project, nodes: DestroyNode[], opsFor: (region: string) => StackOps, reporter: Runtime['reporter']): Promise<{ targets: DestroyNode[]; foreign: Set<string> }> {
+async function inventory(
+  project: Project,
+  nodes: DestroyNode[],
+  opsFor: (region: string) => StackOps,
+  reporter: Runtime['reporter'],
+): Promise<{ targets: DestroyNode[]; foreign: Set<string> }> {
   const existing = new Set<string>();
   const foreign = new Set<string>();
   for (const n of nodes) {
@@ -160,7 +226,12 @@ async function inventory(project: Project, nodes: DestroyNode[], opsFor: (region
     existing.add(n.id);
     if (ownedBy(project, s)) continue;
     foreign.add(n.id);
-    reporter.emit({ code: 'DESTROY_FOREIGN_STACK', level: 'warn', text: `${n.id}: ${n.stack.stackName} in ${n.stack.region} does not carry environment=${project.config.environment} and managed-by=drctl tags; leaving it alone`, data: { node: n.id } });
+    reporter.emit({
+      code: 'DESTROY_FOREIGN_STACK',
+      level: 'warn',
+      text: `${n.id}: ${n.stack.stackName} in ${n.stack.region} does not carry environment=${project.config.environment} and managed-by=drctl tags; leaving it alone`,
+      data: { node: n.id },
+    });
   }
   return { targets: nodes.filter((n) => existing.has(n.id) && !foreign.has(n.id)), foreign };
 }
@@ -172,31 +243,75 @@ function resultText(s: StackReport): string {
   if (s.error?.kind === 'interrupted') return String(s.error.message);
   if (s.error) return `failed: ${String(s.error.message)}`;
   if (s.outcome) return s.outcome;
-  return s.state === 'pending' ? 'not started' : s.state === 'skipped' ? 'kept (a stack that uses it was not deleted)' : s.state;
+  return s.state === 'pending'
+    ? 'not started'
+    : s.state === 'skipped'
+      ? 'kept (a stack that uses it was not deleted)'
+      : s.state;
 }
 
 /** The run's status and, unless it succeeded, the error that sets the exit code. */
-function destroyOutcome(stacks: StackReport[], exec: ExecutionResult, foreign: Set<string>): { status: DestroyReport['status']; error?: DrError } {
-  const interrupted = exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted');
-  if (interrupted) return { status: 'interrupted', error: new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: 'destroy interrupted; deletions already started continue in CloudFormation', fix: 'Run destroy again to finish.' }) };
+function destroyOutcome(
+  stacks: StackReport[],
+  exec: ExecutionResult,
+  foreign: Set<string>,
+): { status: DestroyReport['status']; error?: DrError } {
+  const interrupted =
+    exec.interrupted || [...exec.errors.values()].some((e) => e instanceof DrError && e.kind === 'interrupted');
+  if (interrupted)
+    return {
+      status: 'interrupted',
+      error: new DrError({
+        code: 'E_INTERRUPTED',
+        kind: 'interrupted',
+        message: 'destroy interrupted; deletions already started continue in CloudFormation',
+        fix: 'Run destroy again to finish.',
+      }),
+    };
   const failed = stacks.filter((s) => s.state === 'failed' && !foreign.has(s.id));
   const kept = stacks.filter((s) => s.state === 'skipped' && !s.outcome);
   if (!failed.length && !kept.length) return { status: 'succeeded' };
   return {
     status: 'failed',
-    error: new DrError({ code: 'E_DESTROY_FAILED', kind: failed.length ? 'aws' : 'conflict', message: `destroy incomplete: ${[...failed.map((s) => `${s.id} failed`), ...kept.map((s) => `${s.id} kept (a stack that depends on it was not deleted)`)].join('; ')}`, fix: 'Resolve the failures named above, then destroy again.' }),
+    error: new DrError({
+      code: 'E_DESTROY_FAILED',
+      kind: failed.length ? 'aws' : 'conflict',
+      message: `destroy incomplete: ${[...failed.map((s) => `${s.id} failed`), ...kept.map((s) => `${s.id} kept (a stack that depends on it was not deleted)`)].join('; ')}`,
+      fix: 'Resolve the failures named above, then destroy again.',
+    }),
   };
 }
 
-export async function runDestroy(project: Project, req: DestroyRequest, rt: Runtime): Promise<{ report: DestroyReport; error?: DrError }> {
+export async function runDestroy(
+  project: Project,
+  req: DestroyRequest,
+  rt: Runtime,
+): Promise<{ report: DestroyReport; error?: DrError }> {
   return withEnvironmentLock(project, rt, 'destroy', req.forceUnlock, async (identity) => {
     const opsFor = stackOpsByRegion(rt);
     const nodes = destroyGraph(project.graph);
     const { targets, foreign } = await inventory(project, nodes, opsFor, rt.reporter);
     const base = { environment: project.config.environment, account: identity.account };
     if (!targets.length) {
-      rt.reporter.emit({ code: 'DESTROY_NOTHING', level: 'result', text: `nothing to destroy in ${project.config.environment}`, data: {} });
-      return { report: { ...base, status: 'nothing-to-do', stacks: nodes.map((n) => ({ id: n.id, stackName: n.stack.stackName, region: n.stack.region, state: 'skipped', outcome: foreign.has(n.id) ? 'foreign' : 'absent' })) } };
+      rt.reporter.emit({
+        code: 'DESTROY_NOTHING',
+        level: 'result',
+        text: `nothing to destroy in ${project.config.environment}`,
+        data: {},
+      });
+      return {
+        report: {
+          ...base,
+          status: 'nothing-to-do',
+          stacks: nodes.map((n) => ({
+            id: n.id,
+            stackName: n.stack.stackName,
+            region: n.stack.region,
+            state: 'skipped',
+            outcome: foreign.has(n.id) ? 'foreign' : 'absent',
+          })),
+        },
+      };
     }
     rt.reporter.emit({
       code: 'DESTROY_PLAN',
@@ -204,11 +319,20 @@ export async function runDestroy(project: Project, req: DestroyRequest, rt: Runt
       text: `Destroy ${targets.length} stack(s) of ${project.config.environment} in account ${identity.account}, in this order:\n${targets.map((n) => `  ${n.id}  ${n.stack.stackName}  ${n.stack.region}`).join('\n')}`,
       data: { stacks: targets.map((n) => n.id) },
     });
-    const ok = req.yes || (await rt.reporter.confirm(`Delete these ${targets.length} stacks and all their data (buckets are emptied, databases deleted without snapshot)?`));
+    const ok =
+      req.yes ||
+      (await rt.reporter.confirm(
+        `Delete these ${targets.length} stacks and all their data (buckets are emptied, databases deleted without snapshot)?`,
+      ));
     if (!ok) {
       return {
         report: { ...base, status: 'cancelled', stacks: [] },
-        error: new DrError({ code: 'E_CONFIRMATION_REFUSED', kind: 'interrupted', message: 'destroy cancelled: nothing was deleted', fix: 'Run with --yes to confirm non-interactively.' }),
+        error: new DrError({
+          code: 'E_CONFIRMATION_REFUSED',
+          kind: 'interrupted',
+          message: 'destroy cancelled: nothing was deleted',
+          fix: 'Run with --yes to confirm non-interactively.',
+        }),
       };
     }
 
@@ -220,10 +344,17 @@ export async function runDestroy(project: Project, req: DestroyRequest, rt: Runt
     const exec = await runGraph(
       nodes.filter((n) => !done.has(n.id) || foreign.has(n.id)),
       async (n) => {
-        if (foreign.has(n.id)) throw new DrError({ code: 'E_DESTROY_FOREIGN_STACK', kind: 'conflict', message: `${n.stack.stackName} in ${n.stack.region} is not tagged as ${project.config.environment}'s`, fix: 'Delete it by hand if it really belongs to this environment.' });
+        if (foreign.has(n.id))
+          throw new DrError({
+            code: 'E_DESTROY_FOREIGN_STACK',
+            kind: 'conflict',
+            message: `${n.stack.stackName} in ${n.stack.region} is not tagged as ${project.config.environment}'s`,
+            fix: 'Delete it by hand if it really belongs to this environment.',
+          });
         const o = opsFor(n.stack.region);
         let s = await o.describe(n.stack.stackName);
-        if (s && s.StackStatus?.endsWith('_IN_PROGRESS') && s.StackStatus !== 'DELETE_IN_PROGRESS') s = await o.waitStable(n.stack.stackName, n.id, rt.clock.now());
+        if (s && s.StackStatus?.endsWith('_IN_PROGRESS') && s.StackStatus !== 'DELETE_IN_PROGRESS')
+          s = await o.waitStable(n.stack.stackName, n.id, rt.clock.now());
         if (!s) {
           outcomes.set(n.id, 'absent');
           return;
@@ -236,7 +367,12 @@ export async function runDestroy(project: Project, req: DestroyRequest, rt: Runt
         concurrency: req.concurrency,
         signal: rt.signal,
         done: new Set([...done].filter((id) => !foreign.has(id))),
-        onState: (n, state, err) => rt.reporter.emit({ ...nodeStateMessage(n.id, state, err), code: 'DESTROY_NODE_STATE', data: { node: n.id, state } }),
+        onState: (n, state, err) =>
+          rt.reporter.emit({
+            ...nodeStateMessage(n.id, state, err),
+            code: 'DESTROY_NODE_STATE',
+            data: { node: n.id, state },
+          }),
       },
     );
     const stacks = nodes.map((n): StackReport => {
@@ -249,10 +385,18 @@ export async function runDestroy(project: Project, req: DestroyRequest, rt: Runt
         state: exec.states.get(n.id) ?? (done.has(n.id) ? 'skipped' : 'pending'),
         ...(outcome ? { outcome } : {}),
         ...(buckets.has(n.id) ? { buckets: buckets.get(n.id) } : {}),
-        ...(err && !foreign.has(n.id) ? { error: err instanceof DrError ? err.toJSON() : { message: String(err) } } : {}),
+        ...(err && !foreign.has(n.id)
+          ? { error: err instanceof DrError ? err.toJSON() : { message: String(err) } }
+          : {}),
       };
     });
-    for (const s of stacks) rt.reporter.emit({ code: 'DESTROY_RESULT', level: 'result', text: `${s.id.padEnd(24)} ${resultText(s)}`, data: s });
+    for (const s of stacks)
+      rt.reporter.emit({
+        code: 'DESTROY_RESULT',
+        level: 'result',
+        text: `${s.id.padEnd(24)} ${resultText(s)}`,
+        data: s,
+      });
     const { status, error } = destroyOutcome(stacks, exec, foreign);
     return { report: { ...base, status, stacks }, ...(error ? { error } : {}) };
   });

@@ -38,7 +38,7 @@ export function referencedIds(value: unknown, out = new Set<string>()): Set<stri
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (k === 'Ref' && typeof v === 'string') out.add(v);
-      else if (k === 'Fn::GetAtt') out.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0] ?? '');
+      else if (k === 'Fn::GetAtt') out.add(Array.isArray(v) ? String(v[0]) : (String(v).split('.')[0] ?? ''));
       else if (k === 'Fn::Sub') {
         const text = typeof v === 'string' ? v : Array.isArray(v) ? String(v[0]) : '';
         for (const m of text.matchAll(/\$\{([^}!.]+)[^}]*\}/g)) out.add(m[1] as string);

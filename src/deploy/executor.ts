@@ -25,7 +25,11 @@ export interface ExecutionResult {
   interrupted: boolean;
 }
 
-export async function runGraph<N extends ExecNode>(nodes: N[], run: (node: N) => Promise<void>, opts: ExecutorOptions<N>): Promise<ExecutionResult> {
+export async function runGraph<N extends ExecNode>(
+  nodes: N[],
+  run: (node: N) => Promise<void>,
+  opts: ExecutorOptions<N>,
+): Promise<ExecutionResult> {
   const states = new Map<string, NodeState>(nodes.map((n) => [n.id, 'pending']));
   const errors = new Map<string, unknown>();
   const running = new Map<string, Promise<void>>();
@@ -54,7 +58,11 @@ export async function runGraph<N extends ExecNode>(nodes: N[], run: (node: N) =>
     }
     if (!opts.signal?.aborted) {
       const ready = nodes
-        .filter((n) => ['pending', 'queued'].includes(states.get(n.id)!) && n.dependencies.every((d) => depState(d) === 'completed'))
+        .filter(
+          (n) =>
+            ['pending', 'queued'].includes(states.get(n.id)!) &&
+            n.dependencies.every((d) => depState(d) === 'completed'),
+        )
         .sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
       for (const n of ready) if (states.get(n.id) === 'pending') set(n, 'queued');
       for (const n of ready) {
@@ -81,7 +89,11 @@ export async function runGraph<N extends ExecNode>(nodes: N[], run: (node: N) =>
   }
   // Queued only means "ready, waiting for a slot": a node that never started is pending.
   for (const [id, s] of states) if (s === 'queued') states.set(id, 'pending');
-  return { states, errors, interrupted: Boolean(opts.signal?.aborted) && [...states.values()].some((s) => s === 'pending') };
+  return {
+    states,
+    errors,
+    interrupted: Boolean(opts.signal?.aborted) && [...states.values()].some((s) => s === 'pending'),
+  };
 }
 
 /**
@@ -92,7 +104,9 @@ export async function runGraph<N extends ExecNode>(nodes: N[], run: (node: N) =>
 export function nodeStateMessage(id: string, state: NodeState, err?: unknown): { level: Level; text: string } {
   if (state === 'failed') {
     const message = err instanceof Error ? err.message : String(err);
-    return err instanceof DrError && err.kind === 'interrupted' ? { level: 'warn', text: `${id} ${message}` } : { level: 'error', text: `${id} failed: ${message}` };
+    return err instanceof DrError && err.kind === 'interrupted'
+      ? { level: 'warn', text: `${id} ${message}` }
+      : { level: 'error', text: `${id} failed: ${message}` };
   }
   if (state === 'skipped') return { level: 'warn', text: `${id} skipped (${String(err)})` };
   return { level: 'debug', text: `${id} ${state}` };

@@ -68,7 +68,10 @@ export function topologicalOrder(deps: Deps, priority: Map<string, number>): str
   const order: string[] = [];
   const cmp = (a: string, b: string) => (priority.get(b) ?? 0) - (priority.get(a) ?? 0) || a.localeCompare(b);
   while (remaining.size) {
-    const ready = [...remaining].filter(([, ds]) => ds.size === 0).map(([id]) => id).sort(cmp);
+    const ready = [...remaining]
+      .filter(([, ds]) => ds.size === 0)
+      .map(([id]) => id)
+      .sort(cmp);
     if (!ready.length) throw new Error(`dependency cycle among ${[...remaining.keys()].join(', ')}`);
     const next = ready[0]!;
     order.push(next);
@@ -94,7 +97,8 @@ export function waves(deps: Deps, order: string[]): string[][] {
 export function criticalPath(deps: Deps, prio: Map<string, number>, seconds: Map<string, number>): string[] {
   const dependants = new Map<string, string[]>();
   for (const [id, ds] of deps) for (const d of ds) dependants.set(d, [...(dependants.get(d) ?? []), id]);
-  const best = (ids: string[]) => [...ids].sort((a, b) => (prio.get(b) ?? 0) - (prio.get(a) ?? 0) || a.localeCompare(b))[0];
+  const best = (ids: string[]) =>
+    [...ids].sort((a, b) => (prio.get(b) ?? 0) - (prio.get(a) ?? 0) || a.localeCompare(b))[0];
   const roots = [...deps].filter(([, ds]) => ds.length === 0).map(([id]) => id);
   const path: string[] = [];
   let cur = best(roots);

@@ -51,7 +51,10 @@ export function artifactName(entry: string): string {
   const noExt = entry.replace(/\.[cm]?[jt]sx?$/, '').replace(/^\.?\/?src\//, '');
   const parts = noExt.split(/[\\/]/).filter(Boolean);
   if (parts.length > 1 && ['handler', 'index', 'main'].includes(parts[parts.length - 1]!)) parts.pop();
-  return parts.join('-').toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  return parts
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-');
 }
 
 function problem(code: string, message: string, fix: string, file: string, field: string): DrError {
@@ -63,7 +66,14 @@ function raise(problems: DrError[]): never {
   const first = problems[0]!;
   if (problems.length === 1) throw first;
   const lines = problems.map((p) => `  - ${p.message}${p.fix ? `\n    fix: ${p.fix}` : ''}`).join('\n');
-  throw new DrError({ code: first.code, kind: first.kind, message: `${problems.length} problems in the deploy plan:\n${lines}`, fix: first.fix, file: first.file, field: first.field });
+  throw new DrError({
+    code: first.code,
+    kind: first.kind,
+    message: `${problems.length} problems in the deploy plan:\n${lines}`,
+    fix: first.fix,
+    file: first.file,
+    field: first.field,
+  });
 }
 
 /** How cheap it is to defer an edge: a primary input waiting on the secondary is the natural second pass. */
@@ -82,10 +92,20 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
   for (const [layer, t] of [...input.layers].sort(([a], [b]) => a.localeCompare(b))) {
     const regions = t.drctl?.Regions;
     if (!Array.isArray(regions) || regions.length === 0 || regions.some((r) => !ROLES.includes(r))) {
-      problems.push(problem('E_PLAN_BAD_METADATA', `Regions must list "primary" and/or "secondary"`, 'Set Metadata.Drctl.Regions, e.g. ["primary", "secondary"].', t.file, 'Metadata.Drctl.Regions'));
+      problems.push(
+        problem(
+          'E_PLAN_BAD_METADATA',
+          `Regions must list "primary" and/or "secondary"`,
+          'Set Metadata.Drctl.Regions, e.g. ["primary", "secondary"].',
+          t.file,
+          'Metadata.Drctl.Regions',
+        ),
+      );
       continue;
     }
-    for (const role of ROLES) if (regions.includes(role)) instances.set(stackNodeId(layer, role), { id: stackNodeId(layer, role), layer, role, t, params: {} });
+    for (const role of ROLES)
+      if (regions.includes(role))
+        instances.set(stackNodeId(layer, role), { id: stackNodeId(layer, role), layer, role, t, params: {} });
   }
 
   // Parameters and input edges, per stack instance.
@@ -99,7 +119,15 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
     for (const [param, inp] of Object.entries(inputs)) {
       const field = `Metadata.Drctl.Inputs.${param}`;
       if (!(param in declared)) {
-        problems.push(problem('E_PLAN_INPUT_UNDECLARED', `input for parameter "${param}", which the template does not declare`, `Declare "${param}" under Parameters or remove the input.`, t.file, field));
+        problems.push(
+          problem(
+            'E_PLAN_INPUT_UNDECLARED',
+            `input for parameter "${param}", which the template does not declare`,
+            `Declare "${param}" under Parameters or remove the input.`,
+            t.file,
+            field,
+          ),
+        );
         continue;
       }
       if (inp.Roles && !inp.Roles.includes(role)) continue;
@@ -107,26 +135,64 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
       const producerId = stackNodeId(inp.Stack, producerRole);
       const producer = instances.get(producerId);
       if (!producer) {
-        problems.push(problem('E_PLAN_INPUT_UNKNOWN_STACK', `input from "${producerId}", but no template deploys layer "${inp.Stack}" in the ${producerRole} region`, `Fix Stack/Region, or add "${producerRole}" to that layer's Metadata.Drctl.Regions.`, t.file, field));
+        problems.push(
+          problem(
+            'E_PLAN_INPUT_UNKNOWN_STACK',
+            `input from "${producerId}", but no template deploys layer "${inp.Stack}" in the ${producerRole} region`,
+            `Fix Stack/Region, or add "${producerRole}" to that layer's Metadata.Drctl.Regions.`,
+            t.file,
+            field,
+          ),
+        );
         continue;
       }
       if (!(inp.Output in (producer.t.template.Outputs ?? {}))) {
-        problems.push(problem('E_PLAN_INPUT_UNKNOWN_OUTPUT', `input from ${producerId}.${inp.Output}, but ${producer.t.file} has no output "${inp.Output}"`, `Use one of: ${Object.keys(producer.t.template.Outputs ?? {}).join(', ') || '(none)'}.`, t.file, field));
+        problems.push(
+          problem(
+            'E_PLAN_INPUT_UNKNOWN_OUTPUT',
+            `input from ${producerId}.${inp.Output}, but ${producer.t.file} has no output "${inp.Output}"`,
+            `Use one of: ${Object.keys(producer.t.template.Outputs ?? {}).join(', ') || '(none)'}.`,
+            t.file,
+            field,
+          ),
+        );
         continue;
       }
       const optional = declared[param]?.Default === '';
       edges.push({ consumer: inst.id, producer: producerId, param, output: inp.Output, optional, file: t.file });
-      inst.params[param] = { kind: 'output', node: producerId, layer: inp.Stack, role: producerRole, output: inp.Output };
+      inst.params[param] = {
+        kind: 'output',
+        node: producerId,
+        layer: inp.Stack,
+        role: producerRole,
+        output: inp.Output,
+      };
     }
     for (const [param, art] of Object.entries(artifacts)) {
       const field = `Metadata.Drctl.Artifacts.${param}`;
       if (!(param in declared) || !(art.BucketParameter in declared)) {
         const missing = param in declared ? art.BucketParameter : param;
-        problems.push(problem('E_PLAN_ARTIFACT_UNDECLARED', `artifact refers to parameter "${missing}", which the template does not declare`, `Declare "${missing}" under Parameters.`, t.file, field));
+        problems.push(
+          problem(
+            'E_PLAN_ARTIFACT_UNDECLARED',
+            `artifact refers to parameter "${missing}", which the template does not declare`,
+            `Declare "${missing}" under Parameters.`,
+            t.file,
+            field,
+          ),
+        );
         continue;
       }
       if (art.Kind !== 'lambda' && art.Kind !== 'service') {
-        problems.push(problem('E_PLAN_BAD_METADATA', `Kind is "${String(art.Kind)}"`, 'Use "lambda" (zip with index.mjs) or "service" (one .mjs bundle).', t.file, `${field}.Kind`));
+        problems.push(
+          problem(
+            'E_PLAN_BAD_METADATA',
+            `Kind is "${String(art.Kind)}"`,
+            'Use "lambda" (zip with index.mjs) or "service" (one .mjs bundle).',
+            t.file,
+            `${field}.Kind`,
+          ),
+        );
         continue;
       }
       artifactUses.push({ inst, param, art });
@@ -134,18 +200,33 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
     // Literal values: automatic < common < role block; inputs and artifacts take precedence over all three.
     const automatic = automaticParameters(config, role);
     for (const name of Object.keys(declared)) {
-      const fromConfig = config.parameters[role]?.[name] !== undefined ? role : config.parameters.common?.[name] !== undefined ? 'common' : undefined;
+      const fromConfig =
+        config.parameters[role]?.[name] !== undefined
+          ? role
+          : config.parameters.common?.[name] !== undefined
+            ? 'common'
+            : undefined;
       if (inst.params[name] || name in artifacts) {
         if (fromConfig) {
           const key = `${fromConfig}.${name}`;
-          shadowed.set(key, [...(shadowed.get(key) ?? []), `${inst.id} (${name in artifacts ? 'an artifact' : 'an input'} in ${t.file})`]);
+          shadowed.set(key, [
+            ...(shadowed.get(key) ?? []),
+            `${inst.id} (${name in artifacts ? 'an artifact' : 'an input'} in ${t.file})`,
+          ]);
         }
         continue;
       }
       if (fromConfig) usedConfig.add(`${fromConfig}.${name}`);
-      if (fromConfig) inst.params[name] = { kind: 'config', value: parameterToString(config.parameters[fromConfig]![name]!), block: fromConfig };
-      else if (name in automatic) inst.params[name] = { kind: 'automatic', value: automatic[name as keyof typeof automatic] ?? '' };
-      else if (declared[name]?.Default !== undefined) inst.params[name] = { kind: 'default', value: String(declared[name]!.Default) };
+      if (fromConfig)
+        inst.params[name] = {
+          kind: 'config',
+          value: parameterToString(config.parameters[fromConfig]![name]!),
+          block: fromConfig,
+        };
+      else if (name in automatic)
+        inst.params[name] = { kind: 'automatic', value: automatic[name as keyof typeof automatic] ?? '' };
+      else if (declared[name]?.Default !== undefined)
+        inst.params[name] = { kind: 'default', value: String(declared[name]!.Default) };
       else {
         problems.push(
           problem(
@@ -161,7 +242,9 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
   }
   if (problems.length) raise(problems);
   // A config value that every stack declaring it takes from elsewhere is dead: almost always a mistake.
-  for (const [key, where] of shadowed) if (!usedConfig.has(key)) warnings.push(`${configFile}: parameters.${key} is never used: ${where.join(', ')} take it from elsewhere`);
+  for (const [key, where] of shadowed)
+    if (!usedConfig.has(key))
+      warnings.push(`${configFile}: parameters.${key} is never used: ${where.join(', ')} take it from elsewhere`);
 
   // Break cycles: repeatedly defer the cheapest optional edge inside a cycle.
   const deferred = new Set<Edge>();
@@ -174,10 +257,16 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
     const cyc = cycles(stackDeps())[0];
     if (!cyc) break;
     const inCycle = edges.filter((e) => !deferred.has(e) && cyc.includes(e.consumer) && cyc.includes(e.producer));
-    const candidate = inCycle.filter((e) => e.optional).sort((a, b) => deferRank(a) - deferRank(b) || a.consumer.localeCompare(b.consumer) || a.param.localeCompare(b.param))[0];
+    const candidate = inCycle
+      .filter((e) => e.optional)
+      .sort(
+        (a, b) => deferRank(a) - deferRank(b) || a.consumer.localeCompare(b.consumer) || a.param.localeCompare(b.param),
+      )[0];
     if (!candidate) {
       const first = inCycle[0]!;
-      const chain = inCycle.map((e) => `${e.consumer} needs ${e.producer}.${e.output} (parameter ${e.param})`).join('; ');
+      const chain = inCycle
+        .map((e) => `${e.consumer} needs ${e.producer}.${e.output} (parameter ${e.param})`)
+        .join('; ');
       throw new DrError({
         code: 'E_PLAN_CYCLE',
         kind: 'config',
@@ -206,10 +295,23 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
     const params: Record<string, ParameterSource> = { ...inst.params };
     for (const e of mine) {
       const src = params[e.param] as Extract<ParameterSource, { kind: 'output' }>;
-      params[e.param] = { kind: 'deferred', secondPass: second, node: src.node, layer: src.layer, role: src.role, output: src.output };
+      params[e.param] = {
+        kind: 'deferred',
+        secondPass: second,
+        node: src.node,
+        layer: src.layer,
+        role: src.role,
+        output: src.output,
+      };
     }
     const firstPass = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, firstPassValue(v)]));
-    const common = { layer: inst.layer, role: inst.role, region: config.regions[inst.role], stackName: stackName(config, inst.layer), template: inst.t.file };
+    const common = {
+      layer: inst.layer,
+      role: inst.role,
+      region: config.regions[inst.role],
+      stackName: stackName(config, inst.layer),
+      template: inst.t.file,
+    };
     nodes.set(inst.id, {
       ...base,
       ...common,
@@ -217,7 +319,9 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
       kind: 'stack',
       pass: 1,
       parameters: params,
-      dependencies: [...new Set(edges.filter((e) => e.consumer === inst.id && !deferred.has(e)).map((e) => e.producer))].sort(),
+      dependencies: [
+        ...new Set(edges.filter((e) => e.consumer === inst.id && !deferred.has(e)).map((e) => e.producer)),
+      ].sort(),
       estimateSeconds: stackCreateSeconds(inst.t.template, firstPass),
     });
     if (mine.length) {
@@ -229,7 +333,10 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
         pass: 2,
         parameters: inst.params,
         dependencies: [...new Set([inst.id, ...mine.map((e) => e.producer)])].sort(),
-        estimateSeconds: stackUpdateSeconds(inst.t.template, mine.map((e) => e.param)),
+        estimateSeconds: stackUpdateSeconds(
+          inst.t.template,
+          mine.map((e) => e.param),
+        ),
       });
     }
   }
@@ -239,10 +346,30 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
     const name = artifactName(art.Entry);
     const buildId = `build:${name}`;
     const existing = nodes.get(buildId);
-    if (existing && existing.kind === 'artifact-build' && (existing.entry !== path.normalize(art.Entry) || existing.artifactKind !== art.Kind)) {
-      throw problem('E_PLAN_ARTIFACT_CONFLICT', `artifact "${name}" is declared with a different Entry or Kind elsewhere`, 'Use the same Entry and Kind for one artifact everywhere.', inst.t.file, `Metadata.Drctl.Artifacts.${param}`);
+    if (
+      existing &&
+      existing.kind === 'artifact-build' &&
+      (existing.entry !== path.normalize(art.Entry) || existing.artifactKind !== art.Kind)
+    ) {
+      throw problem(
+        'E_PLAN_ARTIFACT_CONFLICT',
+        `artifact "${name}" is declared with a different Entry or Kind elsewhere`,
+        'Use the same Entry and Kind for one artifact everywhere.',
+        inst.t.file,
+        `Metadata.Drctl.Artifacts.${param}`,
+      );
     }
-    if (!existing) nodes.set(buildId, { ...base, id: buildId, kind: 'artifact-build', artifact: name, entry: path.normalize(art.Entry), artifactKind: art.Kind, dependencies: [], estimateSeconds: BUILD_SECONDS } satisfies ArtifactBuildNode);
+    if (!existing)
+      nodes.set(buildId, {
+        ...base,
+        id: buildId,
+        kind: 'artifact-build',
+        artifact: name,
+        entry: path.normalize(art.Entry),
+        artifactKind: art.Kind,
+        dependencies: [],
+        estimateSeconds: BUILD_SECONDS,
+      } satisfies ArtifactBuildNode);
     const publishId = `publish:${name}@${inst.role}`;
     const bucket = inst.params[art.BucketParameter]!;
     if (!nodes.has(publishId)) {

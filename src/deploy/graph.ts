@@ -75,7 +75,8 @@ export interface DeployGraph {
   warnings: string[];
 }
 
-export const stackNodeId = (layer: string, role: RegionRole, pass: 1 | 2 = 1): string => `${layer}@${role}${pass === 2 ? '#2' : ''}`;
+export const stackNodeId = (layer: string, role: RegionRole, pass: 1 | 2 = 1): string =>
+  `${layer}@${role}${pass === 2 ? '#2' : ''}`;
 export const peerRole = (role: RegionRole): RegionRole => (role === 'primary' ? 'secondary' : 'primary');
 
 export function isStackNode(n: DeployNode | undefined): n is StackNode {

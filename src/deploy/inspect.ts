@@ -22,10 +22,20 @@ export interface StackStatusRow {
   foreign?: boolean;
 }
 
-async function describeAll(project: Project, rt: Runtime): Promise<{ row: StackStatusRow; stack: Stack | undefined }[]> {
-  await callerIdentity(rt.factory(project.config.regions.primary).sts, project.config.expectedAccountId, project.file, (ms) => rt.clock.sleep(ms));
+async function describeAll(
+  project: Project,
+  rt: Runtime,
+): Promise<{ row: StackStatusRow; stack: Stack | undefined }[]> {
+  await callerIdentity(
+    rt.factory(project.config.regions.primary).sts,
+    project.config.expectedAccountId,
+    project.file,
+    (ms) => rt.clock.sleep(ms),
+  );
   const opsFor = stackOpsByRegion(rt);
-  const instances = stackInstances(project.graph).sort((a, b) => a.role.localeCompare(b.role) || project.graph.order.indexOf(a.id) - project.graph.order.indexOf(b.id));
+  const instances = stackInstances(project.graph).sort(
+    (a, b) => a.role.localeCompare(b.role) || project.graph.order.indexOf(a.id) - project.graph.order.indexOf(b.id),
+  );
   return Promise.all(
     instances.map(async (n) => {
       const stack = await opsFor(n.region).describe(n.stackName);
@@ -46,7 +56,10 @@ async function describeAll(project: Project, rt: Runtime): Promise<{ row: StackS
   );
 }
 
-export async function stackStatus(project: Project, rt: Runtime): Promise<{ environment: string; stacks: StackStatusRow[] }> {
+export async function stackStatus(
+  project: Project,
+  rt: Runtime,
+): Promise<{ environment: string; stacks: StackStatusRow[] }> {
   const rows = (await describeAll(project, rt)).map((r) => r.row);
   return { environment: project.config.environment, stacks: rows };
 }
@@ -56,7 +69,8 @@ export async function stackOutputs(project: Project, rt: Runtime): Promise<Recor
   const flat: Record<string, string> = {};
   for (const { row, stack } of await describeAll(project, rt)) {
     if (!stack || row.foreign) continue;
-    for (const [k, v] of Object.entries(outputsOf(stack)).sort(([a], [b]) => a.localeCompare(b))) flat[`${row.id}.${k}`] = v;
+    for (const [k, v] of Object.entries(outputsOf(stack)).sort(([a], [b]) => a.localeCompare(b)))
+      flat[`${row.id}.${k}`] = v;
   }
   return flat;
 }

@@ -51,7 +51,13 @@ export interface LockDeps {
 const retry = <T>(clock: Clock, fn: () => Promise<T>) => throttlingRetry((ms) => clock.sleep(ms))(fn);
 
 function s3Error(what: string, err: unknown): DrError {
-  return new DrError({ code: 'E_STATE_BUCKET', kind: 'aws', message: `${what}: ${errorName(err)}: ${(err as Error).message}`, fix: 'Check s3:CreateBucket / s3:PutObject / s3:GetObject permissions on drctl-state-* buckets.', cause: err });
+  return new DrError({
+    code: 'E_STATE_BUCKET',
+    kind: 'aws',
+    message: `${what}: ${errorName(err)}: ${(err as Error).message}`,
+    fix: 'Check s3:CreateBucket / s3:PutObject / s3:GetObject permissions on drctl-state-* buckets.',
+    cause: err,
+  });
 }
 
 /** Creates the state bucket if it is missing; safe to call on every run. */
@@ -62,21 +68,65 @@ export async function ensureStateBucket(deps: LockDeps, bucket: string, region: 
     return;
   } catch (err) {
     const name = errorName(err);
-    if (name === 'Forbidden' || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) {
-      throw new DrError({ code: 'E_STATE_BUCKET', kind: 'aws', message: `state bucket ${bucket} exists but is not accessible`, fix: 'Grant s3:ListBucket/GetObject/PutObject on it, or check that the account is the one you meant.', cause: err });
+    if (
+      name === 'Forbidden' ||
+      (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403
+    ) {
+      throw new DrError({
+        code: 'E_STATE_BUCKET',
+        kind: 'aws',
+        message: `state bucket ${bucket} exists but is not accessible`,
+        fix: 'Grant s3:ListBucket/GetObject/PutObject on it, or check that the account is the one you meant.',
+        cause: err,
+      });
     }
     if (name !== 'NotFound' && name !== 'NoSuchBucket') throw s3Error(`HeadBucket ${bucket}`, err);
   }
   try {
-    await retry(clock, () => s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) })));
+    await retry(clock, () =>
+      s3.send(
+        new CreateBucketCommand({
+          Bucket: bucket,
+          ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+        }),
+      ),
+    );
   } catch (err) {
     // A concurrent first run created it between our HEAD and CREATE.
     if (errorName(err) !== 'BucketAlreadyOwnedByYou') throw s3Error(`CreateBucket ${bucket}`, err);
   }
-  await retry(clock, () => s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })));
-  await retry(clock, () => s3.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }] } })));
-  await retry(clock, () => s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } })));
-  deps.reporter.emit({ code: 'STATE_BUCKET_CREATED', level: 'info', text: `created drctl state bucket ${bucket} (${region}; versioned, encrypted, private)`, data: { bucket, region } });
+  await retry(clock, () =>
+    s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } })),
+  );
+  await retry(clock, () =>
+    s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }],
+        },
+      }),
+    ),
+  );
+  await retry(clock, () =>
+    s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: bucket,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      }),
+    ),
+  );
+  deps.reporter.emit({
+    code: 'STATE_BUCKET_CREATED',
+    level: 'info',
+    text: `created drctl state bucket ${bucket} (${region}; versioned, encrypted, private)`,
+    data: { bucket, region },
+  });
 }
 
 async function readLock(deps: LockDeps, bucket: string, key: string): Promise<LockRecord | undefined> {
@@ -100,20 +150,42 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-export async function acquireLock(deps: LockDeps, input: { bucket: string; environment: string; operation: string; owner: LockOwner; force: boolean }): Promise<HeldLock> {
+export async function acquireLock(
+  deps: LockDeps,
+  input: { bucket: string; environment: string; operation: string; owner: LockOwner; force: boolean },
+): Promise<HeldLock> {
   const key = lockKey(input.environment);
   if (input.force) {
     const existing = await readLock(deps, input.bucket, key);
     if (existing) {
-      deps.reporter.emit({ code: 'LOCK_FORCED', level: 'warn', text: `--force-unlock: removing the lock held by ${describeOwner(existing, deps.clock.now())}`, data: existing });
+      deps.reporter.emit({
+        code: 'LOCK_FORCED',
+        level: 'warn',
+        text: `--force-unlock: removing the lock held by ${describeOwner(existing, deps.clock.now())}`,
+        data: existing,
+      });
       await retry(deps.clock, () => deps.s3.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: key })));
     }
   }
-  const record: LockRecord = { id: randomUUID(), environment: input.environment, operation: input.operation, owner: input.owner, createdAt: new Date(deps.clock.now()).toISOString() };
+  const record: LockRecord = {
+    id: randomUUID(),
+    environment: input.environment,
+    operation: input.operation,
+    owner: input.owner,
+    createdAt: new Date(deps.clock.now()).toISOString(),
+  };
   let versionId: string | undefined;
   try {
     const out = await retry(deps.clock, () =>
-      deps.s3.send(new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: JSON.stringify(record, null, 2), ContentType: 'application/json', IfNoneMatch: '*' })),
+      deps.s3.send(
+        new PutObjectCommand({
+          Bucket: input.bucket,
+          Key: key,
+          Body: JSON.stringify(record, null, 2),
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      ),
     );
     versionId = out.VersionId;
   } catch (err) {
@@ -130,18 +202,37 @@ export async function acquireLock(deps: LockDeps, input: { bucket: string; envir
     }
     throw s3Error(`PutObject ${key}`, err);
   }
-  deps.reporter.emit({ code: 'LOCK_ACQUIRED', level: 'info', text: `locked ${input.environment} (s3://${input.bucket}/${key})`, data: { bucket: input.bucket, key, id: record.id } });
+  deps.reporter.emit({
+    code: 'LOCK_ACQUIRED',
+    level: 'info',
+    text: `locked ${input.environment} (s3://${input.bucket}/${key})`,
+    data: { bucket: input.bucket, key, id: record.id },
+  });
   return {
     record,
     release: async () => {
       const current = await readLock(deps, input.bucket, key);
       if (current?.id !== record.id) {
-        deps.reporter.emit({ code: 'LOCK_LOST', level: 'warn', text: `the lock on ${input.environment} was taken over by someone else (--force-unlock); leaving it alone`, data: current });
+        deps.reporter.emit({
+          code: 'LOCK_LOST',
+          level: 'warn',
+          text: `the lock on ${input.environment} was taken over by someone else (--force-unlock); leaving it alone`,
+          data: current,
+        });
         return;
       }
       // Deleting our own version removes the lock for good (no delete marker left behind).
-      await retry(deps.clock, () => deps.s3.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) })));
-      deps.reporter.emit({ code: 'LOCK_RELEASED', level: 'info', text: `released the lock on ${input.environment}`, data: { bucket: input.bucket, key } });
+      await retry(deps.clock, () =>
+        deps.s3.send(
+          new DeleteObjectCommand({ Bucket: input.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+        ),
+      );
+      deps.reporter.emit({
+        code: 'LOCK_RELEASED',
+        level: 'info',
+        text: `released the lock on ${input.environment}`,
+        data: { bucket: input.bucket, key },
+      });
     },
   };
 }

@@ -22,7 +22,8 @@ export interface BuiltArtifact {
 }
 
 // ES module bundles of CommonJS dependencies still call require(); give them one.
-const REQUIRE_SHIM = "import { createRequire as __drctlCreateRequire } from 'node:module'; const require = __drctlCreateRequire(import.meta.url);";
+const REQUIRE_SHIM =
+  "import { createRequire as __drctlCreateRequire } from 'node:module'; const require = __drctlCreateRequire(import.meta.url);";
 
 export async function buildArtifact(root: string, node: ArtifactBuildNode): Promise<BuiltArtifact> {
   let code: Uint8Array;
@@ -54,14 +55,28 @@ export async function buildArtifact(root: string, node: ArtifactBuildNode): Prom
   }
   // A fixed timestamp keeps the zip byte-identical for identical code: the key is content-addressed and an
   // unchanged Lambda must not look changed to CloudFormation.
-  const bytes = node.artifactKind === 'lambda' ? Buffer.from(zipSync({ 'index.mjs': [code, { level: 9, mtime: ZIP_EPOCH }] })) : code;
+  const bytes =
+    node.artifactKind === 'lambda'
+      ? Buffer.from(zipSync({ 'index.mjs': [code, { level: 9, mtime: ZIP_EPOCH }] }))
+      : code;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const ext = node.artifactKind === 'lambda' ? 'zip' : 'mjs';
-  return { name: node.artifact, kind: node.artifactKind, bytes, sha256, key: `artifacts/${node.artifact}/${sha256}.${ext}` };
+  return {
+    name: node.artifact,
+    kind: node.artifactKind,
+    bytes,
+    sha256,
+    key: `artifacts/${node.artifact}/${sha256}.${ext}`,
+  };
 }
 
 /** Uploads unless the key is already there (HeadObject); returns whether it uploaded. */
-export async function publishArtifact(s3: S3Client, bucket: string, art: BuiltArtifact, sleep: (ms: number) => Promise<void>): Promise<boolean> {
+export async function publishArtifact(
+  s3: S3Client,
+  bucket: string,
+  art: BuiltArtifact,
+  sleep: (ms: number) => Promise<void>,
+): Promise<boolean> {
   const retry = throttlingRetry(sleep);
   try {
     await retry(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: art.key })));
@@ -88,5 +103,11 @@ export async function publishArtifact(s3: S3Client, bucket: string, art: BuiltAr
 }
 
 function publishError(bucket: string, art: BuiltArtifact, err: unknown): DrError {
-  return new DrError({ code: 'E_ARTIFACT_PUBLISH', kind: 'aws', message: `cannot upload ${art.key} to ${bucket}: ${errorName(err)}: ${(err as Error).message}`, fix: 'Check that the artifact bucket exists (foundation stack) and that you may write to it (s3:PutObject).', cause: err });
+  return new DrError({
+    code: 'E_ARTIFACT_PUBLISH',
+    kind: 'aws',
+    message: `cannot upload ${art.key} to ${bucket}: ${errorName(err)}: ${(err as Error).message}`,
+    fix: 'Check that the artifact bucket exists (foundation stack) and that you may write to it (s3:PutObject).',
+    cause: err,
+  });
 }

@@ -57,7 +57,14 @@ export function planJson(g: DeployGraph): PlanJson {
   g.waves.forEach((w, i) => w.forEach((id) => waveOf.set(id, i + 1)));
   const nodes = g.order.map((id): PlanNodeJson => {
     const n = g.nodes.get(id)!;
-    const common = { id, kind: n.kind, wave: waveOf.get(id) ?? 0, dependencies: n.dependencies, priority: n.priority, estimateSeconds: n.estimateSeconds };
+    const common = {
+      id,
+      kind: n.kind,
+      wave: waveOf.get(id) ?? 0,
+      dependencies: n.dependencies,
+      priority: n.priority,
+      estimateSeconds: n.estimateSeconds,
+    };
     if (n.kind === 'stack') {
       return {
         ...common,
@@ -67,13 +74,25 @@ export function planJson(g: DeployGraph): PlanJson {
         region: n.region,
         template: n.template,
         pass: n.pass,
-        parameters: Object.fromEntries(Object.entries(n.parameters).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, parameterJson(v)])),
+        parameters: Object.fromEntries(
+          Object.entries(n.parameters)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, parameterJson(v)]),
+        ),
       };
     }
-    if (n.kind === 'artifact-build') return { ...common, artifact: n.artifact, entry: n.entry, artifactKind: n.artifactKind };
+    if (n.kind === 'artifact-build')
+      return { ...common, artifact: n.artifact, entry: n.entry, artifactKind: n.artifactKind };
     return { ...common, artifact: n.artifact, role: n.role, region: n.region, bucket: parameterJson(n.bucket) };
   });
-  return { environment: g.environment, regions: g.regions, nodes, waves: g.waves, criticalPath: { nodes: g.criticalPath, seconds: g.criticalPathSeconds }, warnings: g.warnings };
+  return {
+    environment: g.environment,
+    regions: g.regions,
+    nodes,
+    waves: g.waves,
+    criticalPath: { nodes: g.criticalPath, seconds: g.criticalPathSeconds },
+    warnings: g.warnings,
+  };
 }
 
 export function formatDuration(seconds: number): string {
@@ -120,7 +139,9 @@ export function reportPlan(reporter: Reporter, g: DeployGraph): void {
             : `  ${n.id}  upload to the ${n.role} artifact bucket (${n.region}), bucket ${n.bucket?.from ? `from ${n.bucket.from}` : JSON.stringify(n.bucket?.value)}`;
       const lines = [head, `      depends on: ${deps}`];
       const node = g.nodes.get(id)!;
-      if (node.kind === 'stack') for (const [k, v] of Object.entries(node.parameters).sort(([a], [b]) => a.localeCompare(b))) lines.push(`      ${k} = ${parameterText(v)}`);
+      if (node.kind === 'stack')
+        for (const [k, v] of Object.entries(node.parameters).sort(([a], [b]) => a.localeCompare(b)))
+          lines.push(`      ${k} = ${parameterText(v)}`);
       reporter.emit({ code: 'PLAN_NODE', level: 'result', text: lines.join('\n'), data: n });
     }
   });

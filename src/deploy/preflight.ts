@@ -11,7 +11,15 @@ export interface Identity {
   user: string;
 }
 
-const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch', 'AccessDenied']);
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+]);
 
 export function userFromArn(arn: string): string {
   const resource = arn.split(':').slice(5).join(':');
@@ -20,7 +28,12 @@ export function userFromArn(arn: string): string {
   return parts.length > 1 ? (parts[parts.length - 1] ?? resource) : resource;
 }
 
-export async function callerIdentity(sts: STSClient, expectedAccountId: string | undefined, configFile: string, sleep: (ms: number) => Promise<void>): Promise<Identity> {
+export async function callerIdentity(
+  sts: STSClient,
+  expectedAccountId: string | undefined,
+  configFile: string,
+  sleep: (ms: number) => Promise<void>,
+): Promise<Identity> {
   let out;
   try {
     out = await withThrottlingRetry(() => sts.send(new GetCallerIdentityCommand({})), { sleep });
@@ -35,14 +48,25 @@ export async function callerIdentity(sts: STSClient, expectedAccountId: string |
         cause: err,
       });
     }
-    throw new DrError({ code: 'E_AWS_STS', kind: 'aws', message: `sts:GetCallerIdentity failed: ${name}: ${(err as Error).message}`, fix: 'Check network access to STS (or --endpoint-url).', cause: err });
+    throw new DrError({
+      code: 'E_AWS_STS',
+      kind: 'aws',
+      message: `sts:GetCallerIdentity failed: ${name}: ${(err as Error).message}`,
+      fix: 'Check network access to STS (or --endpoint-url).',
+      cause: err,
+    });
   }
   const identity = { account: out.Account ?? '', arn: out.Arn ?? '', user: userFromArn(out.Arn ?? '') };
   if (expectedAccountId && identity.account !== expectedAccountId) {
-    throw usageError('E_WRONG_ACCOUNT', `the credentials belong to account ${identity.account} (${identity.arn}), but ${configFile} expects ${expectedAccountId}`, `Use credentials for account ${expectedAccountId} (--profile / AWS_PROFILE), or fix expectedAccountId in ${configFile}.`, {
-      file: configFile,
-      field: 'expectedAccountId',
-    });
+    throw usageError(
+      'E_WRONG_ACCOUNT',
+      `the credentials belong to account ${identity.account} (${identity.arn}), but ${configFile} expects ${expectedAccountId}`,
+      `Use credentials for account ${expectedAccountId} (--profile / AWS_PROFILE), or fix expectedAccountId in ${configFile}.`,
+      {
+        file: configFile,
+        field: 'expectedAccountId',
+      },
+    );
   }
   return identity;
 }

@@ -11,7 +11,10 @@ interface Line {
 const FINAL = /(_COMPLETE|_FAILED|NOT_DEPLOYED)$/;
 
 /** A `progress` hook for StreamReporter; returns true when it printed the message itself. */
-export function statusBoard(err: NodeJS.WriteStream, out: NodeJS.WritableStream = process.stdout): (msg: Message) => boolean {
+export function statusBoard(
+  err: NodeJS.WriteStream,
+  out: NodeJS.WritableStream = process.stdout,
+): (msg: Message) => boolean {
   if (!err.isTTY) return () => false;
   const lines = new Map<string, Line>();
   // The cursor stays visible: a confirmation prompt may follow the board.
@@ -21,7 +24,15 @@ export function statusBoard(err: NodeJS.WriteStream, out: NodeJS.WritableStream 
     if (lines.size) board([...lines.values()].map((l) => l.text.slice(0, width - 1)).join('\n'));
   };
   return (msg) => {
-    const data = (msg.data ?? {}) as { node?: string; status?: string; stackName?: string; region?: string; logicalId?: string; type?: string; reason?: string };
+    const data = (msg.data ?? {}) as {
+      node?: string;
+      status?: string;
+      stackName?: string;
+      region?: string;
+      logicalId?: string;
+      type?: string;
+      reason?: string;
+    };
     if ((msg.code === 'DEPLOY_STACK_STATUS' || msg.code === 'DEPLOY_STACK_EVENT') && data.node) {
       const prev = lines.get(data.node);
       const head = `${data.node.padEnd(22)} ${(data.stackName ?? '').padEnd(26)} ${(data.region ?? '').padEnd(10)}`;

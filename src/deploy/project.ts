@@ -20,7 +20,11 @@ function distance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        row[j]! + 1,
+        row[j - 1]! + 1,
+        prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      );
       prev = cur;
     }
   }
@@ -30,7 +34,13 @@ function distance(a: string, b: string): number {
 export async function loadProject(root: string, env: string | undefined): Promise<Project> {
   const loaded = await loadConfig(root, env);
   const layers = await loadLayerTemplates(root);
-  if (layers.size === 0) throw usageError('E_NO_LAYERS', 'templates/ holds no template with Metadata.Drctl', 'Add the layer templates (see docs/architecture.md, "Template metadata").', { file: 'templates' });
+  if (layers.size === 0)
+    throw usageError(
+      'E_NO_LAYERS',
+      'templates/ holds no template with Metadata.Drctl',
+      'Add the layer templates (see docs/architecture.md, "Template metadata").',
+      { file: 'templates' },
+    );
   const templates = [...layers.values()].map((t) => t.template);
   const unknown = unknownConfigParameters(loaded.config, templates);
   if (unknown.length) {
@@ -39,10 +49,15 @@ export async function loadProject(root: string, env: string | undefined): Promis
     const near = declared.map((d) => ({ d, n: distance(name, d) })).sort((a, b) => a.n - b.n)[0];
     const hint = near && near.n <= Math.max(2, Math.floor(name.length / 4)) ? ` Did you mean "${near.d}"?` : '';
     const all = unknown.map((u) => `parameters.${u.block}.${u.name}`).join(', ');
-    throw configError('E_CONFIG_UNKNOWN_PARAMETER', `${loaded.file}: ${all}: no template declares ${unknown.length === 1 ? 'this parameter' : 'these parameters'}`, `Remove it or fix the spelling.${hint}`, {
-      file: loaded.file,
-      field: `parameters.${block}.${name}`,
-    });
+    throw configError(
+      'E_CONFIG_UNKNOWN_PARAMETER',
+      `${loaded.file}: ${all}: no template declares ${unknown.length === 1 ? 'this parameter' : 'these parameters'}`,
+      `Remove it or fix the spelling.${hint}`,
+      {
+        file: loaded.file,
+        field: `parameters.${block}.${name}`,
+      },
+    );
   }
   const graph = buildDeployGraph({ config: loaded.config, configFile: loaded.file, layers });
   return { ...loaded, root, layers, graph };

@@ -16,5 +16,12 @@ export interface Runtime {
 }
 
 export function defaultRuntime(factory: ClientFactory, reporter: Reporter, signal?: AbortSignal): Runtime {
-  return { factory, clock: realClock, reporter, pollMs: 5000, signal, host: { hostname: os.hostname(), pid: process.pid } };
+  return {
+    factory,
+    clock: realClock,
+    reporter,
+    pollMs: 5000,
+    signal,
+    host: { hostname: os.hostname(), pid: process.pid },
+  };
 }

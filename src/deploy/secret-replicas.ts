@@ -3,7 +3,11 @@
 // […]"; the documented order is RemoveRegionsFromReplication, then DeleteSecret), and nothing documents that
 // CloudFormation's secret handler removes them first. Removing a replica deletes it at once; the primary secret
 // itself is left to CloudFormation.
-import { DescribeSecretCommand, RemoveRegionsFromReplicationCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  RemoveRegionsFromReplicationCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { DrError } from '../errors.js';
 import { errorName, throttlingRetry } from '../aws/retry.js';
 import type { Clock } from '../clock.js';
@@ -30,7 +34,11 @@ function replicaError(secret: string, action: string, err: unknown): DrError {
  * Removes every replica of one secret, through a client of the secret's own (primary) Region. Undefined when there
  * was nothing to remove: no replicas, or the secret is gone. Running it again is harmless.
  */
-export async function removeSecretReplicas(sm: SecretsManagerClient, secret: string, clock: Clock): Promise<SecretReplicasRemoved | undefined> {
+export async function removeSecretReplicas(
+  sm: SecretsManagerClient,
+  secret: string,
+  clock: Clock,
+): Promise<SecretReplicasRemoved | undefined> {
   const retry = throttlingRetry((ms) => clock.sleep(ms));
   let regions: string[];
   try {
@@ -42,7 +50,9 @@ export async function removeSecretReplicas(sm: SecretsManagerClient, secret: str
   }
   if (!regions.length) return undefined;
   try {
-    await retry(() => sm.send(new RemoveRegionsFromReplicationCommand({ SecretId: secret, RemoveReplicaRegions: regions })));
+    await retry(() =>
+      sm.send(new RemoveRegionsFromReplicationCommand({ SecretId: secret, RemoveReplicaRegions: regions })),
+    );
   } catch (err) {
     if (gone(err)) return undefined;
     throw replicaError(secret, `remove the replicas in ${regions.join(', ')} of`, err);

@@ -40,7 +40,10 @@ export function summarizeChanges(changes: Change[]): ChangeSummary[] {
     .map((rc) => {
       const type = rc.ResourceType ?? '';
       const replacement = rc.Replacement ?? (rc.Action === 'Modify' ? 'False' : '-');
-      const destructive = STATEFUL_TYPES.has(type) && (rc.Action === 'Remove' || (rc.Action === 'Modify' && (replacement === 'True' || replacement === 'Conditional')));
+      const destructive =
+        STATEFUL_TYPES.has(type) &&
+        (rc.Action === 'Remove' ||
+          (rc.Action === 'Modify' && (replacement === 'True' || replacement === 'Conditional')));
       return { action: rc.Action ?? '', logicalId: rc.LogicalResourceId ?? '', type, replacement, destructive };
     });
 }
@@ -89,53 +92,105 @@ async function settle(ops: StackOps, node: StackNode, deps: StackDeployDeps): Pr
 
   // A previous run was interrupted mid-operation: CloudFormation carried on; wait for it to settle.
   if (stack && isInProgress(stack.StackStatus)) {
-    reporter.emit({ code: 'DEPLOY_RESUME_WAIT', level: 'info', text: `${node.id}: ${node.stackName} is ${stack.StackStatus} (left by an earlier run); waiting for it`, data: { node: node.id, status: stack.StackStatus } });
+    reporter.emit({
+      code: 'DEPLOY_RESUME_WAIT',
+      level: 'info',
+      text: `${node.id}: ${node.stackName} is ${stack.StackStatus} (left by an earlier run); waiting for it`,
+      data: { node: node.id, status: stack.StackStatus },
+    });
     stack = await ops.waitStable(node.stackName, node.id, deps.clock.now());
   }
 
   if (stack && FAILED_END_STATES.has(stack.StackStatus ?? '')) {
-    const ok = await confirm(deps, `${node.stackName} in ${node.region} is ${stack.StackStatus}: its first creation failed and it cannot be updated. Delete it and create it again?`);
+    const ok = await confirm(
+      deps,
+      `${node.stackName} in ${node.region} is ${stack.StackStatus}: its first creation failed and it cannot be updated. Delete it and create it again?`,
+    );
     if (!ok) {
-      throw new DrError({ code: 'E_STACK_NEEDS_RECREATE', kind: 'conflict', message: `${node.id}: ${node.stackName} in ${node.region} is ${stack.StackStatus} and can only be deleted and recreated`, fix: 'Run deploy again with --yes (or answer yes) to delete and recreate it.' });
+      throw new DrError({
+        code: 'E_STACK_NEEDS_RECREATE',
+        kind: 'conflict',
+        message: `${node.id}: ${node.stackName} in ${node.region} is ${stack.StackStatus} and can only be deleted and recreated`,
+        fix: 'Run deploy again with --yes (or answer yes) to delete and recreate it.',
+      });
     }
-    reporter.emit({ code: 'DEPLOY_RECREATE', level: 'warn', text: `${node.id}: deleting ${node.stackName} (${stack.StackStatus}) to create it again`, data: { node: node.id, status: stack.StackStatus } });
+    reporter.emit({
+      code: 'DEPLOY_RECREATE',
+      level: 'warn',
+      text: `${node.id}: deleting ${node.stackName} (${stack.StackStatus}) to create it again`,
+      data: { node: node.id, status: stack.StackStatus },
+    });
     const since = deps.clock.now();
     await ops.deleteStack(stack.StackId ?? node.stackName);
     const after = await ops.waitStable(stack.StackId ?? node.stackName, node.id, since, true);
-    if (after) throw stackFailure(node, after.StackStatus ?? 'UNKNOWN', await ops.firstFailure(stack.StackId ?? node.stackName, since), 'Delete the stack by hand (see its events), then deploy again.');
+    if (after)
+      throw stackFailure(
+        node,
+        after.StackStatus ?? 'UNKNOWN',
+        await ops.firstFailure(stack.StackId ?? node.stackName, since),
+        'Delete the stack by hand (see its events), then deploy again.',
+      );
     return undefined;
   }
 
   if (stack?.StackStatus === 'UPDATE_ROLLBACK_FAILED') {
-    reporter.emit({ code: 'DEPLOY_CONTINUE_ROLLBACK', level: 'warn', text: `${node.id}: ${node.stackName} is UPDATE_ROLLBACK_FAILED; continuing the rollback before updating`, data: { node: node.id } });
+    reporter.emit({
+      code: 'DEPLOY_CONTINUE_ROLLBACK',
+      level: 'warn',
+      text: `${node.id}: ${node.stackName} is UPDATE_ROLLBACK_FAILED; continuing the rollback before updating`,
+      data: { node: node.id },
+    });
     const since = deps.clock.now();
     await ops.continueUpdateRollback(node.stackName);
     stack = await ops.waitStable(node.stackName, node.id, since, true);
     if (stack?.StackStatus !== 'UPDATE_ROLLBACK_COMPLETE') {
-      throw stackFailure(node, stack?.StackStatus ?? 'DELETE_COMPLETE', undefined, 'Resolve the resource that blocks the rollback (stack events), then deploy again.');
+      throw stackFailure(
+        node,
+        stack?.StackStatus ?? 'DELETE_COMPLETE',
+        undefined,
+        'Resolve the resource that blocks the rollback (stack events), then deploy again.',
+      );
     }
   }
 
   if (stack?.StackStatus === 'DELETE_FAILED') {
-    throw new DrError({ code: 'E_STACK_DELETE_FAILED', kind: 'conflict', message: `${node.id}: ${node.stackName} in ${node.region} is DELETE_FAILED`, fix: 'Finish deleting it (drctl destroy, or the console), then deploy again.' });
+    throw new DrError({
+      code: 'E_STACK_DELETE_FAILED',
+      kind: 'conflict',
+      message: `${node.id}: ${node.stackName} in ${node.region} is DELETE_FAILED`,
+      fix: 'Finish deleting it (drctl destroy, or the console), then deploy again.',
+    });
   }
 
   // Change sets a crashed or interrupted run left behind would confuse the next step: replace them.
   if (stack) {
     const stale = await ops.deleteStaleChangeSets(node.stackName);
-    if (stale.length) reporter.emit({ code: 'DEPLOY_STALE_CHANGESET_DELETED', level: 'info', text: `${node.id}: deleted change set(s) left by an earlier run: ${stale.join(', ')}`, data: { node: node.id, changeSets: stale } });
+    if (stale.length)
+      reporter.emit({
+        code: 'DEPLOY_STALE_CHANGESET_DELETED',
+        level: 'info',
+        text: `${node.id}: deleted change set(s) left by an earlier run: ${stale.join(', ')}`,
+        data: { node: node.id, changeSets: stale },
+      });
   }
   return stack;
 }
 
 /** Deploys one stack node; returns what happened and the stack's outputs. */
-export async function deployStack(ops: StackOps, input: StackDeployInput, deps: StackDeployDeps): Promise<{ outcome: StackOutcome; outputs: Record<string, string> }> {
+export async function deployStack(
+  ops: StackOps,
+  input: StackDeployInput,
+  deps: StackDeployDeps,
+): Promise<{ outcome: StackOutcome; outputs: Record<string, string> }> {
   const { node } = input;
   const { reporter } = deps;
   const stack = await settle(ops, node, deps);
   const exists = stack !== undefined && stack.StackStatus !== 'REVIEW_IN_PROGRESS';
   const values = input.parameters(stack);
-  const name = `${CHANGE_SET_PREFIX}${new Date(deps.clock.now()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-p${node.pass}`;
+  const name = `${CHANGE_SET_PREFIX}${new Date(deps.clock.now())
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 14)}-p${node.pass}`;
   const id = await ops.createChangeSet({
     stackName: node.stackName,
     name,
@@ -152,25 +207,55 @@ export async function deployStack(ops: StackOps, input: StackDeployInput, deps: 
   if (cs.status === 'FAILED') {
     await ops.deleteChangeSet(node.stackName, id);
     if (isNoChangesReason(cs.reason) && exists) {
-      reporter.emit({ code: 'DEPLOY_NO_CHANGES', level: 'info', text: `${node.id}: ${node.stackName} (${node.region}) no changes`, data: { node: node.id, stackName: node.stackName, region: node.region } });
+      reporter.emit({
+        code: 'DEPLOY_NO_CHANGES',
+        level: 'info',
+        text: `${node.id}: ${node.stackName} (${node.region}) no changes`,
+        data: { node: node.id, stackName: node.stackName, region: node.region },
+      });
       return { outcome: 'no-changes', outputs: outputsOf(stack) };
     }
-    throw new DrError({ code: 'E_CHANGESET_FAILED', kind: 'aws', message: `${node.id}: change set for ${node.stackName} in ${node.region} failed: ${cs.reason ?? 'no reason given'}`, fix: 'Fix the template or parameters the reason names, then deploy again.' });
+    throw new DrError({
+      code: 'E_CHANGESET_FAILED',
+      kind: 'aws',
+      message: `${node.id}: change set for ${node.stackName} in ${node.region} failed: ${cs.reason ?? 'no reason given'}`,
+      fix: 'Fix the template or parameters the reason names, then deploy again.',
+    });
   }
 
   const summary = summarizeChanges(cs.changes);
   reporter.emit({
     code: 'DEPLOY_CHANGESET',
     level: 'info',
-    text: [`${node.id}: ${exists ? 'update' : 'create'} ${node.stackName} (${node.region}), ${summary.length} change(s)`, ...summary.map((c) => `    ${c.action.padEnd(7)} ${c.logicalId.padEnd(28)} ${c.type.padEnd(44)} replacement: ${c.replacement}${c.destructive ? '  (stateful!)' : ''}`)].join('\n'),
-    data: { node: node.id, stackName: node.stackName, region: node.region, type: exists ? 'UPDATE' : 'CREATE', changes: summary },
+    text: [
+      `${node.id}: ${exists ? 'update' : 'create'} ${node.stackName} (${node.region}), ${summary.length} change(s)`,
+      ...summary.map(
+        (c) =>
+          `    ${c.action.padEnd(7)} ${c.logicalId.padEnd(28)} ${c.type.padEnd(44)} replacement: ${c.replacement}${c.destructive ? '  (stateful!)' : ''}`,
+      ),
+    ].join('\n'),
+    data: {
+      node: node.id,
+      stackName: node.stackName,
+      region: node.region,
+      type: exists ? 'UPDATE' : 'CREATE',
+      changes: summary,
+    },
   });
   const destructive = summary.filter((c) => c.destructive);
   if (destructive.length) {
-    const ok = await confirm(deps, `${node.stackName} in ${node.region} would ${destructive.map((c) => `${c.action === 'Remove' ? 'delete' : 'replace'} ${c.logicalId} (${c.type})`).join(', ')}, losing its data. Continue?`);
+    const ok = await confirm(
+      deps,
+      `${node.stackName} in ${node.region} would ${destructive.map((c) => `${c.action === 'Remove' ? 'delete' : 'replace'} ${c.logicalId} (${c.type})`).join(', ')}, losing its data. Continue?`,
+    );
     if (!ok) {
       await ops.deleteChangeSet(node.stackName, id);
-      throw new DrError({ code: 'E_STATEFUL_REPLACEMENT', kind: 'interrupted', message: `${node.id}: not executing a change set that replaces or deletes ${destructive.map((c) => c.logicalId).join(', ')}`, fix: 'Re-run with --yes if losing that data is intended, or change the template so the resource is updated in place.' });
+      throw new DrError({
+        code: 'E_STATEFUL_REPLACEMENT',
+        kind: 'interrupted',
+        message: `${node.id}: not executing a change set that replaces or deletes ${destructive.map((c) => c.logicalId).join(', ')}`,
+        fix: 'Re-run with --yes if losing that data is intended, or change the template so the resource is updated in place.',
+      });
     }
   }
   if (deps.signal?.aborted) {

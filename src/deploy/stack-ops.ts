@@ -49,11 +49,22 @@ export function isInProgress(status: string | undefined): boolean {
 
 export function awsFailure(code: string, what: string, err: unknown, fix: string): DrError {
   const message = err instanceof Error ? err.message : String(err);
-  return new DrError({ code, kind: 'aws', message: `${what}: ${errorName(err) || 'Error'}: ${message}`, fix, cause: err });
+  return new DrError({
+    code,
+    kind: 'aws',
+    message: `${what}: ${errorName(err) || 'Error'}: ${message}`,
+    fix,
+    cause: err,
+  });
 }
 
 export function interrupted(what: string): DrError {
-  return new DrError({ code: 'E_INTERRUPTED', kind: 'interrupted', message: `interrupted ${what}`, fix: 'Run the same command again: it resumes where this run stopped.' });
+  return new DrError({
+    code: 'E_INTERRUPTED',
+    kind: 'interrupted',
+    message: `interrupted ${what}`,
+    fix: 'Run the same command again: it resumes where this run stopped.',
+  });
 }
 
 export class StackOps {
@@ -67,7 +78,12 @@ export class StackOps {
     return withThrottlingRetry(fn, {
       sleep: (ms) => this.deps.clock.sleep(ms),
       onRetry: (attempt, delayMs, err) =>
-        this.deps.reporter.emit({ code: 'AWS_THROTTLED', level: 'debug', text: `throttled (${errorName(err)}) in ${this.region}; retry ${attempt} in ${delayMs} ms`, data: { region: this.region, attempt, delayMs } }),
+        this.deps.reporter.emit({
+          code: 'AWS_THROTTLED',
+          level: 'debug',
+          text: `throttled (${errorName(err)}) in ${this.region}; retry ${attempt} in ${delayMs} ms`,
+          data: { region: this.region, attempt, delayMs },
+        }),
     });
   }
 
@@ -79,18 +95,37 @@ export class StackOps {
       return s && s.StackStatus !== 'DELETE_COMPLETE' ? s : undefined;
     } catch (err) {
       if (errorName(err) === 'ValidationError' && /does not exist/.test((err as Error).message)) return undefined;
-      throw awsFailure('E_AWS_DESCRIBE', `DescribeStacks ${stackName} in ${this.region}`, err, 'Check credentials, region and permissions (cloudformation:DescribeStacks).');
+      throw awsFailure(
+        'E_AWS_DESCRIBE',
+        `DescribeStacks ${stackName} in ${this.region}`,
+        err,
+        'Check credentials, region and permissions (cloudformation:DescribeStacks).',
+      );
     }
   }
 
   async deleteStaleChangeSets(stackName: string): Promise<string[]> {
     const out = await this.call(() => this.cfn.send(new ListChangeSetsCommand({ StackName: stackName })));
-    const stale = (out.Summaries ?? []).filter((s) => s.ChangeSetName?.startsWith(CHANGE_SET_PREFIX) && s.ExecutionStatus !== 'EXECUTE_IN_PROGRESS');
-    for (const s of stale) await this.call(() => this.cfn.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: s.ChangeSetId ?? s.ChangeSetName })));
+    const stale = (out.Summaries ?? []).filter(
+      (s) => s.ChangeSetName?.startsWith(CHANGE_SET_PREFIX) && s.ExecutionStatus !== 'EXECUTE_IN_PROGRESS',
+    );
+    for (const s of stale)
+      await this.call(() =>
+        this.cfn.send(
+          new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: s.ChangeSetId ?? s.ChangeSetName }),
+        ),
+      );
     return stale.map((s) => s.ChangeSetName ?? '');
   }
 
-  async createChangeSet(input: { stackName: string; name: string; type: 'CREATE' | 'UPDATE'; template: TemplateSource; parameters: Parameter[]; tags: Tag[] }): Promise<string> {
+  async createChangeSet(input: {
+    stackName: string;
+    name: string;
+    type: 'CREATE' | 'UPDATE';
+    template: TemplateSource;
+    parameters: Parameter[];
+    tags: Tag[];
+  }): Promise<string> {
     try {
       const out = await this.call(() =>
         this.cfn.send(
@@ -108,20 +143,32 @@ export class StackOps {
       );
       return out.Id ?? input.name;
     } catch (err) {
-      throw awsFailure('E_AWS_CHANGESET', `CreateChangeSet for ${input.stackName} in ${this.region}`, err, 'Read the message: usually a parameter value the template rejects, or a stack state that forbids updates.');
+      throw awsFailure(
+        'E_AWS_CHANGESET',
+        `CreateChangeSet for ${input.stackName} in ${this.region}`,
+        err,
+        'Read the message: usually a parameter value the template rejects, or a stack state that forbids updates.',
+      );
     }
   }
 
   /** Waits for the change set to be computed; returns its final status and every change (all pages). */
-  async waitChangeSet(stackName: string, id: string): Promise<{ status: string; reason: string | undefined; changes: Change[] }> {
+  async waitChangeSet(
+    stackName: string,
+    id: string,
+  ): Promise<{ status: string; reason: string | undefined; changes: Change[] }> {
     for (;;) {
-      const first = await this.call(() => this.cfn.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: id })));
+      const first = await this.call(() =>
+        this.cfn.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: id })),
+      );
       const status = first.Status ?? 'UNKNOWN';
       if (status === 'CREATE_COMPLETE' || status === 'FAILED' || status === 'DELETE_COMPLETE') {
         const changes = [...(first.Changes ?? [])];
         let token = first.NextToken;
         while (token) {
-          const page = await this.call(() => this.cfn.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: id, NextToken: token })));
+          const page = await this.call(() =>
+            this.cfn.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: id, NextToken: token })),
+          );
           changes.push(...(page.Changes ?? []));
           token = page.NextToken;
         }
@@ -140,7 +187,12 @@ export class StackOps {
     try {
       await this.call(() => this.cfn.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: id })));
     } catch (err) {
-      throw awsFailure('E_AWS_EXECUTE', `ExecuteChangeSet for ${stackName} in ${this.region}`, err, 'Run deploy again; a change set left behind is replaced.');
+      throw awsFailure(
+        'E_AWS_EXECUTE',
+        `ExecuteChangeSet for ${stackName} in ${this.region}`,
+        err,
+        'Run deploy again; a change set left behind is replaced.',
+      );
     }
   }
 
@@ -148,7 +200,12 @@ export class StackOps {
     try {
       await this.call(() => this.cfn.send(new DeleteStackCommand({ StackName: stackName })));
     } catch (err) {
-      throw awsFailure('E_AWS_DELETE', `DeleteStack ${stackName} in ${this.region}`, err, 'Check the stack state in the console; retry when it is no longer in progress.');
+      throw awsFailure(
+        'E_AWS_DELETE',
+        `DeleteStack ${stackName} in ${this.region}`,
+        err,
+        'Check the stack state in the console; retry when it is no longer in progress.',
+      );
     }
   }
 
@@ -156,7 +213,12 @@ export class StackOps {
     try {
       await this.call(() => this.cfn.send(new ContinueUpdateRollbackCommand({ StackName: stackName })));
     } catch (err) {
-      throw awsFailure('E_AWS_CONTINUE_ROLLBACK', `ContinueUpdateRollback ${stackName} in ${this.region}`, err, 'Fix the resource that blocks the rollback (see the stack events), or skip it with ResourcesToSkip in the console.');
+      throw awsFailure(
+        'E_AWS_CONTINUE_ROLLBACK',
+        `ContinueUpdateRollback ${stackName} in ${this.region}`,
+        err,
+        'Fix the resource that blocks the rollback (see the stack events), or skip it with ResourcesToSkip in the console.',
+      );
     }
   }
 
@@ -164,7 +226,9 @@ export class StackOps {
     const all: StackResourceSummary[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call(() => this.cfn.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token })));
+      const page = await this.call(() =>
+        this.cfn.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token })),
+      );
       all.push(...(page.StackResourceSummaries ?? []));
       token = page.NextToken;
     } while (token);
@@ -176,7 +240,9 @@ export class StackOps {
     const fresh: StackEvent[] = [];
     let token: string | undefined;
     pages: do {
-      const page = await this.call(() => this.cfn.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: token })));
+      const page = await this.call(() =>
+        this.cfn.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: token })),
+      );
       for (const e of page.StackEvents ?? []) {
         if (seen.has(e.EventId ?? '') || (e.Timestamp && e.Timestamp.getTime() < since)) break pages;
         fresh.push(e);
@@ -214,20 +280,36 @@ export class StackOps {
             code: 'DEPLOY_STACK_EVENT',
             level: 'info',
             text: `${node}  ${e.LogicalResourceId} ${e.ResourceType} ${e.ResourceStatus}${e.ResourceStatusReason ? ` (${e.ResourceStatusReason})` : ''}`,
-            data: { node, region: this.region, stackName, logicalId: e.LogicalResourceId, type: e.ResourceType, status: e.ResourceStatus, reason: e.ResourceStatusReason, time: e.Timestamp?.toISOString() },
+            data: {
+              node,
+              region: this.region,
+              stackName,
+              logicalId: e.LogicalResourceId,
+              type: e.ResourceType,
+              status: e.ResourceStatus,
+              reason: e.ResourceStatusReason,
+              time: e.Timestamp?.toISOString(),
+            },
           });
         }
       }
       const status = s?.StackStatus ?? 'DELETE_COMPLETE';
       if (status !== last) {
         last = status;
-        this.deps.reporter.emit({ code: 'DEPLOY_STACK_STATUS', level: 'info', text: `${node}  ${stackName} (${this.region})  ${status}${s?.StackStatusReason && !isInProgress(status) ? `: ${s.StackStatusReason}` : ''}`, data: { node, region: this.region, stackName, status, reason: s?.StackStatusReason } });
+        this.deps.reporter.emit({
+          code: 'DEPLOY_STACK_STATUS',
+          level: 'info',
+          text: `${node}  ${stackName} (${this.region})  ${status}${s?.StackStatusReason && !isInProgress(status) ? `: ${s.StackStatusReason}` : ''}`,
+          data: { node, region: this.region, stackName, status, reason: s?.StackStatusReason },
+        });
       }
       if (isInProgress(status) || !s) started = true;
       // The operation's own final stack event agreeing with DescribeStacks also proves the answer is fresh.
       const fresh = started || lastStackEvent === status || poll >= START_POLLS;
-      if ((!isInProgress(status) && fresh) || status === 'DELETE_COMPLETE') return s?.StackStatus === 'DELETE_COMPLETE' ? undefined : s;
-      if (this.deps.signal?.aborted) throw interrupted(`while waiting for ${stackName} in ${this.region} (${status}); CloudFormation continues it`);
+      if ((!isInProgress(status) && fresh) || status === 'DELETE_COMPLETE')
+        return s?.StackStatus === 'DELETE_COMPLETE' ? undefined : s;
+      if (this.deps.signal?.aborted)
+        throw interrupted(`while waiting for ${stackName} in ${this.region} (${status}); CloudFormation continues it`);
       await this.deps.clock.sleep(this.deps.pollMs, this.deps.signal);
     }
   }
@@ -239,15 +321,24 @@ export class StackOps {
       return out.Stacks?.[0];
     } catch (err) {
       if (errorName(err) === 'ValidationError' && /does not exist/.test((err as Error).message)) return undefined;
-      throw awsFailure('E_AWS_DESCRIBE', `DescribeStacks ${stackId} in ${this.region}`, err, 'Check credentials and permissions (cloudformation:DescribeStacks).');
+      throw awsFailure(
+        'E_AWS_DESCRIBE',
+        `DescribeStacks ${stackId} in ${this.region}`,
+        err,
+        'Check credentials and permissions (cloudformation:DescribeStacks).',
+      );
     }
   }
 
   /** The reason of the first failed resource event since `since`, for error messages. */
   async firstFailure(stackId: string, since: number): Promise<string | undefined> {
     const events = await this.newEvents(stackId, since, new Set());
-    const failed = events.find((e) => /FAILED$/.test(e.ResourceStatus ?? '') && e.ResourceType !== 'AWS::CloudFormation::Stack');
-    return failed ? `${failed.LogicalResourceId} (${failed.ResourceType}): ${failed.ResourceStatusReason ?? failed.ResourceStatus}` : undefined;
+    const failed = events.find(
+      (e) => /FAILED$/.test(e.ResourceStatus ?? '') && e.ResourceType !== 'AWS::CloudFormation::Stack',
+    );
+    return failed
+      ? `${failed.LogicalResourceId} (${failed.ResourceType}): ${failed.ResourceStatusReason ?? failed.ResourceStatus}`
+      : undefined;
   }
 }
 
@@ -256,7 +347,16 @@ export function stackOpsByRegion(rt: Runtime): (region: string) => StackOps {
   const ops = new Map<string, StackOps>();
   return (region) => {
     let o = ops.get(region);
-    if (!o) ops.set(region, (o = new StackOps(region, rt.factory(region).cloudformation, { clock: rt.clock, reporter: rt.reporter, pollMs: rt.pollMs, signal: rt.signal })));
+    if (!o)
+      ops.set(
+        region,
+        (o = new StackOps(region, rt.factory(region).cloudformation, {
+          clock: rt.clock,
+          reporter: rt.reporter,
+          pollMs: rt.pollMs,
+          signal: rt.signal,
+        })),
+      );
     return o;
   };
 }

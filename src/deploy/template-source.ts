@@ -18,7 +18,12 @@ export interface TemplateStore {
   clock: Clock;
 }
 
-export async function templateSource(body: string, layer: string, region: string, store: TemplateStore): Promise<TemplateSource> {
+export async function templateSource(
+  body: string,
+  layer: string,
+  region: string,
+  store: TemplateStore,
+): Promise<TemplateSource> {
   if (Buffer.byteLength(body) <= TEMPLATE_BODY_LIMIT) return { TemplateBody: body };
   const bucket = await store.bucket(region);
   const key = `templates/${layer}/${createHash('sha256').update(body).digest('hex')}.json`;
@@ -29,7 +34,9 @@ export async function templateSource(body: string, layer: string, region: string
   } catch (err) {
     if (errorName(err) !== 'NotFound') throw uploadError(bucket, key, err);
     try {
-      await retry(() => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' })));
+      await retry(() =>
+        s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' })),
+      );
     } catch (e) {
       throw uploadError(bucket, key, e);
     }
@@ -38,5 +45,11 @@ export async function templateSource(body: string, layer: string, region: string
 }
 
 function uploadError(bucket: string, key: string, err: unknown): DrError {
-  return new DrError({ code: 'E_TEMPLATE_UPLOAD', kind: 'aws', message: `cannot upload the template to s3://${bucket}/${key}: ${errorName(err)}: ${(err as Error).message}`, fix: 'Check s3:PutObject / s3:GetObject on drctl-state-* buckets.', cause: err });
+  return new DrError({
+    code: 'E_TEMPLATE_UPLOAD',
+    kind: 'aws',
+    message: `cannot upload the template to s3://${bucket}/${key}: ${errorName(err)}: ${(err as Error).message}`,
+    fix: 'Check s3:PutObject / s3:GetObject on drctl-state-* buckets.',
+    cause: err,
+  });
 }

@@ -10,7 +10,12 @@ export async function validateProject(project: Project, reporter: Reporter, poli
   // Suppressed findings were accepted on purpose (validation-suppressions.json); only active ones count.
   const active = result.findings.filter((f) => !f.suppressed);
   for (const f of active) {
-    reporter.emit({ code: 'PLAN_VALIDATION_FINDING', level: f.severity === 'error' ? 'error' : 'warn', text: `${f.template}${f.line ? `:${f.line}` : ''} ${f.ruleId} ${f.path}: ${f.message}${f.fix ? `\n  fix: ${f.fix}` : ''}`, data: f });
+    reporter.emit({
+      code: 'PLAN_VALIDATION_FINDING',
+      level: f.severity === 'error' ? 'error' : 'warn',
+      text: `${f.template}${f.line ? `:${f.line}` : ''} ${f.ruleId} ${f.path}: ${f.message}${f.fix ? `\n  fix: ${f.fix}` : ''}`,
+      data: f,
+    });
   }
   const errors = active.filter((f) => f.severity === 'error');
   if (errors.length) {

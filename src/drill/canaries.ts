@@ -19,7 +19,11 @@ export interface Canary {
   present(id: string): Promise<boolean>;
 }
 
-async function keySchema(clients: ClientFactory, region: string, table: string): Promise<{ name: string; type: string }[]> {
+async function keySchema(
+  clients: ClientFactory,
+  region: string,
+  table: string,
+): Promise<{ name: string; type: string }[]> {
   try {
     const t = (await clients(region).dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table;
     const types = new Map((t?.AttributeDefinitions ?? []).map((a) => [a.AttributeName, a.AttributeType]));
@@ -40,17 +44,32 @@ export function dynamoCanary(t: Topology, clients: ClientFactory): Canary {
       key = Object.fromEntries(schema.map((k) => [k.name, k.type === 'N' ? { N: String(at) } : { S: `drill#${id}` }]));
       try {
         await clients(t.primary.region).dynamodb.send(
-          new PutItemCommand({ TableName: t.primary.ordersTable, Item: { ...key, kind: { S: 'drill-canary' }, drillId: { S: id }, writtenAt: { S: new Date(at).toISOString() }, expiresAt: { N: String(Math.floor(at / 1000) + 7 * 86400) } } }),
+          new PutItemCommand({
+            TableName: t.primary.ordersTable,
+            Item: {
+              ...key,
+              kind: { S: 'drill-canary' },
+              drillId: { S: id },
+              writtenAt: { S: new Date(at).toISOString() },
+              expiresAt: { N: String(Math.floor(at / 1000) + 7 * 86400) },
+            },
+          }),
         );
       } catch (err) {
         throw awsError('E_AWS_DYNAMODB', `PutItem canary in ${t.primary.ordersTable}`, err);
       }
-      return { table: t.primary.ordersTable, region: t.primary.region, key: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, v.S ?? v.N])) };
+      return {
+        table: t.primary.ordersTable,
+        region: t.primary.region,
+        key: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, v.S ?? v.N])),
+      };
     },
     async present() {
       if (!key) return false;
       try {
-        const out = await clients(t.secondary.region).dynamodb.send(new GetItemCommand({ TableName: t.secondary.ordersTable, Key: key }));
+        const out = await clients(t.secondary.region).dynamodb.send(
+          new GetItemCommand({ TableName: t.secondary.ordersTable, Key: key }),
+        );
         return Boolean(out.Item);
       } catch (err) {
         throw awsError('E_AWS_DYNAMODB', `GetItem canary in ${t.secondary.region}`, err);
@@ -67,7 +86,14 @@ export function s3Canary(t: Topology, clients: ClientFactory): Canary {
     basis: `S3 cross-region replication ${t.primary.assetsBucket} → ${t.secondary.assetsBucket} (seconds typical; 15 min guaranteed only with Replication Time Control)`,
     async write(id, at) {
       try {
-        await clients(t.primary.region).s3.send(new PutObjectCommand({ Bucket: t.primary.assetsBucket, Key: keyFor(id), Body: JSON.stringify({ drillId: id, writtenAt: new Date(at).toISOString() }), ContentType: 'application/json' }));
+        await clients(t.primary.region).s3.send(
+          new PutObjectCommand({
+            Bucket: t.primary.assetsBucket,
+            Key: keyFor(id),
+            Body: JSON.stringify({ drillId: id, writtenAt: new Date(at).toISOString() }),
+            ContentType: 'application/json',
+          }),
+        );
       } catch (err) {
         throw awsError('E_AWS_S3', `PutObject canary in ${t.primary.assetsBucket}`, err);
       }
@@ -75,7 +101,9 @@ export function s3Canary(t: Topology, clients: ClientFactory): Canary {
     },
     async present(id) {
       try {
-        await clients(t.secondary.region).s3.send(new HeadObjectCommand({ Bucket: t.secondary.assetsBucket, Key: keyFor(id) }));
+        await clients(t.secondary.region).s3.send(
+          new HeadObjectCommand({ Bucket: t.secondary.assetsBucket, Key: keyFor(id) }),
+        );
         return true;
       } catch (err) {
         const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -100,7 +128,11 @@ export function rdsCanary(t: Topology, db: DbCanary): Canary {
 }
 
 /** Without a database client the RDS figure is the replica's ReplicaLag when the fault was injected. */
-export async function rdsLagFigure(t: Topology, clients: ClientFactory, at: number): Promise<{ seconds: number | null; basis: string }> {
+export async function rdsLagFigure(
+  t: Topology,
+  clients: ClientFactory,
+  at: number,
+): Promise<{ seconds: number | null; basis: string }> {
   const lag = await latestReplicaLag(clients(t.secondary.region).cloudwatch, t.secondary.dbIdentifier, at);
   return {
     seconds: lag ? lag.seconds : null,

@@ -51,40 +51,94 @@ function defaultDbCanary(t: Topology, aws: AwsOptions, now: () => number): DbCan
   });
 }
 
-export async function runDrillCommand(ctx: CommandContext, opts: DrillCommandOptions, o: DrillOverrides = {}): Promise<number> {
+export async function runDrillCommand(
+  ctx: CommandContext,
+  opts: DrillCommandOptions,
+  o: DrillOverrides = {},
+): Promise<number> {
   const mode = (opts.mode ?? 'health-flag') as DrillMode;
-  if (!DRILL_MODES.includes(mode)) throw usageError('E_DRILL_MODE', `--mode "${opts.mode}" is not a drill mode`, `Use one of: ${DRILL_MODES.join(', ')}.`, { field: '--mode' });
+  if (!DRILL_MODES.includes(mode))
+    throw usageError(
+      'E_DRILL_MODE',
+      `--mode "${opts.mode}" is not a drill mode`,
+      `Use one of: ${DRILL_MODES.join(', ')}.`,
+      { field: '--mode' },
+    );
   const timeoutSeconds = opts.timeout === undefined ? 900 : Number(opts.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 30) throw usageError('E_DRILL_TIMEOUT', `--timeout "${opts.timeout}" is not a number of seconds ≥ 30`, 'Give the longest wait in seconds, e.g. --timeout 900.', { field: '--timeout' });
-  if (opts.dbCanary !== undefined && !['auto', 'off'].includes(opts.dbCanary)) throw usageError('E_DRILL_DB_CANARY', `--db-canary "${opts.dbCanary}" is not auto or off`, 'Use --db-canary auto (default) or off.', { field: '--db-canary' });
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 30)
+    throw usageError(
+      'E_DRILL_TIMEOUT',
+      `--timeout "${opts.timeout}" is not a number of seconds ≥ 30`,
+      'Give the longest wait in seconds, e.g. --timeout 900.',
+      { field: '--timeout' },
+    );
+  if (opts.dbCanary !== undefined && !['auto', 'off'].includes(opts.dbCanary))
+    throw usageError(
+      'E_DRILL_DB_CANARY',
+      `--db-canary "${opts.dbCanary}" is not auto or off`,
+      'Use --db-canary auto (default) or off.',
+      { field: '--db-canary' },
+    );
   const { config } = await loadConfig(ctx.root, opts.env);
-  const aws: AwsOptions = { ...(ctx.options.profile ? { profile: ctx.options.profile } : {}), ...(ctx.options.endpointUrl ? { endpointUrl: ctx.options.endpointUrl } : {}) };
+  const aws: AwsOptions = {
+    ...(ctx.options.profile ? { profile: ctx.options.profile } : {}),
+    ...(ctx.options.endpointUrl ? { endpointUrl: ctx.options.endpointUrl } : {}),
+  };
   const clients = o.clients ?? sdkClientFactory(aws);
   const clock = o.clock ?? realClock;
   const topology = await loadTopology(ctx.root, config, clients, ctx.reporter, { allowCache: false });
-  const db = o.db === null || opts.dbCanary === 'off' ? undefined : (o.db ?? defaultDbCanary(topology, aws, () => clock.now()));
+  const db =
+    o.db === null || opts.dbCanary === 'off' ? undefined : (o.db ?? defaultDbCanary(topology, aws, () => clock.now()));
   // Ctrl-C must not leave a fault behind: the first one stops measuring and restores; a second one quits at once.
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) process.exit(130);
-    ctx.reporter.emit({ code: 'DRILL_SIGINT', level: 'warn', text: 'Ctrl-C: undoing the fault before exiting (Ctrl-C again to quit at once)' });
+    ctx.reporter.emit({
+      code: 'DRILL_SIGINT',
+      level: 'warn',
+      text: 'Ctrl-C: undoing the fault before exiting (Ctrl-C again to quit at once)',
+    });
     abort.abort();
   };
   if (!o.signal) process.on('SIGINT', onSigint);
   let report;
   try {
     report = await runDrill(
-      { root: ctx.root, config, topology, clients, clock, http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }), dns: o.dns ?? systemDnsResolver(), reporter: ctx.reporter, ...(db ? { db } : {}) },
-      { mode, yes: Boolean(opts.yes), timeoutMs: timeoutSeconds * 1000, signal: o.signal ?? abort.signal, ...(o.pollMs ? { pollMs: o.pollMs } : {}), ...(o.restoreTimeoutMs ? { restoreTimeoutMs: o.restoreTimeoutMs } : {}) },
+      {
+        root: ctx.root,
+        config,
+        topology,
+        clients,
+        clock,
+        http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }),
+        dns: o.dns ?? systemDnsResolver(),
+        reporter: ctx.reporter,
+        ...(db ? { db } : {}),
+      },
+      {
+        mode,
+        yes: Boolean(opts.yes),
+        timeoutMs: timeoutSeconds * 1000,
+        signal: o.signal ?? abort.signal,
+        ...(o.pollMs ? { pollMs: o.pollMs } : {}),
+        ...(o.restoreTimeoutMs ? { restoreTimeoutMs: o.restoreTimeoutMs } : {}),
+      },
     );
   } finally {
     process.off('SIGINT', onSigint);
   }
   const files = await writeDrillReport(ctx.root, report);
   const rto = report.rto.seconds === null ? 'not reached' : `${report.rto.seconds} s`;
-  const rpo = report.rpo.stores.map((s) => `${s.store} ${s.seconds === null ? 'unknown' : `${s.seconds} s`}`).join(', ');
+  const rpo = report.rpo.stores
+    .map((s) => `${s.store} ${s.seconds === null ? 'unknown' : `${s.seconds} s`}`)
+    .join(', ');
   ctx.reporter.emit({
-    code: report.outcome === 'passed' ? 'DRILL_PASSED' : report.outcome === 'interrupted' ? 'DRILL_INTERRUPTED' : 'DRILL_FAILED',
+    code:
+      report.outcome === 'passed'
+        ? 'DRILL_PASSED'
+        : report.outcome === 'interrupted'
+          ? 'DRILL_INTERRUPTED'
+          : 'DRILL_FAILED',
     level: 'result',
     text: `drill ${report.drillId} ${report.outcome}: RTO ${rto} (objective ${report.objectives.rtoSeconds} s); RPO ${rpo} (objective ${report.objectives.rpoSeconds} s)${report.missed.length ? `\n  missed: ${report.missed.join('; ')}` : ''}\n  report: ${files.markdown}`,
     data: { outcome: report.outcome, files },

@@ -33,18 +33,34 @@ const TABLE = 'drctl_drill_canary';
 
 export function pgDbCanary(opts: PgCanaryOptions): DbCanary {
   const withClient = <T>(ep: PgEndpoint, fn: (c: pg.Client) => Promise<T>): Promise<T> =>
-    withPgSession({ ...ep, credentials: opts.credentials, timeoutMs: opts.timeoutMs ?? 5_000, ...(opts.database ? { database: opts.database } : {}), ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.tls === undefined ? {} : { tls: opts.tls }) }, fn);
+    withPgSession(
+      {
+        ...ep,
+        credentials: opts.credentials,
+        timeoutMs: opts.timeoutMs ?? 5_000,
+        ...(opts.database ? { database: opts.database } : {}),
+        ...(opts.ca ? { ca: opts.ca } : {}),
+        ...(opts.tls === undefined ? {} : { tls: opts.tls }),
+      },
+      fn,
+    );
   return {
     basis: `canary row in ${TABLE} written on the writer and read on the cross-region replica (PostgreSQL physical replication)`,
     async write(id, at) {
       await withClient(opts.writer, async (c) => {
         await c.query(`create table if not exists ${TABLE} (id text primary key, written_at timestamptz not null)`);
-        await c.query(`insert into ${TABLE} (id, written_at) values ($1, $2) on conflict (id) do nothing`, [id, at.toISOString()]);
+        await c.query(`insert into ${TABLE} (id, written_at) values ($1, $2) on conflict (id) do nothing`, [
+          id,
+          at.toISOString(),
+        ]);
       });
     },
     async presentOnReplica(id) {
       try {
-        return await withClient(opts.replica, async (c) => (await c.query(`select 1 from ${TABLE} where id = $1`, [id])).rowCount === 1);
+        return await withClient(
+          opts.replica,
+          async (c) => (await c.query(`select 1 from ${TABLE} where id = $1`, [id])).rowCount === 1,
+        );
       } catch (err) {
         // Until the table's creation has replicated the replica answers "relation does not exist": not there yet.
         if ((err as { code?: string }).code === '42P01') return false;

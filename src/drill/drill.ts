@@ -16,7 +16,12 @@ import { Timeline } from './timeline.js';
 export type { DrillDeps, DrillOptions } from './deps.js';
 
 /** Writes each canary in the primary; an unreachable database only downgrades the RDS figure to ReplicaLag. */
-async function writeCanaries(d: DrillDeps, drillId: string, obs: Observations, timeline: Timeline): Promise<{ canaries: Canary[]; rdsByLag: boolean }> {
+async function writeCanaries(
+  d: DrillDeps,
+  drillId: string,
+  obs: Observations,
+  timeline: Timeline,
+): Promise<{ canaries: Canary[]; rdsByLag: boolean }> {
   const { topology: t, clients, clock } = d;
   const canaries: Canary[] = [];
   let rdsByLag = !d.db;
@@ -29,7 +34,12 @@ async function writeCanaries(d: DrillDeps, drillId: string, obs: Observations, t
       // The database is often unreachable from where drills run (private subnets).
       if (c.store !== 'rds') throw err;
       rdsByLag = true;
-      timeline.record('rds-canary-unavailable', `cannot write the RDS canary row (${err instanceof Error ? err.message : String(err)}); the RDS figure falls back to ReplicaLag`, undefined, 'warn');
+      timeline.record(
+        'rds-canary-unavailable',
+        `cannot write the RDS canary row (${err instanceof Error ? err.message : String(err)}); the RDS figure falls back to ReplicaLag`,
+        undefined,
+        'warn',
+      );
       continue;
     }
     canaries.push(c);
@@ -42,22 +52,54 @@ async function writeCanaries(d: DrillDeps, drillId: string, obs: Observations, t
 export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillReport> {
   const { topology: t, clients, clock, reporter, config } = d;
   const startedAt = clock.now();
-  const drillId = `drill-${t.environment}-${new Date(startedAt).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').toLowerCase()}`;
+  const drillId = `drill-${t.environment}-${new Date(startedAt)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .toLowerCase()}`;
   const timeline = new Timeline(reporter, clock, drillId);
   const release = await acquireDrillLock(d.root, t.environment, drillId, startedAt);
   try {
     const prechecks = await drillPrechecks(d);
-    for (const c of prechecks) reporter.emit({ code: 'DRILL_PRECHECK', level: c.ok ? 'info' : 'warn', text: `${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`, data: c });
+    for (const c of prechecks)
+      reporter.emit({
+        code: 'DRILL_PRECHECK',
+        level: c.ok ? 'info' : 'warn',
+        text: `${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`,
+        data: c,
+      });
     const failed = prechecks.filter((c) => !c.ok);
     if (failed.length) {
-      throw new DrError({ code: 'E_DRILL_PRECHECK', kind: 'findings', message: `drill pre-checks failed: ${failed.map((c) => `${c.check} (${c.detail})`).join('; ')}; nothing was changed`, fix: 'Bring both regions back to a healthy, replicating state (drctl status), then drill again.' });
+      throw new DrError({
+        code: 'E_DRILL_PRECHECK',
+        kind: 'findings',
+        message: `drill pre-checks failed: ${failed.map((c) => `${c.check} (${c.detail})`).join('; ')}; nothing was changed`,
+        fix: 'Bring both regions back to a healthy, replicating state (drctl status), then drill again.',
+      });
     }
-    if (!opts.yes && !(await reporter.confirm(`Inject a real fault (${opts.mode}) into ${t.environment}'s primary region ${t.primary.region}?`))) {
-      throw new DrError({ code: 'E_CONFIRM_REFUSED', kind: 'interrupted', message: 'drill not confirmed; nothing was changed', fix: 'Re-run with --yes to confirm non-interactively.' });
+    if (
+      !opts.yes &&
+      !(await reporter.confirm(
+        `Inject a real fault (${opts.mode}) into ${t.environment}'s primary region ${t.primary.region}?`,
+      ))
+    ) {
+      throw new DrError({
+        code: 'E_CONFIRM_REFUSED',
+        kind: 'interrupted',
+        message: 'drill not confirmed; nothing was changed',
+        fix: 'Re-run with --yes to confirm non-interactively.',
+      });
     }
 
     // Canaries just before the fault: their replication is what a failure at that moment would put at risk.
-    const obs: Observations = { faultAt: 0, dnsFlippedAt: undefined, writesRecoveredAt: undefined, promotedAt: undefined, timedOut: false, canaries: [] };
+    const obs: Observations = {
+      faultAt: 0,
+      dnsFlippedAt: undefined,
+      writesRecoveredAt: undefined,
+      promotedAt: undefined,
+      timedOut: false,
+      canaries: [],
+    };
     const { canaries, rdsByLag } = await writeCanaries(d, drillId, obs, timeline);
     const nameServers = await authoritativeNameServers(clients(t.global.region).route53, t.global.hostedZoneId);
 
@@ -71,22 +113,40 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
       timeline.record('fault-injected', `fault injected: ${fault.description}`, { mode: opts.mode });
       if (rdsByLag) {
         const lag = await rdsLagFigure(t, clients, fault.injectedAt);
-        obs.canaries.push({ store: 'rds', basis: lag.basis, writtenAt: undefined, seenAt: undefined, figureSeconds: lag.seconds });
-        timeline.record('rds-lag-at-fault', `RDS ReplicaLag at fault injection: ${lag.seconds ?? 'unknown'} s`, { seconds: lag.seconds });
+        obs.canaries.push({
+          store: 'rds',
+          basis: lag.basis,
+          writtenAt: undefined,
+          seenAt: undefined,
+          figureSeconds: lag.seconds,
+        });
+        timeline.record('rds-lag-at-fault', `RDS ReplicaLag at fault injection: ${lag.seconds ?? 'unknown'} s`, {
+          seconds: lag.seconds,
+        });
       }
       ending = await observe({ d, opts, drillId, canaries, obs, timeline, nameServers });
     } catch (err) {
       failure = err;
-      timeline.record('error', `drill interrupted: ${err instanceof Error ? err.message : String(err)}`, undefined, 'warn');
+      timeline.record(
+        'error',
+        `drill interrupted: ${err instanceof Error ? err.message : String(err)}`,
+        undefined,
+        'warn',
+      );
     }
     if (!fault) throw failure;
     const restored = await restore(d, opts, fault, obs, timeline, nameServers);
 
     const m = measure(obs, config.objectives);
-    if (failure) m.missed.unshift(`the drill stopped on an error: ${failure instanceof Error ? failure.message : String(failure)}`);
+    if (failure)
+      m.missed.unshift(
+        `the drill stopped on an error: ${failure instanceof Error ? failure.message : String(failure)}`,
+      );
     if (ending === 'interrupted') m.missed.unshift('the drill was interrupted before every measurement was taken');
-    if (restored.action !== 'withheld' && !restored.restored) m.missed.push('DNS did not return to the primary after the restore');
-    if (restored.action !== 'withheld' && obs.promotedAt !== undefined) m.missed.push('the replica was promoted after the measurement; replication must be rebuilt (drctl failback)');
+    if (restored.action !== 'withheld' && !restored.restored)
+      m.missed.push('DNS did not return to the primary after the restore');
+    if (restored.action !== 'withheld' && obs.promotedAt !== undefined)
+      m.missed.push('the replica was promoted after the measurement; replication must be rebuilt (drctl failback)');
     return {
       kind: 'drctl-drill',
       environment: t.environment,

@@ -15,13 +15,28 @@ export interface InjectedFault {
   injectedAt: number;
 }
 
-export async function injectFault(mode: DrillMode, t: Topology, clients: ClientFactory, now: () => number): Promise<InjectedFault> {
+export async function injectFault(
+  mode: DrillMode,
+  t: Topology,
+  clients: ClientFactory,
+  now: () => number,
+): Promise<InjectedFault> {
   if (mode === 'health-flag') {
     const previous = (await putParameter(clients(t.primary.region).ssm, t.primary.maintenanceParameter, 'on')) ?? 'off';
-    return { mode, previous, description: `${t.primary.maintenanceParameter}=on in ${t.primary.region}`, injectedAt: now() };
+    return {
+      mode,
+      previous,
+      description: `${t.primary.maintenanceParameter}=on in ${t.primary.region}`,
+      injectedAt: now(),
+    };
   }
   const previous = await setHealthCheckInverted(clients(t.global.region).route53, t.global.primaryHealthCheckId, true);
-  return { mode, previous, description: `health check ${t.global.primaryHealthCheckId} Inverted=true`, injectedAt: now() };
+  return {
+    mode,
+    previous,
+    description: `health check ${t.global.primaryHealthCheckId} Inverted=true`,
+    injectedAt: now(),
+  };
 }
 
 export async function restoreFault(f: InjectedFault, t: Topology, clients: ClientFactory): Promise<string> {

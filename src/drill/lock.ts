@@ -8,15 +8,28 @@ export function drillLockFile(root: string, env: string): string {
   return path.join(root, '.drctl', env, 'drill.lock');
 }
 
-export async function acquireDrillLock(root: string, env: string, drillId: string, at: number): Promise<() => Promise<void>> {
+export async function acquireDrillLock(
+  root: string,
+  env: string,
+  drillId: string,
+  at: number,
+): Promise<() => Promise<void>> {
   const file = drillLockFile(root, env);
   await mkdir(path.dirname(file), { recursive: true });
   try {
-    await writeFile(file, JSON.stringify({ drillId, pid: process.pid, startedAt: new Date(at).toISOString() }), { flag: 'wx' });
+    await writeFile(file, JSON.stringify({ drillId, pid: process.pid, startedAt: new Date(at).toISOString() }), {
+      flag: 'wx',
+    });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const holder = await readFile(file, 'utf8').catch(() => '(unreadable)');
-    throw new DrError({ code: 'E_DRILL_IN_PROGRESS', kind: 'conflict', message: `another drill is in progress for ${env}: ${holder}`, fix: `Wait for it to finish; if it crashed, check that its fault was restored, then delete ${file}.`, file });
+    throw new DrError({
+      code: 'E_DRILL_IN_PROGRESS',
+      kind: 'conflict',
+      message: `another drill is in progress for ${env}: ${holder}`,
+      fix: `Wait for it to finish; if it crashed, check that its fault was restored, then delete ${file}.`,
+      file,
+    });
   }
   return () => rm(file, { force: true });
 }

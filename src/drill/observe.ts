@@ -44,29 +44,53 @@ export async function observe(x: ObserveInput): Promise<'settled' | 'timeout' | 
     }
     if (obs.writesRecoveredAt === undefined) {
       // A valid limit order (the gateway's contract), idempotent by its client order id.
-      const body = { clientOrderId: `${x.drillId}-w${++writeSeq}`, symbol: 'DRILL', side: 'buy', type: 'limit', quantity: 1, price: 1, timeInForce: 'IOC' };
+      const body = {
+        clientOrderId: `${x.drillId}-w${++writeSeq}`,
+        symbol: 'DRILL',
+        side: 'buy',
+        type: 'limit',
+        quantity: 1,
+        price: 1,
+        timeInForce: 'IOC',
+      };
       const a = await d.http.request('POST', ordersUrl, body);
       const region = regionOf(a);
       if (isOk(a) && (region ? region === t.secondary.region : obs.dnsFlippedAt !== undefined)) {
         obs.writesRecoveredAt = clock.now();
-        timeline.record('writes-recovered', `POST /orders through ${t.global.domainName} succeeded on the secondary`, { status: a.status, region: region ?? null, attempt: writeSeq });
+        timeline.record('writes-recovered', `POST /orders through ${t.global.domainName} succeeded on the secondary`, {
+          status: a.status,
+          region: region ?? null,
+          attempt: writeSeq,
+        });
       } else if (!isOk(a) && !writesFailing) {
         writesFailing = true;
-        timeline.record('writes-failing', `POST /orders through ${t.global.domainName} fails (${a.status || a.error})`, { status: a.status });
+        timeline.record(
+          'writes-failing',
+          `POST /orders through ${t.global.domainName} fails (${a.status || a.error})`,
+          { status: a.status },
+        );
       }
     }
     for (const c of canaries) {
       const o = obs.canaries.find((y) => y.store === c.store);
       if (o && o.seenAt === undefined && (await c.present(x.drillId))) {
         o.seenAt = clock.now();
-        timeline.record('canary-replicated', `canary present in the secondary: ${c.store}`, { store: c.store, seconds: Math.round((o.seenAt - (o.writtenAt ?? o.seenAt)) / 100) / 10 });
+        timeline.record('canary-replicated', `canary present in the secondary: ${c.store}`, {
+          store: c.store,
+          seconds: Math.round((o.seenAt - (o.writtenAt ?? o.seenAt)) / 100) / 10,
+        });
       }
     }
     if (obs.promotedAt === undefined) {
       const db = await describeDb(d.clients(t.secondary.region).rds, t.secondary.dbIdentifier);
       if (db && !db.sourceArn) {
         obs.promotedAt = clock.now();
-        timeline.record('replica-promoted', `${t.secondary.dbIdentifier} is no longer a replica (the controller promoted it)`, { status: db.status }, 'warn');
+        timeline.record(
+          'replica-promoted',
+          `${t.secondary.dbIdentifier} is no longer a replica (the controller promoted it)`,
+          { status: db.status },
+          'warn',
+        );
       }
     }
     const canariesDone = obs.canaries.every((c) => c.figureSeconds !== undefined || c.seenAt !== undefined);
@@ -77,7 +101,11 @@ export async function observe(x: ObserveInput): Promise<'settled' | 'timeout' | 
     }
     if (clock.now() >= deadline) {
       obs.timedOut = true;
-      const waitingFor = [obs.dnsFlippedAt === undefined && 'dns', obs.writesRecoveredAt === undefined && 'writes', !canariesDone && 'canaries'].filter(Boolean);
+      const waitingFor = [
+        obs.dnsFlippedAt === undefined && 'dns',
+        obs.writesRecoveredAt === undefined && 'writes',
+        !canariesDone && 'canaries',
+      ].filter(Boolean);
       timeline.record('timeout', `gave up after ${Math.round(timeoutMs / 1000)} s`, { waitingFor }, 'warn');
       return 'timeout';
     }

@@ -19,7 +19,9 @@ export function renderMarkdown(r: DrillReport): string {
     '|---|---|---|---|---|',
     `| RTO (writes) | ${fmt(r.rto.seconds)} | ${r.objectives.rtoSeconds} s | ${verdict(r.rto.met)} | ${r.rto.basis} |`,
     `| DNS flip | ${fmt(r.rto.dnsFlipSeconds)} | — | — | authoritative name servers of the hosted zone answering the secondary ALB |`,
-    ...r.rpo.stores.map((s) => `| RPO ${s.store} | ${fmt(s.seconds)} | ${r.objectives.rpoSeconds} s | ${verdict(s.met)} | ${s.basis} |`),
+    ...r.rpo.stores.map(
+      (s) => `| RPO ${s.store} | ${fmt(s.seconds)} | ${r.objectives.rpoSeconds} s | ${verdict(s.met)} | ${s.basis} |`,
+    ),
     '',
   ];
   if (r.missed.length) lines.push('## Missed', '', ...r.missed.map((m) => `- ${m}`), '');
@@ -34,7 +36,16 @@ export function renderMarkdown(r: DrillReport): string {
     '',
     '| t (s) | time | event | detail |',
     '|---:|---|---|---|',
-    ...r.timeline.map((e) => `| ${e.t >= 0 ? '+' : ''}${e.t.toFixed(1)} | ${e.at} | ${e.event} | ${e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : ''} |`),
+    ...r.timeline.map(
+      (e) =>
+        `| ${e.t >= 0 ? '+' : ''}${e.t.toFixed(1)} | ${e.at} | ${e.event} | ${
+          e.detail
+            ? Object.entries(e.detail)
+                .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+                .join(', ')
+            : ''
+        } |`,
+    ),
     '',
     '## Pre-checks',
     '',

@@ -8,7 +8,14 @@ import type { Observations } from './measure.js';
 import type { DrillReport } from './report-types.js';
 import type { Timeline } from './timeline.js';
 
-export async function restore(d: DrillDeps, opts: DrillOptions, fault: InjectedFault, obs: Observations, timeline: Timeline, nameServers: string[]): Promise<DrillReport['restore']> {
+export async function restore(
+  d: DrillDeps,
+  opts: DrillOptions,
+  fault: InjectedFault,
+  obs: Observations,
+  timeline: Timeline,
+  nameServers: string[],
+): Promise<DrillReport['restore']> {
   const { topology: t, clients, clock } = d;
   const result: DrillReport['restore'] = { action: 'none', restored: false, dnsRestoredSeconds: null };
   const restoreTimeoutMs = opts.restoreTimeoutMs ?? 10 * 60_000;
@@ -24,15 +31,25 @@ export async function restore(d: DrillDeps, opts: DrillOptions, fault: InjectedF
     timeline.record('fault-restored', `fault undone: ${result.action}`);
     const start = clock.now();
     for (;;) {
-      const target = await currentDnsTarget(d.dns, t.global.domainName, nameServers, { primary: t.primary.albDnsName, secondary: t.secondary.albDnsName });
+      const target = await currentDnsTarget(d.dns, t.global.domainName, nameServers, {
+        primary: t.primary.albDnsName,
+        secondary: t.secondary.albDnsName,
+      });
       if (target.role === 'primary') {
         result.restored = true;
         result.dnsRestoredSeconds = Math.round((clock.now() - start) / 100) / 10;
-        timeline.record('dns-restored', 'authoritative DNS answers the primary ALB again', { afterSeconds: result.dnsRestoredSeconds });
+        timeline.record('dns-restored', 'authoritative DNS answers the primary ALB again', {
+          afterSeconds: result.dnsRestoredSeconds,
+        });
         break;
       }
       if (clock.now() - start >= restoreTimeoutMs) {
-        timeline.record('restore-timeout', `DNS still answers ${target.role} ${Math.round(restoreTimeoutMs / 1000)} s after the restore`, undefined, 'warn');
+        timeline.record(
+          'restore-timeout',
+          `DNS still answers ${target.role} ${Math.round(restoreTimeoutMs / 1000)} s after the restore`,
+          undefined,
+          'warn',
+        );
         break;
       }
       await clock.sleep(pollMs);

@@ -24,7 +24,12 @@ export class Timeline {
     const t = this.relative(now);
     this.events.push({ at: new Date(now).toISOString(), t, event, ...(detail ? { detail } : {}) });
     const stamp = this.faultAt === undefined ? '      ' : `+${t.toFixed(1)}s`.padStart(6);
-    this.reporter.emit({ code: `DRILL_${event.toUpperCase().replace(/-/g, '_')}`, level, text: `${stamp} ${text}`, data: { drillId: this.drillId, event, t, ...detail } });
+    this.reporter.emit({
+      code: `DRILL_${event.toUpperCase().replace(/-/g, '_')}`,
+      level,
+      text: `${stamp} ${text}`,
+      data: { drillId: this.drillId, event, t, ...detail },
+    });
   }
 
   /** Events recorded before the fault were stamped before its time was known: re-express every one relative to it. */

@@ -77,7 +77,11 @@ export class StreamReporter implements Reporter {
     if (this.opts.assumeYes) return true;
     const interactive = this.opts.interactive ?? (Boolean(process.stdin.isTTY) && !process.env.CI);
     if (!interactive) return false;
-    const rl = createInterface({ input: this.opts.input ?? process.stdin, output: this.err, ...(this.opts.input ? { terminal: true } : {}) });
+    const rl = createInterface({
+      input: this.opts.input ?? process.stdin,
+      output: this.err,
+      ...(this.opts.input ? { terminal: true } : {}),
+    });
     try {
       const answer = await rl.question(`${question} [y/N] `);
       return /^y(es)?$/i.test(answer.trim());

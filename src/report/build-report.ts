@@ -31,7 +31,8 @@ export async function loadReportInput(root: string, env: string): Promise<Report
   const { config } = await loadConfig(root, env);
   const loaded = await loadLayerTemplates(root);
   const layers = new Map<string, LayerTemplate>();
-  for (const [layer, t] of loaded) if (t.drctl) layers.set(layer, { layer, file: t.file, template: t.template, regions: t.drctl.Regions });
+  for (const [layer, t] of loaded)
+    if (t.drctl) layers.set(layer, { layer, file: t.file, template: t.template, regions: t.drctl.Regions });
   return { config, layers };
 }
 

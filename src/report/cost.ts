@@ -5,14 +5,47 @@ import type { CostLine, CostSummary } from './report-types.js';
 
 /** Types with no direct charge (the traffic they carry is priced where it is metered). */
 const FREE_TYPES = new Set([
-  'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::InternetGateway',
-  'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::EIP',
-  'AWS::EC2::LaunchTemplate', 'AWS::EC2::NetworkAcl', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::InstanceProfile',
-  'AWS::KMS::Alias', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy', 'AWS::S3::BucketPolicy', 'AWS::RDS::DBSubnetGroup',
-  'AWS::RDS::DBParameterGroup', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup',
-  'AWS::AutoScaling::ScalingPolicy', 'AWS::AutoScaling::LifecycleHook', 'AWS::Lambda::Permission', 'AWS::Events::Rule', 'AWS::Scheduler::Schedule',
-  'AWS::SSM::Parameter', 'AWS::CloudFormation::WaitConditionHandle', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::MetricFilter',
-  'AWS::EC2::VPCEndpoint', 'AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup', 'AWS::Lambda::EventInvokeConfig', 'AWS::IAM::ServiceLinkedRole',
+  'AWS::EC2::VPC',
+  'AWS::EC2::Subnet',
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::Route',
+  'AWS::EC2::SubnetRouteTableAssociation',
+  'AWS::EC2::InternetGateway',
+  'AWS::EC2::VPCGatewayAttachment',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::EC2::SecurityGroupEgress',
+  'AWS::EC2::EIP',
+  'AWS::EC2::LaunchTemplate',
+  'AWS::EC2::NetworkAcl',
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::IAM::InstanceProfile',
+  'AWS::KMS::Alias',
+  'AWS::SNS::Topic',
+  'AWS::SNS::Subscription',
+  'AWS::SNS::TopicPolicy',
+  'AWS::S3::BucketPolicy',
+  'AWS::RDS::DBSubnetGroup',
+  'AWS::RDS::DBParameterGroup',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::ElasticLoadBalancingV2::TargetGroup',
+  'AWS::AutoScaling::ScalingPolicy',
+  'AWS::AutoScaling::LifecycleHook',
+  'AWS::Lambda::Permission',
+  'AWS::Events::Rule',
+  'AWS::Scheduler::Schedule',
+  'AWS::SSM::Parameter',
+  'AWS::CloudFormation::WaitConditionHandle',
+  'AWS::Logs::SubscriptionFilter',
+  'AWS::Logs::MetricFilter',
+  'AWS::EC2::VPCEndpoint',
+  'AWS::Route53::RecordSet',
+  'AWS::Route53::RecordSetGroup',
+  'AWS::Lambda::EventInvokeConfig',
+  'AWS::IAM::ServiceLinkedRole',
   // Flow logs are charged as ingestion into their log group, which is priced there.
   'AWS::EC2::FlowLog',
   // A rotation schedule itself is free; the few API calls of a rotation (per 10,000) round to nothing.
@@ -26,7 +59,15 @@ interface Ctx {
   view: StackView;
   input: ReportInput;
   /** `drOnly`: a charge a single-region deployment would not have (replication transfer, the failover layer, …). */
-  add(item: string, resource: string, type: string, priceKey: string, quantity: number, region?: string, drOnly?: boolean): void;
+  add(
+    item: string,
+    resource: string,
+    type: string,
+    priceKey: string,
+    quantity: number,
+    region?: string,
+    drOnly?: boolean,
+  ): void;
 }
 
 const H = (t: PriceTable) => t.hoursPerMonth;
@@ -40,8 +81,12 @@ function presentItems(view: StackView, items: unknown[]): number {
   return items.filter((i) => dig(chosen(i), 'Ref') !== 'AWS::NoValue').length;
 }
 
-function launchTemplateOf(ctx: Ctx, raw: Record<string, unknown>): { id: string; props: Record<string, unknown> } | undefined {
-  const ltId = dig(raw, 'LaunchTemplate', 'LaunchTemplateId', 'Ref') ?? dig(raw, 'LaunchTemplate', 'LaunchTemplateName', 'Ref');
+function launchTemplateOf(
+  ctx: Ctx,
+  raw: Record<string, unknown>,
+): { id: string; props: Record<string, unknown> } | undefined {
+  const ltId =
+    dig(raw, 'LaunchTemplate', 'LaunchTemplateId', 'Ref') ?? dig(raw, 'LaunchTemplate', 'LaunchTemplateName', 'Ref');
   const templates = resourcesOfType(ctx.view, 'AWS::EC2::LaunchTemplate');
   return templates.find((t) => t.id === ltId) ?? templates[0];
 }
@@ -83,19 +128,44 @@ const HANDLERS: Record<string, Handler> = {
   'AWS::AutoScaling::AutoScalingGroup': (ctx, r) => {
     const n = Number(r.props.DesiredCapacity ?? r.props.MinSize ?? 0);
     const type = instanceTypeFor(ctx, r.raw);
-    ctx.add(`${n} × ${type} instance-hours`, r.id, 'AWS::AutoScaling::AutoScalingGroup', `ec2:instance:${type}`, n * H(ctx.table));
-    ctx.add(`${n} × ${rootGb(ctx, r.raw)} GB gp3`, r.id, 'AWS::AutoScaling::AutoScalingGroup', 'ebs:gp3:gb-month', n * rootGb(ctx, r.raw));
+    ctx.add(
+      `${n} × ${type} instance-hours`,
+      r.id,
+      'AWS::AutoScaling::AutoScalingGroup',
+      `ec2:instance:${type}`,
+      n * H(ctx.table),
+    );
+    ctx.add(
+      `${n} × ${rootGb(ctx, r.raw)} GB gp3`,
+      r.id,
+      'AWS::AutoScaling::AutoScalingGroup',
+      'ebs:gp3:gb-month',
+      n * rootGb(ctx, r.raw),
+    );
     // Detailed monitoring (1-minute metrics) is billed as CloudWatch metrics, per instance.
     if (isTrue(dig(launchTemplateOf(ctx, r.raw)?.props, 'LaunchTemplateData', 'Monitoring', 'Enabled'))) {
       const metrics = usage(ctx.table, 'ec2DetailedMonitoringMetricsPerInstance');
-      ctx.add(`${n} × ${metrics} detailed-monitoring metrics`, r.id, 'AWS::AutoScaling::AutoScalingGroup', 'cloudwatch:metric-month', n * metrics);
+      ctx.add(
+        `${n} × ${metrics} detailed-monitoring metrics`,
+        r.id,
+        'AWS::AutoScaling::AutoScalingGroup',
+        'cloudwatch:metric-month',
+        n * metrics,
+      );
     }
   },
-  'AWS::EC2::Instance': (ctx, r) => ctx.add('instance-hours', r.id, 'AWS::EC2::Instance', `ec2:instance:${String(r.props.InstanceType)}`, H(ctx.table)),
+  'AWS::EC2::Instance': (ctx, r) =>
+    ctx.add('instance-hours', r.id, 'AWS::EC2::Instance', `ec2:instance:${String(r.props.InstanceType)}`, H(ctx.table)),
   'AWS::ElasticLoadBalancingV2::LoadBalancer': (ctx, r) => {
     if (String(r.props.Type ?? 'application') !== 'application') return;
     ctx.add('load balancer-hours', r.id, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'alb:hour', H(ctx.table));
-    ctx.add('LCU-hours', r.id, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'alb:lcu-hour', usage(ctx.table, 'albAverageLcu') * H(ctx.table));
+    ctx.add(
+      'LCU-hours',
+      r.id,
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      'alb:lcu-hour',
+      usage(ctx.table, 'albAverageLcu') * H(ctx.table),
+    );
   },
   'AWS::EC2::NatGateway': (ctx, r) => {
     ctx.add('NAT gateway-hours', r.id, 'AWS::EC2::NatGateway', 'nat:hour', H(ctx.table));
@@ -103,15 +173,35 @@ const HANDLERS: Record<string, Handler> = {
   },
   'AWS::EC2::VPCEndpoint': (ctx, r) => {
     if (String(r.props.VpcEndpointType ?? 'Gateway') !== 'Interface') return;
-    const subnets = Array.isArray(r.raw.SubnetIds) ? presentItems(ctx.view, r.raw.SubnetIds) : Number(ctx.view.params.AzCount ?? 2);
-    ctx.add(`${subnets} AZ × endpoint-hours`, r.id, 'AWS::EC2::VPCEndpoint', 'vpce:interface:az-hour', subnets * H(ctx.table));
-    ctx.add('GB processed', r.id, 'AWS::EC2::VPCEndpoint', 'vpce:interface:gb', usage(ctx.table, 'interfaceEndpointGbPerEndpoint'));
+    const subnets = Array.isArray(r.raw.SubnetIds)
+      ? presentItems(ctx.view, r.raw.SubnetIds)
+      : Number(ctx.view.params.AzCount ?? 2);
+    ctx.add(
+      `${subnets} AZ × endpoint-hours`,
+      r.id,
+      'AWS::EC2::VPCEndpoint',
+      'vpce:interface:az-hour',
+      subnets * H(ctx.table),
+    );
+    ctx.add(
+      'GB processed',
+      r.id,
+      'AWS::EC2::VPCEndpoint',
+      'vpce:interface:gb',
+      usage(ctx.table, 'interfaceEndpointGbPerEndpoint'),
+    );
   },
   'AWS::RDS::DBInstance': (ctx, r) => {
     const cls = String(r.props.DBInstanceClass);
     const multi = isTrue(r.props.MultiAZ) ? 'multi-az' : 'single-az';
     const engine = String(r.props.Engine ?? 'postgres').replace(/^postgresql$/, 'postgres');
-    ctx.add(`${cls} ${multi} instance-hours`, r.id, 'AWS::RDS::DBInstance', `rds:${engine}:${cls}:${multi}`, H(ctx.table));
+    ctx.add(
+      `${cls} ${multi} instance-hours`,
+      r.id,
+      'AWS::RDS::DBInstance',
+      `rds:${engine}:${cls}:${multi}`,
+      H(ctx.table),
+    );
     const storage = String(r.props.StorageType ?? 'gp3');
     const replica = dig(r.props, 'SourceDBInstanceIdentifier') !== undefined;
     // A read replica takes its source's allocated storage; the template leaves AllocatedStorage unset on it.
@@ -120,44 +210,122 @@ const HANDLERS: Record<string, Handler> = {
     if (replica) {
       // Replication ships the source's changes across regions: inter-region transfer, charged where it leaves.
       const from = ctx.input.config.regions.primary;
-      ctx.add('replication to the cross-region replica (inter-region transfer)', r.id, 'AWS::RDS::DBInstance', 'transfer:inter-region:gb', usage(ctx.table, 'rdsReplicationGbPerMonth'), from, true);
+      ctx.add(
+        'replication to the cross-region replica (inter-region transfer)',
+        r.id,
+        'AWS::RDS::DBInstance',
+        'transfer:inter-region:gb',
+        usage(ctx.table, 'rdsReplicationGbPerMonth'),
+        from,
+        true,
+      );
     }
-    ctx.add(`${gb} GB ${storage} storage`, r.id, 'AWS::RDS::DBInstance', `rds:storage:${storage}:${multi}:gb-month`, gb);
-    if (isTrue(r.props.EnablePerformanceInsights)) ctx.add('Performance Insights (7-day history)', r.id, 'AWS::RDS::DBInstance', 'rds:performance-insights:7-day', 1);
-    if (isTrue(r.props.ManageMasterUserPassword)) ctx.add('RDS-managed master secret', r.id, 'AWS::RDS::DBInstance', 'secretsmanager:secret-month', 1);
+    ctx.add(
+      `${gb} GB ${storage} storage`,
+      r.id,
+      'AWS::RDS::DBInstance',
+      `rds:storage:${storage}:${multi}:gb-month`,
+      gb,
+    );
+    if (isTrue(r.props.EnablePerformanceInsights))
+      ctx.add(
+        'Performance Insights (7-day history)',
+        r.id,
+        'AWS::RDS::DBInstance',
+        'rds:performance-insights:7-day',
+        1,
+      );
+    if (isTrue(r.props.ManageMasterUserPassword))
+      ctx.add('RDS-managed master secret', r.id, 'AWS::RDS::DBInstance', 'secretsmanager:secret-month', 1);
   },
   'AWS::DynamoDB::GlobalTable': (ctx, r) => {
     const replicas = (r.props.Replicas as unknown[] | undefined) ?? [];
     for (const rep of replicas) {
       const region = String(dig(rep, 'Region') ?? ctx.view.region);
       const primary = region === ctx.input.config.regions.primary;
-      ctx.add('replicated writes', r.id, 'AWS::DynamoDB::GlobalTable', 'dynamodb:rwru-million', usage(ctx.table, 'dynamodbWritesMillionPerMonth'), region);
-      if (primary) ctx.add('reads', r.id, 'AWS::DynamoDB::GlobalTable', 'dynamodb:rru-million', usage(ctx.table, 'dynamodbReadsMillionPerMonth'), region);
-      ctx.add('storage', r.id, 'AWS::DynamoDB::GlobalTable', 'dynamodb:storage:gb-month', usage(ctx.table, 'dynamodbStoredGb'), region);
+      ctx.add(
+        'replicated writes',
+        r.id,
+        'AWS::DynamoDB::GlobalTable',
+        'dynamodb:rwru-million',
+        usage(ctx.table, 'dynamodbWritesMillionPerMonth'),
+        region,
+      );
+      if (primary)
+        ctx.add(
+          'reads',
+          r.id,
+          'AWS::DynamoDB::GlobalTable',
+          'dynamodb:rru-million',
+          usage(ctx.table, 'dynamodbReadsMillionPerMonth'),
+          region,
+        );
+      ctx.add(
+        'storage',
+        r.id,
+        'AWS::DynamoDB::GlobalTable',
+        'dynamodb:storage:gb-month',
+        usage(ctx.table, 'dynamodbStoredGb'),
+        region,
+      );
       const pitr = dig(rep, 'PointInTimeRecoverySpecification', 'PointInTimeRecoveryEnabled');
-      if (isTrue(pitr)) ctx.add('PITR backup storage', r.id, 'AWS::DynamoDB::GlobalTable', 'dynamodb:pitr:gb-month', usage(ctx.table, 'dynamodbStoredGb'), region);
+      if (isTrue(pitr))
+        ctx.add(
+          'PITR backup storage',
+          r.id,
+          'AWS::DynamoDB::GlobalTable',
+          'dynamodb:pitr:gb-month',
+          usage(ctx.table, 'dynamodbStoredGb'),
+          region,
+        );
     }
     // Each write is shipped to every other replica: inter-region transfer out of the region that took it.
     const others = replicas.filter((rep) => String(dig(rep, 'Region') ?? ctx.view.region) !== ctx.view.region).length;
-    if (others > 0) ctx.add(`replication to ${others} other replica(s) (inter-region transfer)`, r.id, 'AWS::DynamoDB::GlobalTable', 'transfer:inter-region:gb', others * usage(ctx.table, 'dynamodbReplicatedGbPerMonth'), ctx.view.region, true);
+    if (others > 0)
+      ctx.add(
+        `replication to ${others} other replica(s) (inter-region transfer)`,
+        r.id,
+        'AWS::DynamoDB::GlobalTable',
+        'transfer:inter-region:gb',
+        others * usage(ctx.table, 'dynamodbReplicatedGbPerMonth'),
+        ctx.view.region,
+        true,
+      );
   },
   'AWS::S3::Bucket': (ctx, r) => {
-    const rules = ((dig(r.props, 'ReplicationConfiguration', 'Rules') as unknown[] | undefined) ?? []).filter((x) => String(dig(x, 'Status') ?? 'Enabled') === 'Enabled');
+    const rules = ((dig(r.props, 'ReplicationConfiguration', 'Rules') as unknown[] | undefined) ?? []).filter(
+      (x) => String(dig(x, 'Status') ?? 'Enabled') === 'Enabled',
+    );
     if (rules.length === 0) {
-      ctx.add('Standard storage', r.id, 'AWS::S3::Bucket', 's3:standard:gb-month', usage(ctx.table, 's3StoredGbPerBucket'));
+      ctx.add(
+        'Standard storage',
+        r.id,
+        'AWS::S3::Bucket',
+        's3:standard:gb-month',
+        usage(ctx.table, 's3StoredGbPerBucket'),
+      );
       return;
     }
-    ctx.add('Standard storage (replicated data)', r.id, 'AWS::S3::Bucket', 's3:standard:gb-month', usage(ctx.table, 's3ReplicatedBucketStoredGb'));
+    ctx.add(
+      'Standard storage (replicated data)',
+      r.id,
+      'AWS::S3::Bucket',
+      's3:standard:gb-month',
+      usage(ctx.table, 's3ReplicatedBucketStoredGb'),
+    );
     const gb = usage(ctx.table, 's3ReplicatedGbPerMonth');
     ctx.add('cross-region replication transfer', r.id, 'AWS::S3::Bucket', 's3:crr-transfer:gb', gb, undefined, true);
-    if (rules.some((x) => String(dig(x, 'Destination', 'ReplicationTime', 'Status')) === 'Enabled')) ctx.add('Replication Time Control', r.id, 'AWS::S3::Bucket', 's3:rtc:gb', gb, undefined, true);
+    if (rules.some((x) => String(dig(x, 'Destination', 'ReplicationTime', 'Status')) === 'Enabled'))
+      ctx.add('Replication Time Control', r.id, 'AWS::S3::Bucket', 's3:rtc:gb', gb, undefined, true);
   },
   'AWS::KMS::Key': (ctx, r) => {
     ctx.add('customer managed key', r.id, 'AWS::KMS::Key', 'kms:key-month', 1);
     ctx.add('requests', r.id, 'AWS::KMS::Key', 'kms:requests-10k', usage(ctx.table, 'kmsRequestsTenThousandPerKey'));
   },
-  'AWS::KMS::ReplicaKey': (ctx, r) => ctx.add('multi-Region replica key', r.id, 'AWS::KMS::ReplicaKey', 'kms:key-month', 1),
-  'AWS::Route53::HostedZone': (ctx, r) => ctx.add('hosted zone', r.id, 'AWS::Route53::HostedZone', 'route53:hosted-zone-month', 1),
+  'AWS::KMS::ReplicaKey': (ctx, r) =>
+    ctx.add('multi-Region replica key', r.id, 'AWS::KMS::ReplicaKey', 'kms:key-month', 1),
+  'AWS::Route53::HostedZone': (ctx, r) =>
+    ctx.add('hosted zone', r.id, 'AWS::Route53::HostedZone', 'route53:hosted-zone-month', 1),
   'AWS::Route53::HealthCheck': (ctx, r) => {
     const cfg = (r.props.HealthCheckConfig ?? {}) as Record<string, unknown>;
     ctx.add('health check (AWS endpoint)', r.id, 'AWS::Route53::HealthCheck', 'route53:health-check-aws-month', 1);
@@ -168,24 +336,59 @@ const HANDLERS: Record<string, Handler> = {
       type.endsWith('STR_MATCH') ? 'string matching' : '',
       isTrue(cfg.MeasureLatency) ? 'latency measurement' : '',
     ].filter(Boolean);
-    if (options.length) ctx.add(`optional features: ${options.join(', ')}`, r.id, 'AWS::Route53::HealthCheck', 'route53:health-check-option-month', options.length);
+    if (options.length)
+      ctx.add(
+        `optional features: ${options.join(', ')}`,
+        r.id,
+        'AWS::Route53::HealthCheck',
+        'route53:health-check-option-month',
+        options.length,
+      );
   },
   'AWS::CloudWatch::Alarm': (ctx, r) => {
     const highRes = Number(r.props.Period) > 0 && Number(r.props.Period) < 60;
-    const metrics = Array.isArray(r.props.Metrics) ? Math.max(1, (r.props.Metrics as unknown[]).filter((m) => dig(m, 'MetricStat') !== undefined).length) : 1;
-    ctx.add(`${metrics} alarm metric(s)`, r.id, 'AWS::CloudWatch::Alarm', highRes ? 'cloudwatch:alarm-high-res-month' : 'cloudwatch:alarm-month', metrics);
+    const metrics = Array.isArray(r.props.Metrics)
+      ? Math.max(1, (r.props.Metrics as unknown[]).filter((m) => dig(m, 'MetricStat') !== undefined).length)
+      : 1;
+    ctx.add(
+      `${metrics} alarm metric(s)`,
+      r.id,
+      'AWS::CloudWatch::Alarm',
+      highRes ? 'cloudwatch:alarm-high-res-month' : 'cloudwatch:alarm-month',
+      metrics,
+    );
   },
-  'AWS::CloudWatch::CompositeAlarm': (ctx, r) => ctx.add('composite alarm', r.id, 'AWS::CloudWatch::CompositeAlarm', 'cloudwatch:composite-alarm-month', 1),
-  'AWS::CloudWatch::Dashboard': (ctx, r) => ctx.add('dashboard', r.id, 'AWS::CloudWatch::Dashboard', 'cloudwatch:dashboard-month', 1),
+  'AWS::CloudWatch::CompositeAlarm': (ctx, r) =>
+    ctx.add('composite alarm', r.id, 'AWS::CloudWatch::CompositeAlarm', 'cloudwatch:composite-alarm-month', 1),
+  'AWS::CloudWatch::Dashboard': (ctx, r) =>
+    ctx.add('dashboard', r.id, 'AWS::CloudWatch::Dashboard', 'cloudwatch:dashboard-month', 1),
   'AWS::Logs::LogGroup': (ctx, r) => {
-    ctx.add('log ingestion', r.id, 'AWS::Logs::LogGroup', 'cloudwatch:logs-ingest-gb', usage(ctx.table, 'logsIngestGbPerLogGroup'));
-    ctx.add('log storage', r.id, 'AWS::Logs::LogGroup', 'cloudwatch:logs-storage-gb-month', usage(ctx.table, 'logsStoredGbPerLogGroup'));
+    ctx.add(
+      'log ingestion',
+      r.id,
+      'AWS::Logs::LogGroup',
+      'cloudwatch:logs-ingest-gb',
+      usage(ctx.table, 'logsIngestGbPerLogGroup'),
+    );
+    ctx.add(
+      'log storage',
+      r.id,
+      'AWS::Logs::LogGroup',
+      'cloudwatch:logs-storage-gb-month',
+      usage(ctx.table, 'logsStoredGbPerLogGroup'),
+    );
   },
   'AWS::Lambda::Function': (ctx, r) => {
     const invocations = invocationsPerMonth(ctx);
     const gb = Number(r.props.MemorySize ?? 128) / 1024;
     ctx.add(`${invocations} invocations`, r.id, 'AWS::Lambda::Function', 'lambda:requests-million', invocations / 1e6);
-    ctx.add('compute (GB-seconds)', r.id, 'AWS::Lambda::Function', 'lambda:gb-second', invocations * usage(ctx.table, 'lambdaDurationSeconds') * gb);
+    ctx.add(
+      'compute (GB-seconds)',
+      r.id,
+      'AWS::Lambda::Function',
+      'lambda:gb-second',
+      invocations * usage(ctx.table, 'lambdaDurationSeconds') * gb,
+    );
   },
   // A single-Region on-demand table (the controller's state): one read and one conditional write per controller run.
   'AWS::DynamoDB::Table': (ctx, r) => {
@@ -198,7 +401,15 @@ const HANDLERS: Record<string, Handler> = {
     ctx.add('secret', r.id, 'AWS::SecretsManager::Secret', 'secretsmanager:secret-month', 1);
     for (const rep of (r.props.ReplicaRegions as unknown[] | undefined) ?? []) {
       const region = String(dig(rep, 'Region') ?? ctx.view.region);
-      ctx.add('replica of the secret', r.id, 'AWS::SecretsManager::Secret', 'secretsmanager:secret-month', 1, region, true);
+      ctx.add(
+        'replica of the secret',
+        r.id,
+        'AWS::SecretsManager::Secret',
+        'secretsmanager:secret-month',
+        1,
+        region,
+        true,
+      );
     }
   },
 };
@@ -206,7 +417,14 @@ const HANDLERS: Record<string, Handler> = {
 /** Non-alias routing records are billed per query; alias queries to ELB are free. */
 function route53Queries(ctx: Ctx): void {
   const records = resourcesOfType(ctx.view, 'AWS::Route53::RecordSet').filter((r) => r.props.AliasTarget === undefined);
-  if (records.length) ctx.add('standard queries (non-alias records)', records.map((r) => r.id).join(', '), 'AWS::Route53::RecordSet', 'route53:queries-million', usage(ctx.table, 'route53QueriesMillionPerMonth'));
+  if (records.length)
+    ctx.add(
+      'standard queries (non-alias records)',
+      records.map((r) => r.id).join(', '),
+      'AWS::Route53::RecordSet',
+      'route53:queries-million',
+      usage(ctx.table, 'route53QueriesMillionPerMonth'),
+    );
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -227,7 +445,21 @@ export function computeCost(input: ReportInput, table: PriceTable): CostSummary 
           const p = price(table, region, priceKey);
           // The failover layer and the global layer's records for the secondary exist only because of DR.
           const dr = drOnly || layer === 'failover' || (layer === 'global' && /secondary/i.test(resource));
-          lines.push({ region, role: roleOf(region), layer, resource, type, item, quantity: round2(quantity * 1e4) / 1e4, unit: p.unit, unitUsd: p.usd, monthlyUsd: round2(quantity * p.usd), priceKey, priceSource: p.source, ...(dr ? { drOnly: true } : {}) });
+          lines.push({
+            region,
+            role: roleOf(region),
+            layer,
+            resource,
+            type,
+            item,
+            quantity: round2(quantity * 1e4) / 1e4,
+            unit: p.unit,
+            unitUsd: p.usd,
+            monthlyUsd: round2(quantity * p.usd),
+            priceKey,
+            priceSource: p.source,
+            ...(dr ? { drOnly: true } : {}),
+          });
         },
       };
       for (const id of view.active) {
@@ -238,7 +470,11 @@ export function computeCost(input: ReportInput, table: PriceTable): CostSummary 
           if (!FREE_TYPES.has(res.Type)) unpriced.add(res.Type);
           continue;
         }
-        handler(ctx, { id, props: resourcesOfType(view, res.Type).find((r) => r.id === id)?.props ?? {}, raw: res.Properties ?? {} });
+        handler(ctx, {
+          id,
+          props: resourcesOfType(view, res.Type).find((r) => r.id === id)?.props ?? {},
+          raw: res.Properties ?? {},
+        });
       }
       route53Queries(ctx);
     }
@@ -253,7 +489,9 @@ export function computeCost(input: ReportInput, table: PriceTable): CostSummary 
   const primary = monthlyUsd[input.config.regions.primary] ?? 0;
   const secondary = monthlyUsd[input.config.regions.secondary] ?? 0;
   // One region without DR: the primary as deployed minus what it carries only for DR.
-  const drInPrimary = lines.filter((l) => l.drOnly && l.region === input.config.regions.primary).reduce((sum, l) => sum + l.monthlyUsd, 0);
+  const drInPrimary = lines
+    .filter((l) => l.drOnly && l.region === input.config.regions.primary)
+    .reduce((sum, l) => sum + l.monthlyUsd, 0);
   const singleRegion = round2(primary - drInPrimary);
   const total = round2(primary + secondary);
   return {

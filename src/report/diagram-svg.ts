@@ -1,7 +1,8 @@
 // Renders the diagram model as one inline SVG: a region × layer grid with the global layer on top, edges over it.
 import type { DiagramEdge, DiagramNode } from './report-types.js';
 
-export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /**
  * Top to bottom in the order a request travels (DNS → load balancer → data), then the supporting layers: the
@@ -33,7 +34,15 @@ function boxLines(n: DiagramNode, width: number): [string, string] {
     const max = Math.floor((width - 14) / px);
     return s.length > max ? `${s.slice(0, max - 1)}…` : s;
   };
-  return [fit(first, 6.2), fit(n.detail ? `${type.replace(/^.*::/, '').replace('AutoScalingGroup', 'ASG').replace('DBInstance', 'RDS')} · ${n.detail}` : type, 5.4)];
+  return [
+    fit(first, 6.2),
+    fit(
+      n.detail
+        ? `${type.replace(/^.*::/, '').replace('AutoScalingGroup', 'ASG').replace('DBInstance', 'RDS')} · ${n.detail}`
+        : type,
+      5.4,
+    ),
+  ];
 }
 
 function drawBox(n: DiagramNode, b: Box): string {
@@ -57,7 +66,11 @@ const CAPTIONS: [RegExp, string][] = [
 ];
 const caption = (label: string) => CAPTIONS.find(([re]) => re.test(label))?.[1] ?? label.slice(0, 24);
 
-export function renderDiagramSvg(nodes: DiagramNode[], edges: DiagramEdge[], regions: { primary: string; secondary: string }): string {
+export function renderDiagramSvg(
+  nodes: DiagramNode[],
+  edges: DiagramEdge[],
+  regions: { primary: string; secondary: string },
+): string {
   const colX = { primary: MARGIN, secondary: MARGIN + COL_W + MID };
   const pos = new Map<string, Box>();
   const parts: string[] = [];
@@ -70,15 +83,30 @@ export function renderDiagramSvg(nodes: DiagramNode[], edges: DiagramEdge[], reg
     if (inLayer.length === 0) continue;
     if (layer === 'global') {
       // Each health check and record sits above the region it serves; shared boxes (folded alarms) in the middle.
-      const halves = { primary: order(inLayer.filter((n) => side(n) === 'primary')), secondary: order(inLayer.filter((n) => side(n) === 'secondary')) };
+      const halves = {
+        primary: order(inLayer.filter((n) => side(n) === 'primary')),
+        secondary: order(inLayer.filter((n) => side(n) === 'secondary')),
+      };
       const shared = order(inLayer.filter((n) => side(n) === 'shared'));
       const perRow = 3;
-      const rows = Math.max(Math.ceil(halves.primary.length / perRow), Math.ceil(halves.secondary.length / perRow), shared.length, 1);
+      const rows = Math.max(
+        Math.ceil(halves.primary.length / perRow),
+        Math.ceil(halves.secondary.length / perRow),
+        shared.length,
+        1,
+      );
       const h = TITLE_H + rows * (BOX_H + ROW_GAP) + 4;
-      parts.push(`<g class="cell" data-layer="global"><rect x="${MARGIN}" y="${y}" width="${W - 2 * MARGIN}" height="${h}" rx="8" fill="#fff7ed" stroke="#d0d7de"/><text x="${MARGIN + 10}" y="${y + 20}" class="layer">${escapeXml(`global — Route 53, deployed in ${regions.primary}`)}</text></g>`);
+      parts.push(
+        `<g class="cell" data-layer="global"><rect x="${MARGIN}" y="${y}" width="${W - 2 * MARGIN}" height="${h}" rx="8" fill="#fff7ed" stroke="#d0d7de"/><text x="${MARGIN + 10}" y="${y + 20}" class="layer">${escapeXml(`global — Route 53, deployed in ${regions.primary}`)}</text></g>`,
+      );
       for (const role of ['primary', 'secondary'] as const) {
         halves[role].forEach((n, k) => {
-          const b = { x: colX[role] + 12 + (k % perRow) * (GLOBAL_BOX_W + 8), y: y + TITLE_H + Math.floor(k / perRow) * (BOX_H + ROW_GAP), w: GLOBAL_BOX_W, h: BOX_H };
+          const b = {
+            x: colX[role] + 12 + (k % perRow) * (GLOBAL_BOX_W + 8),
+            y: y + TITLE_H + Math.floor(k / perRow) * (BOX_H + ROW_GAP),
+            w: GLOBAL_BOX_W,
+            h: BOX_H,
+          };
           pos.set(n.id, b);
           parts.push(drawBox(n, b));
         });
@@ -97,7 +125,9 @@ export function renderDiagramSvg(nodes: DiagramNode[], edges: DiagramEdge[], reg
       const i = left.findIndex((l) => edges.some((e) => e.from === l.id && e.to === n.id));
       return i < 0 ? left.length : i;
     };
-    const right = order(inLayer.filter((n) => n.region === regions.secondary)).sort((a, b) => folded(a) - folded(b) || sourceRow(a) - sourceRow(b));
+    const right = order(inLayer.filter((n) => n.region === regions.secondary)).sort(
+      (a, b) => folded(a) - folded(b) || sourceRow(a) - sourceRow(b),
+    );
     // One box per row in the data layer keeps the replication arrows clear of other boxes.
     const perRow = layer === 'data' ? 1 : 2;
     const rows = Math.max(Math.ceil(left.length / perRow), Math.ceil(right.length / perRow), 1);
@@ -109,9 +139,16 @@ export function renderDiagramSvg(nodes: DiagramNode[], edges: DiagramEdge[], reg
       ] as const
     ).forEach(([role, cell]) => {
       const x = colX[role];
-      parts.push(`<g class="cell" data-layer="${escapeXml(layer)}"><rect x="${x}" y="${y}" width="${COL_W}" height="${h}" rx="8" fill="#f6f8fa" stroke="#d0d7de"/><text x="${x + 10}" y="${y + 20}" class="layer">${escapeXml(layer)}</text></g>`);
+      parts.push(
+        `<g class="cell" data-layer="${escapeXml(layer)}"><rect x="${x}" y="${y}" width="${COL_W}" height="${h}" rx="8" fill="#f6f8fa" stroke="#d0d7de"/><text x="${x + 10}" y="${y + 20}" class="layer">${escapeXml(layer)}</text></g>`,
+      );
       cell.forEach((n, k) => {
-        const b = { x: x + 12 + (k % perRow) * (BOX_W + 16), y: y + TITLE_H + Math.floor(k / perRow) * (BOX_H + ROW_GAP), w: BOX_W, h: BOX_H };
+        const b = {
+          x: x + 12 + (k % perRow) * (BOX_W + 16),
+          y: y + TITLE_H + Math.floor(k / perRow) * (BOX_H + ROW_GAP),
+          w: BOX_W,
+          h: BOX_H,
+        };
         pos.set(n.id, b);
         parts.push(drawBox(n, b));
       });
@@ -146,11 +183,17 @@ export function renderDiagramSvg(nodes: DiagramNode[], edges: DiagramEdge[], reg
     .join('');
   const height = y + 30;
   const headers = (['primary', 'secondary'] as const)
-    .map((role) => `<text x="${colX[role] + COL_W / 2}" y="34" text-anchor="middle" class="region" data-region="${escapeXml(regions[role])}">${escapeXml(`${regions[role]} — ${role}`)}</text>`)
+    .map(
+      (role) =>
+        `<text x="${colX[role] + COL_W / 2}" y="34" text-anchor="middle" class="region" data-region="${escapeXml(regions[role])}">${escapeXml(`${regions[role]} — ${role}`)}</text>`,
+    )
     .join('');
   const legend = `<g class="legend" transform="translate(${MARGIN},${height - 16})"><line x1="0" y1="0" x2="30" y2="0" stroke="${COLORS.replication}" stroke-width="2" stroke-dasharray="6 4"/><text x="36" y="4">replication</text><line x1="140" y1="0" x2="170" y2="0" stroke="${COLORS.failover}" stroke-width="2"/><text x="176" y="4">Route 53 health check / failover or weighted record → the region’s ALB</text></g>`;
   const markers = (Object.keys(COLORS) as DiagramEdge['kind'][])
-    .map((k) => `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${COLORS[k]}"/></marker>`)
+    .map(
+      (k) =>
+        `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${COLORS[k]}"/></marker>`,
+    )
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" id="architecture" role="img" aria-label="Architecture by region and layer" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" font-family="system-ui, sans-serif" font-size="11"><style>.layer{font-weight:600;font-size:12px;fill:#57606a}.region{font-weight:700;font-size:15px;fill:#24292f}.node .id{fill:#24292f;font-size:11px}.node .type{fill:#57606a;font-size:9.5px}.caption{fill:#1f6feb;font-size:10px}.legend text{fill:#24292f}</style><defs>${markers}</defs>${headers}${parts.join('')}${lines}${legend}</svg>`;
 }

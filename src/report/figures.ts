@@ -8,8 +8,10 @@ export interface Figure {
 }
 
 const R53_FAQ = 'https://aws.amazon.com/route53/faqs/';
-const R53_HEALTH = 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html';
-const ALB_HEALTH = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html';
+const R53_HEALTH =
+  'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html';
+const ALB_HEALTH =
+  'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html';
 
 export const FIGURES = {
   /** Route 53 pushes a change (here: a health-check-driven answer change) to its authoritative servers. */
@@ -63,7 +65,8 @@ export const FIGURES = {
       kind: 'assumption',
       says: 'Planning figure of 300 s for PromoteReadReplica on an RDS for PostgreSQL replica (includes the reboot RDS performs); measure it in a drill and replace.',
       reference: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html',
-      documented: 'When you promote a read replica, RDS reboots the DB instance before making it available. The promotion process can take several minutes or longer to complete, depending on the size of the read replica.',
+      documented:
+        'When you promote a read replica, RDS reboots the DB instance before making it available. The promotion process can take several minutes or longer to complete, depending on the size of the read replica.',
     },
   },
   /** The gateway reads the writer endpoint from SSM; until it re-reads, writes still go to the old writer. */

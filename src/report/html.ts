@@ -20,30 +20,48 @@ function source(s: TermSource): string {
 }
 
 function rtoPath(p: RtoPath): string {
-  const rows = p.terms.map((t) => `<tr><td>${esc(t.name)}</td><td class="num">${t.seconds}</td><td>${source(t.source)}</td></tr>`).join('');
-  const fixes = p.fixes?.length ? `<p>Fixes:</p><ul>${p.fixes.map((f) => `<li>${esc(f.text)} <small>(${esc(f.template)}, ${esc(f.role)}${f.sufficient ? ', enough alone' : ''})</small></li>`).join('')}</ul>` : '';
+  const rows = p.terms
+    .map((t) => `<tr><td>${esc(t.name)}</td><td class="num">${t.seconds}</td><td>${source(t.source)}</td></tr>`)
+    .join('');
+  const fixes = p.fixes?.length
+    ? `<p>Fixes:</p><ul>${p.fixes.map((f) => `<li>${esc(f.text)} <small>(${esc(f.template)}, ${esc(f.role)}${f.sufficient ? ', enough alone' : ''})</small></li>`).join('')}</ul>`
+    : '';
   return `<section class="path" id="rto-${esc(p.name)}" data-path="${esc(p.name)}"><h3>${esc(p.name)}: ${p.worstCaseSeconds} s worst case vs ${p.targetSeconds} s target — ${verdict(p.meets)}</h3><p>${esc(p.description)}</p>
 <table class="rto"><thead><tr><th>term</th><th>seconds</th><th>source</th></tr></thead><tbody>${rows}<tr class="total"><td>worst case</td><td class="num">${p.worstCaseSeconds}</td><td></td></tr></tbody></table>${fixes}${p.note ? `<p class="note">${esc(p.note)}</p>` : ''}</section>`;
 }
 
 export function renderHtml(r: Report): string {
   const rpo = r.rpo.stores
-    .map((s) => `<tr><td>${esc(s.name)}</td><td>${esc(s.data)}</td><td class="num">${s.seconds ?? 'unbounded'}</td><td>${esc(s.class)}</td><td>${verdict(s.meets)}</td><td>${esc(s.basis)}<br>${s.references.map((x) => `<small>“${esc(x.says)}” — ${link(x.url)}</small>`).join('<br>')}</td></tr>`)
+    .map(
+      (s) =>
+        `<tr><td>${esc(s.name)}</td><td>${esc(s.data)}</td><td class="num">${s.seconds ?? 'unbounded'}</td><td>${esc(s.class)}</td><td>${verdict(s.meets)}</td><td>${esc(s.basis)}<br>${s.references.map((x) => `<small>“${esc(x.says)}” — ${link(x.url)}</small>`).join('<br>')}</td></tr>`,
+    )
     .join('');
   const readiness = r.readiness.items.length
     ? `<table><thead><tr><th>severity</th><th>layer</th><th>subject</th><th>${esc(r.regions.primary)}</th><th>${esc(r.regions.secondary)}</th><th>finding</th></tr></thead><tbody>${r.readiness.items
-        .map((i) => `<tr class="${i.severity}"><td>${i.severity}</td><td>${esc(i.layer)}</td><td>${esc(i.subject)}</td><td>${esc(i.primary ?? '—')}</td><td>${esc(i.secondary ?? '—')}</td><td>${esc(i.message)}</td></tr>`)
+        .map(
+          (i) =>
+            `<tr class="${i.severity}"><td>${i.severity}</td><td>${esc(i.layer)}</td><td>${esc(i.subject)}</td><td>${esc(i.primary ?? '—')}</td><td>${esc(i.secondary ?? '—')}</td><td>${esc(i.message)}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '<p>No differences between the regions beyond the expected ones.</p>';
   const regions = [r.regions.primary, r.regions.secondary];
   const layers = Object.entries(r.cost.byLayer)
-    .map(([layer, v]) => `<tr><td>${esc(layer)}</td>${regions.map((x) => `<td class="num">${usd(v[x] ?? 0)}</td>`).join('')}</tr>`)
+    .map(
+      ([layer, v]) =>
+        `<tr><td>${esc(layer)}</td>${regions.map((x) => `<td class="num">${usd(v[x] ?? 0)}</td>`).join('')}</tr>`,
+    )
     .join('');
   const m = r.cost.monthlyUsd;
   const lines = r.cost.lines
-    .map((l) => `<tr><td>${esc(l.region)}</td><td>${esc(l.layer)}</td><td>${esc(l.resource)}</td><td>${esc(l.item)}</td><td class="num">${l.quantity}</td><td>${esc(l.unit)}</td><td class="num"><a href="${esc(l.priceSource)}" title="${esc(l.priceKey)}">${l.unitUsd}</a></td><td class="num">${usd(l.monthlyUsd)}</td><td>${l.drOnly ? 'yes' : ''}</td></tr>`)
+    .map(
+      (l) =>
+        `<tr><td>${esc(l.region)}</td><td>${esc(l.layer)}</td><td>${esc(l.resource)}</td><td>${esc(l.item)}</td><td class="num">${l.quantity}</td><td>${esc(l.unit)}</td><td class="num"><a href="${esc(l.priceSource)}" title="${esc(l.priceKey)}">${l.unitUsd}</a></td><td class="num">${usd(l.monthlyUsd)}</td><td>${l.drOnly ? 'yes' : ''}</td></tr>`,
+    )
     .join('');
-  const assumptions = Object.entries(r.cost.assumptions).map(([k, a]) => `<li><code>${esc(k)}</code> = ${a.value} ${esc(a.unit)} — ${esc(a.why)}</li>`).join('');
+  const assumptions = Object.entries(r.cost.assumptions)
+    .map(([k, a]) => `<li><code>${esc(k)}</code> = ${a.value} ${esc(a.unit)} — ${esc(a.why)}</li>`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>DR report — ${esc(r.environment)}</title>
@@ -60,8 +78,11 @@ code{background:#f6f8fa;padding:0 3px}small{color:#57606a}svg{max-width:100%;hei
 ${renderDiagramSvg(r.diagram.nodes, r.diagram.edges, r.regions)}
 <h2 id="rto">RTO budget — ${verdict(r.rto.meets)}</h2>
 <table class="rto-summary"><thead><tr><th>path</th><th>worst case (s)</th><th>target (s)</th><th>verdict</th><th>what recovers</th></tr></thead><tbody>${r.rto.paths
-  .map((p) => `<tr><td><a href="#rto-${esc(p.name)}">${esc(p.name)}</a></td><td class="num">${p.worstCaseSeconds}</td><td class="num">${p.targetSeconds}</td><td>${verdict(p.meets)}</td><td>${esc(p.description)}</td></tr>`)
-  .join('')}</tbody></table>
+    .map(
+      (p) =>
+        `<tr><td><a href="#rto-${esc(p.name)}">${esc(p.name)}</a></td><td class="num">${p.worstCaseSeconds}</td><td class="num">${p.targetSeconds}</td><td>${verdict(p.meets)}</td><td>${esc(p.description)}</td></tr>`,
+    )
+    .join('')}</tbody></table>
 ${r.rto.paths.map(rtoPath).join('\n')}
 <h2 id="rpo">RPO per data store — ${verdict(r.rpo.meets)}</h2>
 <table class="rpo"><thead><tr><th>store</th><th>data</th><th>seconds</th><th>class</th><th>verdict</th><th>basis</th></tr></thead><tbody>${rpo}</tbody></table>

@@ -36,16 +36,34 @@ export async function loadPriceTable(root: string, file?: string): Promise<Price
     const names = await readdir(path.join(root, PRICES_DIR)).catch(() => [] as string[]);
     const dated = names.filter((n) => /^\d{4}-\d{2}-\d{2}\.json$/.test(n)).sort();
     const newest = dated[dated.length - 1];
-    if (!newest) throw usageError('E_REPORT_NO_PRICES', `${PRICES_DIR}/ holds no dated price table (YYYY-MM-DD.json)`, 'Restore data/prices/ from the repository, or pass --prices FILE.', { file: PRICES_DIR });
+    if (!newest)
+      throw usageError(
+        'E_REPORT_NO_PRICES',
+        `${PRICES_DIR}/ holds no dated price table (YYYY-MM-DD.json)`,
+        'Restore data/prices/ from the repository, or pass --prices FILE.',
+        { file: PRICES_DIR },
+      );
     rel = path.join(PRICES_DIR, newest);
   }
   const abs = path.resolve(root, rel);
   const text = await readFile(abs, 'utf8').catch(() => {
-    throw usageError('E_FILE_UNREADABLE', `${rel}: cannot read the price table`, 'Check the --prices path.', { file: rel });
+    throw usageError('E_FILE_UNREADABLE', `${rel}: cannot read the price table`, 'Check the --prices path.', {
+      file: rel,
+    });
   });
   const table = parseJsonSource<Omit<PriceTable, 'file'>>(rel, text).value;
-  if (!table || typeof table.regions !== 'object' || typeof table.hoursPerMonth !== 'number' || typeof table.usage !== 'object') {
-    throw usageError('E_REPORT_PRICES_INVALID', `${rel}: not a price table (needs currency, effectiveDate, hoursPerMonth, usage, regions)`, 'Start from the newest file under data/prices/.', { file: rel });
+  if (
+    !table ||
+    typeof table.regions !== 'object' ||
+    typeof table.hoursPerMonth !== 'number' ||
+    typeof table.usage !== 'object'
+  ) {
+    throw usageError(
+      'E_REPORT_PRICES_INVALID',
+      `${rel}: not a price table (needs currency, effectiveDate, hoursPerMonth, usage, regions)`,
+      'Start from the newest file under data/prices/.',
+      { file: rel },
+    );
   }
   return { ...table, file: path.relative(root, abs) || rel };
 }

@@ -9,8 +9,14 @@ import type { CfnTemplate } from '../templates/template-types.js';
 export const EXPECTED_DIFFERENCES = new Set(['VpcCidr', 'MinSize', 'DesiredCapacity', 'FailoverDesiredCapacity']);
 
 const SPECIFIC: Record<string, { category: ReadinessItem['category']; why: string }> = {
-  InstanceType: { category: 'instance-type', why: 'after failover the secondary carries the primary’s load on these instances' },
-  DbEngineVersion: { category: 'engine-version', why: 'a promoted replica on another engine version behaves differently, and replication needs compatible versions' },
+  InstanceType: {
+    category: 'instance-type',
+    why: 'after failover the secondary carries the primary’s load on these instances',
+  },
+  DbEngineVersion: {
+    category: 'engine-version',
+    why: 'a promoted replica on another engine version behaves differently, and replication needs compatible versions',
+  },
   DbInstanceClass: { category: 'db-class', why: 'a promoted replica of a smaller class must take the full write load' },
   MaxSize: { category: 'asg-capacity', why: 'the standby cannot scale as far as the primary under the same load' },
 };
@@ -31,7 +37,8 @@ function conditionParameters(template: CfnTemplate, name: string, seen = new Set
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (k === 'Ref' && typeof x === 'string') out.add(x);
-        else if (k === 'Condition' && typeof x === 'string') conditionParameters(template, x, seen).forEach((p) => out.add(p));
+        else if (k === 'Condition' && typeof x === 'string')
+          conditionParameters(template, x, seen).forEach((p) => out.add(p));
         else walk(x);
       }
     }
@@ -118,9 +125,19 @@ function parameterDifferences(input: ReportInput): ReadinessItem[] {
       if (a === b) continue;
       const specific = SPECIFIC[name];
       // A regional resource (an ACM certificate ARN, say) differs only by the region name: expected, said as info.
-      const regional = a !== undefined && b !== undefined && a.includes(p.region) && a.split(p.region).join(s.region) === b;
+      const regional =
+        a !== undefined && b !== undefined && a.includes(p.region) && a.split(p.region).join(s.region) === b;
       if (regional) {
-        items.push({ id: `parameter:${layer}.${name}`, category: 'parameter', severity: 'info', layer, subject: name, primary: a, secondary: b, message: `${t.file}: ${name} differs only by region name (a regional resource)` });
+        items.push({
+          id: `parameter:${layer}.${name}`,
+          category: 'parameter',
+          severity: 'info',
+          layer,
+          subject: name,
+          primary: a,
+          secondary: b,
+          message: `${t.file}: ${name} differs only by region name (a regional resource)`,
+        });
         continue;
       }
       items.push({
@@ -151,10 +168,17 @@ function writerAvailability(input: ReportInput): ReadinessItem[] {
   for (const source of resourcesOfType(p, 'AWS::RDS::DBInstance')) {
     const replica = resourcesOfType(s, 'AWS::RDS::DBInstance').find((r) => r.id === source.id);
     if (!replica) continue;
-    const [a, b] = [String(source.props.MultiAZ ?? false).toLowerCase(), String(replica.props.MultiAZ ?? false).toLowerCase()];
+    const [a, b] = [
+      String(source.props.MultiAZ ?? false).toLowerCase(),
+      String(replica.props.MultiAZ ?? false).toLowerCase(),
+    ];
     if (a !== 'true' || b === 'true') continue;
     const raw = (replica.resource.Properties ?? {}).MultiAZ;
-    const driver = JSON.stringify(raw ?? 'unset').match(/"Ref":"([A-Za-z0-9]+)"/g)?.map((m) => m.slice(7, -1)).filter((n) => n !== 'AWS::NoValue').join(', ');
+    const driver = JSON.stringify(raw ?? 'unset')
+      .match(/"Ref":"([A-Za-z0-9]+)"/g)
+      ?.map((m) => m.slice(7, -1))
+      .filter((n) => n !== 'AWS::NoValue')
+      .join(', ');
     items.push({
       id: `multi-az:data.${source.id}`,
       category: 'multi-az',
@@ -170,5 +194,10 @@ function writerAvailability(input: ReportInput): ReadinessItem[] {
 }
 
 export function computeReadiness(input: ReportInput): ReadinessItem[] {
-  return [...parameterDifferences(input), ...standbySizing(input), ...writerAvailability(input), ...alarmCoverage(input)];
+  return [
+    ...parameterDifferences(input),
+    ...standbySizing(input),
+    ...writerAvailability(input),
+    ...alarmCoverage(input),
+  ];
 }

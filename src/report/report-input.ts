@@ -2,7 +2,13 @@
 import { resolveParameters } from '../config/load-config.js';
 import type { EnvironmentConfig } from '../config/config-types.js';
 import { DrError } from '../errors.js';
-import { activeResources, effectiveParameters, evaluateConditions, resolveValue, type ParamValues } from '../templates/conditions.js';
+import {
+  activeResources,
+  effectiveParameters,
+  evaluateConditions,
+  resolveValue,
+  type ParamValues,
+} from '../templates/conditions.js';
 import type { CfnResource, CfnTemplate, RegionRole } from '../templates/template-types.js';
 import type { TermSource } from './report-types.js';
 
@@ -39,11 +45,17 @@ export function stackView(input: ReportInput, layer: string, role: RegionRole): 
   // Inputs come from other stacks' outputs at deploy time; offline they get a stand-in so the resources
   // that depend on them (replication rules, the read replica) are evaluated as they will be deployed.
   for (const [name, inp] of Object.entries(t.template.Metadata?.Drctl?.Inputs ?? {})) {
-    if (given[name] === undefined && (!inp.Roles || inp.Roles.includes(role))) given[name] = `<${inp.Stack}.${inp.Output} from ${inp.Region}>`;
+    if (given[name] === undefined && (!inp.Roles || inp.Roles.includes(role)))
+      given[name] = `<${inp.Stack}.${inp.Output} from ${inp.Region}>`;
   }
   const region = input.config.regions[role];
   // Pseudo parameters let resolveValue answer `Ref AWS::Region` (e.g. global-table replica regions).
-  const params = { ...effectiveParameters(t.template, given), 'AWS::Region': region, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
+  const params = {
+    ...effectiveParameters(t.template, given),
+    'AWS::Region': region,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
   return {
     layer,
     file: t.file,
@@ -63,8 +75,12 @@ export function requireLayer(input: ReportInput, layer: string, role: RegionRole
   throw new DrError({
     code: 'E_REPORT_LAYER_MISSING',
     kind: 'usage',
-    message: t ? `${t.file}: layer "${layer}" is not deployed in the ${role} region, but ${why}` : `no template declares layer "${layer}" (Metadata.Drctl.Layer), but ${why}`,
-    fix: t ? `Add "${role}" to Metadata.Drctl.Regions in ${t.file}.` : `Add templates/${layer}.json with Metadata.Drctl.Layer "${layer}".`,
+    message: t
+      ? `${t.file}: layer "${layer}" is not deployed in the ${role} region, but ${why}`
+      : `no template declares layer "${layer}" (Metadata.Drctl.Layer), but ${why}`,
+    fix: t
+      ? `Add "${role}" to Metadata.Drctl.Regions in ${t.file}.`
+      : `Add templates/${layer}.json with Metadata.Drctl.Layer "${layer}".`,
     ...(t ? { file: t.file } : {}),
     field: 'Metadata.Drctl',
   });
@@ -79,7 +95,9 @@ export function requireParam(view: StackView, name: string, why: string): string
     code: 'E_REPORT_PARAM_MISSING',
     kind: 'usage',
     message: `${view.file}: parameter ${name} ${declared ? `has no value for the ${view.role} region` : 'is not declared'}; the report needs it for ${why}`,
-    fix: declared ? `Give ${name} a Default in ${view.file} or set it in config parameters.${view.role}.` : `Declare parameter ${name} in ${view.file} (see docs/architecture.md, "Layers, outputs and key parameters").`,
+    fix: declared
+      ? `Give ${name} a Default in ${view.file} or set it in config parameters.${view.role}.`
+      : `Declare parameter ${name} in ${view.file} (see docs/architecture.md, "Layers, outputs and key parameters").`,
     file: view.file,
     field: `Parameters.${name}`,
   });
@@ -102,14 +120,30 @@ export function requireNumber(view: StackView, name: string, why: string): numbe
 }
 
 export function paramSource(view: StackView, names: string[], formula?: string): TermSource {
-  return { kind: 'parameter', template: view.file, role: view.role, parameters: names.map((n) => ({ name: n, value: view.params[n] ?? '' })), ...(formula ? { formula } : {}) };
+  return {
+    kind: 'parameter',
+    template: view.file,
+    role: view.role,
+    parameters: names.map((n) => ({ name: n, value: view.params[n] ?? '' })),
+    ...(formula ? { formula } : {}),
+  };
 }
 
 /** Active resources of one CloudFormation type, with their properties resolved under the stack's parameters. */
-export function resourcesOfType(view: StackView, type: string): { id: string; resource: CfnResource; props: Record<string, unknown> }[] {
+export function resourcesOfType(
+  view: StackView,
+  type: string,
+): { id: string; resource: CfnResource; props: Record<string, unknown> }[] {
   return Object.entries(view.template.Resources ?? {})
     .filter(([id, r]) => r.Type === type && view.active.has(id))
-    .map(([id, r]) => ({ id, resource: r, props: (resolveValue(view.template, view.params, r.Properties ?? {}, view.conditions) ?? {}) as Record<string, unknown> }));
+    .map(([id, r]) => ({
+      id,
+      resource: r,
+      props: (resolveValue(view.template, view.params, r.Properties ?? {}, view.conditions) ?? {}) as Record<
+        string,
+        unknown
+      >,
+    }));
 }
 
 /** Walks a resolved property path; `undefined` when any step is missing. */

@@ -3,7 +3,13 @@ import type { RegionRole } from '../templates/template-types.js';
 
 /** Where a number comes from: a template parameter, a documented AWS figure, or our own stated assumption. */
 export type TermSource =
-  | { kind: 'parameter'; template: string; role: RegionRole; parameters: { name: string; value: string }[]; formula?: string }
+  | {
+      kind: 'parameter';
+      template: string;
+      role: RegionRole;
+      parameters: { name: string; value: string }[];
+      formula?: string;
+    }
   | { kind: 'template'; template: string; role: RegionRole; path: string; value: string }
   | { kind: 'documented'; reference: string; says: string }
   | { kind: 'assumption'; says: string; reference?: string; documented?: string };
@@ -53,7 +59,8 @@ export interface RpoStore {
 
 export interface ReadinessItem {
   id: string;
-  category: 'instance-type' | 'engine-version' | 'db-class' | 'multi-az' | 'asg-capacity' | 'alarm-coverage' | 'parameter';
+  category:
+    'instance-type' | 'engine-version' | 'db-class' | 'multi-az' | 'asg-capacity' | 'alarm-coverage' | 'parameter';
   severity: 'warn' | 'info';
   layer: string;
   subject: string;

@@ -3,7 +3,15 @@ import { RPO_REFERENCES } from './figures.js';
 
 /** src/failover/controller/config.ts: LAG_MAX_AGE_SECONDS when the function's environment does not set it. */
 const CONTROLLER_LAG_MAX_AGE_DEFAULT = 180;
-import { dig, requireLayer, requireNumber, requireParam, resourcesOfType, stackView, type ReportInput } from './report-input.js';
+import {
+  dig,
+  requireLayer,
+  requireNumber,
+  requireParam,
+  resourcesOfType,
+  stackView,
+  type ReportInput,
+} from './report-input.js';
 import type { RpoStore } from './report-types.js';
 
 function dynamo(input: ReportInput, target: number): RpoStore | undefined {
@@ -11,9 +19,13 @@ function dynamo(input: ReportInput, target: number): RpoStore | undefined {
   const table = resourcesOfType(data, 'AWS::DynamoDB::GlobalTable')[0];
   if (!table) return undefined;
   // The resource decides; the parameter names it for the reader.
-  const consistency = String(dig(table.props, 'MultiRegionConsistency') ?? requireParam(data, 'TableConsistency', 'the DynamoDB RPO')).toUpperCase();
+  const consistency = String(
+    dig(table.props, 'MultiRegionConsistency') ?? requireParam(data, 'TableConsistency', 'the DynamoDB RPO'),
+  ).toUpperCase();
   const strong = consistency === 'STRONG';
-  const regions = ((dig(table.props, 'Replicas') as unknown[] | undefined) ?? []).map((r) => String(dig(r, 'Region') ?? '?'));
+  const regions = ((dig(table.props, 'Replicas') as unknown[] | undefined) ?? []).map((r) =>
+    String(dig(r, 'Region') ?? '?'),
+  );
   const witness = dig(table.props, 'GlobalTableWitnesses', 0, 'Region');
   const seconds = strong ? 0 : 1;
   return {
@@ -26,16 +38,24 @@ function dynamo(input: ReportInput, target: number): RpoStore | undefined {
     basis: strong
       ? `MultiRegionConsistency STRONG (TableConsistency=${data.params.TableConsistency ?? consistency}) across ${regions.join(', ')}${witness ? ` with witness ${String(witness)}` : ''}: a write returns only after another Region holds it, so a regional failure loses nothing acknowledged.`
       : `MultiRegionConsistency EVENTUAL (TableConsistency=${data.params.TableConsistency ?? consistency}) across ${regions.join(', ')}: replication is asynchronous and typically under one second, with no SLA; we carry 1 s. Watch ReplicationLatency, which is the live value of this RPO.`,
-    references: strong ? [RPO_REFERENCES.dynamoStrong] : [RPO_REFERENCES.dynamoEventual, RPO_REFERENCES.dynamoNoSla, RPO_REFERENCES.dynamoMetric],
+    references: strong
+      ? [RPO_REFERENCES.dynamoStrong]
+      : [RPO_REFERENCES.dynamoEventual, RPO_REFERENCES.dynamoNoSla, RPO_REFERENCES.dynamoMetric],
   };
 }
 
 function rds(input: ReportInput, target: number): RpoStore | undefined {
   const data = requireLayer(input, 'data', 'secondary', 'the RPO reads the data stores');
-  const replica = resourcesOfType(data, 'AWS::RDS::DBInstance').find((r) => dig(r.props, 'SourceDBInstanceIdentifier') !== undefined);
+  const replica = resourcesOfType(data, 'AWS::RDS::DBInstance').find(
+    (r) => dig(r.props, 'SourceDBInstanceIdentifier') !== undefined,
+  );
   if (!replica) return undefined;
   const failover = requireLayer(input, 'failover', 'secondary', 'the RDS RPO is bounded by the controller’s RPO guard');
-  const guard = requireNumber(failover, 'RpoGuardSeconds', 'the RDS RPO (the controller promotes only within this lag)');
+  const guard = requireNumber(
+    failover,
+    'RpoGuardSeconds',
+    'the RDS RPO (the controller promotes only within this lag)',
+  );
   const monitoring = stackView(input, 'monitoring', 'secondary');
   const alarm = monitoring?.params.ReplicaLagThresholdSeconds;
   const alarmNote =
@@ -48,7 +68,10 @@ function rds(input: ReportInput, target: number): RpoStore | undefined {
   // ReplicaLagMaxAgeSeconds old (LAG_MAX_AGE_SECONDS, default 180 s in the controller when the template sets none).
   const ageParam = failover.params.ReplicaLagMaxAgeSeconds;
   const maxAge = ageParam !== undefined && ageParam !== '' ? Number(ageParam) : CONTROLLER_LAG_MAX_AGE_DEFAULT;
-  const ageSource = ageParam !== undefined && ageParam !== '' ? `ReplicaLagMaxAgeSeconds=${maxAge}` : `the controller's default lag age of ${maxAge} s (the failover template has no ReplicaLagMaxAgeSeconds)`;
+  const ageSource =
+    ageParam !== undefined && ageParam !== ''
+      ? `ReplicaLagMaxAgeSeconds=${maxAge}`
+      : `the controller's default lag age of ${maxAge} s (the failover template has no ReplicaLagMaxAgeSeconds)`;
   const bound = guard + maxAge;
   return {
     name: `RDS cross-region read replica ${replica.id}`,
@@ -64,10 +87,13 @@ function rds(input: ReportInput, target: number): RpoStore | undefined {
 
 function s3(input: ReportInput, target: number): RpoStore | undefined {
   const data = requireLayer(input, 'data', 'primary', 'the RPO reads the data stores');
-  const bucket = resourcesOfType(data, 'AWS::S3::Bucket').find((b) => dig(b.props, 'ReplicationConfiguration', 'Rules') !== undefined);
+  const bucket = resourcesOfType(data, 'AWS::S3::Bucket').find(
+    (b) => dig(b.props, 'ReplicationConfiguration', 'Rules') !== undefined,
+  );
   if (!bucket) return undefined;
   const rules = (dig(bucket.props, 'ReplicationConfiguration', 'Rules') as unknown[]) ?? [];
-  const rtc = rules.length > 0 && rules.every((r) => String(dig(r, 'Destination', 'ReplicationTime', 'Status')) === 'Enabled');
+  const rtc =
+    rules.length > 0 && rules.every((r) => String(dig(r, 'Destination', 'ReplicationTime', 'Status')) === 'Enabled');
   const seconds = rtc ? 15 * 60 : null;
   // DESIGN §4: assets, reports and backups are read-mostly; they are reported against the target but not held to it.
   const meetsTarget = seconds !== null && seconds <= target;

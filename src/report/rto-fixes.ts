@@ -20,7 +20,10 @@ export interface Tunable {
 }
 
 /** Whether CloudFormation would accept the value for this parameter declaration: a fix must be deployable. */
-export function allowedValue(decl: { AllowedValues?: unknown[]; MinValue?: number; MaxValue?: number }, value: string): boolean {
+export function allowedValue(
+  decl: { AllowedValues?: unknown[]; MinValue?: number; MaxValue?: number },
+  value: string,
+): boolean {
   if (decl.AllowedValues && !decl.AllowedValues.map(String).includes(value)) return false;
   const n = Number(value);
   if (decl.MinValue !== undefined && !(n >= Number(decl.MinValue))) return false;
@@ -30,10 +33,18 @@ export function allowedValue(decl: { AllowedValues?: unknown[]; MinValue?: numbe
 
 export function withParameter(input: ReportInput, role: RegionRole, name: string, value: ParameterValue): ReportInput {
   const params = input.config.parameters;
-  return { ...input, config: { ...input.config, parameters: { ...params, [role]: { ...(params[role] ?? {}), [name]: value } } } };
+  return {
+    ...input,
+    config: { ...input.config, parameters: { ...params, [role]: { ...(params[role] ?? {}), [name]: value } } },
+  };
 }
 
-export function findFixes(input: ReportInput, tunables: Tunable[], currentSeconds: number, secondsWith: (changed: ReportInput) => number): RtoFix[] {
+export function findFixes(
+  input: ReportInput,
+  tunables: Tunable[],
+  currentSeconds: number,
+  secondsWith: (changed: ReportInput) => number,
+): RtoFix[] {
   const target = input.config.objectives.rtoSeconds;
   const fixes: RtoFix[] = [];
   for (const t of tunables) {
@@ -63,11 +74,22 @@ export function findFixes(input: ReportInput, tunables: Tunable[], currentSecond
     };
     const cap = t.atMost !== undefined ? Number(view.params[t.atMost]) : Number.POSITIVE_INFINITY;
     const deployable = (v: string) => allowedValue(decl, v) && !(Number(v) > cap);
-    const list = t.values ?? (t.valuesFrom ? [view.params[t.valuesFrom]].filter((v): v is string => v !== undefined) : decl.AllowedValues?.map(String).filter((v) => Number(v) < Number(cur)).sort((a, b) => Number(b) - Number(a)));
+    const list =
+      t.values ??
+      (t.valuesFrom
+        ? [view.params[t.valuesFrom]].filter((v): v is string => v !== undefined)
+        : decl.AllowedValues?.map(String)
+            .filter((v) => Number(v) < Number(cur))
+            .sort((a, b) => Number(b) - Number(a)));
     if (list) {
       const tried = list.filter((v) => v !== cur && deployable(v)).map((v) => ({ v, s: at(v) }));
       const enough = tried.find((c) => c.s <= target);
-      const best = enough ?? tried.reduce<{ v: string; s: number } | undefined>((b, c) => (c.s < (b?.s ?? currentSeconds) ? c : b), undefined);
+      const best =
+        enough ??
+        tried.reduce<{ v: string; s: number } | undefined>(
+          (b, c) => (c.s < (b?.s ?? currentSeconds) ? c : b),
+          undefined,
+        );
       if (best && best.s < currentSeconds) fixes.push(fix(best.v, best.s));
       continue;
     }

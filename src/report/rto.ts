@@ -1,7 +1,16 @@
 // RTO budget per recovery path, worst case, from the parameter values the stacks would be deployed with.
 // Pure: every number comes from the input templates/config or from FIGURES.
 import { FIGURES } from './figures.js';
-import { dig, paramSource, requireLayer, requireNumber, requireParam, resourcesOfType, type ReportInput, type StackView } from './report-input.js';
+import {
+  dig,
+  paramSource,
+  requireLayer,
+  requireNumber,
+  requireParam,
+  resourcesOfType,
+  type ReportInput,
+  type StackView,
+} from './report-input.js';
 import type { RtoPath, RtoTerm } from './report-types.js';
 import { DrError } from '../errors.js';
 import { findFixes, type Tunable } from './rto-fixes.js';
@@ -12,14 +21,20 @@ function healthCheckDetection(global: StackView): RtoTerm[] {
   const interval = requireNumber(global, 'HealthCheckIntervalSeconds', 'the traffic RTO (health-check detection)');
   const threshold = requireNumber(global, 'HealthCheckFailureThreshold', 'the traffic RTO (health-check detection)');
   // The check that finally fails may do so by timing out; its result counts only when the timeout has run out.
-  const check = resourcesOfType(global, 'AWS::Route53::HealthCheck').find((h) => /primary/i.test(h.id)) ?? resourcesOfType(global, 'AWS::Route53::HealthCheck')[0];
+  const check =
+    resourcesOfType(global, 'AWS::Route53::HealthCheck').find((h) => /primary/i.test(h.id)) ??
+    resourcesOfType(global, 'AWS::Route53::HealthCheck')[0];
   const type = String(dig(check?.props, 'HealthCheckConfig', 'Type') ?? 'HTTP').toUpperCase();
   const timeout = type === 'TCP' ? FIGURES.route53TcpCheckTimeout : FIGURES.route53HttpCheckTimeout;
   return [
     {
       name: 'Route 53 health check declares the primary unhealthy (interval × failure threshold)',
       seconds: interval * threshold,
-      source: paramSource(global, ['HealthCheckIntervalSeconds', 'HealthCheckFailureThreshold'], 'HealthCheckIntervalSeconds × HealthCheckFailureThreshold'),
+      source: paramSource(
+        global,
+        ['HealthCheckIntervalSeconds', 'HealthCheckFailureThreshold'],
+        'HealthCheckIntervalSeconds × HealthCheckFailureThreshold',
+      ),
     },
     { name: `the last failing ${type} check runs out its timeout`, ...timeout },
   ];
@@ -28,7 +43,11 @@ function healthCheckDetection(global: StackView): RtoTerm[] {
 /** The longest time a resolver may keep answering with the failed region: the largest TTL among routing records. */
 function recordTtl(global: StackView): RtoTerm {
   const records = [
-    ...resourcesOfType(global, 'AWS::Route53::RecordSet').map((r) => ({ id: r.id, props: r.props, raw: r.resource.Properties ?? {} })),
+    ...resourcesOfType(global, 'AWS::Route53::RecordSet').map((r) => ({
+      id: r.id,
+      props: r.props,
+      raw: r.resource.Properties ?? {},
+    })),
     ...resourcesOfType(global, 'AWS::Route53::RecordSetGroup').flatMap((g) =>
       ((dig(g.props, 'RecordSets') as Record<string, unknown>[] | undefined) ?? []).map((props, i) => ({
         id: `${g.id}.RecordSets[${i}]`,
@@ -54,7 +73,8 @@ function recordTtl(global: StackView): RtoTerm {
       term = { name: `record TTL (${r.id}: alias to the load balancer)`, ...FIGURES.aliasToElbTtl };
     } else {
       const ref = dig(r.raw, 'TTL', 'Ref');
-      const ttl = typeof ref === 'string' ? requireNumber(global, ref, `the traffic RTO (TTL of ${r.id})`) : Number(r.props.TTL);
+      const ttl =
+        typeof ref === 'string' ? requireNumber(global, ref, `the traffic RTO (TTL of ${r.id})`) : Number(r.props.TTL);
       if (!Number.isFinite(ttl)) {
         throw new DrError({
           code: 'E_REPORT_TTL_UNKNOWN',
@@ -71,7 +91,13 @@ function recordTtl(global: StackView): RtoTerm {
         source:
           typeof ref === 'string'
             ? paramSource(global, [ref])
-            : { kind: 'template', template: global.file, role: global.role, path: `Resources.${r.id}.Properties.TTL`, value: String(r.props.TTL) },
+            : {
+                kind: 'template',
+                template: global.file,
+                role: global.role,
+                path: `Resources.${r.id}.Properties.TTL`,
+                value: String(r.props.TTL),
+              },
       };
     }
     if (!worst || term.seconds > worst.seconds) worst = term;
@@ -81,7 +107,11 @@ function recordTtl(global: StackView): RtoTerm {
 
 /** DNS answers with the secondary everywhere: detection, propagation to the name servers, resolver caches expiring. */
 function dnsFailover(global: StackView): RtoTerm[] {
-  return [...healthCheckDetection(global), { name: 'Route 53 propagates the changed answer to its name servers', ...FIGURES.route53Propagation }, recordTtl(global)];
+  return [
+    ...healthCheckDetection(global),
+    { name: 'Route 53 propagates the changed answer to its name servers', ...FIGURES.route53Propagation },
+    recordTtl(global),
+  ];
 }
 
 /**
@@ -98,11 +128,19 @@ function controllerDetection(failover: StackView, why: string): RtoTerm[] {
   const window = requireNumber(failover, 'FailoverWindowSeconds', why);
   const period = minutes * 60;
   return [
-    { name: 'failover controller: its next scheduled run sees every signal down', seconds: period, source: paramSource(failover, ['ControllerScheduleMinutes'], 'ControllerScheduleMinutes × 60') },
+    {
+      name: 'failover controller: its next scheduled run sees every signal down',
+      seconds: period,
+      source: paramSource(failover, ['ControllerScheduleMinutes'], 'ControllerScheduleMinutes × 60'),
+    },
     {
       name: 'failover controller: signals must agree for the sustained window (whole runs)',
       seconds: period > 0 ? Math.ceil(window / period) * period : window,
-      source: paramSource(failover, ['FailoverWindowSeconds', 'ControllerScheduleMinutes'], 'ceil(FailoverWindowSeconds ÷ (ControllerScheduleMinutes × 60)) × ControllerScheduleMinutes × 60'),
+      source: paramSource(
+        failover,
+        ['FailoverWindowSeconds', 'ControllerScheduleMinutes'],
+        'ceil(FailoverWindowSeconds ÷ (ControllerScheduleMinutes × 60)) × ControllerScheduleMinutes × 60',
+      ),
     },
   ];
 }
@@ -110,29 +148,49 @@ function controllerDetection(failover: StackView, why: string): RtoTerm[] {
 /** With automatic promotion off the controller only pages; a person runs the failover. */
 function operatorIfDisabled(failover: StackView, why: string): RtoTerm[] {
   const promotion = requireParam(failover, 'PromotionEnabled', why);
-  return promotion.toLowerCase() === 'true' ? [] : [{ name: 'operator fails over by hand (PromotionEnabled is false: the controller only pages)', seconds: FIGURES.operatorResponse.seconds, source: { ...FIGURES.operatorResponse.source } }];
+  return promotion.toLowerCase() === 'true'
+    ? []
+    : [
+        {
+          name: 'operator fails over by hand (PromotionEnabled is false: the controller only pages)',
+          seconds: FIGURES.operatorResponse.seconds,
+          source: { ...FIGURES.operatorResponse.source },
+        },
+      ];
 }
 
 /** How long one controller run waits for PromoteReadReplica: WAIT_BUDGET_MS on the function, else the controller default. */
 function promotionWait(failover: StackView): RtoTerm {
-  const fn = resourcesOfType(failover, 'AWS::Lambda::Function').find((f) => dig(f.props, 'Environment', 'Variables', 'WINDOW_SECONDS') !== undefined || /controller/i.test(f.id));
+  const fn = resourcesOfType(failover, 'AWS::Lambda::Function').find(
+    (f) => dig(f.props, 'Environment', 'Variables', 'WINDOW_SECONDS') !== undefined || /controller/i.test(f.id),
+  );
   const raw = dig(fn?.props, 'Environment', 'Variables', 'WAIT_BUDGET_MS');
   const ms = Number(raw);
   if (fn && raw !== undefined && Number.isFinite(ms)) {
     return {
       name: 'failover controller: waits for the promotion within its run (WAIT_BUDGET_MS)',
       seconds: Math.round(ms / 1000),
-      source: { kind: 'template', template: failover.file, role: failover.role, path: `Resources.${fn.id}.Properties.Environment.Variables.WAIT_BUDGET_MS`, value: String(raw) },
+      source: {
+        kind: 'template',
+        template: failover.file,
+        role: failover.role,
+        path: `Resources.${fn.id}.Properties.Environment.Variables.WAIT_BUDGET_MS`,
+        value: String(raw),
+      },
     };
   }
-  return { name: 'failover controller: waits for the promotion within its run (default wait budget)', ...FIGURES.controllerPromotionWaitDefault };
+  return {
+    name: 'failover controller: waits for the promotion within its run (default wait budget)',
+    ...FIGURES.controllerPromotionWaitDefault,
+  };
 }
 
 const traffic: PathBuilder = (input) => {
   const global = requireLayer(input, 'global', 'primary', 'the traffic RTO reads its health checks and records');
   return {
     name: 'traffic',
-    description: 'Users reach the secondary region: Route 53 health checks fail the primary, DNS answers change, resolver caches expire.',
+    description:
+      'Users reach the secondary region: Route 53 health checks fail the primary, DNS answers change, resolver caches expire.',
     terms: dnsFailover(global),
   };
 };
@@ -142,7 +200,9 @@ const orderWrites: PathBuilder = (input) => {
   const global = requireLayer(input, 'global', 'primary', 'the order-writes RTO is the traffic RTO');
   const data = requireLayer(input, 'data', 'primary', 'the order-writes RTO reads the global table');
   const secondaryRegion = input.config.regions.secondary;
-  const table = resourcesOfType(data, 'AWS::DynamoDB::GlobalTable').find((t) => ((dig(t.props, 'Replicas') as unknown[] | undefined) ?? []).some((r) => dig(r, 'Region') === secondaryRegion));
+  const table = resourcesOfType(data, 'AWS::DynamoDB::GlobalTable').find((t) =>
+    ((dig(t.props, 'Replicas') as unknown[] | undefined) ?? []).some((r) => dig(r, 'Region') === secondaryRegion),
+  );
   if (!table) {
     throw new DrError({
       code: 'E_REPORT_NO_GLOBAL_TABLE',
@@ -162,7 +222,13 @@ const orderWrites: PathBuilder = (input) => {
       {
         name: `the ${table.id} replica in ${secondaryRegion} already accepts writes`,
         seconds: FIGURES.globalTableMultiActive.seconds,
-        source: { kind: 'template', template: data.file, role: data.role, path: `Resources.${table.id}.Properties.Replicas[*].Region`, value: replicas.join(', ') },
+        source: {
+          kind: 'template',
+          template: data.file,
+          role: data.role,
+          path: `Resources.${table.id}.Properties.Replicas[*].Region`,
+          value: replicas.join(', '),
+        },
       },
     ],
   };
@@ -170,11 +236,20 @@ const orderWrites: PathBuilder = (input) => {
 
 const referenceDataWrites: PathBuilder = (input) => {
   const global = requireLayer(input, 'global', 'primary', 'the controller waits for DNS to fail over');
-  const failover = requireLayer(input, 'failover', 'secondary', 'the reference-data-writes RTO reads the controller settings');
+  const failover = requireLayer(
+    input,
+    'failover',
+    'secondary',
+    'the reference-data-writes RTO reads the controller settings',
+  );
   const why = 'the reference-data-writes RTO (controller detection)';
   const period = requireNumber(failover, 'ControllerScheduleMinutes', why) * 60;
   const wait = promotionWait(failover);
-  const terms = [...controllerSeesDns(global), ...controllerDetection(failover, why), ...operatorIfDisabled(failover, why)];
+  const terms = [
+    ...controllerSeesDns(global),
+    ...controllerDetection(failover, why),
+    ...operatorIfDisabled(failover, why),
+  ];
   terms.push({ name: 'RDS promotes the cross-region read replica', ...FIGURES.rdsPromotion });
   // A promotion that ends during a run's wait is seen at the next 10 s poll; one that ends after the wait is seen
   // by the next run, (period − wait) later at worst. Only then is the writer endpoint repointed.
@@ -183,12 +258,20 @@ const referenceDataWrites: PathBuilder = (input) => {
   terms.push({
     name: `failover controller: sees the promotion finished (next run after its ${wait.seconds} s wait, or its ${poll} s poll)`,
     seconds: notice,
-    source: paramSource(failover, ['ControllerScheduleMinutes'], `max(ControllerScheduleMinutes × 60 − wait budget ${wait.seconds} s, poll ${poll} s)`),
+    source: paramSource(
+      failover,
+      ['ControllerScheduleMinutes'],
+      `max(ControllerScheduleMinutes × 60 − wait budget ${wait.seconds} s, poll ${poll} s)`,
+    ),
   });
-  terms.push({ name: 'writer endpoint parameter updated and re-read by the database clients', ...FIGURES.writerEndpointUpdate });
+  terms.push({
+    name: 'writer endpoint parameter updated and re-read by the database clients',
+    ...FIGURES.writerEndpointUpdate,
+  });
   return {
     name: 'reference-data-writes',
-    description: 'Reference / relational data (RDS PostgreSQL) becomes writable in the secondary: DNS fails over, the controller confirms the outage, promotes the replica and repoints the writer endpoint. Order writes do not wait for this (see order-writes).',
+    description:
+      'Reference / relational data (RDS PostgreSQL) becomes writable in the secondary: DNS fails over, the controller confirms the outage, promotes the replica and repoints the writer endpoint. Order writes do not wait for this (see order-writes).',
     terms,
   };
 };
@@ -198,10 +281,25 @@ function targetHealthy(compute: StackView): RtoTerm {
   const tg = resourcesOfType(compute, 'AWS::ElasticLoadBalancingV2::TargetGroup')[0];
   const name = 'new instances pass their first ALB health check (one interval)';
   const ref = dig(tg?.resource.Properties, 'HealthCheckIntervalSeconds', 'Ref');
-  if (tg && typeof ref === 'string') return { name, seconds: requireNumber(compute, ref, 'the capacity RTO (ALB health check)'), source: paramSource(compute, [ref]) };
+  if (tg && typeof ref === 'string')
+    return {
+      name,
+      seconds: requireNumber(compute, ref, 'the capacity RTO (ALB health check)'),
+      source: paramSource(compute, [ref]),
+    };
   const literal = Number(dig(tg?.props, 'HealthCheckIntervalSeconds'));
   if (tg && Number.isFinite(literal) && dig(tg.props, 'HealthCheckIntervalSeconds') !== undefined) {
-    return { name, seconds: literal, source: { kind: 'template', template: compute.file, role: compute.role, path: `Resources.${tg.id}.Properties.HealthCheckIntervalSeconds`, value: String(literal) } };
+    return {
+      name,
+      seconds: literal,
+      source: {
+        kind: 'template',
+        template: compute.file,
+        role: compute.role,
+        path: `Resources.${tg.id}.Properties.HealthCheckIntervalSeconds`,
+        value: String(literal),
+      },
+    };
   }
   return { name, ...FIGURES.albFirstCheck };
 }
@@ -211,16 +309,32 @@ const capacity: PathBuilder = (input) => {
   const why = 'the capacity RTO (warm standby)';
   const desired = requireNumber(compute, 'DesiredCapacity', why);
   const full = requireNumber(compute, 'FailoverDesiredCapacity', why);
-  const description = 'The secondary serves the full load: the controller raises its Auto Scaling group from the warm-standby size to FailoverDesiredCapacity (until then it serves at the standby size).';
+  const description =
+    'The secondary serves the full load: the controller raises its Auto Scaling group from the warm-standby size to FailoverDesiredCapacity (until then it serves at the standby size).';
   if (full <= desired) {
     return {
       name: 'capacity',
       description,
-      terms: [{ name: 'standby already runs at failover size', seconds: 0, source: paramSource(compute, ['DesiredCapacity', 'FailoverDesiredCapacity'], 'FailoverDesiredCapacity ≤ DesiredCapacity') }],
+      terms: [
+        {
+          name: 'standby already runs at failover size',
+          seconds: 0,
+          source: paramSource(
+            compute,
+            ['DesiredCapacity', 'FailoverDesiredCapacity'],
+            'FailoverDesiredCapacity ≤ DesiredCapacity',
+          ),
+        },
+      ],
     };
   }
   const global = requireLayer(input, 'global', 'primary', 'the controller waits for DNS to fail over');
-  const failover = requireLayer(input, 'failover', 'secondary', 'the capacity RTO starts when the controller decides to fail over');
+  const failover = requireLayer(
+    input,
+    'failover',
+    'secondary',
+    'the capacity RTO starts when the controller decides to fail over',
+  );
   const fwhy = 'the capacity RTO (the controller raises the standby)';
   return {
     name: 'capacity',
@@ -230,8 +344,14 @@ const capacity: PathBuilder = (input) => {
       ...controllerDetection(failover, fwhy),
       ...operatorIfDisabled(failover, fwhy),
       // run.ts: raise-capacity follows promote-database in the same run, after its wait for the promotion.
-      { ...promotionWait(failover), name: 'failover controller: waits for the promotion before its raise-capacity step' },
-      { name: `EC2 launches ${full - desired} instance(s) and the gateway starts (DesiredCapacity ${desired} → FailoverDesiredCapacity ${full})`, ...FIGURES.instanceLaunch },
+      {
+        ...promotionWait(failover),
+        name: 'failover controller: waits for the promotion before its raise-capacity step',
+      },
+      {
+        name: `EC2 launches ${full - desired} instance(s) and the gateway starts (DesiredCapacity ${desired} → FailoverDesiredCapacity ${full})`,
+        ...FIGURES.instanceLaunch,
+      },
       targetHealthy(compute),
     ],
   };
@@ -255,7 +375,13 @@ const BUILDERS: { build: PathBuilder; tunables: Tunable[] }[] = [
   {
     build: capacity,
     tunables: [
-      { layer: 'compute', role: 'secondary', parameter: 'DesiredCapacity', valuesFrom: 'FailoverDesiredCapacity', atMost: 'MaxSize' },
+      {
+        layer: 'compute',
+        role: 'secondary',
+        parameter: 'DesiredCapacity',
+        valuesFrom: 'FailoverDesiredCapacity',
+        atMost: 'MaxSize',
+      },
       { layer: 'compute', role: 'secondary', parameter: 'TargetHealthCheckIntervalSeconds', min: 5 },
       ...CONTROLLER_TUNABLES,
       ...DNS_TUNABLES,
@@ -274,14 +400,21 @@ export function computeRto(input: ReportInput): RtoPath[] {
   return BUILDERS.map(({ build, tunables }) => {
     const path = evaluate(input, build);
     if (path.meets) return path;
-    const fixes = findFixes(input, tunables, path.worstCaseSeconds, (changed) => evaluate(changed, build).worstCaseSeconds);
+    const fixes = findFixes(
+      input,
+      tunables,
+      path.worstCaseSeconds,
+      (changed) => evaluate(changed, build).worstCaseSeconds,
+    );
     const closes = fixes.some((f) => f.sufficient);
     const note = closes
       ? undefined
       : `No single parameter brings this path within ${path.targetSeconds} s; ${fixes.length ? 'the changes listed help but are not enough alone' : 'none of its parameters can shorten it'}. The fixed terms (${path.terms
           .filter((t) => t.source.kind !== 'parameter' && t.seconds > 0)
           .map((t) => `${t.seconds} s`)
-          .join(' + ')}) set its floor: combine the fixes, change the design, or agree a higher objectives.rtoSeconds for this path.`;
+          .join(
+            ' + ',
+          )}) set its floor: combine the fixes, change the design, or agree a higher objectives.rtoSeconds for this path.`;
     return { ...path, fixes, ...(note ? { note } : {}) };
   });
 }

@@ -15,8 +15,15 @@ export function readSettings(env: Record<string, string | undefined>): RotationS
     return v;
   };
   const passwordLength = Number(need('PASSWORD_LENGTH'));
-  if (!Number.isInteger(passwordLength) || passwordLength < 16 || passwordLength > 128) throw new Error('PASSWORD_LENGTH must be an integer from 16 to 128');
+  if (!Number.isInteger(passwordLength) || passwordLength < 16 || passwordLength > 128)
+    throw new Error('PASSWORD_LENGTH must be an integer from 16 to 128');
   const timeoutMs = Number(need('DB_TIMEOUT_MS'));
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 100) throw new Error('DB_TIMEOUT_MS must be an integer of at least 100');
-  return { passwordLength, excludeCharacters: need('EXCLUDE_CHARACTERS'), timeoutMs, maintenanceParameter: need('MAINTENANCE_PARAMETER') };
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100)
+    throw new Error('DB_TIMEOUT_MS must be an integer of at least 100');
+  return {
+    passwordLength,
+    excludeCharacters: need('EXCLUDE_CHARACTERS'),
+    timeoutMs,
+    maintenanceParameter: need('MAINTENANCE_PARAMETER'),
+  };
 }

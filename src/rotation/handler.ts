@@ -24,7 +24,9 @@ export async function handler(event: RotationEvent): Promise<void> {
       excludeCharacters: settings.excludeCharacters,
       fenced: async () => {
         const flag = await flags.send(new GetParameterCommand({ Name: settings.maintenanceParameter }));
-        return flag.Parameter?.Value === 'on' ? `the maintenance flag ${settings.maintenanceParameter} is on (this region is fenced)` : undefined;
+        return flag.Parameter?.Value === 'on'
+          ? `the maintenance flag ${settings.maintenanceParameter} is on (this region is fenced)`
+          : undefined;
       },
       log: (m) => console.log(`[${event?.Step ?? '?'}] ${m}`),
     },

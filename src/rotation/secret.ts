@@ -20,9 +20,20 @@ export function parseSecret(text: string | undefined, what: string): DbSecret {
 }
 
 /** One version of the secret by stage (and version id), or undefined when no version carries that stage. */
-export async function readVersion(deps: Pick<RotationDeps, 'secrets'>, secretId: string, stage: string, versionId?: string): Promise<DbSecret | undefined> {
+export async function readVersion(
+  deps: Pick<RotationDeps, 'secrets'>,
+  secretId: string,
+  stage: string,
+  versionId?: string,
+): Promise<DbSecret | undefined> {
   try {
-    const out = await deps.secrets.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage, ...(versionId ? { VersionId: versionId } : {}) }));
+    const out = await deps.secrets.send(
+      new GetSecretValueCommand({
+        SecretId: secretId,
+        VersionStage: stage,
+        ...(versionId ? { VersionId: versionId } : {}),
+      }),
+    );
     return parseSecret(out.SecretString, `the ${stage} version`);
   } catch (err) {
     if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;

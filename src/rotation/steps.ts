@@ -1,8 +1,22 @@
 // The four steps of single-user rotation (Secrets Manager User Guide, "Rotation by Lambda function"). Each is safe to
 // run again: Secrets Manager retries a step whose invocation failed, and a crash between steps must converge on
 // the next attempt instead of locking the master user out.
-import { DescribeSecretCommand, GetRandomPasswordCommand, PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
-import { CURRENT, PENDING, PREVIOUS, RotationRefused, type DbSecret, type DbSession, type RotationDeps, type RotationEvent } from './protocol.js';
+import {
+  DescribeSecretCommand,
+  GetRandomPasswordCommand,
+  PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import {
+  CURRENT,
+  PENDING,
+  PREVIOUS,
+  RotationRefused,
+  type DbSecret,
+  type DbSession,
+  type RotationDeps,
+  type RotationEvent,
+} from './protocol.js';
 import { readVersion } from './secret.js';
 import { alterPasswordSql } from './sql.js';
 
@@ -14,12 +28,16 @@ export async function checkRequest(deps: RotationDeps, event: RotationEvent): Pr
   const d = await deps.secrets.send(new DescribeSecretCommand({ SecretId: event.SecretId }));
   if (!d.RotationEnabled) throw new RotationRefused(`rotation is not enabled for ${event.SecretId}`);
   const stages = d.VersionIdsToStages?.[event.ClientRequestToken];
-  if (!stages) throw new RotationRefused(`version ${event.ClientRequestToken} has no stage for rotation of ${event.SecretId}`);
+  if (!stages)
+    throw new RotationRefused(`version ${event.ClientRequestToken} has no stage for rotation of ${event.SecretId}`);
   if (stages.includes(CURRENT)) {
     deps.log(`version ${event.ClientRequestToken} is already ${CURRENT}: nothing to do`);
     return 'done';
   }
-  if (!stages.includes(PENDING)) throw new RotationRefused(`version ${event.ClientRequestToken} is not ${PENDING} for rotation of ${event.SecretId}`);
+  if (!stages.includes(PENDING))
+    throw new RotationRefused(
+      `version ${event.ClientRequestToken} is not ${PENDING} for rotation of ${event.SecretId}`,
+    );
   return 'act';
 }
 
@@ -31,10 +49,19 @@ export async function createSecret(deps: RotationDeps, event: RotationEvent): Pr
     deps.log(`createSecret: version ${event.ClientRequestToken} already holds a pending password`);
     return;
   }
-  const random = await deps.secrets.send(new GetRandomPasswordCommand({ PasswordLength: deps.passwordLength, ExcludeCharacters: deps.excludeCharacters }));
+  const random = await deps.secrets.send(
+    new GetRandomPasswordCommand({ PasswordLength: deps.passwordLength, ExcludeCharacters: deps.excludeCharacters }),
+  );
   if (!random.RandomPassword) throw new Error('GetRandomPassword returned no password');
   // The token is the version id: a retried PutSecretValue with the same token and value is accepted as a no-op.
-  await deps.secrets.send(new PutSecretValueCommand({ SecretId: event.SecretId, ClientRequestToken: event.ClientRequestToken, SecretString: JSON.stringify({ ...current, password: random.RandomPassword }), VersionStages: [PENDING] }));
+  await deps.secrets.send(
+    new PutSecretValueCommand({
+      SecretId: event.SecretId,
+      ClientRequestToken: event.ClientRequestToken,
+      SecretString: JSON.stringify({ ...current, password: random.RandomPassword }),
+      VersionStages: [PENDING],
+    }),
+  );
   deps.log(`createSecret: stored a new ${PENDING} version ${event.ClientRequestToken}`);
 }
 
@@ -69,14 +96,20 @@ export async function setSecret(deps: RotationDeps, event: RotationEvent): Promi
   if (!current) throw new Error(`${event.SecretId} has no ${CURRENT} version`);
   // The pending version must change nothing but the password of the same user on the same database.
   for (const field of ['username', 'host', 'port'] as const) {
-    if (next[field] !== current[field]) throw new Error(`the ${PENDING} version's ${field} differs from ${CURRENT}'s; refusing to change a password elsewhere`);
+    if (next[field] !== current[field])
+      throw new Error(
+        `the ${PENDING} version's ${field} differs from ${CURRENT}'s; refusing to change a password elsewhere`,
+      );
   }
   let session = await tryConnect(deps, current);
   if (!session) {
     const previous = await readVersion(deps, event.SecretId, PREVIOUS);
     if (previous && previous.username === current.username) session = await tryConnect(deps, previous);
   }
-  if (!session) throw new Error(`setSecret: cannot log in to ${current.host}:${current.port} as ${current.username} with the ${CURRENT} or ${PREVIOUS} password`);
+  if (!session)
+    throw new Error(
+      `setSecret: cannot log in to ${current.host}:${current.port} as ${current.username} with the ${CURRENT} or ${PREVIOUS} password`,
+    );
   try {
     await session.query(alterPasswordSql(current.username, next.password));
   } finally {
@@ -104,13 +137,21 @@ export async function finishSecret(deps: RotationDeps, event: RotationEvent): Pr
     deps.log(`finishSecret: version ${holder} is already ${CURRENT}`);
     return;
   }
-  await deps.secrets.send(new UpdateSecretVersionStageCommand({ SecretId: event.SecretId, VersionStage: CURRENT, MoveToVersionId: event.ClientRequestToken, ...(holder ? { RemoveFromVersionId: holder } : {}) }));
+  await deps.secrets.send(
+    new UpdateSecretVersionStageCommand({
+      SecretId: event.SecretId,
+      VersionStage: CURRENT,
+      MoveToVersionId: event.ClientRequestToken,
+      ...(holder ? { RemoveFromVersionId: holder } : {}),
+    }),
+  );
   deps.log(`finishSecret: version ${event.ClientRequestToken} is now ${CURRENT}`);
 }
 
 /** One invocation: the protocol's checks, then the requested step. */
 export async function rotate(deps: RotationDeps, event: RotationEvent): Promise<void> {
-  if (!event || typeof event.SecretId !== 'string' || typeof event.ClientRequestToken !== 'string') throw new RotationRefused('not a rotation event: SecretId and ClientRequestToken are required');
+  if (!event || typeof event.SecretId !== 'string' || typeof event.ClientRequestToken !== 'string')
+    throw new RotationRefused('not a rotation event: SecretId and ClientRequestToken are required');
   const step = { createSecret, setSecret, testSecret, finishSecret }[event.Step];
   if (!step) throw new RotationRefused(`unknown rotation step ${String(event.Step)}`);
   if ((await checkRequest(deps, event)) === 'done') return;

@@ -3,7 +3,18 @@ import { formatPath, type JsonPath } from '../templates/json-source.js';
 import type { LoadedTemplate } from '../templates/catalog.js';
 import type { CfnResource, CfnTemplate } from '../templates/template-types.js';
 import type { SpecIndex, SpecObject, SpecType } from './spec/spec-index.js';
-import type { Finding, IntrinsicNode, ResourceNode, Rule, RuleContext, Section, TypedObjectNode, TypedValueNode, ValueNode, Visitors } from './types.js';
+import type {
+  Finding,
+  IntrinsicNode,
+  ResourceNode,
+  Rule,
+  RuleContext,
+  Section,
+  TypedObjectNode,
+  TypedValueNode,
+  ValueNode,
+  Visitors,
+} from './types.js';
 
 export const AUTOMATIC_PARAMETERS = ['EnvironmentSuffix', 'RegionRole', 'PrimaryRegion', 'SecondaryRegion'] as const;
 
@@ -58,7 +69,15 @@ export interface RunOptions {
 export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: RunOptions): Finding[] {
   const findings: Finding[] = [];
   const template = loaded.template;
-  const handlers: Handlers = { template: [], resource: [], typedObject: [], typedValue: [], intrinsic: [], value: [], end: [] };
+  const handlers: Handlers = {
+    template: [],
+    resource: [],
+    typedObject: [],
+    typedValue: [],
+    intrinsic: [],
+    value: [],
+    end: [],
+  };
 
   for (const rule of rules) {
     const ctx: RuleContext = {
@@ -68,14 +87,24 @@ export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: R
       automaticParameters: AUTOMATIC_PARAMETERS,
       loadBalancerGroups: opts.loadBalancerGroups ?? new Set(),
       report: ({ path, message, fix, severity }) =>
-        findings.push({ ruleId: rule.id, severity: severity ?? rule.severity, template: loaded.file, path: formatPath(path), line: loaded.source.lineOf(path), message, fix }),
+        findings.push({
+          ruleId: rule.id,
+          severity: severity ?? rule.severity,
+          template: loaded.file,
+          path: formatPath(path),
+          line: loaded.source.lineOf(path),
+          message,
+          fix,
+        }),
     };
     const visitors = timed(rule.id, opts.timings, () => rule.check(ctx));
     for (const key of Object.keys(handlers) as (keyof Visitors)[]) {
       const fn = visitors[key];
       if (!fn) continue;
       const bound = fn.bind(visitors) as (node: never) => void;
-      (handlers[key] as ((node: never) => void)[]).push(opts.timings ? (node: never) => timed(rule.id, opts.timings, () => bound(node)) : bound);
+      (handlers[key] as ((node: never) => void)[]).push(
+        opts.timings ? (node: never) => timed(rule.id, opts.timings, () => bound(node)) : bound,
+      );
     }
   }
 
@@ -113,7 +142,13 @@ function walkResource(id: string, res: unknown, spec: SpecIndex, h: Handlers): v
     return;
   }
   const type = typeof res.Type === 'string' ? res.Type : '';
-  const node: ResourceNode = { id, resource: res as unknown as CfnResource, path, spec: type ? spec.resource(type) : undefined, custom: isCustomType(type) };
+  const node: ResourceNode = {
+    id,
+    resource: res as unknown as CfnResource,
+    path,
+    spec: type ? spec.resource(type) : undefined,
+    custom: isCustomType(type),
+  };
   for (const fn of h.resource) fn(node);
   for (const [key, value] of Object.entries(res)) {
     const where: Where = { section: 'Resources', resource: node, inMetadata: key === 'Metadata' };
@@ -122,21 +157,48 @@ function walkResource(id: string, res: unknown, spec: SpecIndex, h: Handlers): v
   }
 }
 
-function walk(value: unknown, path: JsonPath, where: Where, expected: Expected | undefined, spec: SpecIndex, h: Handlers): void {
+function walk(
+  value: unknown,
+  path: JsonPath,
+  where: Where,
+  expected: Expected | undefined,
+  spec: SpecIndex,
+  h: Handlers,
+): void {
   const last = path[path.length - 1];
-  const vnode: ValueNode = { path, value, section: where.section, resourceId: where.resource?.id, inMetadata: where.inMetadata, key: typeof last === 'string' ? last : undefined };
+  const vnode: ValueNode = {
+    path,
+    value,
+    section: where.section,
+    resourceId: where.resource?.id,
+    inMetadata: where.inMetadata,
+    key: typeof last === 'string' ? last : undefined,
+  };
   for (const fn of h.value) fn(vnode);
 
   const fnName = intrinsicName(value, where.section);
   if (fnName) {
     const arg = (value as Record<string, unknown>)[fnName];
-    const inode: IntrinsicNode = { fn: fnName, arg, path, section: where.section, resourceId: where.resource?.id, inMetadata: where.inMetadata };
+    const inode: IntrinsicNode = {
+      fn: fnName,
+      arg,
+      path,
+      section: where.section,
+      resourceId: where.resource?.id,
+      inMetadata: where.inMetadata,
+    };
     for (const fn of h.intrinsic) fn(inode);
     const argPath = [...path, fnName];
     // The value a function returns must still fit the property (a list from Fn::GetAZs is no string); Fn::If is
     // judged by its branches below.
     if (fnName !== 'Fn::If' && expected && where.resource && !('object' in expected)) {
-      const tnode: TypedValueNode = { resource: where.resource, path, value, expected: expected.type, previous: expected.previous };
+      const tnode: TypedValueNode = {
+        resource: where.resource,
+        path,
+        value,
+        expected: expected.type,
+        previous: expected.previous,
+      };
       for (const fn of h.typedValue) fn(tnode);
     }
     // Both branches of Fn::If must still have the shape the property expects.
@@ -156,11 +218,23 @@ function walk(value: unknown, path: JsonPath, where: Where, expected: Expected |
         walkTypedObject(value, expected.object, path, where, spec, h);
         return;
       }
-      const tnode: TypedValueNode = { resource: where.resource, path, value, expected: { kind: 'ref', ref: '' }, previous: undefined };
+      const tnode: TypedValueNode = {
+        resource: where.resource,
+        path,
+        value,
+        expected: { kind: 'ref', ref: '' },
+        previous: undefined,
+      };
       for (const fn of h.typedValue) fn(tnode);
       return;
     }
-    const tnode: TypedValueNode = { resource: where.resource, path, value, expected: expected.type, previous: expected.previous };
+    const tnode: TypedValueNode = {
+      resource: where.resource,
+      path,
+      value,
+      expected: expected.type,
+      previous: expected.previous,
+    };
     for (const fn of h.typedValue) fn(tnode);
     const t = pickVariant(expected.type, value);
     if (t.kind === 'ref' && isPlainObject(value)) {
@@ -173,16 +247,25 @@ function walk(value: unknown, path: JsonPath, where: Where, expected: Expected |
       value.forEach((v, i) => walk(v, [...path, i], where, { type: t.element, previous: undefined }, spec, h));
       return;
     } else if (t.kind === 'map' && isPlainObject(value)) {
-      for (const [k, v] of Object.entries(value)) walk(v, [...path, k], where, { type: t.element, previous: undefined }, spec, h);
+      for (const [k, v] of Object.entries(value))
+        walk(v, [...path, k], where, { type: t.element, previous: undefined }, spec, h);
       return;
     }
   }
 
   if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], where, undefined, spec, h));
-  else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k], where, undefined, spec, h);
+  else if (isPlainObject(value))
+    for (const [k, v] of Object.entries(value)) walk(v, [...path, k], where, undefined, spec, h);
 }
 
-function walkTypedObject(value: Record<string, unknown>, obj: SpecObject, path: JsonPath, where: Where, spec: SpecIndex, h: Handlers): void {
+function walkTypedObject(
+  value: Record<string, unknown>,
+  obj: SpecObject,
+  path: JsonPath,
+  where: Where,
+  spec: SpecIndex,
+  h: Handlers,
+): void {
   const resource = where.resource as ResourceNode;
   const onode: TypedObjectNode = { resource, path, value, spec: obj };
   for (const fn of h.typedObject) fn(onode);

@@ -29,13 +29,15 @@ export const SUPPRESSION_RULES = {
     id: 'E0001',
     name: 'suppression-invalid',
     title: 'Suppression entries are complete',
-    description: 'Each entry of validation-suppressions.json has rule, template, resource and a non-empty written reason.',
+    description:
+      'Each entry of validation-suppressions.json has rule, template, resource and a non-empty written reason.',
   },
   unused: {
     id: 'E0002',
     name: 'suppression-unused',
     title: 'Suppression entries match a finding',
-    description: 'Each entry of validation-suppressions.json whose template was validated (and whose rule ran) matches at least one finding; stale entries must be removed.',
+    description:
+      'Each entry of validation-suppressions.json whose template was validated (and whose rule ran) matches at least one finding; stale entries must be removed.',
   },
 } as const;
 
@@ -49,7 +51,12 @@ export async function loadSuppressions(root: string, file: string | undefined): 
     text = await readFile(path.resolve(root, rel), 'utf8');
   } catch (err) {
     if (!file && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw usageError('E_FILE_UNREADABLE', `${rel}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'Check the --suppressions path.', { file: rel });
+    throw usageError(
+      'E_FILE_UNREADABLE',
+      `${rel}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      'Check the --suppressions path.',
+      { file: rel },
+    );
   }
   const source = parseJsonSource(rel, text);
   return parseSuppressions(source);
@@ -59,26 +66,55 @@ export function parseSuppressions(source: JsonSource): SuppressionsFile {
   const file = source.file;
   const problems: Finding[] = [];
   const problem = (p: (string | number)[], message: string, fix: string): void => {
-    problems.push({ ruleId: SUPPRESSION_RULES.invalid.id, severity: 'error', template: file, path: formatPath(p), line: source.lineOf(p), message, fix });
+    problems.push({
+      ruleId: SUPPRESSION_RULES.invalid.id,
+      severity: 'error',
+      template: file,
+      path: formatPath(p),
+      line: source.lineOf(p),
+      message,
+      fix,
+    });
   };
   const root = source.value;
   if (!isPlainObject(root) || !Array.isArray(root.suppressions)) {
-    throw usageError('E_SUPPRESSIONS_INVALID', `${file}: expected {"suppressions": [ ... ]}`, 'Give the entries as {"suppressions": [{"rule", "template", "resource", "reason"}]}.', { file, field: 'suppressions' });
+    throw usageError(
+      'E_SUPPRESSIONS_INVALID',
+      `${file}: expected {"suppressions": [ ... ]}`,
+      'Give the entries as {"suppressions": [{"rule", "template", "resource", "reason"}]}.',
+      { file, field: 'suppressions' },
+    );
   }
   const entries: SuppressionsFile['entries'] = [];
   root.suppressions.forEach((e: unknown, index: number) => {
     if (!isPlainObject(e)) {
-      problem(['suppressions', index], 'A suppression entry must be an object.', 'Write {"rule", "template", "resource", "reason"}.');
+      problem(
+        ['suppressions', index],
+        'A suppression entry must be an object.',
+        'Write {"rule", "template", "resource", "reason"}.',
+      );
       return;
     }
     let ok = true;
     for (const f of FIELDS) {
       if (typeof e[f] !== 'string' || (e[f] as string).trim() === '') {
         ok = false;
-        problem(['suppressions', index, f], `Suppression entry ${index} has no ${f}.`, f === 'reason' ? 'Write why this finding is correct for our design; a suppression without a reason is not accepted.' : `Set "${f}".`);
+        problem(
+          ['suppressions', index, f],
+          `Suppression entry ${index} has no ${f}.`,
+          f === 'reason'
+            ? 'Write why this finding is correct for our design; a suppression without a reason is not accepted.'
+            : `Set "${f}".`,
+        );
       }
     }
-    for (const k of Object.keys(e)) if (!(FIELDS as readonly string[]).includes(k)) problem(['suppressions', index, k], `Unknown field "${k}" in suppression entry ${index}.`, `Use only ${FIELDS.join(', ')}.`);
+    for (const k of Object.keys(e))
+      if (!(FIELDS as readonly string[]).includes(k))
+        problem(
+          ['suppressions', index, k],
+          `Unknown field "${k}" in suppression entry ${index}.`,
+          `Use only ${FIELDS.join(', ')}.`,
+        );
     if (ok) entries.push({ entry: e as unknown as Suppression, index, line: source.lineOf(['suppressions', index]) });
   });
   return { file, entries, problems };
@@ -97,7 +133,11 @@ function matches(s: Suppression, f: Finding): boolean {
  * Marks matching findings as suppressed (they stay listed) and returns the findings about the file itself.
  * `ran(entry)` says whether the entry could have matched in this run (its template validated, its rule run).
  */
-export function applySuppressions(findings: Finding[], sup: SuppressionsFile, ran: (s: Suppression) => boolean): Finding[] {
+export function applySuppressions(
+  findings: Finding[],
+  sup: SuppressionsFile,
+  ran: (s: Suppression) => boolean,
+): Finding[] {
   const out = [...sup.problems];
   for (const { entry, index, line } of sup.entries) {
     let hit = false;

@@ -20,7 +20,8 @@ export interface Finding {
 }
 
 /** Where in the template a visited value sits. */
-export type Section = 'Parameters' | 'Mappings' | 'Conditions' | 'Resources' | 'Outputs' | 'Metadata' | 'Rules' | 'Other';
+export type Section =
+  'Parameters' | 'Mappings' | 'Conditions' | 'Resources' | 'Outputs' | 'Metadata' | 'Rules' | 'Other';
 
 export interface ResourceNode {
   id: string;

@@ -66,7 +66,10 @@ function toRelative(root: string, file: string): string {
 async function expandDirectories(root: string, files: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const f of files) {
-    const isDir = await stat(path.resolve(root, f)).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(path.resolve(root, f)).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     out.push(...(isDir ? await listTemplateFiles(root, f) : [f]));
   }
   return out;
@@ -82,11 +85,15 @@ function readPath(root: string, file: string): string {
 export async function validateTemplates(opts: ValidateOptions): Promise<ValidationResult> {
   const t0 = performance.now();
   const rules = opts.rules ?? RULES;
-  const files = (opts.files?.length ? await expandDirectories(opts.root, opts.files) : await listTemplateFiles(opts.root)).map((f) => toRelative(opts.root, f));
+  const files = (
+    opts.files?.length ? await expandDirectories(opts.root, opts.files) : await listTemplateFiles(opts.root)
+  ).map((f) => toRelative(opts.root, f));
 
   opts.onStep?.('parse', `${files.length} template(s)`);
   const tParse = performance.now();
-  const templates = await Promise.all(files.map(async (f) => ({ ...(await readTemplateFile(readPath(opts.root, f))), file: f })));
+  const templates = await Promise.all(
+    files.map(async (f) => ({ ...(await readTemplateFile(readPath(opts.root, f))), file: f })),
+  );
   const parseMs = performance.now() - tParse;
 
   // Other project templates give cross-template facts (which security group the ALB uses) when only some are validated.
@@ -112,7 +119,10 @@ export async function validateTemplates(opts: ValidateOptions): Promise<Validati
   const ruleTimes = new Map<string, number>();
   const tRules = performance.now();
   const findings: Finding[] = [];
-  for (const t of templates) findings.push(...runRules(t, rules, { spec, timings: ruleTimes, loadBalancerGroups: project.loadBalancerGroups.get(t.file) }));
+  for (const t of templates)
+    findings.push(
+      ...runRules(t, rules, { spec, timings: ruleTimes, loadBalancerGroups: project.loadBalancerGroups.get(t.file) }),
+    );
   const rulesMs = performance.now() - tRules;
 
   let policyMs = 0;
@@ -131,11 +141,18 @@ export async function validateTemplates(opts: ValidateOptions): Promise<Validati
     // An entry for a policy rule can only be judged stale when the policy engine ran; any other entry always can.
     const policyPrefix = opts.policy?.rulePrefix ?? 'CT.';
     const ran = (s: Suppression): boolean =>
-      files.some((f) => path.normalize(f) === path.normalize(s.template)) && (!s.rule.startsWith(policyPrefix) || opts.policy !== undefined);
+      files.some((f) => path.normalize(f) === path.normalize(s.template)) &&
+      (!s.rule.startsWith(policyPrefix) || opts.policy !== undefined);
     findings.push(...applySuppressions(findings, sup, ran));
   }
 
-  findings.sort((a, b) => a.template.localeCompare(b.template) || (a.line ?? 0) - (b.line ?? 0) || a.ruleId.localeCompare(b.ruleId) || a.path.localeCompare(b.path));
+  findings.sort(
+    (a, b) =>
+      a.template.localeCompare(b.template) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.path.localeCompare(b.path),
+  );
   const families: Record<string, number> = {};
   for (const r of rules) families[r.family] = (families[r.family] ?? 0) + (ruleTimes.get(r.id) ?? 0);
   const active = findings.filter((f) => !f.suppressed);

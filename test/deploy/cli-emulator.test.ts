@@ -25,7 +25,10 @@ interface RunReport {
 /** A shared credentials file with one profile, and a config file naming it, in a fresh directory. */
 async function profileFiles(profile: string, accessKeyId: string): Promise<Record<string, string>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'drctl-aws-'));
-  await writeFile(path.join(dir, 'credentials'), `[${profile}]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = secret\n`);
+  await writeFile(
+    path.join(dir, 'credentials'),
+    `[${profile}]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = secret\n`,
+  );
   await writeFile(path.join(dir, 'config'), `[profile ${profile}]\nregion = us-east-1\n`);
   return { AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'), AWS_CONFIG_FILE: path.join(dir, 'config') };
 }
@@ -44,7 +47,11 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
   it('Ctrl-C during deploy: exit 130, the JSON report says interrupted, the lock is released and no change set is left; the next run resumes', async () => {
     const files = await profileFiles('ops', 'AKIDPROFILE');
     // The environment's keys are there too: an explicit --profile wins over them, as with the AWS CLI.
-    const run = spawnCli(['deploy', '--json', '--profile', 'ops', '--endpoint-url', url], { ...files, AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'secret' }, PROJECT_ROOT);
+    const run = spawnCli(
+      ['deploy', '--json', '--profile', 'ops', '--endpoint-url', url],
+      { ...files, AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'secret' },
+      PROJECT_ROOT,
+    );
     let executed = false;
     let interrupted = false;
     endpoint.onRequest = (r) => {
@@ -71,7 +78,8 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
     // CloudFormation carries on with what was started; nothing is half-written on drctl's side.
     const stacks = ['us-east-1', 'us-west-2'].flatMap((region) => [...world.cloudformation(region).stacks.values()]);
     expect(stacks.map((s) => s.status)).toContain('CREATE_IN_PROGRESS');
-    for (const s of stacks) expect([...s.changeSets.values()].filter((c) => c.executionStatus === 'AVAILABLE')).toEqual([]);
+    for (const s of stacks)
+      expect([...s.changeSets.values()].filter((c) => c.executionStatus === 'AVAILABLE')).toEqual([]);
     expect(world.s3.buckets.get(STATE_BUCKET)!.objects.has('locks/dev.json')).toBe(false);
     expect(new Set(endpoint.requests.map((q) => q.accessKeyId))).toEqual(new Set(['AKIDPROFILE']));
     expect(new Set(endpoint.requests.map((q) => q.region))).toEqual(new Set(['us-east-1', 'us-west-2']));
@@ -82,7 +90,9 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
     expect(resumed.report.status).toBe('succeeded');
     const inProgress = report.nodes.filter((n) => n.error?.kind === 'interrupted').map((n) => n.id);
     expect(inProgress.length).toBeGreaterThan(0);
-    expect(rt.reporter.byCode<{ node: string }>('DEPLOY_RESUME_WAIT').map((m) => m.data!.node)).toEqual(expect.arrayContaining(inProgress.filter((id) => id.startsWith('foundation@'))));
+    expect(rt.reporter.byCode<{ node: string }>('DEPLOY_RESUME_WAIT').map((m) => m.data!.node)).toEqual(
+      expect.arrayContaining(inProgress.filter((id) => id.startsWith('foundation@'))),
+    );
     for (const n of resumed.report.nodes) expect(['created', 'no-changes']).toContain(n.outcome);
   }, 60_000);
 
@@ -94,9 +104,12 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
     const second = await drctl(['deploy', '--json', '--endpoint-url', url], env, PROJECT_ROOT);
     first.child.kill('SIGINT');
     expect(second.code).toBe(4);
-    const error = (JSON.parse(second.stdout) as { error: { code: string; kind: string; message: string; fix: string } }).error;
+    const error = (JSON.parse(second.stdout) as { error: { code: string; kind: string; message: string; fix: string } })
+      .error;
     expect(error).toMatchObject({ code: 'E_LOCKED', kind: 'conflict' });
-    expect(error.message).toContain(`alice on ${os.hostname()} (pid ${first.child.pid}, arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/alice) running deploy since`);
+    expect(error.message).toContain(
+      `alice on ${os.hostname()} (pid ${first.child.pid}, arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/alice) running deploy since`,
+    );
     expect(error.message).toMatch(/\(\d+s ago\)$/);
     expect(error.fix).toContain('--force-unlock');
     expect((await first.done).code).toBe(130);
@@ -105,15 +118,29 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
 
   it('status, outputs and destroy reach the endpoint through AWS_ENDPOINT_URL alone, S3 path-style on a host name', async () => {
     const project = await loadProject(PROJECT_ROOT, 'dev');
-    expect((await runDeploy(project, { ...ALL, only: ['foundation'] }, runtime(world))).report.status).toBe('succeeded');
-    const env = { AWS_ENDPOINT_URL: url.replace('127.0.0.1', 'localhost'), AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'secret' };
+    expect((await runDeploy(project, { ...ALL, only: ['foundation'] }, runtime(world))).report.status).toBe(
+      'succeeded',
+    );
+    const env = {
+      AWS_ENDPOINT_URL: url.replace('127.0.0.1', 'localhost'),
+      AWS_ACCESS_KEY_ID: 'AKIDENV',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    };
 
     const status = await drctl(['status', '--json'], env, PROJECT_ROOT);
     expect(status.code).toBe(0);
     const rows = (JSON.parse(status.stdout) as { stacks: { id: string; status: string }[] }).stacks;
-    expect(rows.filter((s) => s.status === 'CREATE_COMPLETE').map((s) => s.id).sort()).toEqual(['foundation@primary', 'foundation@secondary']);
+    expect(
+      rows
+        .filter((s) => s.status === 'CREATE_COMPLETE')
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['foundation@primary', 'foundation@secondary']);
 
-    const outputs = JSON.parse((await drctl(['outputs', '--json'], env, PROJECT_ROOT)).stdout) as Record<string, string>;
+    const outputs = JSON.parse((await drctl(['outputs', '--json'], env, PROJECT_ROOT)).stdout) as Record<
+      string,
+      string
+    >;
     const artifacts = outputs['foundation@secondary.ArtifactBucketName']!;
     expect(world.s3.buckets.get(artifacts)?.region).toBe('us-west-2');
     for (let i = 0; i < 3; i++) world.s3.put(artifacts, 'artifacts/x.zip', `build ${i}`);
@@ -121,12 +148,19 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
     endpoint.timeScale = 500;
     const destroy = await drctl(['destroy', '--yes', '--json'], env, PROJECT_ROOT);
     expect(destroy.code).toBe(0);
-    const report = JSON.parse(destroy.stdout) as { status: string; stacks: { id: string; outcome: string; buckets?: { bucket: string; versions: number }[] }[] };
+    const report = JSON.parse(destroy.stdout) as {
+      status: string;
+      stacks: { id: string; outcome: string; buckets?: { bucket: string; versions: number }[] }[];
+    };
     expect(report.status).toBe('succeeded');
-    expect(report.stacks.find((s) => s.id === 'foundation@secondary')!.buckets).toContainEqual(expect.objectContaining({ bucket: artifacts, versions: 3 }));
+    expect(report.stacks.find((s) => s.id === 'foundation@secondary')!.buckets).toContainEqual(
+      expect.objectContaining({ bucket: artifacts, versions: 3 }),
+    );
     expect(world.cloudformation('us-east-1').stacks.size + world.cloudformation('us-west-2').stacks.size).toBe(0);
     // Every S3 call named its bucket in the path: none was sent to <bucket>.localhost.
     expect(endpoint.requests.filter((q) => q.service === 's3' && !q.input.Bucket)).toEqual([]);
-    expect(endpoint.requests.filter((q) => q.service === 's3').map((q) => q.op)).toEqual(expect.arrayContaining(['PutObject', 'ListObjectVersions', 'DeleteObjects', 'DeleteObject']));
+    expect(endpoint.requests.filter((q) => q.service === 's3').map((q) => q.op)).toEqual(
+      expect.arrayContaining(['PutObject', 'ListObjectVersions', 'DeleteObjects', 'DeleteObject']),
+    );
   }, 60_000);
 });

@@ -21,11 +21,17 @@ describe('deploy end to end against the doubles', () => {
     expect(primaryData.status).toBe('UPDATE_COMPLETE');
     expect(west.stack('trading-data-dev')!.status).toBe('CREATE_COMPLETE');
     const secondaryData = west.stack('trading-data-dev')!;
-    const secondaryKey = west.stack('trading-foundation-dev')!.outputs.find((o) => o.OutputKey === 'KmsKeyArn')!.OutputValue;
+    const secondaryKey = west
+      .stack('trading-foundation-dev')!
+      .outputs.find((o) => o.OutputKey === 'KmsKeyArn')!.OutputValue;
     expect(primaryData.current.parameters.SecondaryKmsKeyArn).toBe(secondaryKey);
-    expect(secondaryData.current.parameters.SourceDatabaseArn).toBe(primaryData.outputs.find((o) => o.OutputKey === 'DatabaseArn')!.OutputValue);
+    expect(secondaryData.current.parameters.SourceDatabaseArn).toBe(
+      primaryData.outputs.find((o) => o.OutputKey === 'DatabaseArn')!.OutputValue,
+    );
     // The second pass set the replication destination from the secondary's bucket.
-    expect(primaryData.current.parameters.ReplicationDestinationBucketArn).toBe(secondaryData.outputs.find((o) => o.OutputKey === 'AssetsBucketArn')!.OutputValue);
+    expect(primaryData.current.parameters.ReplicationDestinationBucketArn).toBe(
+      secondaryData.outputs.find((o) => o.OutputKey === 'AssetsBucketArn')!.OutputValue,
+    );
     expect(primaryData.current.tags).toEqual([
       { Key: 'environment', Value: 'dev' },
       { Key: 'application', Value: 'trading-platform' },
@@ -34,7 +40,9 @@ describe('deploy end to end against the doubles', () => {
     // Artifacts were uploaded content-addressed and passed as parameters.
     const failover = east.stack('trading-failover-dev')!;
     expect(failover.current.parameters.ControllerCodeKey).toMatch(/^artifacts\/fixture-controller\/[0-9a-f]{64}\.zip$/);
-    const bucket = east.stack('trading-foundation-dev')!.outputs.find((o) => o.OutputKey === 'ArtifactBucketName')!.OutputValue;
+    const bucket = east
+      .stack('trading-foundation-dev')!
+      .outputs.find((o) => o.OutputKey === 'ArtifactBucketName')!.OutputValue;
     expect(world.s3.buckets.get(bucket)!.objects.has(failover.current.parameters.ControllerCodeKey!)).toBe(true);
     expect(rt.reporter.byCode('DEPLOY_STACK_EVENT').length).toBeGreaterThan(20);
     expect(world.s3.buckets.get('drctl-state-111111111111-us-east-1')!.versioning).toBe('Enabled');
@@ -53,10 +61,17 @@ describe('deploy end to end against the doubles', () => {
     const rt = runtime(world);
     const r = await runDeploy(await fixtureProject(), { ...ALL, concurrency: 1 }, rt);
     expect(r.report.status).toBe('succeeded');
-    const started = rt.reporter.byCode<{ node: string; state: string }>('DEPLOY_NODE_STATE').filter((m) => m.data!.state === 'deploying').map((m) => m.data!.node);
+    const started = rt.reporter
+      .byCode<{ node: string; state: string }>('DEPLOY_NODE_STATE')
+      .filter((m) => m.data!.state === 'deploying')
+      .map((m) => m.data!.node);
     const at = (id: string) => started.indexOf(id);
     expect(at('data@primary')).toBeLessThan(at('network@secondary'));
     expect(at('data@primary')).toBeLessThan(at('build:fixture-gateway'));
-    expect(started.slice(0, at('data@primary')).sort()).toEqual(['foundation@primary', 'foundation@secondary', 'network@primary']);
+    expect(started.slice(0, at('data@primary')).sort()).toEqual([
+      'foundation@primary',
+      'foundation@secondary',
+      'network@primary',
+    ]);
   });
 });

@@ -22,7 +22,9 @@ describe('destroy', () => {
   it('orders deletion in reverse: replica before its source, consumers before producers', async () => {
     const nodes = destroyGraph((await fixtureProject()).graph);
     const deps = (id: string) => nodes.find((n) => n.id === id)!.dependencies;
-    expect(deps('data@primary')).toEqual(expect.arrayContaining(['data@secondary', 'compute@primary', 'failover@primary', 'monitoring@primary']));
+    expect(deps('data@primary')).toEqual(
+      expect.arrayContaining(['data@secondary', 'compute@primary', 'failover@primary', 'monitoring@primary']),
+    );
     expect(deps('foundation@secondary')).toEqual(expect.arrayContaining(['data@primary', 'data@secondary']));
     expect(deps('compute@secondary')).toEqual(['global@primary']);
     // The deferred (second-pass) edge does not constrain destroy: the secondary data stack waits for nobody in its layer.
@@ -46,9 +48,16 @@ describe('destroy', () => {
     expect(r.report.status).toBe('succeeded');
     expect(r.report.stacks.every((s) => s.outcome === 'deleted')).toBe(true);
     expect(east.stacks.size + west.stacks.size).toBe(0);
-    expect(rt.reporter.byCode<{ bucket: string; versions: number; deleteMarkers: number }>('DESTROY_BUCKET_EMPTIED').find((m) => m.data!.bucket === assets)!.data).toMatchObject({ versions: 1400, deleteMarkers: 350 });
+    expect(
+      rt.reporter
+        .byCode<{ bucket: string; versions: number; deleteMarkers: number }>('DESTROY_BUCKET_EMPTIED')
+        .find((m) => m.data!.bucket === assets)!.data,
+    ).toMatchObject({ versions: 1400, deleteMarkers: 350 });
     expect(world.s3.buckets.has(assets)).toBe(false);
-    const deletes = world.cfnCalls().filter((c) => c.op === 'DeleteStack').map((c) => `${String(c.input.StackName).split('/')[1]}@${c.region}`);
+    const deletes = world
+      .cfnCalls()
+      .filter((c) => c.op === 'DeleteStack')
+      .map((c) => `${String(c.input.StackName).split('/')[1]}@${c.region}`);
     const at = (s: string) => deletes.indexOf(s);
     expect(at('trading-data-dev@us-west-2')).toBeLessThan(at('trading-data-dev@us-east-1'));
     expect(at('trading-global-dev@us-east-1')).toBeLessThan(at('trading-compute-dev@us-west-2'));
@@ -64,13 +73,18 @@ describe('destroy', () => {
     world.s3.put(assets, 'reports/1.csv', 'x');
     let late = 0;
     east.onCall = (op, input) => {
-      if (op === 'DeleteStack' && String(input.StackName).includes('/trading-data-dev/') && late++ === 0) world.s3.put(assets, 'replicated/late.csv', 'arrived after emptying');
+      if (op === 'DeleteStack' && String(input.StackName).includes('/trading-data-dev/') && late++ === 0)
+        world.s3.put(assets, 'replicated/late.csv', 'arrived after emptying');
     };
     const rt = runtime(world);
     const r = await runDestroy(project, DESTROY, rt);
     expect(r.report.status).toBe('succeeded');
     expect(rt.reporter.byCode<{ node: string }>('DESTROY_RETRY').map((m) => m.data!.node)).toEqual(['data@primary']);
-    expect(r.report.stacks.find((x) => x.id === 'data@primary')!.buckets).toContainEqual({ bucket: assets, versions: 2, deleteMarkers: 0 });
+    expect(r.report.stacks.find((x) => x.id === 'data@primary')!.buckets).toContainEqual({
+      bucket: assets,
+      versions: 2,
+      deleteMarkers: 0,
+    });
     expect(world.s3.buckets.has(assets)).toBe(false);
   });
 
@@ -80,13 +94,17 @@ describe('destroy', () => {
     const assets = east.stack('trading-data-dev')!.resources.get('AssetsBucket')!.physicalId;
     // Something keeps writing: every delete attempt finds the bucket non-empty.
     east.onCall = (op, input) => {
-      if (op === 'DeleteStack' && String(input.StackName).includes('/trading-data-dev/')) world.s3.put(assets, `late/${east.calls.length}.csv`, 'x');
+      if (op === 'DeleteStack' && String(input.StackName).includes('/trading-data-dev/'))
+        world.s3.put(assets, `late/${east.calls.length}.csv`, 'x');
     };
     const r = await runDestroy(project, DESTROY, runtime(world));
     expect(r.report.status).toBe('failed');
     const data = r.report.stacks.find((x) => x.id === 'data@primary')!;
     expect(data.state).toBe('failed');
-    expect(data.error).toMatchObject({ code: 'E_STACK_DELETE_FAILED', message: expect.stringContaining('AssetsBucket') });
+    expect(data.error).toMatchObject({
+      code: 'E_STACK_DELETE_FAILED',
+      message: expect.stringContaining('AssetsBucket'),
+    });
     expect(east.stack('trading-data-dev')!.status).toBe('DELETE_FAILED');
     expect(r.report.stacks.find((x) => x.id === 'foundation@primary')!.state).toBe('skipped');
     expect(east.stack('trading-foundation-dev')!.status).toBe('CREATE_COMPLETE');
@@ -132,7 +150,8 @@ describe('destroy', () => {
     expect(rt.reporter.byCode('DESTROY_FOREIGN_STACK')).toHaveLength(1);
     expect(west.stack('trading-compute-dev')!.status).toBe('CREATE_COMPLETE');
     // What the foreign stack consumes is kept (deleting it would break that stack); its own consumers go.
-    for (const kept of ['trading-data-dev', 'trading-network-dev', 'trading-foundation-dev']) expect(west.stack(kept)).toBeDefined();
+    for (const kept of ['trading-data-dev', 'trading-network-dev', 'trading-foundation-dev'])
+      expect(west.stack(kept)).toBeDefined();
     expect(world.cloudformation('us-east-1').stack('trading-global-dev')).toBeUndefined();
     expect(west.stack('trading-monitoring-dev')).toBeUndefined();
     expect(west.stack('trading-failover-dev')).toBeUndefined();
@@ -155,26 +174,46 @@ async function worldWithSecrets() {
   t.Resources.MasterSecret = {
     Type: 'AWS::SecretsManager::Secret',
     Condition: 'IsPrimary',
-    Properties: { Name: { 'Fn::Sub': 'db-master-${EnvironmentSuffix}' }, KmsKeyId: { Ref: 'KmsKeyArn' }, ReplicaRegions: [{ Region: { Ref: 'SecondaryRegion' }, KmsKeyId: { Ref: 'SecondaryKmsKeyArn' } }] },
+    Properties: {
+      Name: { 'Fn::Sub': 'db-master-${EnvironmentSuffix}' },
+      KmsKeyId: { Ref: 'KmsKeyArn' },
+      ReplicaRegions: [{ Region: { Ref: 'SecondaryRegion' }, KmsKeyId: { Ref: 'SecondaryKmsKeyArn' } }],
+    },
   };
-  t.Resources.ApiKeySecret = { Type: 'AWS::SecretsManager::Secret', Condition: 'IsPrimary', Properties: { Name: { 'Fn::Sub': 'api-key-${EnvironmentSuffix}' } } };
+  t.Resources.ApiKeySecret = {
+    Type: 'AWS::SecretsManager::Secret',
+    Condition: 'IsPrimary',
+    Properties: { Name: { 'Fn::Sub': 'api-key-${EnvironmentSuffix}' } },
+  };
   await writeFile(file, JSON.stringify(t, null, 2));
   const world = new AwsWorld();
   const project = await fixtureProject('dev', root);
-  for (const p of [await fixtureProject('qa', root), project]) expect((await runDeploy(p, ALL, runtime(world))).report.status).toBe('succeeded');
+  for (const p of [await fixtureProject('qa', root), project])
+    expect((await runDeploy(p, ALL, runtime(world))).report.status).toBe('succeeded');
   const east = world.cloudformation('us-east-1');
   const secret = (stack: string, id: string) => east.stack(stack)!.resources.get(id)!.physicalId;
-  return { world, project, east, master: secret('trading-data-dev', 'MasterSecret'), apiKey: secret('trading-data-dev', 'ApiKeySecret'), qaMaster: secret('trading-data-qa', 'MasterSecret') };
+  return {
+    world,
+    project,
+    east,
+    master: secret('trading-data-dev', 'MasterSecret'),
+    apiKey: secret('trading-data-dev', 'ApiKeySecret'),
+    qaMaster: secret('trading-data-qa', 'MasterSecret'),
+  };
 }
 
 describe('destroy with replicated secrets', () => {
-  it('removes the replicas of the primary data stack\'s secret before deleting the stack, and leaves a secret without replicas to CloudFormation', async () => {
+  it("removes the replicas of the primary data stack's secret before deleting the stack, and leaves a secret without replicas to CloudFormation", async () => {
     const { world, project, east, master, apiKey, qaMaster } = await worldWithSecrets();
     const replica = replicaArn(master, 'us-west-2');
     expect(world.secrets.secrets.get(replica)).toMatchObject({ region: 'us-west-2', primaryRegion: 'us-east-1' });
     let atDelete: { secrets: string[]; replicas: string[] } | undefined;
     east.onCall = (op, input) => {
-      if (op === 'DeleteStack' && String(input.StackName).includes('/trading-data-dev/')) atDelete ??= { secrets: [...world.secrets.secrets.keys()], replicas: world.secrets.secrets.get(master)!.replicas.map((r) => r.region) };
+      if (op === 'DeleteStack' && String(input.StackName).includes('/trading-data-dev/'))
+        atDelete ??= {
+          secrets: [...world.secrets.secrets.keys()],
+          replicas: world.secrets.secrets.get(master)!.replicas.map((r) => r.region),
+        };
     };
     const rt = runtime(world);
     const r = await runDestroy(project, DESTROY, rt);
@@ -188,10 +227,18 @@ describe('destroy with replicated secrets', () => {
     expect(atDelete!.secrets).toEqual(expect.arrayContaining([master, apiKey]));
     expect(atDelete!.secrets).not.toContain(replica);
     const calls = world.secrets.calls.map((c) => `${c.op} ${c.region} ${String(c.input.SecretId)}`);
-    expect(calls).toEqual([`DescribeSecret us-east-1 ${master}`, `RemoveRegionsFromReplication us-east-1 ${master}`, `DescribeSecret us-east-1 ${apiKey}`]);
+    expect(calls).toEqual([
+      `DescribeSecret us-east-1 ${master}`,
+      `RemoveRegionsFromReplication us-east-1 ${master}`,
+      `DescribeSecret us-east-1 ${apiKey}`,
+    ]);
     expect(world.secrets.calls[1]!.input.RemoveReplicaRegions).toEqual(['us-west-2']);
-    expect(rt.reporter.byCode('DESTROY_SECRET_REPLICAS_REMOVED').map((m) => m.data)).toEqual([{ node: 'data@primary', secret: master, regions: ['us-west-2'] }]);
-    expect(rt.reporter.byCode('DESTROY_SECRET_REPLICAS_REMOVED')[0]!.text).toContain(`removed the replicas of ${master} in us-west-2`);
+    expect(rt.reporter.byCode('DESTROY_SECRET_REPLICAS_REMOVED').map((m) => m.data)).toEqual([
+      { node: 'data@primary', secret: master, regions: ['us-west-2'] },
+    ]);
+    expect(rt.reporter.byCode('DESTROY_SECRET_REPLICAS_REMOVED')[0]!.text).toContain(
+      `removed the replicas of ${master} in us-west-2`,
+    );
 
     // CloudFormation deleted both secrets; qa's secret and its replica are untouched.
     for (const gone of [master, replica, apiKey]) expect(world.secrets.secrets.has(gone)).toBe(false);
@@ -201,7 +248,11 @@ describe('destroy with replicated secrets', () => {
 
   it('is idempotent: a secret whose replicas were already removed, or that is already gone, needs nothing', async () => {
     const { world, project, master, apiKey } = await worldWithSecrets();
-    await world.secrets.handle('RemoveRegionsFromReplication', { SecretId: master, RemoveReplicaRegions: ['us-west-2'] }, 'us-east-1');
+    await world.secrets.handle(
+      'RemoveRegionsFromReplication',
+      { SecretId: master, RemoveReplicaRegions: ['us-west-2'] },
+      'us-east-1',
+    );
     world.secrets.delete(apiKey);
     const rt = runtime(world);
     const r = await runDestroy(project, DESTROY, rt);
@@ -215,14 +266,31 @@ describe('destroy with replicated secrets', () => {
     const { world, project, east, master } = await worldWithSecrets();
     const handle = world.secrets.handle.bind(world.secrets);
     world.secrets.handle = async (op, input, region) => {
-      if (op === 'RemoveRegionsFromReplication') throw awsError('AccessDeniedException', 'not authorized to perform: secretsmanager:RemoveRegionsFromReplication');
+      if (op === 'RemoveRegionsFromReplication')
+        throw awsError(
+          'AccessDeniedException',
+          'not authorized to perform: secretsmanager:RemoveRegionsFromReplication',
+        );
       return handle(op, input, region);
     };
     const r = await runDestroy(project, DESTROY, runtime(world));
     expect(r.report.status).toBe('failed');
     const data = r.report.stacks.find((x) => x.id === 'data@primary')!;
-    expect(data.error).toMatchObject({ code: 'E_SECRET_REPLICAS', kind: 'aws', message: expect.stringContaining(`remove the replicas in us-west-2 of ${master}: AccessDeniedException`) });
-    expect(world.cfnCalls().filter((c) => c.op === 'DeleteStack' && String(c.input.StackName).includes('/trading-data-dev/') && c.region === 'us-east-1')).toEqual([]);
+    expect(data.error).toMatchObject({
+      code: 'E_SECRET_REPLICAS',
+      kind: 'aws',
+      message: expect.stringContaining(`remove the replicas in us-west-2 of ${master}: AccessDeniedException`),
+    });
+    expect(
+      world
+        .cfnCalls()
+        .filter(
+          (c) =>
+            c.op === 'DeleteStack' &&
+            String(c.input.StackName).includes('/trading-data-dev/') &&
+            c.region === 'us-east-1',
+        ),
+    ).toEqual([]);
     expect(east.stack('trading-data-dev')!.status).toMatch(/_COMPLETE$/);
     expect(world.secrets.secrets.has(replicaArn(master, 'us-west-2'))).toBe(true);
     expect(r.report.stacks.find((x) => x.id === 'foundation@primary')!.state).toBe('skipped');
@@ -240,8 +308,15 @@ describe('status and outputs', () => {
 
     await runDeploy(project, ALL, runtime(world));
     const after = await stackStatus(project, runtime(world));
-    expect(after.stacks.find((s) => s.id === 'data@primary')).toMatchObject({ region: 'us-east-1', stackName: 'trading-data-dev', status: 'UPDATE_COMPLETE' });
-    expect(after.stacks.find((s) => s.id === 'data@secondary')).toMatchObject({ region: 'us-west-2', status: 'CREATE_COMPLETE' });
+    expect(after.stacks.find((s) => s.id === 'data@primary')).toMatchObject({
+      region: 'us-east-1',
+      stackName: 'trading-data-dev',
+      status: 'UPDATE_COMPLETE',
+    });
+    expect(after.stacks.find((s) => s.id === 'data@secondary')).toMatchObject({
+      region: 'us-west-2',
+      status: 'CREATE_COMPLETE',
+    });
     const outputs = await stackOutputs(project, runtime(world));
     expect(outputs['data@primary.DatabaseArn']).toMatch(/^arn:aws:rds:us-east-1:111111111111:db:/);
     expect(outputs['compute@secondary.AlbDnsName']).toContain('us-west-2');

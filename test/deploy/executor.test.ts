@@ -29,10 +29,20 @@ describe('executor', () => {
 
   it('skips everything downstream of a failure while independent work completes', async () => {
     const nodes = [node('a'), node('b', ['a']), node('c', ['b']), node('x'), node('y', ['x'])];
-    const r = await runGraph(nodes, async (n) => {
-      if (n.id === 'a') throw new Error('boom');
-    }, { concurrency: 4 });
-    expect(Object.fromEntries(r.states)).toEqual({ a: 'failed', b: 'skipped', c: 'skipped', x: 'completed', y: 'completed' });
+    const r = await runGraph(
+      nodes,
+      async (n) => {
+        if (n.id === 'a') throw new Error('boom');
+      },
+      { concurrency: 4 },
+    );
+    expect(Object.fromEntries(r.states)).toEqual({
+      a: 'failed',
+      b: 'skipped',
+      c: 'skipped',
+      x: 'completed',
+      y: 'completed',
+    });
     expect((r.errors.get('a') as Error).message).toBe('boom');
   });
 

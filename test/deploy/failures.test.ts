@@ -48,14 +48,20 @@ describe('deploy failure handling', () => {
     const r = await runDeploy(await fixtureProject(), ALL, rt);
     expect(r.report.status).toBe('succeeded');
     // Every stack was seen finishing, and the second pass waited for its own update.
-    const finals = rt.reporter.byCode<{ node: string; status: string }>('DEPLOY_STACK_STATUS').filter((m) => m.data!.node === 'data@primary#2').map((m) => m.data!.status);
+    const finals = rt.reporter
+      .byCode<{ node: string; status: string }>('DEPLOY_STACK_STATUS')
+      .filter((m) => m.data!.node === 'data@primary#2')
+      .map((m) => m.data!.status);
     expect(finals).toContain('UPDATE_IN_PROGRESS');
     expect(finals.at(-1)).toBe('UPDATE_COMPLETE');
   });
 
   it('stops the dependants of a failed stack while independent stacks finish; a ROLLBACK_COMPLETE stack is recreated after confirmation', async () => {
     const world = new AwsWorld();
-    world.cloudformation('us-west-2').failNextOperation('trading-network-dev', { resource: 'NatGateway', reason: 'Resource handler returned message: "The maximum number of NAT gateways has been reached."' });
+    world.cloudformation('us-west-2').failNextOperation('trading-network-dev', {
+      resource: 'NatGateway',
+      reason: 'Resource handler returned message: "The maximum number of NAT gateways has been reached."',
+    });
     const project = await fixtureProject();
     const first = await runDeploy(project, ALL, runtime(world));
     const state = (id: string) => first.report.nodes.find((n) => n.id === id)!.state;
@@ -63,15 +69,27 @@ describe('deploy failure handling', () => {
     expect(first.error?.code).toBe('E_DEPLOY_FAILED');
     expect(first.error?.message).toContain('NAT gateways');
     expect(state('network@secondary')).toBe('failed');
-    for (const id of ['data@secondary', 'compute@secondary', 'global@primary', 'data@primary#2']) expect(state(id)).toBe('skipped');
-    for (const id of ['foundation@primary', 'foundation@secondary', 'network@primary', 'data@primary', 'compute@primary', 'failover@primary']) expect(state(id)).toBe('completed');
+    for (const id of ['data@secondary', 'compute@secondary', 'global@primary', 'data@primary#2'])
+      expect(state(id)).toBe('skipped');
+    for (const id of [
+      'foundation@primary',
+      'foundation@secondary',
+      'network@primary',
+      'data@primary',
+      'compute@primary',
+      'failover@primary',
+    ])
+      expect(state(id)).toBe('completed');
     expect(world.cloudformation('us-west-2').stack('trading-network-dev')!.status).toBe('ROLLBACK_COMPLETE');
     expect(world.cloudformation('us-west-2').stack('trading-data-dev')).toBeUndefined();
 
     // Refused confirmation: nothing is deleted, the stack is reported as needing recreation.
     const refused = runtime(world, { answers: false });
     const second = await runDeploy(project, ALL, refused);
-    expect(second.report.nodes.find((n) => n.id === 'network@secondary')!.error).toMatchObject({ code: 'E_STACK_NEEDS_RECREATE', kind: 'conflict' });
+    expect(second.report.nodes.find((n) => n.id === 'network@secondary')!.error).toMatchObject({
+      code: 'E_STACK_NEEDS_RECREATE',
+      kind: 'conflict',
+    });
     expect(refused.reporter.codes()).toContain('CONFIRM_ASKED');
     expect(world.cloudformation('us-west-2').stack('trading-network-dev')!.status).toBe('ROLLBACK_COMPLETE');
 
@@ -128,17 +146,24 @@ describe('deploy failure handling', () => {
     const r = await runDeploy(project, ALL, { ...runtime(world, { signal: ctl.signal }), reporter });
     expect(r.report.status).toBe('interrupted');
     expect(questions).toHaveLength(1);
-    for (const region of ['us-east-1', 'us-west-2']) expect(world.cloudformation(region).stack('trading-network-dev')!.status).toBe('ROLLBACK_COMPLETE');
+    for (const region of ['us-east-1', 'us-west-2'])
+      expect(world.cloudformation(region).stack('trading-network-dev')!.status).toBe('ROLLBACK_COMPLETE');
   });
 
   it('continues an UPDATE_ROLLBACK_FAILED rollback, then updates', async () => {
     const { world, root } = await deployed();
     await editJson(path.join(root, 'config/dev.json'), (c) => (c.parameters.secondary.DesiredCapacity = 3));
     const west = world.cloudformation('us-west-2');
-    west.failNextOperation('trading-compute-dev', { resource: 'AutoScalingGroup', reason: 'Insufficient capacity', rollbackFails: true });
+    west.failNextOperation('trading-compute-dev', {
+      resource: 'AutoScalingGroup',
+      reason: 'Insufficient capacity',
+      rollbackFails: true,
+    });
     const project = await fixtureProject('dev', root);
     const failed = await runDeploy(project, ALL, runtime(world));
-    expect(failed.report.nodes.find((n) => n.id === 'compute@secondary')!.error?.message).toContain('UPDATE_ROLLBACK_FAILED');
+    expect(failed.report.nodes.find((n) => n.id === 'compute@secondary')!.error?.message).toContain(
+      'UPDATE_ROLLBACK_FAILED',
+    );
     expect(west.stack('trading-compute-dev')!.status).toBe('UPDATE_ROLLBACK_FAILED');
 
     const rt = runtime(world);
@@ -158,7 +183,8 @@ describe('deploy failure handling', () => {
       override emit<T>(msg: Omit<Message<T>, 'time'> & { time?: number }): void {
         super.emit(msg);
         const d = msg.data as { node?: string; status?: string } | undefined;
-        if (msg.code === 'DEPLOY_STACK_STATUS' && d?.node === 'data@primary' && d.status === 'CREATE_IN_PROGRESS') ctl.abort();
+        if (msg.code === 'DEPLOY_STACK_STATUS' && d?.node === 'data@primary' && d.status === 'CREATE_IN_PROGRESS')
+          ctl.abort();
       }
     })();
     const project = await fixtureProject();
@@ -172,19 +198,26 @@ describe('deploy failure handling', () => {
     expect(world.cloudformation('us-west-2').stack('trading-data-dev')).toBeUndefined();
     expect(east.stack('trading-compute-dev')).toBeUndefined();
     // No change set is left pending and the lock is gone.
-    for (const s of [...east.stacks.values(), ...world.cloudformation('us-west-2').stacks.values()]) expect([...s.changeSets.values()].filter((c) => c.status !== 'FAILED')).toEqual([]);
+    for (const s of [...east.stacks.values(), ...world.cloudformation('us-west-2').stacks.values()])
+      expect([...s.changeSets.values()].filter((c) => c.status !== 'FAILED')).toEqual([]);
     expect(world.s3.buckets.get(STATE_BUCKET)!.objects.has('locks/dev.json')).toBe(false);
     expect(reporter.codes()).toContain('LOCK_RELEASED');
     // The summary people read says what happened to each stack, not "failed" for an interrupted wait.
-    const summary = Object.fromEntries(reporter.byCode<{ id: string }>('DEPLOY_RESULT').map((m) => [m.data!.id, m.text.slice(25)]));
-    expect(summary['data@primary']).toMatch(/^interrupted while waiting for trading-data-dev in us-east-1 \(CREATE_IN_PROGRESS\); CloudFormation continues it$/);
+    const summary = Object.fromEntries(
+      reporter.byCode<{ id: string }>('DEPLOY_RESULT').map((m) => [m.data!.id, m.text.slice(25)]),
+    );
+    expect(summary['data@primary']).toMatch(
+      /^interrupted while waiting for trading-data-dev in us-east-1 \(CREATE_IN_PROGRESS\); CloudFormation continues it$/,
+    );
     expect(summary['data@secondary']).toBe('not started');
     expect(summary['foundation@primary']).toBe('created');
 
     const rt2 = runtime(world);
     const resumed = await runDeploy(project, ALL, rt2);
     expect(resumed.report.status).toBe('succeeded');
-    expect(rt2.reporter.byCode<{ node: string }>('DEPLOY_RESUME_WAIT').map((m) => m.data!.node)).toContain('data@primary');
+    expect(rt2.reporter.byCode<{ node: string }>('DEPLOY_RESUME_WAIT').map((m) => m.data!.node)).toContain(
+      'data@primary',
+    );
     const outcome = (id: string) => resumed.report.nodes.find((n) => n.id === id)!.outcome;
     expect(outcome('foundation@primary')).toBe('no-changes');
     expect(outcome('data@primary')).toBe('no-changes');
@@ -195,11 +228,22 @@ describe('deploy failure handling', () => {
     const { world, root } = await deployed();
     const east = world.cloudformation('us-east-1');
     const stack = east.stack('trading-monitoring-dev')!;
-    await east.handle('CreateChangeSet', { StackName: stack.name, ChangeSetName: 'drctl-20260105090000-p1', ChangeSetType: 'UPDATE', TemplateBody: stack.current.body, Parameters: Object.entries({ ...stack.current.parameters, ReplicaLagThresholdSeconds: '90' }).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })), Tags: stack.current.tags });
+    await east.handle('CreateChangeSet', {
+      StackName: stack.name,
+      ChangeSetName: 'drctl-20260105090000-p1',
+      ChangeSetType: 'UPDATE',
+      TemplateBody: stack.current.body,
+      Parameters: Object.entries({ ...stack.current.parameters, ReplicaLagThresholdSeconds: '90' }).map(
+        ([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }),
+      ),
+      Tags: stack.current.tags,
+    });
     const rt = runtime(world);
     const r = await runDeploy(await fixtureProject('dev', root), ALL, rt);
     expect(r.report.status).toBe('succeeded');
-    expect(rt.reporter.byCode<{ node: string; changeSets: string[] }>('DEPLOY_STALE_CHANGESET_DELETED').map((m) => m.data)).toEqual([{ node: 'monitoring@primary', changeSets: ['drctl-20260105090000-p1'] }]);
+    expect(
+      rt.reporter.byCode<{ node: string; changeSets: string[] }>('DEPLOY_STALE_CHANGESET_DELETED').map((m) => m.data),
+    ).toEqual([{ node: 'monitoring@primary', changeSets: ['drctl-20260105090000-p1'] }]);
     expect(east.stack('trading-monitoring-dev')!.current.parameters.ReplicaLagThresholdSeconds).toBe('60');
     expect(east.stack('trading-monitoring-dev')!.changeSets.size).toBe(0);
   });
@@ -214,7 +258,9 @@ describe('deploy failure handling', () => {
     expect(outcomes.sort()).toEqual(['E_LOCKED', 'succeeded']);
     const loser = (a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason) as DrError;
     expect(loser.kind).toBe('conflict');
-    expect(loser.message).toMatch(/alice on ops-[12] \(pid [12]00, arn:aws:sts::111111111111:assumed-role\/Deployer\/alice\) running deploy since .* ago/);
+    expect(loser.message).toMatch(
+      /alice on ops-[12] \(pid [12]00, arn:aws:sts::111111111111:assumed-role\/Deployer\/alice\) running deploy since .* ago/,
+    );
     expect(loser.fix).toContain('--force-unlock');
   });
 
@@ -222,7 +268,13 @@ describe('deploy failure handling', () => {
     const world = new AwsWorld();
     const project = await fixtureProject();
     world.s3.createBucket(STATE_BUCKET, 'us-east-1', 'Enabled');
-    const held = { id: 'old', environment: 'dev', operation: 'deploy', owner: { arn: 'arn:aws:iam::111111111111:user/bob', user: 'bob', host: 'laptop-7', pid: 31337 }, createdAt: new Date(world.clock.now()).toISOString() };
+    const held = {
+      id: 'old',
+      environment: 'dev',
+      operation: 'deploy',
+      owner: { arn: 'arn:aws:iam::111111111111:user/bob', user: 'bob', host: 'laptop-7', pid: 31337 },
+      createdAt: new Date(world.clock.now()).toISOString(),
+    };
     world.s3.put(STATE_BUCKET, 'locks/dev.json', JSON.stringify(held));
     world.clock.advance(42 * 60_000);
     const err = await runDeploy(project, ALL, runtime(world)).catch((e: unknown) => e as DrError);
@@ -236,7 +288,9 @@ describe('deploy failure handling', () => {
     const r = await runDeploy(project, { ...ALL, forceUnlock: true }, rt);
     expect(r.report.status).toBe('succeeded');
     expect(rt.reporter.byCode('LOCK_FORCED')).toHaveLength(1);
-    expect(world.s3.buckets.get(STATE_BUCKET)!.objects.get('locks/dev.json')?.at(-1)?.isDeleteMarker ?? true).toBe(true);
+    expect(world.s3.buckets.get(STATE_BUCKET)!.objects.get('locks/dev.json')?.at(-1)?.isDeleteMarker ?? true).toBe(
+      true,
+    );
   });
 
   it('stops before anything changes when credentials are missing or belong to another account', async () => {
@@ -258,46 +312,83 @@ describe('deploy failure handling', () => {
     }
   });
 
-  it('sends a template over the TemplateBody limit through a state bucket in the stack\'s own region', async () => {
+  it("sends a template over the TemplateBody limit through a state bucket in the stack's own region", async () => {
     const world = new AwsWorld();
     const root = await copyFixture();
-    await editJson(path.join(root, 'templates/monitoring.json'), (t) => (t.Metadata.Runbook = { steps: Array.from({ length: 1200 }, (_, n) => `step ${n}: check the replica lag dashboard and page the on-call database engineer`) }));
+    await editJson(
+      path.join(root, 'templates/monitoring.json'),
+      (t) =>
+        (t.Metadata.Runbook = {
+          steps: Array.from(
+            { length: 1200 },
+            (_, n) => `step ${n}: check the replica lag dashboard and page the on-call database engineer`,
+          ),
+        }),
+    );
     const project = await fixtureProject('dev', root);
     const r = await runDeploy(project, ALL, runtime(world));
     expect(r.report.status).toBe('succeeded');
-    const urls = world.cfnCalls().filter((c) => c.op === 'CreateChangeSet' && c.input.TemplateURL).map((c) => `${c.region} ${String(c.input.TemplateURL)}`);
+    const urls = world
+      .cfnCalls()
+      .filter((c) => c.op === 'CreateChangeSet' && c.input.TemplateURL)
+      .map((c) => `${c.region} ${String(c.input.TemplateURL)}`);
     expect(urls).toHaveLength(2);
-    expect(urls).toContainEqual(expect.stringMatching(/^us-west-2 https:\/\/drctl-state-111111111111-us-west-2\.s3\.us-west-2\.amazonaws\.com\/templates\/monitoring\/[0-9a-f]{64}\.json$/));
+    expect(urls).toContainEqual(
+      expect.stringMatching(
+        /^us-west-2 https:\/\/drctl-state-111111111111-us-west-2\.s3\.us-west-2\.amazonaws\.com\/templates\/monitoring\/[0-9a-f]{64}\.json$/,
+      ),
+    );
     expect(world.s3.buckets.get('drctl-state-111111111111-us-west-2')!.versioning).toBe('Enabled');
     const again = await runDeploy(project, ALL, runtime(world));
-    expect(again.report.nodes.filter((n) => n.id.startsWith('monitoring')).map((n) => n.outcome)).toEqual(['no-changes', 'no-changes']);
+    expect(again.report.nodes.filter((n) => n.id.startsWith('monitoring')).map((n) => n.outcome)).toEqual([
+      'no-changes',
+      'no-changes',
+    ]);
     expect(world.s3.versionCount('drctl-state-111111111111-us-west-2')).toBe(1);
   });
 
   it('asks before replacing a stateful resource and leaves the stack untouched when refused', async () => {
     const { world, root } = await deployed();
-    await editJson(path.join(root, 'templates/data.json'), (t) => (t.Resources.AssetsBucket.Properties.BucketName = { 'Fn::Sub': 'assets2-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}' }));
+    await editJson(
+      path.join(root, 'templates/data.json'),
+      (t) =>
+        (t.Resources.AssetsBucket.Properties.BucketName = {
+          'Fn::Sub': 'assets2-${EnvironmentSuffix}-${AWS::AccountId}-${AWS::Region}',
+        }),
+    );
     const project = await fixtureProject('dev', root);
     const rt = runtime(world, { answers: false });
     const r = await runDeploy(project, { ...ALL, only: ['data@secondary'] }, rt);
     expect(r.report.status).toBe('interrupted');
-    const change = rt.reporter.byCode<{ changes: { logicalId: string; replacement: string; destructive: boolean }[] }>('DEPLOY_CHANGESET')[0]!.data!.changes;
-    expect(change).toContainEqual(expect.objectContaining({ logicalId: 'AssetsBucket', replacement: 'True', destructive: true }));
-    expect(r.report.nodes.find((n) => n.id === 'data@secondary')!.error).toMatchObject({ code: 'E_STATEFUL_REPLACEMENT' });
+    const change = rt.reporter.byCode<{ changes: { logicalId: string; replacement: string; destructive: boolean }[] }>(
+      'DEPLOY_CHANGESET',
+    )[0]!.data!.changes;
+    expect(change).toContainEqual(
+      expect.objectContaining({ logicalId: 'AssetsBucket', replacement: 'True', destructive: true }),
+    );
+    expect(r.report.nodes.find((n) => n.id === 'data@secondary')!.error).toMatchObject({
+      code: 'E_STATEFUL_REPLACEMENT',
+    });
     const west = world.cloudformation('us-west-2').stack('trading-data-dev')!;
     expect(west.status).toBe('CREATE_COMPLETE');
     expect(west.changeSets.size).toBe(0);
 
     const yes = await runDeploy(project, { ...ALL, only: ['data@secondary'], yes: true }, runtime(world));
     expect(yes.report.status).toBe('succeeded');
-    expect(world.cloudformation('us-west-2').stack('trading-data-dev')!.resources.get('AssetsBucket')!.physicalId).toBe('assets2-dev-111111111111-us-west-2');
+    expect(world.cloudformation('us-west-2').stack('trading-data-dev')!.resources.get('AssetsBucket')!.physicalId).toBe(
+      'assets2-dev-111111111111-us-west-2',
+    );
     // The primary's second pass is outside --only: it is named as out of date, and refreshed by --only data@primary.
     expect(yes.report.nodes.map((n) => n.id)).toEqual(['data@secondary']);
     const pending = runtime(world);
     await runDeploy(project, { ...ALL, only: ['data@secondary'] }, pending);
-    expect(pending.reporter.byCode('DEPLOY_SECOND_PASS_PENDING').map((m) => (m.data as { node: string }).node)).toEqual(['data@primary#2']);
+    expect(pending.reporter.byCode('DEPLOY_SECOND_PASS_PENDING').map((m) => (m.data as { node: string }).node)).toEqual(
+      ['data@primary#2'],
+    );
     const primary = await runDeploy(project, { ...ALL, only: ['data@primary'], yes: true }, runtime(world));
     expect(primary.report.status).toBe('succeeded');
-    expect(world.cloudformation('us-east-1').stack('trading-data-dev')!.current.parameters.ReplicationDestinationBucketArn).toBe('arn:aws:s3:::assets2-dev-111111111111-us-west-2');
+    expect(
+      world.cloudformation('us-east-1').stack('trading-data-dev')!.current.parameters.ReplicationDestinationBucketArn,
+    ).toBe('arn:aws:s3:::assets2-dev-111111111111-us-west-2');
   });
 });

@@ -40,11 +40,16 @@ describe('deploy graph builder', () => {
   it('derives cross-region edges from Metadata.Drctl.Inputs', async () => {
     const g = graph(await inputs());
     const deps = (id: string) => g.nodes.get(id)!.dependencies;
-    expect(deps('data@primary')).toEqual(expect.arrayContaining(['foundation@secondary', 'foundation@primary', 'network@primary']));
+    expect(deps('data@primary')).toEqual(
+      expect.arrayContaining(['foundation@secondary', 'foundation@primary', 'network@primary']),
+    );
     expect(deps('data@secondary')).toContain('data@primary');
     expect(deps('global@primary')).toEqual(expect.arrayContaining(['compute@primary', 'compute@secondary']));
     // Roles restrict inputs: the secondary data stack does not wait for the secondary foundation's key as "SecondaryKmsKeyArn".
-    expect((g.nodes.get('data@secondary') as StackNode).parameters.SecondaryKmsKeyArn).toEqual({ kind: 'default', value: '' });
+    expect((g.nodes.get('data@secondary') as StackNode).parameters.SecondaryKmsKeyArn).toEqual({
+      kind: 'default',
+      value: '',
+    });
     // Global is deployed in the primary only.
     expect(g.nodes.has('global@secondary')).toBe(false);
   });
@@ -53,7 +58,12 @@ describe('deploy graph builder', () => {
     const g = graph(await inputs());
     const p1 = g.nodes.get('data@primary') as StackNode;
     const p2 = g.nodes.get('data@primary#2') as StackNode;
-    expect(p1.parameters.ReplicationDestinationBucketArn).toMatchObject({ kind: 'deferred', node: 'data@secondary', output: 'AssetsBucketArn', secondPass: 'data@primary#2' });
+    expect(p1.parameters.ReplicationDestinationBucketArn).toMatchObject({
+      kind: 'deferred',
+      node: 'data@secondary',
+      output: 'AssetsBucketArn',
+      secondPass: 'data@primary#2',
+    });
     expect(p1.dependencies).not.toContain('data@secondary');
     expect(p2.pass).toBe(2);
     expect(p2.stackName).toBe(p1.stackName);
@@ -61,10 +71,11 @@ describe('deploy graph builder', () => {
     expect(p2.parameters.ReplicationDestinationBucketArn).toMatchObject({ kind: 'output', node: 'data@secondary' });
     expect(g.nodes.has('data@secondary#2')).toBe(false);
     // Every node comes after its dependencies in the order and in a later wave.
-    for (const id of g.order) for (const d of g.nodes.get(id)!.dependencies) {
-      expect(g.order.indexOf(d)).toBeLessThan(g.order.indexOf(id));
-      expect(waveOf(g, d)).toBeLessThan(waveOf(g, id));
-    }
+    for (const id of g.order)
+      for (const d of g.nodes.get(id)!.dependencies) {
+        expect(g.order.indexOf(d)).toBeLessThan(g.order.indexOf(id));
+        expect(waveOf(g, d)).toBeLessThan(waveOf(g, id));
+      }
   });
 
   it('groups into waves and ranks the RDS chain first on the critical path', async () => {
@@ -85,11 +96,22 @@ describe('deploy graph builder', () => {
 
   it('adds build and per-region publish nodes for artifacts and feeds the key to the stack', async () => {
     const g = graph(await inputs());
-    expect(g.nodes.get('build:fixture-controller')).toMatchObject({ kind: 'artifact-build', artifactKind: 'lambda', entry: 'src/fixture/controller.ts' });
-    expect(g.nodes.get('publish:fixture-controller@secondary')!.dependencies).toEqual(['build:fixture-controller', 'foundation@secondary']);
+    expect(g.nodes.get('build:fixture-controller')).toMatchObject({
+      kind: 'artifact-build',
+      artifactKind: 'lambda',
+      entry: 'src/fixture/controller.ts',
+    });
+    expect(g.nodes.get('publish:fixture-controller@secondary')!.dependencies).toEqual([
+      'build:fixture-controller',
+      'foundation@secondary',
+    ]);
     const failover = g.nodes.get('failover@secondary') as StackNode;
     expect(failover.dependencies).toContain('publish:fixture-controller@secondary');
-    expect(failover.parameters.ControllerCodeKey).toEqual({ kind: 'artifact', node: 'publish:fixture-controller@secondary', artifact: 'fixture-controller' });
+    expect(failover.parameters.ControllerCodeKey).toEqual({
+      kind: 'artifact',
+      node: 'publish:fixture-controller@secondary',
+      artifact: 'fixture-controller',
+    });
   });
 
   it('reports a cycle it cannot break, naming stacks and parameters', async () => {
@@ -124,8 +146,15 @@ describe('deploy graph builder', () => {
     const i = await inputs();
     i.config.parameters.common = { ...i.config.parameters.common, DatabaseIdentifier: 'orders-db', DesiredCapacity: 4 };
     const g = graph(i);
-    expect(g.warnings).toEqual([expect.stringContaining('parameters.common.DatabaseIdentifier is never used: compute@primary (an input in templates/compute.json)')]);
-    expect((g.nodes.get('compute@primary') as StackNode).parameters.DatabaseIdentifier).toMatchObject({ kind: 'output', node: 'data@primary' });
+    expect(g.warnings).toEqual([
+      expect.stringContaining(
+        'parameters.common.DatabaseIdentifier is never used: compute@primary (an input in templates/compute.json)',
+      ),
+    ]);
+    expect((g.nodes.get('compute@primary') as StackNode).parameters.DatabaseIdentifier).toMatchObject({
+      kind: 'output',
+      node: 'data@primary',
+    });
   });
 
   it('rejects an input from an output the producer does not declare', async () => {
@@ -143,25 +172,46 @@ describe('deploy graph builder', () => {
   it('plan JSON lists every stack with name, region, template, dependencies and parameter sources', async () => {
     const plan = planJson(graph(await inputs()));
     const data = plan.nodes.find((n) => n.id === 'data@secondary')!;
-    expect(data).toMatchObject({ kind: 'stack', stackName: 'trading-data-dev', region: 'us-west-2', template: 'templates/data.json', pass: 1 });
+    expect(data).toMatchObject({
+      kind: 'stack',
+      stackName: 'trading-data-dev',
+      region: 'us-west-2',
+      template: 'templates/data.json',
+      pass: 1,
+    });
     expect(data.parameters!.SourceDatabaseArn).toEqual({ source: 'output', from: 'data@primary.DatabaseArn' });
     expect(data.parameters!.EnvironmentSuffix).toEqual({ source: 'automatic', value: 'dev' });
-    expect(plan.nodes.find((n) => n.id === 'network@primary')!.parameters!.VpcCidr).toEqual({ source: 'config', value: '10.0.0.0/16' });
-    expect(plan.nodes.find((n) => n.id === 'data@primary')!.parameters!.ReplicationDestinationBucketArn).toEqual({ source: 'deferred', from: 'data@secondary.AssetsBucketArn', secondPass: 'data@primary#2' });
+    expect(plan.nodes.find((n) => n.id === 'network@primary')!.parameters!.VpcCidr).toEqual({
+      source: 'config',
+      value: '10.0.0.0/16',
+    });
+    expect(plan.nodes.find((n) => n.id === 'data@primary')!.parameters!.ReplicationDestinationBucketArn).toEqual({
+      source: 'deferred',
+      from: 'data@secondary.AssetsBucketArn',
+      secondPass: 'data@primary#2',
+    });
     expect(plan.waves.flat().sort()).toEqual(plan.nodes.map((n) => n.id).sort());
   });
 });
 
 describe('bad config is named with its fix before any plan', () => {
-  async function withConfig(edit: (c: Record<string, unknown> & { parameters: Record<string, Record<string, unknown>> }) => void): Promise<string> {
+  async function withConfig(
+    edit: (c: Record<string, unknown> & { parameters: Record<string, Record<string, unknown>> }) => void,
+  ): Promise<string> {
     const root = await copyFixture();
     const file = path.join(root, 'config/dev.json');
-    const c = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown> & { parameters: Record<string, Record<string, unknown>> };
+    const c = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown> & {
+      parameters: Record<string, Record<string, unknown>>;
+    };
     edit(c);
     await writeFile(file, JSON.stringify(c));
     return root;
   }
-  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as DrError);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as DrError,
+    );
 
   it('unknown environment', async () => {
     const err = await failure(loadProject(FIXTURE_ROOT, 'staging'));
@@ -171,20 +221,30 @@ describe('bad config is named with its fix before any plan', () => {
 
   it('invalid suffix', async () => {
     const err = await failure(loadProject(await withConfig((c) => (c.environmentSuffix = 'Dev_1')), 'dev'));
-    expect(err).toMatchObject({ code: 'E_CONFIG_INVALID', field: 'environmentSuffix', file: path.join('config', 'dev.json') });
+    expect(err).toMatchObject({
+      code: 'E_CONFIG_INVALID',
+      field: 'environmentSuffix',
+      file: path.join('config', 'dev.json'),
+    });
     expect(err!.message).toContain('"Dev_1"');
     expect(err!.fix).toContain('lowercase letters, digits and hyphens');
   });
 
   it('a parameter name no template declares, with a suggestion', async () => {
-    const err = await failure(loadProject(await withConfig((c) => (c.parameters.primary!.VpcCdir = '10.0.0.0/16')), 'dev'));
+    const err = await failure(
+      loadProject(await withConfig((c) => (c.parameters.primary!.VpcCdir = '10.0.0.0/16')), 'dev'),
+    );
     expect(err).toMatchObject({ code: 'E_CONFIG_UNKNOWN_PARAMETER', field: 'parameters.primary.VpcCdir' });
     expect(err!.fix).toContain('Did you mean "VpcCidr"?');
   });
 
   it('a required parameter with no value', async () => {
     const err = await failure(loadProject(await withConfig((c) => delete c.parameters.common!.HostedZoneId), 'dev'));
-    expect(err).toMatchObject({ code: 'E_PLAN_MISSING_PARAMETER', file: 'templates/global.json', field: 'Parameters.HostedZoneId' });
+    expect(err).toMatchObject({
+      code: 'E_PLAN_MISSING_PARAMETER',
+      file: 'templates/global.json',
+      field: 'Parameters.HostedZoneId',
+    });
     expect(err!.fix).toContain('Add "HostedZoneId" to parameters.primary (or parameters.common)');
   });
 });

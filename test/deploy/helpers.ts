@@ -21,7 +21,10 @@ export function fixtureProject(env = 'dev', root = FIXTURE_ROOT): Promise<Projec
   return loadProject(root, env);
 }
 
-export function runtime(world: AwsWorld, opts: { answers?: boolean | boolean[]; signal?: AbortSignal; pid?: number; host?: string } = {}): Runtime & { reporter: MemoryReporter } {
+export function runtime(
+  world: AwsWorld,
+  opts: { answers?: boolean | boolean[]; signal?: AbortSignal; pid?: number; host?: string } = {},
+): Runtime & { reporter: MemoryReporter } {
   return {
     factory: world.factory(),
     clock: world.clock,

@@ -6,7 +6,17 @@ import type { DrError } from '../../src/errors.js';
 import { AwsWorld } from '../doubles/aws-world.js';
 import { FIXTURE_ROOT } from './helpers.js';
 
-const node = (entry: string, artifactKind: 'lambda' | 'service'): ArtifactBuildNode => ({ id: `build:x`, kind: 'artifact-build', artifact: 'x', entry, artifactKind, dependencies: [], priority: 0, estimateSeconds: 5, state: 'pending' });
+const node = (entry: string, artifactKind: 'lambda' | 'service'): ArtifactBuildNode => ({
+  id: `build:x`,
+  kind: 'artifact-build',
+  artifact: 'x',
+  entry,
+  artifactKind,
+  dependencies: [],
+  priority: 0,
+  estimateSeconds: 5,
+  state: 'pending',
+});
 
 /** Reads the entries of a zip (fflate, independent of how the packager writes it). */
 function unzip(buf: Buffer): Record<string, string> {
@@ -32,7 +42,9 @@ describe('packaging', () => {
   });
 
   it('names the entry when the build fails', async () => {
-    const err = (await buildArtifact(FIXTURE_ROOT, node('src/fixture/missing.ts', 'service')).catch((e: unknown) => e)) as DrError;
+    const err = (await buildArtifact(FIXTURE_ROOT, node('src/fixture/missing.ts', 'service')).catch(
+      (e: unknown) => e,
+    )) as DrError;
     expect(err.code).toBe('E_ARTIFACT_BUILD');
     expect(err.file).toBe('src/fixture/missing.ts');
   });

@@ -44,7 +44,9 @@ describe('plan for the real templates and config/dev.json', () => {
     expect(plan.criticalPath.nodes).toContain('data@primary');
     // Every layer in both regions, global only in the primary.
     for (const layer of ['foundation', 'network', 'data', 'compute', 'monitoring', 'failover']) {
-      for (const role of ['primary', 'secondary']) if (plan.nodes.some((n) => n.layer === layer)) expect(plan.nodes.map((n) => n.id)).toContain(`${layer}@${role}`);
+      for (const role of ['primary', 'secondary'])
+        if (plan.nodes.some((n) => n.layer === layer))
+          expect(plan.nodes.map((n) => n.id)).toContain(`${layer}@${role}`);
     }
     expect(plan.nodes.map((n) => n.id)).not.toContain('global@secondary');
     // The stacks the DB replica needs come first: RDS creation starts as early as the inputs allow.
@@ -66,7 +68,11 @@ describe('drctl plan --json on the project (what npm start prints, as JSON)', ()
     before(plan, 'compute@primary', 'global@primary');
     before(plan, 'compute@secondary', 'global@primary');
     const stack = plan.nodes.find((n) => n.id === 'data@secondary')!;
-    expect(stack).toMatchObject({ stackName: 'trading-data-dev', region: 'us-west-2', template: 'templates/data.json' });
+    expect(stack).toMatchObject({
+      stackName: 'trading-data-dev',
+      region: 'us-west-2',
+      template: 'templates/data.json',
+    });
     expect(stack.parameters!.SourceDatabaseArn).toEqual({ source: 'output', from: 'data@primary.DatabaseArn' });
   });
 });

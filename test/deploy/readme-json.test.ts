@@ -52,7 +52,11 @@ async function deployRuns() {
   const world = new AwsWorld();
   const project = await fixtureProject();
   // The rollback fails too (ROLLBACK_FAILED), so status has a reason to show; the next deploy recreates the stack.
-  world.cloudformation('us-west-2').failNextOperation('trading-network-dev', { resource: 'NatGateway', reason: 'NAT gateway limit', rollbackFails: true });
+  world.cloudformation('us-west-2').failNextOperation('trading-network-dev', {
+    resource: 'NatGateway',
+    reason: 'NAT gateway limit',
+    rollbackFails: true,
+  });
   const failed = await runDeploy(project, ALL, runtime(world));
   expect(failed.report.status).toBe('failed');
   const statusAfterFailure = await stackStatus(project, runtime(world));
@@ -64,16 +68,24 @@ async function deployRuns() {
 describe('README --json examples match what the commands print', () => {
   it('plan', async () => {
     const maps = ['nodes[].parameters'];
-    const printed = union(maps, planJson((await fixtureProject()).graph), planJson((await loadProject(PROJECT_ROOT, 'dev')).graph));
+    const printed = union(
+      maps,
+      planJson((await fixtureProject()).graph),
+      planJson((await loadProject(PROJECT_ROOT, 'dev')).graph),
+    );
     expect(printed).toEqual(union(maps, await readmeExample('plan')));
   });
 
   it('deploy, status, outputs and destroy', async () => {
     const { world, project, failed, ok, statusAfterFailure } = await deployRuns();
-    expect(union([], resultDocument(failed.report, failed.error), resultDocument(ok.report))).toEqual(union([], await readmeExample('deploy')));
+    expect(union([], resultDocument(failed.report, failed.error), resultDocument(ok.report))).toEqual(
+      union([], await readmeExample('deploy')),
+    );
 
     // A stack someone else owns (wrong tag) shows as foreign in status, and destroy leaves it and what it uses.
-    world.cloudformation('us-west-2').stack('trading-compute-dev')!.current.tags = [{ Key: 'environment', Value: 'staging' }];
+    world.cloudformation('us-west-2').stack('trading-compute-dev')!.current.tags = [
+      { Key: 'environment', Value: 'staging' },
+    ];
     const status = await stackStatus(project, runtime(world));
     expect(status.stacks.some((s) => s.foreign)).toBe(true);
     expect(union([], status, statusAfterFailure)).toEqual(union([], await readmeExample('status')));
@@ -92,10 +104,18 @@ describe('README --json examples match what the commands print', () => {
     const destroy = () => runDestroy(project, { yes: true, concurrency: 4, forceUnlock: false }, runtime(world));
     const kept = await destroy();
     expect(kept.report.status).toBe('failed');
-    world.cloudformation('us-west-2').stack('trading-compute-dev')!.current.tags = [...world.cloudformation('us-west-2').stack('trading-network-dev')!.current.tags];
-    world.s3.put(world.cloudformation('us-east-1').stack('trading-data-dev')!.resources.get('AssetsBucket')!.physicalId, 'reports/1.csv', 'x');
+    world.cloudformation('us-west-2').stack('trading-compute-dev')!.current.tags = [
+      ...world.cloudformation('us-west-2').stack('trading-network-dev')!.current.tags,
+    ];
+    world.s3.put(
+      world.cloudformation('us-east-1').stack('trading-data-dev')!.resources.get('AssetsBucket')!.physicalId,
+      'reports/1.csv',
+      'x',
+    );
     const rest = await destroy();
     expect(rest.report.status).toBe('succeeded');
-    expect(union([], resultDocument(kept.report, kept.error), resultDocument(rest.report))).toEqual(union([], await readmeExample('destroy')));
+    expect(union([], resultDocument(kept.report, kept.error), resultDocument(rest.report))).toEqual(
+      union([], await readmeExample('destroy')),
+    );
   });
 });

@@ -24,16 +24,28 @@ export interface SpawnedCli {
 }
 
 export function spawnCli(args: string[], env: Record<string, string> = {}, cwd = FIXTURE_ROOT): SpawnedCli {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))) as Record<string, string>;
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd, env: { ...base, NO_COLOR: '1', ...NO_AWS, ...env } });
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))) as Record<
+    string,
+    string
+  >;
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    cwd,
+    env: { ...base, NO_COLOR: '1', ...NO_AWS, ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr })));
+  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr })),
+  );
   return { child, done };
 }
 
-export function drctl(args: string[], env: Record<string, string> = {}, cwd = FIXTURE_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+export function drctl(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = FIXTURE_ROOT,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return spawnCli(args, env, cwd).done;
 }

@@ -21,7 +21,12 @@ export interface AutoScalingDoubleOptions {
 
 function validationError(message: string): Error {
   // The service answers bad capacity values with a ValidationError (HTTP 400), not a modelled exception.
-  return new AutoScalingServiceException({ name: 'ValidationError', $fault: 'client', message, $metadata: { httpStatusCode: 400 } });
+  return new AutoScalingServiceException({
+    name: 'ValidationError',
+    $fault: 'client',
+    message,
+    $metadata: { httpStatusCode: 400 },
+  });
 }
 
 export class AutoScalingDouble {
@@ -49,7 +54,9 @@ export class AutoScalingDouble {
   }
 
   client(region: string): AutoScalingClient {
-    return fakeClient<AutoScalingClient>('autoscaling', region, this.log, this.now, this.failures, (op, input) => this.handle(op, input, region));
+    return fakeClient<AutoScalingClient>('autoscaling', region, this.log, this.now, this.failures, (op, input) =>
+      this.handle(op, input, region),
+    );
   }
 
   private settle(g: Group): void {
@@ -64,8 +71,12 @@ export class AutoScalingDouble {
   }
 
   private setCapacity(g: Group, next: { min: number; max: number; desired: number }): void {
-    if (next.min > next.max) throw validationError(`Max bound, ${next.max}, must be greater than or equal to min bound, ${next.min}`);
-    if (next.desired < next.min || next.desired > next.max) throw validationError(`Desired capacity:${next.desired} must be between the specified min size:${next.min} and max size:${next.max}`);
+    if (next.min > next.max)
+      throw validationError(`Max bound, ${next.max}, must be greater than or equal to min bound, ${next.min}`);
+    if (next.desired < next.min || next.desired > next.max)
+      throw validationError(
+        `Desired capacity:${next.desired} must be between the specified min size:${next.min} and max size:${next.max}`,
+      );
     if (next.desired !== g.desired) g.pendingUntil = this.now() + this.launchMs;
     Object.assign(g, next);
   }
@@ -73,7 +84,9 @@ export class AutoScalingDouble {
   private handle(op: string, input: Record<string, unknown>, region: string): unknown {
     switch (op) {
       case 'DescribeAutoScalingGroups': {
-        const names = (input.AutoScalingGroupNames as string[] | undefined) ?? [...this.groups.keys()].filter((k) => k.startsWith(`${region}/`)).map((k) => k.slice(region.length + 1));
+        const names =
+          (input.AutoScalingGroupNames as string[] | undefined) ??
+          [...this.groups.keys()].filter((k) => k.startsWith(`${region}/`)).map((k) => k.slice(region.length + 1));
         const found = names.map((n) => this.groups.get(`${region}/${n}`)).filter((g): g is Group => Boolean(g));
         found.forEach((g) => this.settle(g));
         return {

@@ -22,8 +22,15 @@ const QUERY_NAMESPACES: Record<string, string> = {
 };
 const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** `A.member.1.B=x` → `{ A: [{ B: 'x' }] }`: the query protocol's flattening of lists and structures, undone. */
 export function decodeQuery(body: string): { action: string; input: Input } {
@@ -111,28 +118,60 @@ function s3Request(req: IncomingMessage, body: Buffer): { op: string; input: Inp
     if (method === 'HEAD') return { op: 'HeadObject', input: object };
     if (method === 'GET') return { op: 'GetObject', input: object };
     if (method === 'DELETE') return { op: 'DeleteObject', input: object };
-    const meta = Object.fromEntries(Object.entries(req.headers).filter(([h]) => h.startsWith('x-amz-meta-')).map(([h, v]) => [h.slice('x-amz-meta-'.length), String(v)]));
+    const meta = Object.fromEntries(
+      Object.entries(req.headers)
+        .filter(([h]) => h.startsWith('x-amz-meta-'))
+        .map(([h, v]) => [h.slice('x-amz-meta-'.length), String(v)]),
+    );
     const ifNoneMatch = req.headers['if-none-match'];
     const ifMatch = req.headers['if-match'];
-    return { op: 'PutObject', input: { Bucket, Key, Body: new Uint8Array(body), Metadata: meta, ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}), ...(ifMatch ? { IfMatch: ifMatch } : {}) } };
+    return {
+      op: 'PutObject',
+      input: {
+        Bucket,
+        Key,
+        Body: new Uint8Array(body),
+        Metadata: meta,
+        ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}),
+        ...(ifMatch ? { IfMatch: ifMatch } : {}),
+      },
+    };
   }
   if (method === 'HEAD') return { op: 'HeadBucket', input: { Bucket } };
   if (method === 'DELETE') return { op: 'DeleteBucket', input: { Bucket } };
   if (method === 'POST' && q.has('delete')) {
-    const Objects = [...text.matchAll(/<Object>([\s\S]*?)<\/Object>/g)].map((m) => ({ Key: tag(m[1]!, 'Key')!, ...(tag(m[1]!, 'VersionId') ? { VersionId: tag(m[1]!, 'VersionId') } : {}) }));
+    const Objects = [...text.matchAll(/<Object>([\s\S]*?)<\/Object>/g)].map((m) => ({
+      Key: tag(m[1]!, 'Key')!,
+      ...(tag(m[1]!, 'VersionId') ? { VersionId: tag(m[1]!, 'VersionId') } : {}),
+    }));
     return { op: 'DeleteObjects', input: { Bucket, Delete: { Objects, Quiet: tag(text, 'Quiet') === 'true' } } };
   }
   if (method === 'GET' && q.has('versions')) {
     const opt = (name: string, param: string) => (q.has(param) ? { [name]: q.get(param) } : {});
-    return { op: 'ListObjectVersions', input: { Bucket, ...opt('KeyMarker', 'key-marker'), ...opt('VersionIdMarker', 'version-id-marker'), ...opt('MaxKeys', 'max-keys'), ...opt('Prefix', 'prefix') } };
+    return {
+      op: 'ListObjectVersions',
+      input: {
+        Bucket,
+        ...opt('KeyMarker', 'key-marker'),
+        ...opt('VersionIdMarker', 'version-id-marker'),
+        ...opt('MaxKeys', 'max-keys'),
+        ...opt('Prefix', 'prefix'),
+      },
+    };
   }
   if (method === 'GET' && q.has('versioning')) return { op: 'GetBucketVersioning', input: { Bucket } };
-  if (method === 'PUT' && q.has('versioning')) return { op: 'PutBucketVersioning', input: { Bucket, VersioningConfiguration: { Status: tag(text, 'Status') } } };
-  if (method === 'PUT' && q.has('encryption')) return { op: 'PutBucketEncryption', input: { Bucket, ServerSideEncryptionConfiguration: text } };
-  if (method === 'PUT' && q.has('publicAccessBlock')) return { op: 'PutPublicAccessBlock', input: { Bucket, PublicAccessBlockConfiguration: text } };
+  if (method === 'PUT' && q.has('versioning'))
+    return { op: 'PutBucketVersioning', input: { Bucket, VersioningConfiguration: { Status: tag(text, 'Status') } } };
+  if (method === 'PUT' && q.has('encryption'))
+    return { op: 'PutBucketEncryption', input: { Bucket, ServerSideEncryptionConfiguration: text } };
+  if (method === 'PUT' && q.has('publicAccessBlock'))
+    return { op: 'PutPublicAccessBlock', input: { Bucket, PublicAccessBlockConfiguration: text } };
   if (method === 'PUT') {
     const loc = tag(text, 'LocationConstraint');
-    return { op: 'CreateBucket', input: { Bucket, ...(loc ? { CreateBucketConfiguration: { LocationConstraint: loc } } : {}) } };
+    return {
+      op: 'CreateBucket',
+      input: { Bucket, ...(loc ? { CreateBucketConfiguration: { LocationConstraint: loc } } : {}) },
+    };
   }
   return { op: `Unsupported ${method} ${url.pathname}${url.search}`, input: {} };
 }
@@ -145,13 +184,17 @@ async function s3Response(res: ServerResponse, op: string, out: S3Out): Promise<
     header('ETag', out.ETag);
     header('x-amz-version-id', out.VersionId);
     header('Last-Modified', (out.LastModified as Date | undefined)?.toUTCString());
-    for (const [k, v] of Object.entries((out.Metadata as Record<string, string> | undefined) ?? {})) header(`x-amz-meta-${k}`, v);
+    for (const [k, v] of Object.entries((out.Metadata as Record<string, string> | undefined) ?? {}))
+      header(`x-amz-meta-${k}`, v);
   };
   const xml = (doc: string) => {
     res.setHeader('content-type', 'application/xml');
     res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${doc}`);
   };
-  const entry = (name: string, v: Input) => `<${name}>${Object.entries(v).map(([k, x]) => `<${k}>${x instanceof Date ? x.toISOString() : escapeXml(String(x))}</${k}>`).join('')}</${name}>`;
+  const entry = (name: string, v: Input) =>
+    `<${name}>${Object.entries(v)
+      .map(([k, x]) => `<${k}>${x instanceof Date ? x.toISOString() : escapeXml(String(x))}</${k}>`)
+      .join('')}</${name}>`;
   switch (op) {
     case 'HeadBucket':
       header('x-amz-bucket-region', out.BucketRegion);
@@ -177,17 +220,25 @@ async function s3Response(res: ServerResponse, op: string, out: S3Out): Promise<
       if (out.DeleteMarker) header('x-amz-delete-marker', 'true');
       return void res.end();
     case 'DeleteObjects': {
-      const deleted = (out.Deleted as Input[]).map((d) => entry('Deleted', Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)))).join('');
+      const deleted = (out.Deleted as Input[])
+        .map((d) => entry('Deleted', Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined))))
+        .join('');
       return xml(`<DeleteResult xmlns="${S3_NS}">${deleted}</DeleteResult>`);
     }
     case 'ListObjectVersions': {
       const versions = (out.Versions as Input[]).map((v) => entry('Version', v)).join('');
       const markers = (out.DeleteMarkers as Input[]).map((v) => entry('DeleteMarker', v)).join('');
-      const next = out.NextKeyMarker ? `<NextKeyMarker>${escapeXml(String(out.NextKeyMarker))}</NextKeyMarker><NextVersionIdMarker>${escapeXml(String(out.NextVersionIdMarker))}</NextVersionIdMarker>` : '';
-      return xml(`<ListVersionsResult xmlns="${S3_NS}"><IsTruncated>${String(out.IsTruncated)}</IsTruncated>${next}${versions}${markers}</ListVersionsResult>`);
+      const next = out.NextKeyMarker
+        ? `<NextKeyMarker>${escapeXml(String(out.NextKeyMarker))}</NextKeyMarker><NextVersionIdMarker>${escapeXml(String(out.NextVersionIdMarker))}</NextVersionIdMarker>`
+        : '';
+      return xml(
+        `<ListVersionsResult xmlns="${S3_NS}"><IsTruncated>${String(out.IsTruncated)}</IsTruncated>${next}${versions}${markers}</ListVersionsResult>`,
+      );
     }
     case 'GetBucketVersioning':
-      return xml(`<VersioningConfiguration xmlns="${S3_NS}">${out.Status ? `<Status>${String(out.Status)}</Status>` : ''}</VersioningConfiguration>`);
+      return xml(
+        `<VersioningConfiguration xmlns="${S3_NS}">${out.Status ? `<Status>${String(out.Status)}</Status>` : ''}</VersioningConfiguration>`,
+      );
     default:
       return void res.end();
   }
@@ -196,7 +247,11 @@ async function s3Response(res: ServerResponse, op: string, out: S3Out): Promise<
 function errorParts(err: unknown): { name: string; message: string; status: number } {
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const known = Boolean(e.$metadata);
-  return { name: known ? (e.name ?? 'InternalFailure') : 'InternalFailure', message: e.message ?? String(err), status: known ? (e.$metadata?.httpStatusCode ?? 400) : 500 };
+  return {
+    name: known ? (e.name ?? 'InternalFailure') : 'InternalFailure',
+    message: e.message ?? String(err),
+    status: known ? (e.$metadata?.httpStatusCode ?? 400) : 500,
+  };
 }
 
 export class AwsHttpEndpoint {
@@ -253,15 +308,24 @@ export class AwsHttpEndpoint {
         this.lastRequestAt = now;
         out = await this.world.cloudformation(region).handle(action, input);
       }
-      res.end(`<${action}Response xmlns="${ns}"><${action}Result>${queryXml(out)}</${action}Result><ResponseMetadata><RequestId>req</RequestId></ResponseMetadata></${action}Response>`);
+      res.end(
+        `<${action}Response xmlns="${ns}"><${action}Result>${queryXml(out)}</${action}Result><ResponseMetadata><RequestId>req</RequestId></ResponseMetadata></${action}Response>`,
+      );
     } catch (err) {
       const e = errorParts(err);
       res.statusCode = e.status;
-      res.end(`<ErrorResponse xmlns="${ns}"><Error><Type>${e.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escapeXml(e.name)}</Code><Message>${escapeXml(e.message)}</Message></Error><RequestId>req</RequestId></ErrorResponse>`);
+      res.end(
+        `<ErrorResponse xmlns="${ns}"><Error><Type>${e.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escapeXml(e.name)}</Code><Message>${escapeXml(e.message)}</Message></Error><RequestId>req</RequestId></ErrorResponse>`,
+      );
     }
   }
 
-  private async serveS3(req: IncomingMessage, res: ServerResponse, body: Buffer, who: { service: string; region: string; accessKeyId: string }): Promise<void> {
+  private async serveS3(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    who: { service: string; region: string; accessKeyId: string },
+  ): Promise<void> {
     const { op, input } = s3Request(req, body);
     const call: WireRequest = { ...who, op, input };
     this.requests.push(call);
@@ -274,7 +338,9 @@ export class AwsHttpEndpoint {
       // HEAD responses carry no body: the SDK only sees the status (NotFound, Forbidden).
       if (req.method === 'HEAD') return void res.end();
       res.setHeader('content-type', 'application/xml');
-      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(e.name)}</Code><Message>${escapeXml(e.message)}</Message><RequestId>req</RequestId></Error>`);
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(e.name)}</Code><Message>${escapeXml(e.message)}</Message><RequestId>req</RequestId></Error>`,
+      );
     }
   }
 }

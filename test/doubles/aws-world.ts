@@ -23,7 +23,10 @@ import { VirtualClock } from './virtual-clock.js';
 type Handler = (op: string, input: Record<string, unknown>) => Promise<unknown>;
 
 function route<C extends { send: unknown }>(client: C, handler: Handler): C {
-  (client as { send: unknown }).send = async (command: { input: Record<string, unknown>; constructor: { name: string } }) => {
+  (client as { send: unknown }).send = async (command: {
+    input: Record<string, unknown>;
+    constructor: { name: string };
+  }) => {
     const op = command.constructor.name.replace(/Command$/, '');
     // Copy so the double never aliases the caller's objects.
     return handler(op, structuredClone(command.input));
@@ -31,9 +34,11 @@ function route<C extends { send: unknown }>(client: C, handler: Handler): C {
   return client;
 }
 
-const unsupported = (service: string): Handler => async (op) => {
-  throw new Error(`${service} double: ${op} is not simulated`);
-};
+const unsupported =
+  (service: string): Handler =>
+  async (op) => {
+    throw new Error(`${service} double: ${op} is not simulated`);
+  };
 
 export class AwsWorld {
   readonly clock = new VirtualClock();
@@ -49,13 +54,19 @@ export class AwsWorld {
 
   cloudformation(region: string): CloudFormationDouble {
     let d = this.cfn.get(region);
-    if (!d) this.cfn.set(region, (d = new CloudFormationDouble(region, this.account, () => this.clock.now(), this.s3, this.secrets)));
+    if (!d)
+      this.cfn.set(
+        region,
+        (d = new CloudFormationDouble(region, this.account, () => this.clock.now(), this.s3, this.secrets)),
+      );
     return d;
   }
 
   /** Every CloudFormation call in every region, in order. */
   cfnCalls(): { region: string; op: string; input: Record<string, unknown>; at: number }[] {
-    return [...this.cfn.entries()].flatMap(([region, d]) => d.calls.map((c) => ({ region, ...c }))).sort((a, b) => a.at - b.at);
+    return [...this.cfn.entries()]
+      .flatMap(([region, d]) => d.calls.map((c) => ({ region, ...c })))
+      .sort((a, b) => a.at - b.at);
   }
 
   factory(): ClientFactory {
@@ -66,7 +77,9 @@ export class AwsWorld {
       const cfg = { region, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } };
       const clients: AwsClients = {
         region,
-        cloudformation: route(new CloudFormationClient(cfg), (op, input) => this.cloudformation(region).handle(op, input)),
+        cloudformation: route(new CloudFormationClient(cfg), (op, input) =>
+          this.cloudformation(region).handle(op, input),
+        ),
         s3: route(new S3Client(cfg), (op, input) => this.s3.handle(op, input, region)),
         sts: route(new STSClient(cfg), (op) => this.sts.handle(op)),
         dynamodb: route(new DynamoDBClient(cfg), unsupported('DynamoDB')),

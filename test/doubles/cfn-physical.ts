@@ -38,11 +38,26 @@ const EC2_PREFIX: Record<string, string> = {
   'AWS::EC2::EIP': 'eipalloc',
 };
 
-const LOWERCASE = new Set(['AWS::S3::Bucket', 'AWS::RDS::DBInstance', 'AWS::RDS::DBSubnetGroup', 'AWS::RDS::DBParameterGroup']);
+const LOWERCASE = new Set([
+  'AWS::S3::Bucket',
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBSubnetGroup',
+  'AWS::RDS::DBParameterGroup',
+]);
 
-const hex = (n: number) => randomBytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
+const hex = (n: number) =>
+  randomBytes(Math.ceil(n / 2))
+    .toString('hex')
+    .slice(0, n);
 
-export function physicalIdFor(stackName: string, logicalId: string, type: string, properties: Record<string, unknown>, region: string, account: string): string {
+export function physicalIdFor(
+  stackName: string,
+  logicalId: string,
+  type: string,
+  properties: Record<string, unknown>,
+  region: string,
+  account: string,
+): string {
   const named = NAME_PROPERTY[type] ? properties[NAME_PROPERTY[type]] : undefined;
   const generated = `${stackName}-${logicalId}-${hex(12).toUpperCase()}`.slice(0, 63);
   const name = typeof named === 'string' ? named : LOWERCASE.has(type) ? generated.toLowerCase() : generated;

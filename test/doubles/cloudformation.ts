@@ -106,7 +106,8 @@ const REPLACING: Record<string, string[]> = {
   'AWS::KMS::Key': [],
 };
 
-const NO_CHANGES = "The submitted information didn't contain changes. Submit different information to create a change set.";
+const NO_CHANGES =
+  "The submitted information didn't contain changes. Submit different information to create a change set.";
 
 export class CloudFormationDouble {
   readonly stacks = new Map<string, SimStack>();
@@ -173,7 +174,8 @@ export class CloudFormationDouble {
     }
     this.advance();
     const fn = (this as unknown as Record<string, (i: Input) => unknown>)[op];
-    if (typeof fn !== 'function' || !/^[A-Z]/.test(op)) throw new Error(`CloudFormation double: ${op} is not supported by this double`);
+    if (typeof fn !== 'function' || !/^[A-Z]/.test(op))
+      throw new Error(`CloudFormation double: ${op} is not supported by this double`);
     return fn.call(this, input);
   }
 
@@ -181,12 +183,17 @@ export class CloudFormationDouble {
 
   private find(nameOrId: unknown): SimStack | undefined {
     const key = String(nameOrId);
-    return this.stacks.get(key) ?? [...this.stacks.values()].find((s) => s.stackId === key) ?? this.deleted.find((s) => s.stackId === key);
+    return (
+      this.stacks.get(key) ??
+      [...this.stacks.values()].find((s) => s.stackId === key) ??
+      this.deleted.find((s) => s.stackId === key)
+    );
   }
 
   private mustFind(nameOrId: unknown): SimStack {
     const s = this.find(nameOrId);
-    if (!s || (s.status === 'DELETE_COMPLETE' && !String(nameOrId).startsWith('arn:'))) throw awsError('ValidationError', `Stack with id ${String(nameOrId)} does not exist`);
+    if (!s || (s.status === 'DELETE_COMPLETE' && !String(nameOrId).startsWith('arn:')))
+      throw awsError('ValidationError', `Stack with id ${String(nameOrId)} does not exist`);
     return s;
   }
 
@@ -202,11 +209,24 @@ export class CloudFormationDouble {
   // ---- template evaluation ------------------------------------------------------------------------------
 
   private pseudo(stack: SimStack): Record<string, string> {
-    return { 'AWS::Region': this.region, 'AWS::AccountId': this.account, 'AWS::StackName': stack.name, 'AWS::StackId': stack.stackId, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
+    return {
+      'AWS::Region': this.region,
+      'AWS::AccountId': this.account,
+      'AWS::StackName': stack.name,
+      'AWS::StackId': stack.stackId,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
   }
 
   /** Resolves an expression; resources resolve to their physical id / attributes (or placeholders before creation). */
-  private resolve(stack: SimStack, snap: Snapshot, value: unknown, conds: Map<string, boolean>, resources: Map<string, SimResource> | undefined): unknown {
+  private resolve(
+    stack: SimStack,
+    snap: Snapshot,
+    value: unknown,
+    conds: Map<string, boolean>,
+    resources: Map<string, SimResource> | undefined,
+  ): unknown {
     const params = { ...effectiveParameters(snap.template!, snap.parameters), ...this.pseudo(stack) };
     const r = (v: unknown): unknown => this.resolve(stack, snap, v, conds, resources);
     if (value === null || typeof value !== 'object') return value;
@@ -276,7 +296,10 @@ export class CloudFormationDouble {
   }
 
   /** The resources a snapshot declares (conditions applied), with fingerprints for change detection. */
-  private desired(stack: SimStack, snap: Snapshot): Map<string, { type: string; properties: Record<string, unknown>; fingerprint: string }> {
+  private desired(
+    stack: SimStack,
+    snap: Snapshot,
+  ): Map<string, { type: string; properties: Record<string, unknown>; fingerprint: string }> {
     const t = snap.template!;
     const conds = evaluateConditions(t, { ...snap.parameters, ...this.pseudo(stack) });
     const out = new Map<string, { type: string; properties: Record<string, unknown>; fingerprint: string }>();
@@ -294,10 +317,15 @@ export class CloudFormationDouble {
     for (const [id, w] of want) {
       const have = stack.resources.get(id);
       if (!have) {
-        changes.push({ Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: id, ResourceType: w.type } });
+        changes.push({
+          Type: 'Resource',
+          ResourceChange: { Action: 'Add', LogicalResourceId: id, ResourceType: w.type },
+        });
       } else if (have.type !== w.type || have.fingerprint !== w.fingerprint) {
         const before = JSON.parse(have.fingerprint) as Record<string, unknown>;
-        const changed = [...new Set([...Object.keys(before), ...Object.keys(w.properties)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(w.properties[k]));
+        const changed = [...new Set([...Object.keys(before), ...Object.keys(w.properties)])].filter(
+          (k) => JSON.stringify(before[k]) !== JSON.stringify(w.properties[k]),
+        );
         const replace = have.type !== w.type || changed.some((k) => (REPLACING[w.type] ?? []).includes(k));
         changes.push({
           Type: 'Resource',
@@ -308,13 +336,28 @@ export class CloudFormationDouble {
             ResourceType: w.type,
             Replacement: replace ? 'True' : 'False',
             Scope: ['Properties'],
-            Details: changed.map((k) => ({ Target: { Attribute: 'Properties', Name: k, RequiresRecreation: (REPLACING[w.type] ?? []).includes(k) ? 'Always' : 'Never' } })),
+            Details: changed.map((k) => ({
+              Target: {
+                Attribute: 'Properties',
+                Name: k,
+                RequiresRecreation: (REPLACING[w.type] ?? []).includes(k) ? 'Always' : 'Never',
+              },
+            })),
           },
         });
       }
     }
     for (const [id, have] of stack.resources) {
-      if (!want.has(id)) changes.push({ Type: 'Resource', ResourceChange: { Action: 'Remove', LogicalResourceId: id, PhysicalResourceId: have.physicalId, ResourceType: have.type } });
+      if (!want.has(id))
+        changes.push({
+          Type: 'Resource',
+          ResourceChange: {
+            Action: 'Remove',
+            LogicalResourceId: id,
+            PhysicalResourceId: have.physicalId,
+            ResourceType: have.type,
+          },
+        });
     }
     return changes;
   }
@@ -322,20 +365,32 @@ export class CloudFormationDouble {
   private checkParameters(t: CfnTemplate, given: Record<string, string>): void {
     const declared = t.Parameters ?? {};
     const unknown = Object.keys(given).filter((k) => !(k in declared));
-    if (unknown.length) throw awsError('ValidationError', `Parameters: [${unknown.join(', ')}] do not exist in the template`);
-    const missing = Object.entries(declared).filter(([k, p]) => p.Default === undefined && given[k] === undefined).map(([k]) => k);
+    if (unknown.length)
+      throw awsError('ValidationError', `Parameters: [${unknown.join(', ')}] do not exist in the template`);
+    const missing = Object.entries(declared)
+      .filter(([k, p]) => p.Default === undefined && given[k] === undefined)
+      .map(([k]) => k);
     if (missing.length) throw awsError('ValidationError', `Parameters: [${missing.join(', ')}] must have values`);
     for (const [k, p] of Object.entries(declared)) {
       const v = given[k] ?? (p.Default === undefined ? undefined : String(p.Default));
       if (v === undefined) continue;
-      if (p.AllowedValues && !p.AllowedValues.map(String).includes(v)) throw awsError('ValidationError', `Parameter '${k}' must be one of AllowedValues`);
-      if (p.AllowedPattern && !new RegExp(`^(?:${p.AllowedPattern.replace(/^\^|\$$/g, '')})$`).test(v)) throw awsError('ValidationError', `Parameter '${k}' must match pattern ${p.AllowedPattern}`);
+      if (p.AllowedValues && !p.AllowedValues.map(String).includes(v))
+        throw awsError('ValidationError', `Parameter '${k}' must be one of AllowedValues`);
+      if (p.AllowedPattern && !new RegExp(`^(?:${p.AllowedPattern.replace(/^\^|\$$/g, '')})$`).test(v))
+        throw awsError('ValidationError', `Parameter '${k}' must match pattern ${p.AllowedPattern}`);
     }
   }
 
   // ---- events and scheduling ----------------------------------------------------------------------------
 
-  private event(stack: SimStack, logicalId: string, type: string, status: string, physicalId: string, reason?: string): void {
+  private event(
+    stack: SimStack,
+    logicalId: string,
+    type: string,
+    status: string,
+    physicalId: string,
+    reason?: string,
+  ): void {
     stack.events.push({
       StackId: stack.stackId,
       EventId: `${logicalId}-${++this.eventCounter}-${randomUUID().slice(0, 8)}`,
@@ -372,20 +427,37 @@ export class CloudFormationDouble {
       this.s3.createBucket(physicalId, this.region, versioned ? 'Enabled' : undefined);
     }
     if (type === 'AWS::SecretsManager::Secret' && this.secrets) {
-      const replicaRegions = ((properties.ReplicaRegions as { Region: string; KmsKeyId?: string }[] | undefined) ?? []).map((r) => ({ region: r.Region, ...(r.KmsKeyId ? { kmsKeyId: r.KmsKeyId } : {}) }));
-      this.secrets.create(physicalId, { name: physicalId.split(':')[6]!.replace(/-[A-Za-z0-9]{6}$/, ''), ...(typeof properties.KmsKeyId === 'string' ? { kmsKeyId: properties.KmsKeyId } : {}), replicaRegions });
+      const replicaRegions = (
+        (properties.ReplicaRegions as { Region: string; KmsKeyId?: string }[] | undefined) ?? []
+      ).map((r) => ({ region: r.Region, ...(r.KmsKeyId ? { kmsKeyId: r.KmsKeyId } : {}) }));
+      this.secrets.create(physicalId, {
+        name: physicalId.split(':')[6]!.replace(/-[A-Za-z0-9]{6}$/, ''),
+        ...(typeof properties.KmsKeyId === 'string' ? { kmsKeyId: properties.KmsKeyId } : {}),
+        replicaRegions,
+      });
     }
-    return { logicalId: id, type, physicalId, status: 'CREATE_COMPLETE', fingerprint: JSON.stringify(properties), properties };
+    return {
+      logicalId: id,
+      type,
+      physicalId,
+      status: 'CREATE_COMPLETE',
+      fingerprint: JSON.stringify(properties),
+      properties,
+    };
   }
 
   private deletePhysical(res: SimResource): void {
-    if (res.type === 'AWS::S3::Bucket' && this.s3 && this.s3.buckets.has(res.physicalId)) this.s3.DeleteBucket({ Bucket: res.physicalId });
+    if (res.type === 'AWS::S3::Bucket' && this.s3 && this.s3.buckets.has(res.physicalId))
+      this.s3.DeleteBucket({ Bucket: res.physicalId });
     if (res.type === 'AWS::SecretsManager::Secret' && this.secrets?.secrets.has(res.physicalId)) {
       try {
         this.secrets.delete(res.physicalId);
       } catch (err) {
         // The resource handler's wording around the service's error, as stack events show it.
-        throw new Error(`Resource handler returned message: "${(err as Error).message} (Service: SecretsManager, Status Code: 400, Request ID: ${randomUUID()})"`, { cause: err });
+        throw new Error(
+          `Resource handler returned message: "${(err as Error).message} (Service: SecretsManager, Status Code: 400, Request ID: ${randomUUID()})"`,
+          { cause: err },
+        );
       }
     }
   }
@@ -396,12 +468,18 @@ export class CloudFormationDouble {
     const conds = evaluateConditions(t, { ...snap.parameters, ...this.pseudo(stack) });
     stack.outputs = Object.entries(t.Outputs ?? {})
       .filter(([, o]) => !o.Condition || conds.get(o.Condition))
-      .map(([k, o]) => ({ OutputKey: k, OutputValue: String(this.resolve(stack, snap, o.Value, conds, stack.resources)) }));
+      .map(([k, o]) => ({
+        OutputKey: k,
+        OutputValue: String(this.resolve(stack, snap, o.Value, conds, stack.resources)),
+      }));
   }
 
   /** Schedules the operation that moves `stack` from its current snapshot to `next`. */
   private scheduleOperation(stack: SimStack, next: Snapshot, kind: 'CREATE' | 'UPDATE'): void {
-    const previous = { snapshot: stack.current, resources: new Map([...stack.resources].map(([k, v]) => [k, { ...v }])) };
+    const previous = {
+      snapshot: stack.current,
+      resources: new Map([...stack.resources].map(([k, v]) => [k, { ...v }])),
+    };
     const want = this.desired(stack, next);
     const failure = this.failures.get(stack.name);
     this.failures.delete(stack.name);
@@ -410,13 +488,24 @@ export class CloudFormationDouble {
     stack.current = next;
     stack.lastUpdatedTime = kind === 'UPDATE' ? new Date(this.now()) : undefined;
 
-    const work: { id: string; action: 'create' | 'update' | 'replace'; type: string; properties: Record<string, unknown>; fingerprint: string }[] = [];
+    const work: {
+      id: string;
+      action: 'create' | 'update' | 'replace';
+      type: string;
+      properties: Record<string, unknown>;
+      fingerprint: string;
+    }[] = [];
     for (const [id, w] of want) {
       const have = stack.resources.get(id);
       if (!have) work.push({ id, action: 'create', ...w });
       else if (have.fingerprint !== w.fingerprint || have.type !== w.type) {
         const before = JSON.parse(have.fingerprint) as Record<string, unknown>;
-        const replace = have.type !== w.type || Object.keys({ ...before, ...w.properties }).some((k) => JSON.stringify(before[k]) !== JSON.stringify(w.properties[k]) && (REPLACING[w.type] ?? []).includes(k));
+        const replace =
+          have.type !== w.type ||
+          Object.keys({ ...before, ...w.properties }).some(
+            (k) =>
+              JSON.stringify(before[k]) !== JSON.stringify(w.properties[k]) && (REPLACING[w.type] ?? []).includes(k),
+          );
         work.push({ id, action: replace ? 'replace' : 'update', ...w });
       }
     }
@@ -424,18 +513,30 @@ export class CloudFormationDouble {
     let failed = false;
     for (const item of work) {
       const verb = item.action === 'update' ? 'UPDATE' : 'CREATE';
-      this.at(stack, 1, () => this.event(stack, item.id, item.type, `${verb}_IN_PROGRESS`, stack.resources.get(item.id)?.physicalId ?? ''));
+      this.at(stack, 1, () =>
+        this.event(stack, item.id, item.type, `${verb}_IN_PROGRESS`, stack.resources.get(item.id)?.physicalId ?? ''),
+      );
       this.at(stack, seconds(item.type), () => {
         if (failed) return;
         if (failure?.resource === item.id) {
           failed = true;
-          this.event(stack, item.id, item.type, `${verb}_FAILED`, stack.resources.get(item.id)?.physicalId ?? '', failure.reason ?? 'Resource handler returned message: "Internal failure"');
+          this.event(
+            stack,
+            item.id,
+            item.type,
+            `${verb}_FAILED`,
+            stack.resources.get(item.id)?.physicalId ?? '',
+            failure.reason ?? 'Resource handler returned message: "Internal failure"',
+          );
           stack.steps = [];
           this.scheduleRollback(stack, kind, previous, failure);
           return;
         }
         try {
-          const res = item.action === 'update' ? { ...stack.resources.get(item.id)!, fingerprint: item.fingerprint, properties: item.properties } : this.createPhysical(stack, item.id, item.type, item.properties);
+          const res =
+            item.action === 'update'
+              ? { ...stack.resources.get(item.id)!, fingerprint: item.fingerprint, properties: item.properties }
+              : this.createPhysical(stack, item.id, item.type, item.properties);
           const old = stack.resources.get(item.id);
           if (item.action === 'replace' && old) removed.push(old);
           stack.resources.set(item.id, res);
@@ -466,12 +567,18 @@ export class CloudFormationDouble {
     if (kind === 'UPDATE') this.at(stack, 2, () => this.setStatus(stack, 'UPDATE_COMPLETE'));
   }
 
-  private scheduleRollback(stack: SimStack, kind: 'CREATE' | 'UPDATE', previous: { snapshot: Snapshot; resources: Map<string, SimResource> }, failure: FailureInjection): void {
+  private scheduleRollback(
+    stack: SimStack,
+    kind: 'CREATE' | 'UPDATE',
+    previous: { snapshot: Snapshot; resources: Map<string, SimResource> },
+    failure: FailureInjection,
+  ): void {
     const reason = `The following resource(s) failed to ${kind === 'CREATE' ? 'create' : 'update'}: [${failure.resource}]. `;
     if (kind === 'CREATE') {
       this.at(stack, 1, () => this.setStatus(stack, 'ROLLBACK_IN_PROGRESS', reason + 'Rollback requested by user.'));
       this.at(stack, 30, () => {
-        if (failure.rollbackFails) return this.setStatus(stack, 'ROLLBACK_FAILED', 'The following resource(s) failed to delete.');
+        if (failure.rollbackFails)
+          return this.setStatus(stack, 'ROLLBACK_FAILED', 'The following resource(s) failed to delete.');
         for (const r of stack.resources.values()) {
           this.deletePhysical(r);
           this.event(stack, r.logicalId, r.type, 'DELETE_COMPLETE', r.physicalId);
@@ -485,9 +592,20 @@ export class CloudFormationDouble {
     this.at(stack, 1, () => this.setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', reason));
     this.at(stack, 30, () => {
       if (failure.rollbackFails) {
-        this.event(stack, failure.resource, stack.resources.get(failure.resource)?.type ?? 'AWS::CloudFormation::Stack', 'UPDATE_FAILED', '', 'Resource update cancelled during rollback');
+        this.event(
+          stack,
+          failure.resource,
+          stack.resources.get(failure.resource)?.type ?? 'AWS::CloudFormation::Stack',
+          'UPDATE_FAILED',
+          '',
+          'Resource update cancelled during rollback',
+        );
         stack.rollbackTo = previous;
-        return this.setStatus(stack, 'UPDATE_ROLLBACK_FAILED', `The following resource(s) failed to update: [${failure.resource}].`);
+        return this.setStatus(
+          stack,
+          'UPDATE_ROLLBACK_FAILED',
+          `The following resource(s) failed to update: [${failure.resource}].`,
+        );
       }
       this.restore(stack, previous);
       this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
@@ -495,7 +613,8 @@ export class CloudFormationDouble {
   }
 
   private restore(stack: SimStack, previous: { snapshot: Snapshot; resources: Map<string, SimResource> }): void {
-    for (const r of stack.resources.values()) if (previous.resources.get(r.logicalId)?.physicalId !== r.physicalId) this.deletePhysical(r);
+    for (const r of stack.resources.values())
+      if (previous.resources.get(r.logicalId)?.physicalId !== r.physicalId) this.deletePhysical(r);
     stack.current = previous.snapshot;
     stack.resources = previous.resources;
     this.computeOutputs(stack);
@@ -521,7 +640,10 @@ export class CloudFormationDouble {
       ...(s.reason ? { StackStatusReason: s.reason } : {}),
       CreationTime: s.creationTime,
       ...(s.lastUpdatedTime ? { LastUpdatedTime: s.lastUpdatedTime } : {}),
-      Parameters: Object.entries(s.current.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+      Parameters: Object.entries(s.current.parameters).map(([ParameterKey, ParameterValue]) => ({
+        ParameterKey,
+        ParameterValue,
+      })),
       Outputs: s.status === 'REVIEW_IN_PROGRESS' ? undefined : s.outputs,
       Tags: s.current.tags,
     };
@@ -531,29 +653,53 @@ export class CloudFormationDouble {
     const name = String(i.StackName);
     const type = (i.ChangeSetType as 'CREATE' | 'UPDATE' | undefined) ?? 'UPDATE';
     let stack = this.stacks.get(name);
-    if (type === 'CREATE' && stack && stack.status !== 'REVIEW_IN_PROGRESS') throw awsError('AlreadyExistsException', `Stack [${name}] already exists and cannot be created again with the changeSet [${String(i.ChangeSetName)}].`);
+    if (type === 'CREATE' && stack && stack.status !== 'REVIEW_IN_PROGRESS')
+      throw awsError(
+        'AlreadyExistsException',
+        `Stack [${name}] already exists and cannot be created again with the changeSet [${String(i.ChangeSetName)}].`,
+      );
     if (type === 'UPDATE') {
-      if (!stack || stack.status === 'REVIEW_IN_PROGRESS') throw awsError('ValidationError', `Stack [${name}] does not exist`);
-      if (stack.status.endsWith('_IN_PROGRESS') || ['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'UPDATE_ROLLBACK_FAILED', 'DELETE_FAILED', 'CREATE_FAILED'].includes(stack.status)) {
+      if (!stack || stack.status === 'REVIEW_IN_PROGRESS')
+        throw awsError('ValidationError', `Stack [${name}] does not exist`);
+      if (
+        stack.status.endsWith('_IN_PROGRESS') ||
+        ['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'UPDATE_ROLLBACK_FAILED', 'DELETE_FAILED', 'CREATE_FAILED'].includes(
+          stack.status,
+        )
+      ) {
         throw awsError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
       }
     }
     const body = typeof i.TemplateURL === 'string' ? this.fetchTemplate(i.TemplateURL) : i.TemplateBody;
-    if (typeof body !== 'string') throw awsError('ValidationError', 'Either Template URL or Template Body must be specified.');
-    if (typeof i.TemplateBody === 'string' && body.length > 51_200) throw awsError('ValidationError', "1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200");
+    if (typeof body !== 'string')
+      throw awsError('ValidationError', 'Either Template URL or Template Body must be specified.');
+    if (typeof i.TemplateBody === 'string' && body.length > 51_200)
+      throw awsError(
+        'ValidationError',
+        "1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200",
+      );
     let template: CfnTemplate;
     try {
       template = JSON.parse(body) as CfnTemplate;
     } catch {
       throw awsError('ValidationError', 'Template format error: JSON not well-formed.');
     }
-    const parameters = Object.fromEntries(((i.Parameters as { ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }[]) ?? []).map((p) => [p.ParameterKey, p.UsePreviousValue ? (stack?.current.parameters[p.ParameterKey] ?? '') : (p.ParameterValue ?? '')]));
+    const parameters = Object.fromEntries(
+      ((i.Parameters as { ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }[]) ?? []).map(
+        (p) => [
+          p.ParameterKey,
+          p.UsePreviousValue ? (stack?.current.parameters[p.ParameterKey] ?? '') : (p.ParameterValue ?? ''),
+        ],
+      ),
+    );
     this.checkParameters(template, parameters);
     // CloudFormation records every declared parameter, defaults included.
-    for (const [k, v] of Object.entries(effectiveParameters(template, parameters))) if (k in (template.Parameters ?? {})) parameters[k] = v;
+    for (const [k, v] of Object.entries(effectiveParameters(template, parameters)))
+      if (k in (template.Parameters ?? {})) parameters[k] = v;
     const caps = (i.Capabilities as string[] | undefined) ?? [];
     const iam = Object.values(template.Resources ?? {}).some((r) => r.Type.startsWith('AWS::IAM::'));
-    if (iam && !caps.includes('CAPABILITY_IAM') && !caps.includes('CAPABILITY_NAMED_IAM')) throw awsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_NAMED_IAM]');
+    if (iam && !caps.includes('CAPABILITY_IAM') && !caps.includes('CAPABILITY_NAMED_IAM'))
+      throw awsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_NAMED_IAM]');
     if (!stack) {
       stack = {
         stackId: `arn:aws:cloudformation:${this.region}:${this.account}:stack/${name}/${randomUUID()}`,
@@ -588,7 +734,11 @@ export class CloudFormationDouble {
     const delay = this.now();
     // Change sets are computed asynchronously: poll DescribeChangeSet until CREATE_COMPLETE or FAILED.
     const finish = () => {
-      const same = s.current.template !== undefined && JSON.stringify(s.current.template) === JSON.stringify(next.template) && JSON.stringify(s.current.parameters) === JSON.stringify(sortObj(next.parameters)) && JSON.stringify(s.current.tags) === JSON.stringify(next.tags);
+      const same =
+        s.current.template !== undefined &&
+        JSON.stringify(s.current.template) === JSON.stringify(next.template) &&
+        JSON.stringify(s.current.parameters) === JSON.stringify(sortObj(next.parameters)) &&
+        JSON.stringify(s.current.tags) === JSON.stringify(next.tags);
       if (same) {
         cs.status = 'FAILED';
         cs.statusReason = NO_CHANGES;
@@ -599,7 +749,10 @@ export class CloudFormationDouble {
       cs.executionStatus = 'AVAILABLE';
     };
     next.parameters = sortObj(next.parameters);
-    s.steps.push({ at: delay + 1000, run: () => (cs.status = 'CREATE_IN_PROGRESS') }, { at: delay + 4000, run: finish });
+    s.steps.push(
+      { at: delay + 1000, run: () => (cs.status = 'CREATE_IN_PROGRESS') },
+      { at: delay + 4000, run: finish },
+    );
     return { Id: cs.id, StackId: s.stackId };
   }
 
@@ -608,7 +761,11 @@ export class CloudFormationDouble {
     const m = /^https:\/\/([^.]+(?:\.[^.]+)*?)\.s3\.([a-z0-9-]+)\.amazonaws\.com\/(.+)$/.exec(url);
     const bucket = m && this.s3?.buckets.get(m[1]!);
     if (!m || !bucket) throw awsError('ValidationError', `TemplateURL must be a supported URL: ${url}`);
-    if (bucket.region !== this.region) throw awsError('ValidationError', `S3 error: The bucket is in this region: ${bucket.region}. Please use this region to retry the request`);
+    if (bucket.region !== this.region)
+      throw awsError(
+        'ValidationError',
+        `S3 error: The bucket is in this region: ${bucket.region}. Please use this region to retry the request`,
+      );
     const version = bucket.objects.get(m[3]!)?.at(-1);
     if (!version || version.isDeleteMarker) throw awsError('ValidationError', 'S3 error: Access Denied');
     return new TextDecoder().decode(version.body);
@@ -627,7 +784,10 @@ export class CloudFormationDouble {
       Status: cs.status,
       ExecutionStatus: cs.executionStatus,
       ...(cs.statusReason ? { StatusReason: cs.statusReason } : {}),
-      Parameters: Object.entries(cs.next.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+      Parameters: Object.entries(cs.next.parameters).map(([ParameterKey, ParameterValue]) => ({
+        ParameterKey,
+        ParameterValue,
+      })),
       Tags: cs.next.tags,
       Changes: changes,
       CreationTime: cs.creationTime,
@@ -638,21 +798,35 @@ export class CloudFormationDouble {
   ListChangeSets(i: Input) {
     const stack = this.mustFind(i.StackName);
     return {
-      Summaries: [...stack.changeSets.values()].map((cs) => ({ ChangeSetId: cs.id, ChangeSetName: cs.name, StackId: stack.stackId, StackName: stack.name, Status: cs.status, ExecutionStatus: cs.executionStatus, CreationTime: cs.creationTime })),
+      Summaries: [...stack.changeSets.values()].map((cs) => ({
+        ChangeSetId: cs.id,
+        ChangeSetName: cs.name,
+        StackId: stack.stackId,
+        StackName: stack.name,
+        Status: cs.status,
+        ExecutionStatus: cs.executionStatus,
+        CreationTime: cs.creationTime,
+      })),
     };
   }
 
   DeleteChangeSet(i: Input) {
     const { stack, cs } = this.changeSet(i);
-    if (cs.executionStatus === 'EXECUTE_IN_PROGRESS') throw awsError('InvalidChangeSetStatus', `Cannot delete ChangeSet in status ${cs.status}`);
+    if (cs.executionStatus === 'EXECUTE_IN_PROGRESS')
+      throw awsError('InvalidChangeSetStatus', `Cannot delete ChangeSet in status ${cs.status}`);
     stack.changeSets.delete(cs.name);
     return {};
   }
 
   ExecuteChangeSet(i: Input) {
     const { stack, cs } = this.changeSet(i);
-    if (cs.status !== 'CREATE_COMPLETE' || cs.executionStatus !== 'AVAILABLE') throw awsError('InvalidChangeSetStatus', `ChangeSet [${cs.id}] cannot be executed in its current status of [${cs.status}]`);
-    if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS') throw awsError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
+    if (cs.status !== 'CREATE_COMPLETE' || cs.executionStatus !== 'AVAILABLE')
+      throw awsError(
+        'InvalidChangeSetStatus',
+        `ChangeSet [${cs.id}] cannot be executed in its current status of [${cs.status}]`,
+      );
+    if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS')
+      throw awsError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     stack.changeSets.clear();
     if (this.describeLag) stack.stale = { remaining: this.describeLag, view: this.describe(stack) };
     this.scheduleOperation(stack, cs.next, cs.type);
@@ -673,19 +847,39 @@ export class CloudFormationDouble {
     const start = i.NextToken ? Number(i.NextToken) : 0;
     const page = all.slice(start, start + 100);
     return {
-      StackResourceSummaries: page.map((r) => ({ LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type, ResourceStatus: r.status, LastUpdatedTimestamp: new Date(this.now()) })),
+      StackResourceSummaries: page.map((r) => ({
+        LogicalResourceId: r.logicalId,
+        PhysicalResourceId: r.physicalId,
+        ResourceType: r.type,
+        ResourceStatus: r.status,
+        LastUpdatedTimestamp: new Date(this.now()),
+      })),
       ...(start + 100 < all.length ? { NextToken: String(start + 100) } : {}),
     };
   }
 
   DescribeStackResources(i: Input) {
     const stack = this.mustFind(i.StackName);
-    return { StackResources: [...stack.resources.values()].map((r) => ({ StackName: stack.name, StackId: stack.stackId, LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type, ResourceStatus: r.status, Timestamp: new Date(this.now()) })) };
+    return {
+      StackResources: [...stack.resources.values()].map((r) => ({
+        StackName: stack.name,
+        StackId: stack.stackId,
+        LogicalResourceId: r.logicalId,
+        PhysicalResourceId: r.physicalId,
+        ResourceType: r.type,
+        ResourceStatus: r.status,
+        Timestamp: new Date(this.now()),
+      })),
+    };
   }
 
   ContinueUpdateRollback(i: Input) {
     const stack = this.mustFind(i.StackName);
-    if (stack.status !== 'UPDATE_ROLLBACK_FAILED') throw awsError('ValidationError', `Stack ${stack.stackId} is in ${stack.status} state and ContinueUpdateRollback cannot be called from this status.`);
+    if (stack.status !== 'UPDATE_ROLLBACK_FAILED')
+      throw awsError(
+        'ValidationError',
+        `Stack ${stack.stackId} is in ${stack.status} state and ContinueUpdateRollback cannot be called from this status.`,
+      );
     this.setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', 'Continue rollback requested by user.');
     const previous = stack.rollbackTo;
     stack.rollbackTo = undefined;
@@ -701,7 +895,8 @@ export class CloudFormationDouble {
     const stack = this.find(i.StackName);
     if (!stack || stack.status === 'DELETE_COMPLETE') return {};
     if (stack.status === 'DELETE_IN_PROGRESS') return {};
-    if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS') throw awsError('ValidationError', `Stack [${stack.name}] cannot be deleted while in status ${stack.status}`);
+    if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS')
+      throw awsError('ValidationError', `Stack [${stack.name}] cannot be deleted while in status ${stack.status}`);
     stack.changeSets.clear();
     this.setStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
     const resources = [...stack.resources.values()].reverse();
@@ -720,7 +915,8 @@ export class CloudFormationDouble {
       });
     }
     this.at(stack, 1, () => {
-      if (failed) return this.setStatus(stack, 'DELETE_FAILED', `The following resource(s) failed to delete: [${failed}]. `);
+      if (failed)
+        return this.setStatus(stack, 'DELETE_FAILED', `The following resource(s) failed to delete: [${failed}]. `);
       this.setStatus(stack, 'DELETE_COMPLETE');
       this.stacks.delete(stack.name);
       this.deleted.push(stack);

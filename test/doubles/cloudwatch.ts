@@ -16,7 +16,9 @@ interface Point {
 type Dimension = { Name?: string; Value?: string };
 
 function dimKey(dims: Dimension[] | Record<string, string> | undefined): string {
-  const list = Array.isArray(dims) ? dims.map((d) => [d.Name ?? '', d.Value ?? ''] as const) : Object.entries(dims ?? {});
+  const list = Array.isArray(dims)
+    ? dims.map((d) => [d.Name ?? '', d.Value ?? ''] as const)
+    : Object.entries(dims ?? {});
   return list
     .map(([n, v]) => `${n}=${v}`)
     .sort()
@@ -53,7 +55,14 @@ export class CloudWatchDouble {
     this.log = opts.log ?? new CallLog();
   }
 
-  put(region: string, namespace: string, metric: string, dims: Record<string, string>, at: number, value: number): void {
+  put(
+    region: string,
+    namespace: string,
+    metric: string,
+    dims: Record<string, string>,
+    at: number,
+    value: number,
+  ): void {
     this.points.push({ region, namespace, metric, dims: dimKey(dims), at, value });
   }
 
@@ -63,20 +72,32 @@ export class CloudWatchDouble {
   }
 
   client(region: string): CloudWatchClient {
-    return fakeClient<CloudWatchClient>('cloudwatch', region, this.log, this.now, this.failures, (op, input) => this.handle(op, input, region));
+    return fakeClient<CloudWatchClient>('cloudwatch', region, this.log, this.now, this.failures, (op, input) =>
+      this.handle(op, input, region),
+    );
   }
 
   /** Datapoints aggregated per period bucket, newest first. */
-  private series(region: string, metric: { Namespace?: string; MetricName?: string; Dimensions?: Dimension[] }, start: number, end: number, period: number, statName: string): { at: number; value: number }[] {
+  private series(
+    region: string,
+    metric: { Namespace?: string; MetricName?: string; Dimensions?: Dimension[] },
+    start: number,
+    end: number,
+    period: number,
+    statName: string,
+  ): { at: number; value: number }[] {
     const key = dimKey(metric.Dimensions);
     const buckets = new Map<number, number[]>();
     for (const p of this.points) {
-      if (p.region !== region || p.namespace !== metric.Namespace || p.metric !== metric.MetricName || p.dims !== key) continue;
+      if (p.region !== region || p.namespace !== metric.Namespace || p.metric !== metric.MetricName || p.dims !== key)
+        continue;
       if (p.at < start || p.at >= end) continue;
       const b = start + Math.floor((p.at - start) / (period * 1000)) * period * 1000;
       buckets.set(b, [...(buckets.get(b) ?? []), p.value]);
     }
-    return [...buckets.entries()].sort((a, b) => b[0] - a[0]).map(([at, vals]) => ({ at, value: stat(vals, statName) }));
+    return [...buckets.entries()]
+      .sort((a, b) => b[0] - a[0])
+      .map(([at, vals]) => ({ at, value: stat(vals, statName) }));
   }
 
   private handle(op: string, input: Record<string, unknown>, region: string): unknown {
@@ -84,25 +105,48 @@ export class CloudWatchDouble {
     const end = ms(input.EndTime);
     switch (op) {
       case 'GetMetricData': {
-        const queries = (input.MetricDataQueries as { Id: string; MetricStat?: { Metric: { Namespace?: string; MetricName?: string; Dimensions?: Dimension[] }; Period: number; Stat: string } }[]) ?? [];
+        const queries =
+          (input.MetricDataQueries as {
+            Id: string;
+            MetricStat?: {
+              Metric: { Namespace?: string; MetricName?: string; Dimensions?: Dimension[] };
+              Period: number;
+              Stat: string;
+            };
+          }[]) ?? [];
         return {
           MetricDataResults: queries.map((q) => {
             if (!q.MetricStat) throw unsupported('cloudwatch', 'GetMetricData with expressions');
             let s = this.series(region, q.MetricStat.Metric, start, end, q.MetricStat.Period, q.MetricStat.Stat);
             if (input.ScanBy === 'TimestampAscending') s = s.reverse();
-            return { Id: q.Id, Label: q.MetricStat.Metric.MetricName, StatusCode: 'Complete', Timestamps: s.map((p) => new Date(p.at)), Values: s.map((p) => p.value) };
+            return {
+              Id: q.Id,
+              Label: q.MetricStat.Metric.MetricName,
+              StatusCode: 'Complete',
+              Timestamps: s.map((p) => new Date(p.at)),
+              Values: s.map((p) => p.value),
+            };
           }),
         };
       }
       case 'GetMetricStatistics': {
         const stats = (input.Statistics as string[]) ?? ['Average'];
-        const metric = { Namespace: input.Namespace as string, MetricName: input.MetricName as string, Dimensions: input.Dimensions as Dimension[] };
+        const metric = {
+          Namespace: input.Namespace as string,
+          MetricName: input.MetricName as string,
+          Dimensions: input.Dimensions as Dimension[],
+        };
         const first = this.series(region, metric, start, end, Number(input.Period), stats[0] ?? 'Average');
         return {
           Label: metric.MetricName,
           Datapoints: first.map((p) => ({
             Timestamp: new Date(p.at),
-            ...Object.fromEntries(stats.map((s) => [s, this.series(region, metric, start, end, Number(input.Period), s).find((x) => x.at === p.at)?.value])),
+            ...Object.fromEntries(
+              stats.map((s) => [
+                s,
+                this.series(region, metric, start, end, Number(input.Period), s).find((x) => x.at === p.at)?.value,
+              ]),
+            ),
             Unit: 'Seconds',
           })),
         };

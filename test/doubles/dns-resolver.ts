@@ -16,7 +16,12 @@ export class FakeDnsResolver implements DnsResolver {
   private readonly cache = new Map<string, { addresses: string[]; expires: number }>();
 
   constructor(
-    private readonly opts: { now: () => number; route53: Route53Double; albAddresses: Record<string, string[]>; ttlSeconds?: number },
+    private readonly opts: {
+      now: () => number;
+      route53: Route53Double;
+      albAddresses: Record<string, string[]>;
+      ttlSeconds?: number;
+    },
   ) {}
 
   async resolveA(name: string, nameServers?: string[]): Promise<string[]> {

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, PromoteReadReplicaCommand } from '@aws-sdk/client-rds';
+import {
+  CreateDBInstanceReadReplicaCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBInstanceCommand,
+  PromoteReadReplicaCommand,
+} from '@aws-sdk/client-rds';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -19,15 +25,21 @@ describe('AWS doubles', () => {
     const during = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'db-dev' }));
     expect(during.DBInstances?.[0]?.DBInstanceStatus).toBe('modifying');
     expect(during.DBInstances?.[0]?.ReadReplicaSourceDBInstanceIdentifier).toBe(src);
-    await expect(rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'db-dev' }))).rejects.toMatchObject({ name: 'InvalidDBInstanceStateFault' });
+    await expect(rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'db-dev' }))).rejects.toMatchObject({
+      name: 'InvalidDBInstanceStateFault',
+    });
     clock.advance(40_000);
     expect(d.rds.instance('us-west-2', 'db-dev')?.status).toBe('rebooting');
     clock.advance(20_000);
     const after = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'db-dev' }));
     expect(after.DBInstances?.[0]).toMatchObject({ DBInstanceStatus: 'available' });
     expect(after.DBInstances?.[0]?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
-    await expect(rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'db-dev' }))).rejects.toThrow(/not a read replica/);
-    await expect(d.rds.client('us-east-1').send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'nope' }))).rejects.toMatchObject({ name: 'DBInstanceNotFoundFault' });
+    await expect(rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'db-dev' }))).rejects.toThrow(
+      /not a read replica/,
+    );
+    await expect(
+      d.rds.client('us-east-1').send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'nope' })),
+    ).rejects.toMatchObject({ name: 'DBInstanceNotFoundFault' });
     expect(d.log.regions()).toEqual(['us-east-1', 'us-west-2']);
   });
 
@@ -36,27 +48,55 @@ describe('AWS doubles', () => {
     const d = new AwsDoubles({ now: clock.now, rds: { modifyMs: 30_000 } });
     d.rds.addInstance('us-west-2', { id: 'db-dev' });
     const rds = d.rds.client('us-west-2');
-    await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'db-dev', ManageMasterUserPassword: true, ApplyImmediately: true, DeletionProtection: true }));
+    await rds.send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier: 'db-dev',
+        ManageMasterUserPassword: true,
+        ApplyImmediately: true,
+        DeletionProtection: true,
+      }),
+    );
     expect(d.rds.instance('us-west-2', 'db-dev')).toMatchObject({ status: 'modifying', secretArn: undefined });
-    await expect(rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'db-dev', ManageMasterUserPassword: true }))).rejects.toMatchObject({ name: 'InvalidDBInstanceStateFault' });
+    await expect(
+      rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'db-dev', ManageMasterUserPassword: true })),
+    ).rejects.toMatchObject({ name: 'InvalidDBInstanceStateFault' });
     clock.advance(30_000);
     const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'db-dev' }))).DBInstances?.[0];
     expect(db?.MasterUserSecret?.SecretArn).toMatch(/^arn:aws:secretsmanager:us-west-2:\d{12}:secret:rds!db-/);
-    await expect(rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'db-dev', SkipFinalSnapshot: true }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+    await expect(
+      rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'db-dev', SkipFinalSnapshot: true })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
   });
 
   it('RDS refuses a read replica of a source with a managed master secret, and a managed secret on a replica', async () => {
     const clock = new ManualClock();
     const d = new AwsDoubles({ now: clock.now, rds: { modifyMs: 1000, createMs: 1000 } });
-    const managed = d.rds.addInstance('us-west-2', { id: 'db-dev', secretArn: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:rds!db-1' });
+    const managed = d.rds.addInstance('us-west-2', {
+      id: 'db-dev',
+      secretArn: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:rds!db-1',
+    });
     const plain = d.rds.addInstance('us-west-2', { id: 'db-plain' });
     const east = d.rds.client('us-east-1');
-    await expect(east.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'db-dev', SourceDBInstanceIdentifier: managed }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+    await expect(
+      east.send(
+        new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'db-dev', SourceDBInstanceIdentifier: managed }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
     expect(d.rds.instance('us-east-1', 'db-dev')).toBeUndefined();
-    await east.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'db-plain', SourceDBInstanceIdentifier: plain }));
+    await east.send(
+      new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'db-plain', SourceDBInstanceIdentifier: plain }),
+    );
     clock.advance(1000);
     expect(d.rds.instance('us-east-1', 'db-plain')).toMatchObject({ status: 'available', sourceArn: plain });
-    await expect(east.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'db-plain', ManageMasterUserPassword: true, ApplyImmediately: true }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+    await expect(
+      east.send(
+        new ModifyDBInstanceCommand({
+          DBInstanceIdentifier: 'db-plain',
+          ManageMasterUserPassword: true,
+          ApplyImmediately: true,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
     expect(d.rds.instance('us-east-1', 'db-plain')?.secretArn).toBeUndefined();
   });
 
@@ -65,21 +105,34 @@ describe('AWS doubles', () => {
     const d = new AwsDoubles({ now: clock.now, launchMs: 1000 });
     const c = d.clientsFor('us-west-2');
     await c.ssm.send(new PutParameterCommand({ Name: '/p', Value: 'a', Type: 'String' }));
-    await expect(c.ssm.send(new PutParameterCommand({ Name: '/p', Value: 'b', Type: 'String' }))).rejects.toMatchObject({ name: 'ParameterAlreadyExists' });
+    await expect(c.ssm.send(new PutParameterCommand({ Name: '/p', Value: 'b', Type: 'String' }))).rejects.toMatchObject(
+      { name: 'ParameterAlreadyExists' },
+    );
     await c.ssm.send(new PutParameterCommand({ Name: '/p', Value: 'b', Type: 'String', Overwrite: true }));
-    expect((await c.ssm.send(new GetParameterCommand({ Name: '/p' }))).Parameter).toMatchObject({ Value: 'b', Version: 2 });
-    await expect(d.ssm.client('us-east-1').send(new GetParameterCommand({ Name: '/p' }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
+    expect((await c.ssm.send(new GetParameterCommand({ Name: '/p' }))).Parameter).toMatchObject({
+      Value: 'b',
+      Version: 2,
+    });
+    await expect(d.ssm.client('us-east-1').send(new GetParameterCommand({ Name: '/p' }))).rejects.toMatchObject({
+      name: 'ParameterNotFound',
+    });
 
     d.autoscaling.addGroup('us-west-2', 'asg-dev', { min: 1, max: 6, desired: 1 });
-    await expect(c.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'asg-dev', DesiredCapacity: 8 }))).rejects.toMatchObject({ name: 'ValidationError' });
-    await c.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'asg-dev', MinSize: 4, DesiredCapacity: 4 }));
+    await expect(
+      c.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'asg-dev', DesiredCapacity: 8 })),
+    ).rejects.toMatchObject({ name: 'ValidationError' });
+    await c.autoscaling.send(
+      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'asg-dev', MinSize: 4, DesiredCapacity: 4 }),
+    );
     expect(d.autoscaling.group('us-west-2', 'asg-dev')).toMatchObject({ desired: 4, inService: 1 });
     clock.advance(1000);
     expect(d.autoscaling.group('us-west-2', 'asg-dev')).toMatchObject({ min: 4, inService: 4 });
 
     const east = d.sns.addTopic('us-east-1', 'alerts-dev');
     const west = d.sns.addTopic('us-west-2', 'alerts-dev');
-    await expect(c.sns.send(new PublishCommand({ TopicArn: east, Message: 'x' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(c.sns.send(new PublishCommand({ TopicArn: east, Message: 'x' }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
     await c.sns.send(new PublishCommand({ TopicArn: west, Message: 'x', Subject: 's' }));
     expect(d.sns.published).toHaveLength(1);
 
@@ -91,7 +144,20 @@ describe('AWS doubles', () => {
       new GetMetricDataCommand({
         StartTime: new Date(t - 300_000),
         EndTime: new Date(t),
-        MetricDataQueries: [{ Id: 'lag', MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'db-dev' }] }, Period: 60, Stat: 'Maximum' } }],
+        MetricDataQueries: [
+          {
+            Id: 'lag',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/RDS',
+                MetricName: 'ReplicaLag',
+                Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'db-dev' }],
+              },
+              Period: 60,
+              Stat: 'Maximum',
+            },
+          },
+        ],
       }),
     );
     expect(r.MetricDataResults?.[0]?.Values).toEqual([7, 3]);
@@ -107,7 +173,14 @@ describe('AWS doubles', () => {
 
     it('enforces conditional writes and records the region of each call', async () => {
       const c = ddb.client('us-west-2');
-      const put = () => c.send(new PutItemCommand({ TableName: 'orders-test', Item: { pk: { S: 'a' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      const put = () =>
+        c.send(
+          new PutItemCommand({
+            TableName: 'orders-test',
+            Item: { pk: { S: 'a' } },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
       await put();
       await expect(put()).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
       expect(ddb.log.ops('dynamodb', 'PutItem').map((x) => x.region)).toEqual(['us-west-2', 'us-west-2']);

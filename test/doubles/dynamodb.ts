@@ -22,10 +22,21 @@ export async function startLocalDynamo(log = new CallLog()): Promise<LocalDynamo
   const clients: DynamoDBClient[] = [];
   const client = (region: string): DynamoDBClient => {
     log.clientCreated('dynamodb', region);
-    const c = new DynamoDBClient({ region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const c = new DynamoDBClient({
+      region,
+      endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
     c.middlewareStack.add(
       (next, context) => async (args) => {
-        log.record({ service: 'dynamodb', region, operation: String(context.commandName ?? '').replace(/Command$/, ''), input: (args as { input?: unknown }).input, at: Date.now() });
+        log.record({
+          service: 'dynamodb',
+          region,
+          operation: String(context.commandName ?? '').replace(/Command$/, ''),
+          input: (args as { input?: unknown }).input,
+          at: Date.now(),
+        });
         return next(args);
       },
       { step: 'initialize', name: 'recordRegion' },
@@ -50,5 +61,10 @@ export async function startLocalDynamo(log = new CallLog()): Promise<LocalDynamo
 
 /** A table keyed by a string `pk`, the shape the orders and failover-state tables use. */
 export function pkTable(name: string): CreateTableCommandInput {
-  return { TableName: name, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' };
+  return {
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
 }

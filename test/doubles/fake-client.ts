@@ -30,7 +30,14 @@ export class FailureInjector {
   }
 }
 
-export function fakeClient<T>(service: string, region: string, log: CallLog, now: () => number, failures: FailureInjector, handle: CommandHandler): T {
+export function fakeClient<T>(
+  service: string,
+  region: string,
+  log: CallLog,
+  now: () => number,
+  failures: FailureInjector,
+  handle: CommandHandler,
+): T {
   log.clientCreated(service, region);
   const client = {
     config: { region: async () => region },
@@ -51,7 +58,10 @@ export function fakeClient<T>(service: string, region: string, log: CallLog, now
 }
 
 /** An SDK-style service exception (name, $fault, $metadata) built from the SDK's own exception class. */
-export function sdkError<E extends Error>(Ctor: new (opts: { message: string; $metadata: object }) => E, message: string): E {
+export function sdkError<E extends Error>(
+  Ctor: new (opts: { message: string; $metadata: object }) => E,
+  message: string,
+): E {
   return new Ctor({ message, $metadata: { httpStatusCode: 400 } });
 }
 

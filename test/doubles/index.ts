@@ -25,7 +25,10 @@ export class AwsDoubles {
   constructor(opts: { now: () => number; rds?: Omit<RdsDoubleOptions, 'now' | 'log'>; launchMs?: number }) {
     const base = { now: opts.now, log: this.log };
     this.rds = new RdsDouble({ ...base, ...opts.rds });
-    this.autoscaling = new AutoScalingDouble({ ...base, ...(opts.launchMs === undefined ? {} : { launchMs: opts.launchMs }) });
+    this.autoscaling = new AutoScalingDouble({
+      ...base,
+      ...(opts.launchMs === undefined ? {} : { launchMs: opts.launchMs }),
+    });
     this.ssm = new SsmDouble(base);
     this.sns = new SnsDouble(base);
     this.cloudwatch = new CloudWatchDouble(base);

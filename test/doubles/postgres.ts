@@ -80,19 +80,56 @@ export class PostgresDouble {
         if (type === 'p') {
           const password = body.toString('utf8').replace(/\0$/, '');
           if (user !== this.opts.user || password !== this.opts.password) {
-            socket.end(msg('E', Buffer.concat([cstr('SFATAL'), cstr('C28P01'), cstr(`Mpassword authentication failed for user "${user}"`), Buffer.from([0])])));
+            socket.end(
+              msg(
+                'E',
+                Buffer.concat([
+                  cstr('SFATAL'),
+                  cstr('C28P01'),
+                  cstr(`Mpassword authentication failed for user "${user}"`),
+                  Buffer.from([0]),
+                ]),
+              ),
+            );
             return;
           }
-          socket.write(Buffer.concat([msg('R', int32(0)), msg('S', Buffer.concat([cstr('server_version'), cstr('16.4')])), msg('Z', Buffer.from('I'))]));
+          socket.write(
+            Buffer.concat([
+              msg('R', int32(0)),
+              msg('S', Buffer.concat([cstr('server_version'), cstr('16.4')])),
+              msg('Z', Buffer.from('I')),
+            ]),
+          );
         } else if (type === 'Q') {
           const sql = body.toString('utf8').replace(/\0$/, '');
           this.queries.push(sql);
           const m = /^select pg_is_in_recovery\(\) as (\w+)$/i.exec(sql.trim());
           if (!m) {
-            socket.write(Buffer.concat([msg('E', Buffer.concat([cstr('SERROR'), cstr('C42601'), cstr('Mthe postgres double answers only the health probe'), Buffer.from([0])])), msg('Z', Buffer.from('I'))]));
+            socket.write(
+              Buffer.concat([
+                msg(
+                  'E',
+                  Buffer.concat([
+                    cstr('SERROR'),
+                    cstr('C42601'),
+                    cstr('Mthe postgres double answers only the health probe'),
+                    Buffer.from([0]),
+                  ]),
+                ),
+                msg('Z', Buffer.from('I')),
+              ]),
+            );
             continue;
           }
-          const field = Buffer.concat([cstr(m[1] as string), int32(0), int16(0), int32(16), int16(1), int32(-1), int16(0)]);
+          const field = Buffer.concat([
+            cstr(m[1] as string),
+            int32(0),
+            int16(0),
+            int32(16),
+            int16(1),
+            int32(-1),
+            int16(0),
+          ]);
           socket.write(
             Buffer.concat([
               msg('T', Buffer.concat([int16(1), field])),

@@ -16,7 +16,12 @@ import { CallLog } from './call-log.js';
 import { FailureInjector, fakeClient, sdkError, unsupported } from './fake-client.js';
 
 function invalidCombination(message: string): RDSServiceException {
-  return new RDSServiceException({ name: 'InvalidParameterCombination', $fault: 'client', message, $metadata: { httpStatusCode: 400 } });
+  return new RDSServiceException({
+    name: 'InvalidParameterCombination',
+    $fault: 'client',
+    message,
+    $metadata: { httpStatusCode: 400 },
+  });
 }
 
 export interface RdsInstanceSeed {
@@ -112,9 +117,28 @@ export class RdsDouble {
   }
 
   /** Current view of an instance (after due transitions); undefined when absent or deleted. */
-  instance(region: string, id: string): { status: string; sourceArn: string | undefined; replicaArns: string[]; endpoint: string; secretArn: string | undefined } | undefined {
+  instance(
+    region: string,
+    id: string,
+  ):
+    | {
+        status: string;
+        sourceArn: string | undefined;
+        replicaArns: string[];
+        endpoint: string;
+        secretArn: string | undefined;
+      }
+    | undefined {
     const i = this.live(region, id);
-    return i && { status: i.status, sourceArn: i.sourceArn, replicaArns: [...i.replicaArns], endpoint: i.endpoint, secretArn: i.secretArn };
+    return (
+      i && {
+        status: i.status,
+        sourceArn: i.sourceArn,
+        replicaArns: [...i.replicaArns],
+        endpoint: i.endpoint,
+        secretArn: i.secretArn,
+      }
+    );
   }
 
   /** Forces a status (e.g. `backing-up`, `storage-full`) to test how callers react. */
@@ -125,7 +149,9 @@ export class RdsDouble {
   }
 
   client(region: string): RDSClient {
-    return fakeClient<RDSClient>('rds', region, this.log, this.now, this.failures, (op, input) => this.handle(op, input, region));
+    return fakeClient<RDSClient>('rds', region, this.log, this.now, this.failures, (op, input) =>
+      this.handle(op, input, region),
+    );
   }
 
   private byArn(arn: string): RdsInstance | undefined {
@@ -151,7 +177,13 @@ export class RdsDouble {
   private mustFind(region: string, id: unknown): RdsInstance {
     // DescribeDBInstances accepts an identifier or an ARN.
     const raw = String(id ?? '');
-    const i = raw.startsWith('arn:') ? (() => { const hit = this.byArn(raw); if (hit) this.settle(hit); return hit && !hit.deleted && hit.region === region ? hit : undefined; })() : this.live(region, raw);
+    const i = raw.startsWith('arn:')
+      ? (() => {
+          const hit = this.byArn(raw);
+          if (hit) this.settle(hit);
+          return hit && !hit.deleted && hit.region === region ? hit : undefined;
+        })()
+      : this.live(region, raw);
     if (!i) throw sdkError(DBInstanceNotFoundFault, `DBInstance ${raw} not found.`);
     return i;
   }
@@ -163,7 +195,12 @@ export class RdsDouble {
       DBInstanceStatus: i.status,
       Engine: i.engine,
       Endpoint: { Address: i.endpoint, Port: i.port },
-      ...(i.sourceArn ? { ReadReplicaSourceDBInstanceIdentifier: i.sourceArn, StatusInfos: [{ StatusType: 'read replication', Status: 'replicating', Normal: true }] } : {}),
+      ...(i.sourceArn
+        ? {
+            ReadReplicaSourceDBInstanceIdentifier: i.sourceArn,
+            StatusInfos: [{ StatusType: 'read replication', Status: 'replicating', Normal: true }],
+          }
+        : {}),
       ReadReplicaDBInstanceIdentifiers: [...i.replicaArns],
       DeletionProtection: i.deletionProtection,
       ...(i.secretArn ? { MasterUserSecret: { SecretArn: i.secretArn, SecretStatus: 'active' } } : {}),
@@ -173,7 +210,8 @@ export class RdsDouble {
   private handle(op: string, input: Record<string, unknown>, region: string): unknown {
     switch (op) {
       case 'DescribeDBInstances': {
-        if (input.DBInstanceIdentifier) return { DBInstances: [this.describe(this.mustFind(region, input.DBInstanceIdentifier))] };
+        if (input.DBInstanceIdentifier)
+          return { DBInstances: [this.describe(this.mustFind(region, input.DBInstanceIdentifier))] };
         const all = [...this.instances.values()].filter((i) => i.region === region);
         all.forEach((i) => this.settle(i));
         return { DBInstances: all.filter((i) => !i.deleted).map((i) => this.describe(i)) };
@@ -181,7 +219,11 @@ export class RdsDouble {
       case 'PromoteReadReplica': {
         const i = this.mustFind(region, input.DBInstanceIdentifier);
         if (!i.sourceArn) throw sdkError(InvalidDBInstanceStateFault, `DB Instance ${i.id} is not a read replica.`);
-        if (i.status !== 'available') throw sdkError(InvalidDBInstanceStateFault, `DB instance ${i.id} is not in available state (status: ${i.status}).`);
+        if (i.status !== 'available')
+          throw sdkError(
+            InvalidDBInstanceStateFault,
+            `DB instance ${i.id} is not in available state (status: ${i.status}).`,
+          );
         const start = this.now();
         i.status = 'modifying';
         i.transitions.push(
@@ -205,8 +247,15 @@ export class RdsDouble {
         const source = sourceRef.startsWith('arn:') ? this.byArn(sourceRef) : this.live(region, sourceRef);
         if (!source) throw sdkError(DBInstanceNotFoundFault, `DBInstance ${sourceRef} not found.`);
         this.settle(source);
-        if (source.status !== 'available') throw sdkError(InvalidDBInstanceStateFault, `source instance ${source.id} is not available (status: ${source.status})`);
-        if (source.secretArn) throw invalidCombination(`Creating a read replica is not supported when the source DB instance ${source.id} manages its master user password with Secrets Manager.`);
+        if (source.status !== 'available')
+          throw sdkError(
+            InvalidDBInstanceStateFault,
+            `source instance ${source.id} is not available (status: ${source.status})`,
+          );
+        if (source.secretArn)
+          throw invalidCombination(
+            `Creating a read replica is not supported when the source DB instance ${source.id} manages its master user password with Secrets Manager.`,
+          );
         this.addInstance(region, { id, sourceArn: source.arn, status: 'creating', engine: source.engine });
         const created = this.live(region, id) as RdsInstance;
         created.transitions.push({ at: this.now() + this.createMs, status: 'available' });
@@ -215,20 +264,35 @@ export class RdsDouble {
       case 'ModifyDBInstance': {
         // Only what the failover work changes: the managed master secret and deletion protection.
         const i = this.mustFind(region, input.DBInstanceIdentifier);
-        if (i.status !== 'available') throw sdkError(InvalidDBInstanceStateFault, `Database instance is not in available state (status: ${i.status}).`);
+        if (i.status !== 'available')
+          throw sdkError(
+            InvalidDBInstanceStateFault,
+            `Database instance is not in available state (status: ${i.status}).`,
+          );
         if (input.DeletionProtection !== undefined) i.deletionProtection = Boolean(input.DeletionProtection);
-        if (input.ManageMasterUserPassword === true && i.sourceArn) throw invalidCombination(`Managing the master user password with Secrets Manager is not supported for the read replica ${i.id}.`);
+        if (input.ManageMasterUserPassword === true && i.sourceArn)
+          throw invalidCombination(
+            `Managing the master user password with Secrets Manager is not supported for the read replica ${i.id}.`,
+          );
         if (input.ManageMasterUserPassword === true && !i.secretArn) {
           const secretArn = `arn:aws:secretsmanager:${region}:${this.account}:secret:rds!db-${String(++this.secretSeq).padStart(8, '0')}`;
           i.status = 'modifying';
-          i.transitions.push({ at: this.now() + this.modifyMs, status: 'available', apply: (inst) => (inst.secretArn = secretArn) });
+          i.transitions.push({
+            at: this.now() + this.modifyMs,
+            status: 'available',
+            apply: (inst) => (inst.secretArn = secretArn),
+          });
         }
         return { DBInstance: this.describe(i) };
       }
       case 'DeleteDBInstance': {
         const i = this.mustFind(region, input.DBInstanceIdentifier);
-        if (i.deletionProtection) throw invalidCombination('Cannot delete protected DB Instance, please disable deletion protection and try again.');
-        if (i.status === 'deleting') throw sdkError(InvalidDBInstanceStateFault, `DB instance ${i.id} is already being deleted.`);
+        if (i.deletionProtection)
+          throw invalidCombination(
+            'Cannot delete protected DB Instance, please disable deletion protection and try again.',
+          );
+        if (i.status === 'deleting')
+          throw sdkError(InvalidDBInstanceStateFault, `DB instance ${i.id} is already being deleted.`);
         i.status = 'deleting';
         i.transitions.push({
           at: this.now() + this.deleteMs,

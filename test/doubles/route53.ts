@@ -4,7 +4,12 @@
 // answers the primary while its check is healthy, else the secondary; with both unhealthy Route 53 fails open
 // and answers the primary. Checkers are sampled lazily, whenever the double is asked (code under test polls), so a
 // change counts from the first query that sees it.
-import { HealthCheckVersionMismatch, NoSuchHealthCheck, NoSuchHostedZone, type Route53Client } from '@aws-sdk/client-route-53';
+import {
+  HealthCheckVersionMismatch,
+  NoSuchHealthCheck,
+  NoSuchHostedZone,
+  type Route53Client,
+} from '@aws-sdk/client-route-53';
 import { CallLog } from './call-log.js';
 import { FailureInjector, fakeClient, sdkError, unsupported } from './fake-client.js';
 
@@ -40,12 +45,24 @@ export interface FailoverRecord {
   secondary: { alb: string; healthCheckId?: string };
 }
 
-const CHECKER_REGIONS = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'];
+const CHECKER_REGIONS = [
+  'us-east-1',
+  'us-west-1',
+  'us-west-2',
+  'eu-west-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'sa-east-1',
+];
 
 export class Route53Double {
   readonly log: CallLog;
   readonly failures = new FailureInjector();
-  private readonly zones = new Map<string, { id: string; name: string; nameServers: string[]; records: FailoverRecord[] }>();
+  private readonly zones = new Map<
+    string,
+    { id: string; name: string; nameServers: string[]; records: FailoverRecord[] }
+  >();
   private readonly checks = new Map<string, HealthCheck>();
   private readonly now: () => number;
 
@@ -111,7 +128,9 @@ export class Route53Double {
   }
 
   client(region: string): Route53Client {
-    return fakeClient<Route53Client>('route53', region, this.log, this.now, this.failures, (op, input) => this.handle(op, input));
+    return fakeClient<Route53Client>('route53', region, this.log, this.now, this.failures, (op, input) =>
+      this.handle(op, input),
+    );
   }
 
   private sample(hc: HealthCheck): void {
@@ -140,7 +159,16 @@ export class Route53Double {
       Id: hc.id,
       CallerReference: `ref-${hc.id}`,
       HealthCheckVersion: hc.version,
-      HealthCheckConfig: { Type: 'HTTPS', FullyQualifiedDomainName: hc.fqdn, ResourcePath: '/health', Port: 443, RequestInterval: hc.intervalSeconds, FailureThreshold: hc.failureThreshold, Inverted: hc.inverted, Disabled: false },
+      HealthCheckConfig: {
+        Type: 'HTTPS',
+        FullyQualifiedDomainName: hc.fqdn,
+        ResourcePath: '/health',
+        Port: 443,
+        RequestInterval: hc.intervalSeconds,
+        FailureThreshold: hc.failureThreshold,
+        Inverted: hc.inverted,
+        Disabled: false,
+      },
     };
   }
 
@@ -150,7 +178,10 @@ export class Route53Double {
         const id = String(input.Id).replace(/^\/hostedzone\//, '');
         const z = this.zones.get(id);
         if (!z) throw sdkError(NoSuchHostedZone, `No hosted zone found with ID: ${id}`);
-        return { HostedZone: { Id: `/hostedzone/${z.id}`, Name: `${z.name}.`, CallerReference: `ref-${z.id}` }, DelegationSet: { NameServers: [...z.nameServers] } };
+        return {
+          HostedZone: { Id: `/hostedzone/${z.id}`, Name: `${z.name}.`, CallerReference: `ref-${z.id}` },
+          DelegationSet: { NameServers: [...z.nameServers] },
+        };
       }
       case 'GetHealthCheck':
         return { HealthCheck: this.view(this.check(input.HealthCheckId)) };
@@ -163,14 +194,22 @@ export class Route53Double {
           HealthCheckObservations: CHECKER_REGIONS.slice(0, hc.checkers).map((region, k) => ({
             Region: region,
             IPAddress: `15.177.${k}.1`,
-            StatusReport: { Status: ok ? 'Success: HTTP Status Code 200, OK' : 'Failure: HTTP Status Code 503, Service Unavailable. Resolved IP: 192.0.2.1', CheckedTime: at },
+            StatusReport: {
+              Status: ok
+                ? 'Success: HTTP Status Code 200, OK'
+                : 'Failure: HTTP Status Code 503, Service Unavailable. Resolved IP: 192.0.2.1',
+              CheckedTime: at,
+            },
           })),
         };
       }
       case 'UpdateHealthCheck': {
         const hc = this.check(input.HealthCheckId);
         if (input.HealthCheckVersion !== undefined && Number(input.HealthCheckVersion) !== hc.version) {
-          throw sdkError(HealthCheckVersionMismatch, 'The value of HealthCheckVersion in the request doesn\'t match the value of HealthCheckVersion in the health check.');
+          throw sdkError(
+            HealthCheckVersionMismatch,
+            "The value of HealthCheckVersion in the request doesn't match the value of HealthCheckVersion in the health check.",
+          );
         }
         if (input.Inverted !== undefined) hc.inverted = Boolean(input.Inverted);
         if (input.FailureThreshold !== undefined) hc.failureThreshold = Number(input.FailureThreshold);

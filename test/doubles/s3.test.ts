@@ -7,7 +7,9 @@ describe('S3 double', () => {
     const s3 = new S3Double();
     s3.createBucket('b', 'us-east-1', 'Enabled');
     await s3.handle('PutObject', { Bucket: 'b', Key: 'k', Body: 'one', IfNoneMatch: '*' }, 'us-east-1');
-    const err = (await s3.handle('PutObject', { Bucket: 'b', Key: 'k', Body: 'two', IfNoneMatch: '*' }, 'us-east-1').catch((e: unknown) => e)) as { name: string; $metadata: { httpStatusCode: number } };
+    const err = (await s3
+      .handle('PutObject', { Bucket: 'b', Key: 'k', Body: 'two', IfNoneMatch: '*' }, 'us-east-1')
+      .catch((e: unknown) => e)) as { name: string; $metadata: { httpStatusCode: number } };
     expect(err.name).toBe('PreconditionFailed');
     expect(err.$metadata.httpStatusCode).toBe(412);
     await s3.handle('DeleteObject', { Bucket: 'b', Key: 'k' }, 'us-east-1');
@@ -22,12 +24,27 @@ describe('S3 double', () => {
     const seen: string[] = [];
     let markers: Record<string, unknown> = {};
     for (;;) {
-      const page = (await s3.handle('ListObjectVersions', { Bucket: 'b', MaxKeys: 4, ...markers }, 'us-west-2')) as { Versions: { Key: string; VersionId: string; IsLatest: boolean }[]; IsTruncated: boolean; NextKeyMarker?: string; NextVersionIdMarker?: string };
+      const page = (await s3.handle('ListObjectVersions', { Bucket: 'b', MaxKeys: 4, ...markers }, 'us-west-2')) as {
+        Versions: { Key: string; VersionId: string; IsLatest: boolean }[];
+        IsTruncated: boolean;
+        NextKeyMarker?: string;
+        NextVersionIdMarker?: string;
+      };
       seen.push(...page.Versions.map((v) => `${v.Key}:${v.IsLatest}`));
       if (!page.IsTruncated) break;
       markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
     }
-    expect(seen).toEqual(['a:true', 'a:false', 'a:false', 'b:true', 'b:false', 'b:false', 'c:true', 'c:false', 'c:false']);
+    expect(seen).toEqual([
+      'a:true',
+      'a:false',
+      'a:false',
+      'b:true',
+      'b:false',
+      'b:false',
+      'c:true',
+      'c:false',
+      'c:false',
+    ]);
   });
 
   it('refuses to delete a bucket that still holds versions', async () => {

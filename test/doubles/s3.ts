@@ -34,7 +34,15 @@ export class S3Double {
   constructor(private readonly now: () => number = Date.now) {}
 
   createBucket(name: string, region: string, versioning?: 'Enabled'): S3Bucket {
-    const b: S3Bucket = { name, region, versioning, encryption: undefined, publicAccessBlock: undefined, tags: [], objects: new Map() };
+    const b: S3Bucket = {
+      name,
+      region,
+      versioning,
+      encryption: undefined,
+      publicAccessBlock: undefined,
+      tags: [],
+      objects: new Map(),
+    };
     this.buckets.set(name, b);
     return b;
   }
@@ -52,7 +60,8 @@ export class S3Double {
   async handle(op: string, input: Input, region: string): Promise<unknown> {
     this.calls.push({ op, input });
     const fn = (this as unknown as Record<string, (i: Input, r: string) => unknown>)[op];
-    if (typeof fn !== 'function' || !/^[A-Z]/.test(op)) throw new Error(`S3 double: ${op} is not supported by this double`);
+    if (typeof fn !== 'function' || !/^[A-Z]/.test(op))
+      throw new Error(`S3 double: ${op} is not supported by this double`);
     return fn.call(this, input, region);
   }
 
@@ -71,9 +80,24 @@ export class S3Double {
     const name = String(i.Bucket);
     const loc = (i.CreateBucketConfiguration as { LocationConstraint?: string } | undefined)?.LocationConstraint;
     const target = loc ?? 'us-east-1';
-    if (target !== region) throw awsError('IllegalLocationConstraintException', `The ${target} location constraint is incompatible for the region specific endpoint this request was sent to.`, 400);
-    if (region !== 'us-east-1' && !loc) throw awsError('IllegalLocationConstraintException', 'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.', 400);
-    if (this.buckets.has(name)) throw awsError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409);
+    if (target !== region)
+      throw awsError(
+        'IllegalLocationConstraintException',
+        `The ${target} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+        400,
+      );
+    if (region !== 'us-east-1' && !loc)
+      throw awsError(
+        'IllegalLocationConstraintException',
+        'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.',
+        400,
+      );
+    if (this.buckets.has(name))
+      throw awsError(
+        'BucketAlreadyOwnedByYou',
+        'Your previous request to create the named bucket succeeded and you already own it.',
+        409,
+      );
     this.createBucket(name, target);
     return { Location: `/${name}` };
   }
@@ -114,15 +138,18 @@ export class S3Double {
     const cur = this.current(b, key);
     const exists = cur !== undefined && !cur.isDeleteMarker;
     if (i.IfNoneMatch !== undefined) {
-      if (i.IfNoneMatch !== '*') throw awsError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501);
-      if (exists) throw awsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
+      if (i.IfNoneMatch !== '*')
+        throw awsError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501);
+      if (exists)
+        throw awsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
     }
     if (i.IfMatch !== undefined && (!exists || cur.etag !== i.IfMatch)) {
       if (!exists) throw awsError('NoSuchKey', 'The specified key does not exist.', 404);
       throw awsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
     }
     const raw = i.Body;
-    const body = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw instanceof Uint8Array ? raw : new Uint8Array();
+    const body =
+      typeof raw === 'string' ? new TextEncoder().encode(raw) : raw instanceof Uint8Array ? raw : new Uint8Array();
     const etag = `"${createHash('md5').update(body).digest('hex')}"`;
     const version: S3Version = {
       key,
@@ -145,8 +172,10 @@ export class S3Double {
   }
 
   private find(b: S3Bucket, key: string, versionId: unknown): S3Version {
-    const v = versionId === undefined ? this.current(b, key) : b.objects.get(key)?.find((x) => x.versionId === versionId);
-    if (!v || (versionId === undefined && v.isDeleteMarker)) throw awsError(versionId === undefined ? 'NoSuchKey' : 'NoSuchVersion', 'The specified key does not exist.', 404);
+    const v =
+      versionId === undefined ? this.current(b, key) : b.objects.get(key)?.find((x) => x.versionId === versionId);
+    if (!v || (versionId === undefined && v.isDeleteMarker))
+      throw awsError(versionId === undefined ? 'NoSuchKey' : 'NoSuchVersion', 'The specified key does not exist.', 404);
     return v;
   }
 
@@ -167,7 +196,13 @@ export class S3Double {
     const b = this.bucket(i.Bucket);
     try {
       const v = this.find(b, String(i.Key), i.VersionId);
-      return { ETag: v.etag, VersionId: v.versionId, LastModified: v.lastModified, ContentLength: v.body.length, Metadata: v.metadata };
+      return {
+        ETag: v.etag,
+        VersionId: v.versionId,
+        LastModified: v.lastModified,
+        ContentLength: v.body.length,
+        Metadata: v.metadata,
+      };
     } catch {
       // HEAD responses carry no body, so the SDK can only report the status: NotFound.
       throw awsError('NotFound', 'Not Found', 404);
@@ -180,12 +215,23 @@ export class S3Double {
     if (i.VersionId !== undefined) {
       const list = b.objects.get(key) ?? [];
       const v = list.find((x) => x.versionId === i.VersionId);
-      b.objects.set(key, list.filter((x) => x !== v));
+      b.objects.set(
+        key,
+        list.filter((x) => x !== v),
+      );
       if (!b.objects.get(key)?.length) b.objects.delete(key);
       return { VersionId: i.VersionId, DeleteMarker: v?.isDeleteMarker ?? false };
     }
     if (b.versioning === 'Enabled') {
-      const marker: S3Version = { key, versionId: `v${String(++this.versionCounter).padStart(6, '0')}`, body: new Uint8Array(), etag: '', isDeleteMarker: true, lastModified: new Date(this.now()), metadata: {} };
+      const marker: S3Version = {
+        key,
+        versionId: `v${String(++this.versionCounter).padStart(6, '0')}`,
+        body: new Uint8Array(),
+        etag: '',
+        isDeleteMarker: true,
+        lastModified: new Date(this.now()),
+        metadata: {},
+      };
       this.store(b, marker);
       return { DeleteMarker: true, VersionId: marker.versionId };
     }
@@ -195,7 +241,12 @@ export class S3Double {
 
   DeleteObjects(i: Input) {
     const objects = (i.Delete as { Objects: { Key: string; VersionId?: string }[] }).Objects;
-    if (objects.length > 1000) throw awsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+    if (objects.length > 1000)
+      throw awsError(
+        'MalformedXML',
+        'The XML you provided was not well-formed or did not validate against our published schema',
+        400,
+      );
     const Deleted = objects.map((o) => {
       const r = this.DeleteObject({ Bucket: i.Bucket, Key: o.Key, VersionId: o.VersionId });
       return { Key: o.Key, VersionId: o.VersionId, DeleteMarker: r.DeleteMarker };
@@ -214,14 +265,21 @@ export class S3Double {
       .flatMap((k) => [...b.objects.get(k)!].reverse());
     let start = 0;
     if (i.KeyMarker !== undefined) {
-      const at = all.findIndex((v) => v.key === i.KeyMarker && (i.VersionIdMarker === undefined || v.versionId === i.VersionIdMarker));
+      const at = all.findIndex(
+        (v) => v.key === i.KeyMarker && (i.VersionIdMarker === undefined || v.versionId === i.VersionIdMarker),
+      );
       start = i.VersionIdMarker === undefined ? all.findIndex((v) => v.key > String(i.KeyMarker)) : at + 1;
       if (start < 0) start = all.length;
     }
     const page = all.slice(start, start + max);
     const truncated = start + max < all.length;
     const last = page[page.length - 1];
-    const entry = (v: S3Version) => ({ Key: v.key, VersionId: v.versionId, LastModified: v.lastModified, IsLatest: b.objects.get(v.key)!.at(-1) === v });
+    const entry = (v: S3Version) => ({
+      Key: v.key,
+      VersionId: v.versionId,
+      LastModified: v.lastModified,
+      IsLatest: b.objects.get(v.key)!.at(-1) === v,
+    });
     return {
       IsTruncated: truncated,
       Versions: page.filter((v) => !v.isDeleteMarker).map((v) => ({ ...entry(v), ETag: v.etag, Size: v.body.length })),
@@ -233,13 +291,24 @@ export class S3Double {
   ListObjectsV2(i: Input) {
     const b = this.bucket(i.Bucket);
     const prefix = String(i.Prefix ?? '');
-    const keys = [...b.objects.keys()].filter((k) => k.startsWith(prefix) && !this.current(b, k)!.isDeleteMarker).sort();
-    return { KeyCount: keys.length, IsTruncated: false, Contents: keys.map((k) => ({ Key: k, Size: this.current(b, k)!.body.length, ETag: this.current(b, k)!.etag })) };
+    const keys = [...b.objects.keys()]
+      .filter((k) => k.startsWith(prefix) && !this.current(b, k)!.isDeleteMarker)
+      .sort();
+    return {
+      KeyCount: keys.length,
+      IsTruncated: false,
+      Contents: keys.map((k) => ({ Key: k, Size: this.current(b, k)!.body.length, ETag: this.current(b, k)!.etag })),
+    };
   }
 
   DeleteBucket(i: Input) {
     const b = this.bucket(i.Bucket);
-    if (b.objects.size > 0) throw awsError('BucketNotEmpty', 'The bucket you tried to delete is not empty. You must delete all versions in the bucket.', 409);
+    if (b.objects.size > 0)
+      throw awsError(
+        'BucketNotEmpty',
+        'The bucket you tried to delete is not empty. You must delete all versions in the bucket.',
+        409,
+      );
     this.buckets.delete(b.name);
     return {};
   }

@@ -23,10 +23,15 @@ export interface SimSecret {
 }
 
 const notFound = () => awsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-const onReplica = () => awsError('InvalidParameterException', "Operation not permitted on a replica secret. Call must be made in primary secret's region.");
+const onReplica = () =>
+  awsError(
+    'InvalidParameterException',
+    "Operation not permitted on a replica secret. Call must be made in primary secret's region.",
+  );
 
 /** The replica's ARN: the primary's with the replica's Region (same name and random suffix). */
-export const replicaArn = (arn: string, region: string) => arn.replace(/^(arn:[^:]+:secretsmanager:)[^:]+:/, `$1${region}:`);
+export const replicaArn = (arn: string, region: string) =>
+  arn.replace(/^(arn:[^:]+:secretsmanager:)[^:]+:/, `$1${region}:`);
 
 /** One version of a secret's value and the staging labels attached to it. */
 export interface SimVersion {
@@ -48,15 +53,36 @@ export class SecretsManagerDouble {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Creates a secret and its replicas, as CreateSecret with AddReplicaRegions (and CloudFormation's handler) does. */
-  create(arn: string, opts: { name: string; kmsKeyId?: string; replicaRegions?: { region: string; kmsKeyId?: string }[] }): SimSecret {
+  create(
+    arn: string,
+    opts: { name: string; kmsKeyId?: string; replicaRegions?: { region: string; kmsKeyId?: string }[] },
+  ): SimSecret {
     const region = arn.split(':')[3]!;
     const replicas = opts.replicaRegions ?? [];
     for (const r of [region, ...replicas.map((x) => x.region)]) {
-      if ([...this.secrets.values()].some((s) => s.region === r && s.name === opts.name)) throw awsError('ResourceExistsException', `The operation failed because the secret ${opts.name} already exists.`);
+      if ([...this.secrets.values()].some((s) => s.region === r && s.name === opts.name))
+        throw awsError(
+          'ResourceExistsException',
+          `The operation failed because the secret ${opts.name} already exists.`,
+        );
     }
-    const secret: SimSecret = { arn, name: opts.name, region, ...(opts.kmsKeyId ? { kmsKeyId: opts.kmsKeyId } : {}), replicas: replicas.map((r) => ({ ...r })) };
+    const secret: SimSecret = {
+      arn,
+      name: opts.name,
+      region,
+      ...(opts.kmsKeyId ? { kmsKeyId: opts.kmsKeyId } : {}),
+      replicas: replicas.map((r) => ({ ...r })),
+    };
     this.secrets.set(arn, secret);
-    for (const r of replicas) this.secrets.set(replicaArn(arn, r.region), { arn: replicaArn(arn, r.region), name: opts.name, region: r.region, ...(r.kmsKeyId ? { kmsKeyId: r.kmsKeyId } : {}), primaryRegion: region, replicas: [] });
+    for (const r of replicas)
+      this.secrets.set(replicaArn(arn, r.region), {
+        arn: replicaArn(arn, r.region),
+        name: opts.name,
+        region: r.region,
+        ...(r.kmsKeyId ? { kmsKeyId: r.kmsKeyId } : {}),
+        primaryRegion: region,
+        replicas: [],
+      });
     return secret;
   }
 
@@ -68,13 +94,21 @@ export class SecretsManagerDouble {
     const s = this.secrets.get(arn);
     if (!s) throw notFound();
     if (s.primaryRegion) throw onReplica();
-    if (s.replicas.length) throw awsError('InvalidParameterException', `You can't delete secret ${s.arn} that still has replica regions [${s.replicas.map((r) => r.region).join(', ')}].`);
+    if (s.replicas.length)
+      throw awsError(
+        'InvalidParameterException',
+        `You can't delete secret ${s.arn} that still has replica regions [${s.replicas.map((r) => r.region).join(', ')}].`,
+      );
     this.secrets.delete(arn);
   }
 
   /** Stores a new AWSCURRENT value, as an operator's PutSecretValue (or the generated first value) does. */
   putValue(arn: string, value: string, versionId: string = randomUUID()): void {
-    this.put(this.secretOrThrow(arn), { ClientRequestToken: versionId, SecretString: value, VersionStages: ['AWSCURRENT'] });
+    this.put(this.secretOrThrow(arn), {
+      ClientRequestToken: versionId,
+      SecretString: value,
+      VersionStages: ['AWSCURRENT'],
+    });
   }
 
   /** The value carrying `stage` (AWSCURRENT by default), read through any copy. */
@@ -107,7 +141,10 @@ export class SecretsManagerDouble {
       case 'DescribeSecret':
         return this.describe(this.find(input.SecretId, region));
       case 'RemoveRegionsFromReplication':
-        return this.removeRegions(this.find(input.SecretId, region), (input.RemoveReplicaRegions as string[] | undefined) ?? []);
+        return this.removeRegions(
+          this.find(input.SecretId, region),
+          (input.RemoveReplicaRegions as string[] | undefined) ?? [],
+        );
       case 'GetSecretValue':
         return this.getValue(this.find(input.SecretId, region), input);
       case 'PutSecretValue': {
@@ -121,7 +158,9 @@ export class SecretsManagerDouble {
         return this.updateStage(s, input);
       }
       case 'GetRandomPassword':
-        return { RandomPassword: randomPassword(Number(input.PasswordLength ?? 32), String(input.ExcludeCharacters ?? '')) };
+        return {
+          RandomPassword: randomPassword(Number(input.PasswordLength ?? 32), String(input.ExcludeCharacters ?? '')),
+        };
       default:
         throw new Error(`Secrets Manager double: ${op} is not supported by this double`);
     }
@@ -130,7 +169,9 @@ export class SecretsManagerDouble {
   /** A secret by ARN or name, in the client's Region only: each Region answers for its own copies. */
   private find(secretId: unknown, region: string): SimSecret {
     const id = String(secretId);
-    const s = id.startsWith('arn:') ? this.secrets.get(id) : [...this.secrets.values()].find((x) => x.name === id && x.region === region);
+    const s = id.startsWith('arn:')
+      ? this.secrets.get(id)
+      : [...this.secrets.values()].find((x) => x.name === id && x.region === region);
     if (!s || s.region !== region) throw notFound();
     return s;
   }
@@ -156,8 +197,14 @@ export class SecretsManagerDouble {
   private getValue(s: SimSecret, input: Input) {
     const id = input.VersionId as string | undefined;
     const stage = (input.VersionStage as string | undefined) ?? (id ? undefined : 'AWSCURRENT');
-    const v = this.versionsOf(s).find((x) => (id === undefined || x.id === id) && (stage === undefined || x.stages.has(stage)));
-    if (!v || v.value === undefined) throw awsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for ${id ? `VersionId: ${id}` : ''}${stage ? ` staging label: ${stage}` : ''}`);
+    const v = this.versionsOf(s).find(
+      (x) => (id === undefined || x.id === id) && (stage === undefined || x.stages.has(stage)),
+    );
+    if (!v || v.value === undefined)
+      throw awsError(
+        'ResourceNotFoundException',
+        `Secrets Manager can't find the specified secret value for ${id ? `VersionId: ${id}` : ''}${stage ? ` staging label: ${stage}` : ''}`,
+      );
     return { ARN: s.arn, Name: s.name, VersionId: v.id, SecretString: v.value, VersionStages: [...v.stages] };
   }
 
@@ -170,11 +217,13 @@ export class SecretsManagerDouble {
     if (existing && existing.value === undefined) {
       // The version RotateSecret registered: PutSecretValue gives it its value.
       existing.value = value;
-      for (const stage of (input.VersionStages as string[] | undefined) ?? ['AWSCURRENT']) this.attach(list, existing, stage);
+      for (const stage of (input.VersionStages as string[] | undefined) ?? ['AWSCURRENT'])
+        this.attach(list, existing, stage);
       return { ARN: s.arn, Name: s.name, VersionId: id, VersionStages: [...existing.stages] };
     }
     if (existing) {
-      if (existing.value !== value) throw awsError('ResourceExistsException', `A version with ID ${id} already exists and has a different value.`);
+      if (existing.value !== value)
+        throw awsError('ResourceExistsException', `A version with ID ${id} already exists and has a different value.`);
       return { ARN: s.arn, Name: s.name, VersionId: id, VersionStages: [...existing.stages] };
     }
     const v: SimVersion = { id, value, stages: new Set() };
@@ -198,10 +247,17 @@ export class SecretsManagerDouble {
     const list = this.versionsOf(s);
     const stage = String(input.VersionStage);
     const to = list.find((v) => v.id === input.MoveToVersionId);
-    if (input.MoveToVersionId !== undefined && !to) throw awsError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for VersionId: ${String(input.MoveToVersionId)}`);
+    if (input.MoveToVersionId !== undefined && !to)
+      throw awsError(
+        'ResourceNotFoundException',
+        `Secrets Manager can't find the specified secret value for VersionId: ${String(input.MoveToVersionId)}`,
+      );
     const holder = list.find((v) => v.stages.has(stage));
     if (holder && holder !== to && holder.id !== input.RemoveFromVersionId) {
-      throw awsError('InvalidParameterException', `The parameter RemoveFromVersionId can't be empty. Staging label ${stage} is currently attached to version ${holder.id}, so you must explicitly reference that version in RemoveFromVersionId.`);
+      throw awsError(
+        'InvalidParameterException',
+        `The parameter RemoveFromVersionId can't be empty. Staging label ${stage} is currently attached to version ${holder.id}, so you must explicitly reference that version in RemoveFromVersionId.`,
+      );
     }
     if (to) this.attach(list, to, stage);
     else holder?.stages.delete(stage);
@@ -215,7 +271,13 @@ export class SecretsManagerDouble {
       ARN: s.arn,
       Name: s.name,
       ...(this.rotationEnabled.has(this.primaryArn(s)) ? { RotationEnabled: true } : {}),
-      ...(versions.length ? { VersionIdsToStages: Object.fromEntries(versions.filter((v) => v.stages.size).map((v) => [v.id, [...v.stages]])) } : {}),
+      ...(versions.length
+        ? {
+            VersionIdsToStages: Object.fromEntries(
+              versions.filter((v) => v.stages.size).map((v) => [v.id, [...v.stages]]),
+            ),
+          }
+        : {}),
       ...(s.kmsKeyId ? { KmsKeyId: s.kmsKeyId } : {}),
       ...(replicated ? { PrimaryRegion: replicated } : {}),
       ...(s.replicas.length ? { ReplicationStatus: this.status(s) } : {}),
@@ -223,7 +285,12 @@ export class SecretsManagerDouble {
   }
 
   private status(s: SimSecret) {
-    return s.replicas.map((r) => ({ Region: r.region, ...(r.kmsKeyId ? { KmsKeyId: r.kmsKeyId } : {}), Status: 'InSync', StatusMessage: 'Replication succeeded' }));
+    return s.replicas.map((r) => ({
+      Region: r.region,
+      ...(r.kmsKeyId ? { KmsKeyId: r.kmsKeyId } : {}),
+      Status: 'InSync',
+      StatusMessage: 'Replication succeeded',
+    }));
   }
 
   /** Deletes the named replicas at once; the primary keeps the others. */

@@ -31,16 +31,26 @@ export class SnsDouble {
   }
 
   client(region: string): SNSClient {
-    return fakeClient<SNSClient>('sns', region, this.log, this.now, this.failures, (op, input) => this.handle(op, input, region));
+    return fakeClient<SNSClient>('sns', region, this.log, this.now, this.failures, (op, input) =>
+      this.handle(op, input, region),
+    );
   }
 
   private handle(op: string, input: Record<string, unknown>, region: string): unknown {
     if (op !== 'Publish') throw unsupported('sns', op);
     const arn = String(input.TopicArn ?? '');
-    if (arn.split(':')[3] !== region) throw sdkError(InvalidParameterException, `Invalid parameter: TopicArn (topic is not in ${region})`);
+    if (arn.split(':')[3] !== region)
+      throw sdkError(InvalidParameterException, `Invalid parameter: TopicArn (topic is not in ${region})`);
     if (!this.topics.has(arn)) throw sdkError(NotFoundException, 'Topic does not exist');
-    if (typeof input.Message !== 'string' || input.Message.length === 0) throw sdkError(InvalidParameterException, 'Invalid parameter: Empty message');
-    this.published.push({ region, topicArn: arn, subject: input.Subject as string | undefined, message: input.Message, at: this.now() });
+    if (typeof input.Message !== 'string' || input.Message.length === 0)
+      throw sdkError(InvalidParameterException, 'Invalid parameter: Empty message');
+    this.published.push({
+      region,
+      topicArn: arn,
+      subject: input.Subject as string | undefined,
+      message: input.Message,
+      at: this.now(),
+    });
     return { MessageId: `msg-${++this.seq}` };
   }
 }

@@ -23,7 +23,12 @@ export class SsmDouble {
 
   put(region: string, name: string, value: string): void {
     const prev = this.params.get(`${region}/${name}`);
-    this.params.set(`${region}/${name}`, { value, type: 'String', version: (prev?.version ?? 0) + 1, modifiedAt: this.now() });
+    this.params.set(`${region}/${name}`, {
+      value,
+      type: 'String',
+      version: (prev?.version ?? 0) + 1,
+      modifiedAt: this.now(),
+    });
   }
 
   value(region: string, name: string): string | undefined {
@@ -31,7 +36,9 @@ export class SsmDouble {
   }
 
   client(region: string): SSMClient {
-    return fakeClient<SSMClient>('ssm', region, this.log, this.now, this.failures, (op, input) => this.handle(op, input, region));
+    return fakeClient<SSMClient>('ssm', region, this.log, this.now, this.failures, (op, input) =>
+      this.handle(op, input, region),
+    );
   }
 
   private view(name: string, p: Param): Record<string, unknown> {
@@ -49,15 +56,27 @@ export class SsmDouble {
       case 'GetParameters': {
         const names = (input.Names as string[]) ?? [];
         const found = names.filter((n) => this.params.has(`${region}/${n}`));
-        return { Parameters: found.map((n) => this.view(n, this.params.get(`${region}/${n}`) as Param)), InvalidParameters: names.filter((n) => !found.includes(n)) };
+        return {
+          Parameters: found.map((n) => this.view(n, this.params.get(`${region}/${n}`) as Param)),
+          InvalidParameters: names.filter((n) => !found.includes(n)),
+        };
       }
       case 'PutParameter': {
         const name = String(input.Name);
         const key = `${region}/${name}`;
         const prev = this.params.get(key);
-        if (prev && !input.Overwrite) throw sdkError(ParameterAlreadyExists, `The parameter already exists. To overwrite this value, set the overwrite option in the request to true.`);
+        if (prev && !input.Overwrite)
+          throw sdkError(
+            ParameterAlreadyExists,
+            `The parameter already exists. To overwrite this value, set the overwrite option in the request to true.`,
+          );
         const version = (prev?.version ?? 0) + 1;
-        this.params.set(key, { value: String(input.Value), type: String(input.Type ?? prev?.type ?? 'String'), version, modifiedAt: this.now() });
+        this.params.set(key, {
+          value: String(input.Value),
+          type: String(input.Type ?? prev?.type ?? 'String'),
+          version,
+          modifiedAt: this.now(),
+        });
         return { Version: version, Tier: 'Standard' };
       }
       case 'DeleteParameter': {

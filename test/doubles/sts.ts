@@ -15,7 +15,11 @@ export class StsDouble {
   calls = 0;
 
   constructor(account = '111111111111', user = 'alice') {
-    this.identity = { account, arn: `arn:aws:sts::${account}:assumed-role/Deployer/${user}`, userId: `AROAEXAMPLE:${user}` };
+    this.identity = {
+      account,
+      arn: `arn:aws:sts::${account}:assumed-role/Deployer/${user}`,
+      userId: `AROAEXAMPLE:${user}`,
+    };
   }
 
   async handle(op: string): Promise<unknown> {
@@ -27,8 +31,10 @@ export class StsDouble {
       err.name = 'CredentialsProviderError';
       throw err;
     }
-    if (this.rejectWith === 'ExpiredToken') throw awsError('ExpiredToken', 'The security token included in the request is expired', 400);
-    if (this.rejectWith === 'InvalidClientTokenId') throw awsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+    if (this.rejectWith === 'ExpiredToken')
+      throw awsError('ExpiredToken', 'The security token included in the request is expired', 400);
+    if (this.rejectWith === 'InvalidClientTokenId')
+      throw awsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
     return { Account: this.identity.account, Arn: this.identity.arn, UserId: this.identity.userId };
   }
 }

@@ -24,7 +24,20 @@ describe('drctl drill / failover / failback on the command line', () => {
       const credentials = path.join(dir, 'credentials');
       await writeFile(credentials, '[drill-test]\naws_access_key_id = AKIDTEST\naws_secret_access_key = test\n');
       for (const command of ['failover', 'failback']) {
-        const r = runCli([command, '--env', 'dev', '--yes', '--json', '--profile', 'drill-test', '--endpoint-url', 'http://127.0.0.1:9'], { env: { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: path.join(dir, 'config') } });
+        const r = runCli(
+          [
+            command,
+            '--env',
+            'dev',
+            '--yes',
+            '--json',
+            '--profile',
+            'drill-test',
+            '--endpoint-url',
+            'http://127.0.0.1:9',
+          ],
+          { env: { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: path.join(dir, 'config') } },
+        );
         expect(r.code, r.stderr).toBe(3);
         const error = JSON.parse(r.stdout).error as { code: string; kind: string; message: string };
         // The call went to the given endpoint with the profile's keys (no credential error).

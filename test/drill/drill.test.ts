@@ -23,7 +23,11 @@ async function drill(opts: DrillCommandOptions, o: DrillOverrides = {}) {
   const ctx: CommandContext = { root: w.root, reporter, options: { json: true } };
   let code: number;
   try {
-    code = await runDrillCommand(ctx, { env: 'dev', yes: true, json: true, ...opts }, { clients: w.clients, clock: w.simClock, http: w.http, dns: w.dns, db, pollMs: 5_000, ...o });
+    code = await runDrillCommand(
+      ctx,
+      { env: 'dev', yes: true, json: true, ...opts },
+      { clients: w.clients, clock: w.simClock, http: w.http, dns: w.dns, db, pollMs: 5_000, ...o },
+    );
   } catch (err) {
     reportError(ctx, err);
     code = exitCodeFor(err);
@@ -31,7 +35,9 @@ async function drill(opts: DrillCommandOptions, o: DrillOverrides = {}) {
   const files = await readdir(path.join(w.root, 'out/drills')).catch(() => [] as string[]);
   const jsonFile = files.find((f) => f.endsWith('.json'));
   const mdFile = files.find((f) => f.endsWith('.md'));
-  const report = jsonFile ? (JSON.parse(await readFile(path.join(w.root, 'out/drills', jsonFile), 'utf8')) as DrillReport) : undefined;
+  const report = jsonFile
+    ? (JSON.parse(await readFile(path.join(w.root, 'out/drills', jsonFile), 'utf8')) as DrillReport)
+    : undefined;
   const markdown = mdFile ? await readFile(path.join(w.root, 'out/drills', mdFile), 'utf8') : undefined;
   return { code, reporter, report, markdown, files };
 }
@@ -65,7 +71,20 @@ describe('drctl drill', () => {
     expect(w.aws.ssm.value(PRIMARY, w.names.primary.maintenanceParameter)).toBe('off');
     expect(r.restore).toMatchObject({ restored: true, dnsRestoredSeconds: 30 });
     expect(w.route53.failoverAnswer(w.names.domainName)).toBe(w.names.primary.albDnsName);
-    expect(events(r)).toEqual(['canary-written', 'canary-written', 'canary-written', 'fault-injected', 'writes-failing', 'canary-replicated', 'canary-replicated', 'canary-replicated', 'dns-flipped', 'writes-recovered', 'fault-restored', 'dns-restored']);
+    expect(events(r)).toEqual([
+      'canary-written',
+      'canary-written',
+      'canary-written',
+      'fault-injected',
+      'writes-failing',
+      'canary-replicated',
+      'canary-replicated',
+      'canary-replicated',
+      'dns-flipped',
+      'writes-recovered',
+      'fault-restored',
+      'dns-restored',
+    ]);
     expect(t(r, 'fault-injected')).toBe(0);
     expect(t(r, 'dns-flipped')).toBe(30);
 
@@ -77,7 +96,9 @@ describe('drctl drill', () => {
 
     // Canaries: the DynamoDB item read in the secondary region, the S3 object in the replica bucket.
     expect(w.aws.log.ops('dynamodb', 'GetItem').every((c) => c.region === SECONDARY)).toBe(true);
-    expect(w.aws.log.ops('s3', 'HeadObject').map((c) => (c.input as { Bucket: string }).Bucket)).toContain(w.names.secondary.assetsBucket);
+    expect(w.aws.log.ops('s3', 'HeadObject').map((c) => (c.input as { Bucket: string }).Bucket)).toContain(
+      w.names.secondary.assetsBucket,
+    );
 
     const md = markdown as string;
     expect(md).toContain('| RTO (writes) | 60 s | 300 s | met |');
@@ -93,7 +114,9 @@ describe('drctl drill', () => {
     const { code, report } = await drill({ mode: 'inverted-check' });
     expect(code).toBe(0);
     const r = report as DrillReport;
-    expect(w.aws.log.ops('route53', 'UpdateHealthCheck').map((c) => (c.input as { Inverted: boolean }).Inverted)).toEqual([true, false]);
+    expect(
+      w.aws.log.ops('route53', 'UpdateHealthCheck').map((c) => (c.input as { Inverted: boolean }).Inverted),
+    ).toEqual([true, false]);
     expect(w.route53.inverted(w.names.primaryHealthCheckId)).toBe(false);
     // The primary keeps taking writes, so none fail; the figure is when the secondary took the first one.
     expect(events(r)).not.toContain('writes-failing');
@@ -147,9 +170,11 @@ describe('drctl drill', () => {
     w.onTick(() => {
       if (!promoted && w.clock.now() >= Date.parse('2026-01-05T12:00:10Z')) {
         promoted = true;
-        void w.aws.rds.client(SECONDARY).send(new (class PromoteReadReplicaCommand {
-          constructor(readonly input: Record<string, unknown>) {}
-        })({ DBInstanceIdentifier: w.names.secondary.dbIdentifier }) as never);
+        void w.aws.rds.client(SECONDARY).send(
+          new (class PromoteReadReplicaCommand {
+            constructor(readonly input: Record<string, unknown>) {}
+          })({ DBInstanceIdentifier: w.names.secondary.dbIdentifier }) as never,
+        );
       }
     });
     const { code, report } = await drill({ mode: 'health-flag', timeout: 600 });
@@ -191,7 +216,10 @@ describe('drctl drill', () => {
     db = new FakeDbCanary(w);
     const lagging = await drill({ mode: 'health-flag' });
     expect(lagging.code).toBe(1);
-    const failed = lagging.reporter.byCode<{ check: string; ok: boolean }>('DRILL_PRECHECK').filter((m) => !m.data?.ok).map((m) => m.data?.check);
+    const failed = lagging.reporter
+      .byCode<{ check: string; ok: boolean }>('DRILL_PRECHECK')
+      .filter((m) => !m.data?.ok)
+      .map((m) => m.data?.check);
     expect(failed).toEqual(['replica-lag-within-rpo-guard']);
     expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
   });
@@ -200,7 +228,9 @@ describe('drctl drill', () => {
     w.stackStatus.set(`${SECONDARY}/trading-data-dev`, 'UPDATE_ROLLBACK_COMPLETE');
     const r = await drill({ mode: 'inverted-check' });
     expect(r.code).toBe(1);
-    const failed = r.reporter.byCode<{ check: string; ok: boolean; detail: string }>('DRILL_PRECHECK').filter((m) => !m.data?.ok);
+    const failed = r.reporter
+      .byCode<{ check: string; ok: boolean; detail: string }>('DRILL_PRECHECK')
+      .filter((m) => !m.data?.ok);
     expect(failed.map((m) => m.data?.check)).toEqual(['stacks-complete']);
     expect(failed[0]?.data?.detail).toBe('trading-data-dev@us-west-2 UPDATE_ROLLBACK_COMPLETE');
     expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);

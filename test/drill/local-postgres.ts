@@ -15,10 +15,12 @@ const serverBin = (() => {
   versions.sort((a, b) => Number(b) - Number(a));
   return versions[0] === undefined ? undefined : path.join(DEBIAN_PG, versions[0], 'bin');
 })();
-const bin = (name: string): string => (serverBin && existsSync(path.join(serverBin, name)) ? path.join(serverBin, name) : name);
+const bin = (name: string): string =>
+  serverBin && existsSync(path.join(serverBin, name)) ? path.join(serverBin, name) : name;
 
 export function postgresAvailable(): boolean {
-  const binaries = spawnSync(bin('initdb'), ['--version']).status === 0 && spawnSync(bin('pg_basebackup'), ['--version']).status === 0;
+  const binaries =
+    spawnSync(bin('initdb'), ['--version']).status === 0 && spawnSync(bin('pg_basebackup'), ['--version']).status === 0;
   const user = process.getuid?.() !== 0 || spawnSync('id', ['postgres']).status === 0;
   return binaries && user;
 }
@@ -34,7 +36,10 @@ async function freePort(): Promise<number> {
 function run(name: string, args: string[]): void {
   const cmd = bin(name);
   const asPostgres = process.getuid?.() === 0;
-  execFileSync(asPostgres ? 'runuser' : cmd, asPostgres ? ['-u', 'postgres', '--', cmd, ...args] : args, { stdio: 'pipe', timeout: 60_000 });
+  execFileSync(asPostgres ? 'runuser' : cmd, asPostgres ? ['-u', 'postgres', '--', cmd, ...args] : args, {
+    stdio: 'pipe',
+    timeout: 60_000,
+  });
 }
 
 export interface LocalPostgres {
@@ -50,7 +55,10 @@ export async function startPrimaryAndStandby(): Promise<LocalPostgres> {
   const pri = path.join(dir, 'primary');
   const sby = path.join(dir, 'standby');
   run('initdb', ['-D', pri, '-U', 'test', '-A', 'trust', '--no-sync']);
-  appendFileSync(path.join(pri, 'postgresql.conf'), `\nport = ${p1}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nfsync = off\n`);
+  appendFileSync(
+    path.join(pri, 'postgresql.conf'),
+    `\nport = ${p1}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nfsync = off\n`,
+  );
   appendFileSync(path.join(pri, 'pg_hba.conf'), '\nhost replication test 127.0.0.1/32 trust\n');
   run('pg_ctl', ['-D', pri, '-w', '-l', path.join(dir, 'primary.log'), 'start']);
   run('pg_basebackup', ['-D', sby, '-h', '127.0.0.1', '-p', String(p1), '-U', 'test', '-R', '-X', 'stream']);
@@ -61,7 +69,13 @@ export async function startPrimaryAndStandby(): Promise<LocalPostgres> {
     primary: { host: '127.0.0.1', port: p1 },
     standby: { host: '127.0.0.1', port: p2 },
     stop() {
-      for (const d of [sby, pri]) spawnSync(process.getuid?.() === 0 ? 'runuser' : bin('pg_ctl'), process.getuid?.() === 0 ? ['-u', 'postgres', '--', bin('pg_ctl'), '-D', d, '-m', 'immediate', 'stop'] : ['-D', d, '-m', 'immediate', 'stop']);
+      for (const d of [sby, pri])
+        spawnSync(
+          process.getuid?.() === 0 ? 'runuser' : bin('pg_ctl'),
+          process.getuid?.() === 0
+            ? ['-u', 'postgres', '--', bin('pg_ctl'), '-D', d, '-m', 'immediate', 'stop']
+            : ['-D', d, '-m', 'immediate', 'stop'],
+        );
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -87,15 +101,32 @@ export async function startPasswordServer(): Promise<LocalServer> {
   const admin = { username: 'test', password: 'admin-password' };
   const pwfile = path.join(dir, 'pwfile');
   writeFileSync(pwfile, `${admin.password}\n`, { mode: 0o644 });
-  run('initdb', ['-D', data, '-U', admin.username, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '--no-sync']);
-  appendFileSync(path.join(data, 'postgresql.conf'), `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nfsync = off\npassword_encryption = 'scram-sha-256'\n`);
+  run('initdb', [
+    '-D',
+    data,
+    '-U',
+    admin.username,
+    `--pwfile=${pwfile}`,
+    '--auth-host=scram-sha-256',
+    '--auth-local=trust',
+    '--no-sync',
+  ]);
+  appendFileSync(
+    path.join(data, 'postgresql.conf'),
+    `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nfsync = off\npassword_encryption = 'scram-sha-256'\n`,
+  );
   run('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'server.log'), 'start']);
   return {
     host: '127.0.0.1',
     port,
     admin,
     stop() {
-      spawnSync(process.getuid?.() === 0 ? 'runuser' : bin('pg_ctl'), process.getuid?.() === 0 ? ['-u', 'postgres', '--', bin('pg_ctl'), '-D', data, '-m', 'immediate', 'stop'] : ['-D', data, '-m', 'immediate', 'stop']);
+      spawnSync(
+        process.getuid?.() === 0 ? 'runuser' : bin('pg_ctl'),
+        process.getuid?.() === 0
+          ? ['-u', 'postgres', '--', bin('pg_ctl'), '-D', data, '-m', 'immediate', 'stop']
+          : ['-D', data, '-m', 'immediate', 'stop'],
+      );
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,8 @@ import { postgresAvailable, startPrimaryAndStandby, type LocalPostgres } from '.
 
 // Runs where the PostgreSQL server binaries are installed (CI installs them, and there a missing server is a
 // failure, not a skip); elsewhere the drill's RDS canary is covered by the test double in drill.test.ts.
-if (process.env.CI && !postgresAvailable()) throw new Error('CI must have the PostgreSQL server binaries: .ci/run installs Debian\'s postgresql package.');
+if (process.env.CI && !postgresAvailable())
+  throw new Error("CI must have the PostgreSQL server binaries: .ci/run installs Debian's postgresql package.");
 describe.skipIf(!postgresAvailable())('pgDbCanary against a real primary and streaming standby', () => {
   let pg: LocalPostgres;
   beforeAll(async () => {

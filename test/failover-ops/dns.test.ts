@@ -31,7 +31,9 @@ beforeAll(async () => {
     header.writeUInt16BE(ips.length ? 0x8400 : 0x8403, 2); // response, authoritative; rcode 3 = NXDOMAIN
     header.writeUInt16BE(1, 4);
     header.writeUInt16BE(ips.length, 6);
-    const answers = ips.map((ip) => Buffer.concat([Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]), Buffer.from(ip.split('.').map(Number))]));
+    const answers = ips.map((ip) =>
+      Buffer.concat([Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]), Buffer.from(ip.split('.').map(Number))]),
+    );
     server.send(Buffer.concat([header, msg.subarray(12, end), ...answers]), rinfo.port, rinfo.address);
   });
   await new Promise<void>((r) => server.bind(0, '127.0.0.1', r));

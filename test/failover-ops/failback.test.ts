@@ -54,7 +54,13 @@ describe('drctl failback (planned, loss-free)', () => {
     const n = w.names;
     // The secondary's controller noticed the promotion and remembers it.
     const controller = dynamoStateStore(w.clients(SECONDARY).dynamodb, n.secondary.stateTable);
-    expect(await controller.save({ ...initialState(), promotion: { status: 'completed', completedAt: w.clock.now(), completedSteps: [] } }, 0, { code: 'ALREADY_WRITER', reason: 'test', at: w.clock.now() })).toBe(true);
+    expect(
+      await controller.save(
+        { ...initialState(), promotion: { status: 'completed', completedAt: w.clock.now(), completedSteps: [] } },
+        0,
+        { code: 'ALREADY_WRITER', reason: 'test', at: w.clock.now() },
+      ),
+    ).toBe(true);
     const promotedSecondaryArn = w.aws.rds.arn(SECONDARY, n.secondary.dbIdentifier);
     w.aws.log.calls.length = 0;
 
@@ -65,18 +71,34 @@ describe('drctl failback (planned, loss-free)', () => {
 
     // Replication toward the old primary: a cross-region replica named by ARN, encrypted with the primary's key.
     const creates = w.aws.log.ops('rds', 'CreateDBInstanceReadReplica');
-    expect(creates.map((c) => [c.region, (c.input as Record<string, string>).SourceDBInstanceIdentifier, (c.input as Record<string, string>).KmsKeyId])).toEqual([
+    expect(
+      creates.map((c) => [
+        c.region,
+        (c.input as Record<string, string>).SourceDBInstanceIdentifier,
+        (c.input as Record<string, string>).KmsKeyId,
+      ]),
+    ).toEqual([
       [PRIMARY, promotedSecondaryArn, n.primary.kmsKeyArn],
       [SECONDARY, w.aws.rds.arn(PRIMARY, n.primary.dbIdentifier), n.secondary.kmsKeyArn],
     ]);
     // Nothing is lost: both retired instances leave a final snapshot.
     const deletes = w.aws.log.ops('rds', 'DeleteDBInstance').map((c) => c.input as Record<string, unknown>);
     expect(deletes).toHaveLength(2);
-    expect(deletes.every((d) => d.SkipFinalSnapshot === false && String(d.FinalDBSnapshotIdentifier).startsWith('db-dev-pre-failback-'))).toBe(true);
+    expect(
+      deletes.every(
+        (d) => d.SkipFinalSnapshot === false && String(d.FinalDBSnapshotIdentifier).startsWith('db-dev-pre-failback-'),
+      ),
+    ).toBe(true);
 
     // Original topology: primary writer, secondary replica of it, writers pointed at the primary, flags off.
-    expect(w.aws.rds.instance(PRIMARY, n.primary.dbIdentifier)).toMatchObject({ status: 'available', sourceArn: undefined });
-    expect(w.aws.rds.instance(SECONDARY, n.secondary.dbIdentifier)).toMatchObject({ status: 'available', sourceArn: w.aws.rds.arn(PRIMARY, n.primary.dbIdentifier) });
+    expect(w.aws.rds.instance(PRIMARY, n.primary.dbIdentifier)).toMatchObject({
+      status: 'available',
+      sourceArn: undefined,
+    });
+    expect(w.aws.rds.instance(SECONDARY, n.secondary.dbIdentifier)).toMatchObject({
+      status: 'available',
+      sourceArn: w.aws.rds.arn(PRIMARY, n.primary.dbIdentifier),
+    });
     const endpoint = `${n.primary.dbIdentifier}.abcdefgh.${PRIMARY}.rds.amazonaws.com`;
     expect(w.aws.ssm.value(PRIMARY, n.primary.writerEndpointParameter)).toBe(endpoint);
     expect(w.aws.ssm.value(SECONDARY, n.secondary.writerEndpointParameter)).toBe(endpoint);
@@ -87,10 +109,15 @@ describe('drctl failback (planned, loss-free)', () => {
     // then refuse the replicas this runbook creates).
     expect(w.aws.ssm.value(PRIMARY, n.primary.secretArnParameter)).toBe(w.secrets.primary);
     expect(w.aws.ssm.value(SECONDARY, n.secondary.secretArnParameter)).toBe(w.secrets.secondary);
-    expect(w.aws.log.calls.filter((c) => c.operation === 'PutParameter' && (c.input as { Name: string }).Name === n.secondary.secretArnParameter)).toEqual([]);
+    expect(
+      w.aws.log.calls.filter(
+        (c) => c.operation === 'PutParameter' && (c.input as { Name: string }).Name === n.secondary.secretArnParameter,
+      ),
+    ).toEqual([]);
     expect(w.aws.log.ops('rds', 'ModifyDBInstance')).toEqual([]);
     expect(w.aws.log.calls.filter((c) => 'ManageMasterUserPassword' in (c.input as object))).toEqual([]);
-    for (const role of ['primary', 'secondary'] as const) expect(w.aws.rds.instance(REGION_OF[role], n[role].dbIdentifier)?.secretArn).toBeUndefined();
+    for (const role of ['primary', 'secondary'] as const)
+      expect(w.aws.rds.instance(REGION_OF[role], n[role].dbIdentifier)?.secretArn).toBeUndefined();
     expect(w.s3.replicationRule(n.secondary.assetsBucket, n.primary.assetsBucket)?.Status).toBe('Enabled');
     expect(w.aws.autoscaling.group(SECONDARY, n.secondary.asgName)?.desired).toBe(1);
     expect(w.route53.failoverAnswer(n.domainName)).toBe(n.primary.albDnsName);
@@ -108,17 +135,28 @@ describe('drctl failback (planned, loss-free)', () => {
     const drained = s.steps.find((x) => x.id === 'drain')?.detail as { replicaLagSeconds: number; at: string };
     expect(drained.replicaLagSeconds).toBe(0);
     expect(Date.parse(drained.at)).toBeGreaterThan(stopAt);
-    const writesOff = w.aws.log.ops('ssm', 'PutParameter').filter((c) => (c.input as { Value: string }).Value === 'off').map((c) => c.at);
+    const writesOff = w.aws.log
+      .ops('ssm', 'PutParameter')
+      .filter((c) => (c.input as { Value: string }).Value === 'off')
+      .map((c) => c.at);
     expect(Math.min(...writesOff)).toBeGreaterThan(promote?.at ?? Infinity);
-    expect((r.result as { steps: { durationMs: number }[] }).steps.every((x) => typeof x.durationMs === 'number')).toBe(true);
+    expect((r.result as { steps: { durationMs: number }[] }).steps.every((x) => typeof x.durationMs === 'number')).toBe(
+      true,
+    );
     const md = await readFile((r.result as { report: { markdown: string } }).report.markdown, 'utf8');
-    expect(md.split('\n').filter((l) => /^\| \+\d/.test(l)).map((l) => l.split(' | ')[2]?.split(' — ')[0])).toEqual(STEPS);
+    expect(
+      md
+        .split('\n')
+        .filter((l) => /^\| \+\d/.test(l))
+        .map((l) => l.split(' | ')[2]?.split(' — ')[0]),
+    ).toEqual(STEPS);
     expect(md).toContain('writesStoppedAt');
   });
 
   it('resumes at step N+1 after an interruption that follows step N', async () => {
     expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
-    const stopAfter = (step: string) => new InterruptingReporter((m) => m.code === 'FAILBACK_STEP_DONE' && (m.data as { step: string }).step === step);
+    const stopAfter = (step: string) =>
+      new InterruptingReporter((m) => m.code === 'FAILBACK_STEP_DONE' && (m.data as { step: string }).step === step);
     const first = await runRunbook(w, 'failback', { yes: true }, stopAfter('stop-writes'));
     expect(first.code).toBe(70);
     const n = STEPS.indexOf('stop-writes') + 1;
@@ -127,7 +165,9 @@ describe('drctl failback (planned, loss-free)', () => {
     const second = await runRunbook(w, 'failback', { yes: true });
     expect(second.code).toBe(0);
     expect(second.reporter.byCode('FAILBACK_RESUMED')[0]?.data).toMatchObject({ step: STEPS[n], index: n + 1 });
-    expect(second.reporter.byCode('FAILBACK_STEP_START').map((m) => (m.data as { step: string }).step)).toEqual(STEPS.slice(n));
+    expect(second.reporter.byCode('FAILBACK_STEP_START').map((m) => (m.data as { step: string }).step)).toEqual(
+      STEPS.slice(n),
+    );
     // Steps 1..N ran once: one replica built toward the primary, one old primary retired.
     expect(w.aws.log.ops('rds', 'CreateDBInstanceReadReplica').filter((c) => c.region === PRIMARY)).toHaveLength(1);
     expect(w.aws.log.ops('rds', 'DeleteDBInstance').filter((c) => c.region === PRIMARY)).toHaveLength(1);
@@ -137,34 +177,56 @@ describe('drctl failback (planned, loss-free)', () => {
   it('refuses, before anything changes, while the promoted writer has an RDS-managed master secret (RDS would refuse the replica)', async () => {
     expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
     // Someone turned on RDS-managed credentials on the promoted writer.
-    await w.clients(SECONDARY).rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: w.names.secondary.dbIdentifier, ManageMasterUserPassword: true, ApplyImmediately: true }));
+    await w.clients(SECONDARY).rds.send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier: w.names.secondary.dbIdentifier,
+        ManageMasterUserPassword: true,
+        ApplyImmediately: true,
+      }),
+    );
     w.clock.advance(10 * 60_000);
     expect(w.aws.rds.instance(SECONDARY, w.names.secondary.dbIdentifier)?.secretArn).toMatch(/secret:rds!db-/);
     w.aws.log.calls.length = 0;
     const r = await runRunbook(w, 'failback', { yes: true });
     expect(r.code).toBe(4);
-    const check = r.reporter.byCode<{ check: string; ok: boolean; detail: string }>('FAILBACK_PRECHECK').find((m) => m.data?.check === 'secondary-password-not-rds-managed');
+    const check = r.reporter
+      .byCode<{ check: string; ok: boolean; detail: string }>('FAILBACK_PRECHECK')
+      .find((m) => m.data?.check === 'secondary-password-not-rds-managed');
     expect(check?.data).toMatchObject({ ok: false });
     expect(check?.data?.detail).toContain(w.secrets.secondary);
     expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
     expect(w.aws.rds.instance(PRIMARY, w.names.primary.dbIdentifier)?.status).toBe('available');
     // And RDS itself would have refused the replica of such a source.
-    await expect(w.clients(PRIMARY).rds.send(new CreateDBInstanceReadReplicaCommand({ DBInstanceIdentifier: 'db-probe', SourceDBInstanceIdentifier: w.aws.rds.arn(SECONDARY, w.names.secondary.dbIdentifier) }))).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
+    await expect(
+      w.clients(PRIMARY).rds.send(
+        new CreateDBInstanceReadReplicaCommand({
+          DBInstanceIdentifier: 'db-probe',
+          SourceDBInstanceIdentifier: w.aws.rds.arn(SECONDARY, w.names.secondary.dbIdentifier),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
   });
 
   it('has no code path that turns on an RDS-managed master secret', async () => {
     const dir = path.join(PROJECT_ROOT, 'src/failover');
     const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(10);
-    for (const f of files) expect(await readFile(path.join(dir, f), 'utf8'), f).not.toMatch(/ManageMasterUserPassword|ModifyDBInstanceCommand/);
+    for (const f of files)
+      expect(await readFile(path.join(dir, f), 'utf8'), f).not.toMatch(
+        /ManageMasterUserPassword|ModifyDBInstanceCommand/,
+      );
   });
 
   it('refuses while a failover run is unfinished (exit 4)', async () => {
-    const stop = new InterruptingReporter((m) => m.code === 'FAILOVER_STEP_DONE' && (m.data as { step: string }).step === 'promote-replica');
+    const stop = new InterruptingReporter(
+      (m) => m.code === 'FAILOVER_STEP_DONE' && (m.data as { step: string }).step === 'promote-replica',
+    );
     expect((await runRunbook(w, 'failover', { yes: true }, stop)).code).toBe(70);
     const r = await runRunbook(w, 'failback', { yes: true });
     expect(r.code).toBe(4);
-    const check = r.reporter.byCode<{ check: string; ok: boolean; detail: string }>('FAILBACK_PRECHECK').find((m) => m.data?.check === 'no-failover-in-progress');
+    const check = r.reporter
+      .byCode<{ check: string; ok: boolean; detail: string }>('FAILBACK_PRECHECK')
+      .find((m) => m.data?.check === 'no-failover-in-progress');
     expect(check?.data).toMatchObject({ ok: false });
     expect(check?.data?.detail).toMatch(/resume it with drctl failover first/);
     expect(w.aws.log.ops('rds', 'CreateDBInstanceReadReplica')).toHaveLength(0);
@@ -172,7 +234,10 @@ describe('drctl failback (planned, loss-free)', () => {
 
   it('stops before anything destructive when the reverse S3 rule was never deployed', async () => {
     expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
-    w.s3.setReplication(w.names.secondary.assetsBucket, { Role: 'arn:aws:iam::111122223333:role/replication-dev', Rules: [] });
+    w.s3.setReplication(w.names.secondary.assetsBucket, {
+      Role: 'arn:aws:iam::111122223333:role/replication-dev',
+      Rules: [],
+    });
     const r = await runRunbook(w, 'failback', { yes: true });
     expect(r.code).toBe(4);
     expect(r.reporter.codes()).toContain('E_S3_REVERSE_RULE_MISSING');
@@ -183,7 +248,9 @@ describe('drctl failback (planned, loss-free)', () => {
 
   it('resumes a step that failed mid-way without repeating what it already did', async () => {
     expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
-    w.aws.rds.failures.failNext('PromoteReadReplica', () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    w.aws.rds.failures.failNext('PromoteReadReplica', () =>
+      Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }),
+    );
     const first = await runRunbook(w, 'failback', { yes: true });
     expect(first.code).toBe(3);
     expect(first.reporter.byCode('FAILBACK_STEP_FAILED')[0]?.data).toMatchObject({ step: 'promote-primary' });
@@ -191,6 +258,9 @@ describe('drctl failback (planned, loss-free)', () => {
 
     const second = await runRunbook(w, 'failback', { yes: true });
     expect(second.code).toBe(0);
-    expect(second.reporter.byCode('FAILBACK_STEP_START')[0]?.data).toMatchObject({ step: 'promote-primary', attempt: 2 });
+    expect(second.reporter.byCode('FAILBACK_STEP_START')[0]?.data).toMatchObject({
+      step: 'promote-primary',
+      attempt: 2,
+    });
   });
 });

@@ -23,7 +23,10 @@ describe('drctl failover (operator-initiated)', () => {
     expect(r.error).toBeUndefined();
     expect(r.code).toBe(0);
     const n = w.names;
-    expect(w.aws.rds.instance(SECONDARY, n.secondary.dbIdentifier)).toMatchObject({ status: 'available', sourceArn: undefined });
+    expect(w.aws.rds.instance(SECONDARY, n.secondary.dbIdentifier)).toMatchObject({
+      status: 'available',
+      sourceArn: undefined,
+    });
     const endpoint = `${n.secondary.dbIdentifier}.abcdefgh.${SECONDARY}.rds.amazonaws.com`;
     expect(w.aws.ssm.value(SECONDARY, n.secondary.writerEndpointParameter)).toBe(endpoint);
     expect(w.aws.ssm.value(PRIMARY, n.primary.writerEndpointParameter)).toBe(endpoint);
@@ -35,7 +38,14 @@ describe('drctl failover (operator-initiated)', () => {
     expect(w.aws.sns.published).toHaveLength(1);
     expect(w.aws.sns.published[0]?.region).toBe(SECONDARY);
 
-    const ids = ['fence-primary', 'promote-replica', 'update-writer-endpoint', 'shift-traffic', 'raise-capacity', 'notify-and-audit'];
+    const ids = [
+      'fence-primary',
+      'promote-replica',
+      'update-writer-endpoint',
+      'shift-traffic',
+      'raise-capacity',
+      'notify-and-audit',
+    ];
     expect(r.reporter.byCode('FAILOVER_STEP_DONE').map((m) => (m.data as { step: string }).step)).toEqual(ids);
     expect(r.reporter.byCode('FAILOVER_STEP_START')).toHaveLength(6);
     const result = r.result as { status: string; steps: { id: string; status: string; durationMs: number }[] };
@@ -72,7 +82,10 @@ describe('drctl failover (operator-initiated)', () => {
     const r = await runRunbook(w, 'failover', { yes: true });
     expect(r.code).toBe(1);
     expect(r.reporter.codes()).toContain('E_FAILOVER_PRECHECK');
-    const failed = r.reporter.byCode<{ check: string; ok: boolean }>('FAILOVER_PRECHECK').filter((m) => !m.data?.ok).map((m) => m.data?.check);
+    const failed = r.reporter
+      .byCode<{ check: string; ok: boolean }>('FAILOVER_PRECHECK')
+      .filter((m) => !m.data?.ok)
+      .map((m) => m.data?.check);
     expect(failed).toContain('secondary-health-endpoint');
     expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
     await expect(stat(path.join(w.root, '.drctl/dev/failover.json'))).rejects.toThrow();
@@ -104,11 +117,15 @@ describe('drctl failover (operator-initiated)', () => {
   });
 
   it('inverts the primary health check when the primary region cannot be fenced', async () => {
-    w.aws.ssm.failures.failNext('PutParameter', () => Object.assign(new Error('connect ETIMEDOUT ssm.us-east-1.amazonaws.com'), { name: 'TimeoutError' }));
+    w.aws.ssm.failures.failNext('PutParameter', () =>
+      Object.assign(new Error('connect ETIMEDOUT ssm.us-east-1.amazonaws.com'), { name: 'TimeoutError' }),
+    );
     const r = await runRunbook(w, 'failover', { yes: true });
     expect(r.code).toBe(0);
     expect(r.reporter.codes()).toContain('FAILOVER_FENCE_UNREACHABLE');
-    expect(r.reporter.byCode('FAILOVER_STEP_SKIPPED').map((m) => (m.data as { step: string }).step)).toContain('fence-primary');
+    expect(r.reporter.byCode('FAILOVER_STEP_SKIPPED').map((m) => (m.data as { step: string }).step)).toContain(
+      'fence-primary',
+    );
     const update = w.aws.log.ops('route53', 'UpdateHealthCheck');
     expect(update.map((c) => c.input)).toEqual([{ HealthCheckId: w.names.primaryHealthCheckId, Inverted: true }]);
     expect(w.route53.failoverAnswer(w.names.domainName)).toBe(w.names.secondary.albDnsName);
@@ -129,10 +146,14 @@ describe('drctl failover (operator-initiated)', () => {
     expect(r.error).toBeUndefined();
     expect(r.code).toBe(0);
     expect(r.reporter.codes()).toContain('TOPOLOGY_FROM_CACHE');
-    const lagCheck = r.reporter.byCode<{ check: string; ok: boolean; detail: string }>('FAILOVER_PRECHECK').find((m) => m.data?.check === 'replica-lag-within-rpo-guard');
+    const lagCheck = r.reporter
+      .byCode<{ check: string; ok: boolean; detail: string }>('FAILOVER_PRECHECK')
+      .find((m) => m.data?.check === 'replica-lag-within-rpo-guard');
     expect(lagCheck?.data).toMatchObject({ ok: true });
     expect(lagCheck?.data?.detail).toMatch(/replication stopped .* last lag before: 2 s .* now 302 s/);
-    expect(r.reporter.byCode('FAILOVER_STEP_SKIPPED').map((m) => (m.data as { step: string }).step)).toEqual(['fence-primary']);
+    expect(r.reporter.byCode('FAILOVER_STEP_SKIPPED').map((m) => (m.data as { step: string }).step)).toEqual([
+      'fence-primary',
+    ]);
     expect(w.aws.rds.instance(SECONDARY, w.names.secondary.dbIdentifier)?.sourceArn).toBeUndefined();
     expect(w.route53.failoverAnswer(w.names.domainName)).toBe(w.names.secondary.albDnsName);
     // Nothing reached the primary region's APIs (Route 53's control plane there included).
@@ -150,7 +171,9 @@ describe('drctl failover (operator-initiated)', () => {
   });
 
   it('resumes an interrupted run at the step after the last completed one', async () => {
-    const stopAfterPromotion = new InterruptingReporter((m) => m.code === 'FAILOVER_STEP_DONE' && (m.data as { step: string }).step === 'promote-replica');
+    const stopAfterPromotion = new InterruptingReporter(
+      (m) => m.code === 'FAILOVER_STEP_DONE' && (m.data as { step: string }).step === 'promote-replica',
+    );
     const first = await runRunbook(w, 'failover', { yes: true }, stopAfterPromotion);
     expect(first.code).toBe(70);
     const mid = await state();
@@ -164,8 +187,13 @@ describe('drctl failover (operator-initiated)', () => {
 
     const second = await runRunbook(w, 'failover', { yes: true });
     expect(second.code).toBe(0);
-    expect(second.reporter.byCode('FAILOVER_RESUMED')[0]?.data).toMatchObject({ step: 'update-writer-endpoint', index: 3 });
-    expect(second.reporter.byCode('FAILOVER_STEP_START').map((m) => (m.data as { step: string }).step)[0]).toBe('update-writer-endpoint');
+    expect(second.reporter.byCode('FAILOVER_RESUMED')[0]?.data).toMatchObject({
+      step: 'update-writer-endpoint',
+      index: 3,
+    });
+    expect(second.reporter.byCode('FAILOVER_STEP_START').map((m) => (m.data as { step: string }).step)[0]).toBe(
+      'update-writer-endpoint',
+    );
     expect(second.reporter.codes()).not.toContain('FAILOVER_PRECHECK');
     expect(w.aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(1);
     expect((await state()).steps.map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1]);

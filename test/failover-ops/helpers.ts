@@ -9,7 +9,10 @@ import type { World } from './world.js';
 
 /** Lets a test stop the run at a precise message, as Ctrl-C would. */
 export class InterruptingReporter extends MemoryReporter {
-  constructor(private readonly stopAt: (m: Message) => boolean, answers: boolean | boolean[] = false) {
+  constructor(
+    private readonly stopAt: (m: Message) => boolean,
+    answers: boolean | boolean[] = false,
+  ) {
     super(answers);
   }
   override emit<T>(msg: Omit<Message<T>, 'time'> & { time?: number }): void {
@@ -25,16 +28,44 @@ export interface RunOutcome {
   error: unknown;
 }
 
-export async function runRunbook(w: World, runbook: RunbookName, opts: RunbookCommandOptions, reporter = new MemoryReporter()): Promise<RunOutcome> {
+export async function runRunbook(
+  w: World,
+  runbook: RunbookName,
+  opts: RunbookCommandOptions,
+  reporter = new MemoryReporter(),
+): Promise<RunOutcome> {
   const ctx: CommandContext = { root: w.root, reporter, options: { json: Boolean(opts.json), yes: Boolean(opts.yes) } };
   try {
-    const code = await runRunbookCommand(ctx, runbook, { env: 'dev', ...opts }, { clients: w.clients, clock: w.simClock, http: w.http, dns: w.dns });
+    const code = await runRunbookCommand(
+      ctx,
+      runbook,
+      { env: 'dev', ...opts },
+      { clients: w.clients, clock: w.simClock, http: w.http, dns: w.dns },
+    );
     return { code, reporter, result: reporter.results[0] as Record<string, unknown> | undefined, error: undefined };
   } catch (err) {
     reportError(ctx, err);
-    return { code: exitCodeFor(err), reporter, result: reporter.results[0] as Record<string, unknown> | undefined, error: err };
+    return {
+      code: exitCodeFor(err),
+      reporter,
+      result: reporter.results[0] as Record<string, unknown> | undefined,
+      error: err,
+    };
   }
 }
 
 /** Calls that change something in AWS (what pre-checks must never make). */
-export const MUTATING = new Set(['PromoteReadReplica', 'CreateDBInstanceReadReplica', 'DeleteDBInstance', 'ModifyDBInstance', 'PutParameter', 'UpdateAutoScalingGroup', 'SetDesiredCapacity', 'UpdateHealthCheck', 'Publish', 'PutBucketReplication', 'PutObject', 'PutItem']);
+export const MUTATING = new Set([
+  'PromoteReadReplica',
+  'CreateDBInstanceReadReplica',
+  'DeleteDBInstance',
+  'ModifyDBInstance',
+  'PutParameter',
+  'UpdateAutoScalingGroup',
+  'SetDesiredCapacity',
+  'UpdateHealthCheck',
+  'Publish',
+  'PutBucketReplication',
+  'PutObject',
+  'PutItem',
+]);

@@ -14,8 +14,11 @@ beforeAll(async () => {
     req.on('end', () => {
       seen.push({ method: req.method ?? '', host: req.headers.host, body, type: req.headers['content-type'] });
       if (req.url === '/slow') return; // never answers
-      if (req.url === '/html') return res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>502 Bad Gateway</h1>');
-      res.writeHead(req.method === 'POST' ? 201 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'maintenance', echo: body ? JSON.parse(body) : null }));
+      if (req.url === '/html')
+        return res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>502 Bad Gateway</h1>');
+      res
+        .writeHead(req.method === 'POST' ? 201 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'maintenance', echo: body ? JSON.parse(body) : null }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -29,7 +32,10 @@ afterAll(async () => {
 describe('nodeHttpProbe', () => {
   it('returns status and parsed JSON, sends JSON bodies, and names the public host', async () => {
     const probe = nodeHttpProbe({ tlsName: 'trade.example.com', timeoutMs: 2_000 });
-    expect(await probe.request('GET', `${base}/health`)).toEqual({ status: 503, body: { status: 'maintenance', echo: null } });
+    expect(await probe.request('GET', `${base}/health`)).toEqual({
+      status: 503,
+      body: { status: 'maintenance', echo: null },
+    });
     const post = await probe.request('POST', `${base}/orders`, { clientOrderId: 'c-1' });
     expect(post).toEqual({ status: 201, body: { status: 'maintenance', echo: { clientOrderId: 'c-1' } } });
     expect(seen.at(-1)).toMatchObject({ method: 'POST', type: 'application/json' });

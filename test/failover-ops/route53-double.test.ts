@@ -11,7 +11,11 @@ function setup() {
   r53.addHostedZone('Z1', 'example.com', ['ns-1.example.net']);
   r53.addHealthCheck({ id: 'hp', endpointHealthy: () => health.primary });
   r53.addHealthCheck({ id: 'hs', endpointHealthy: () => health.secondary });
-  r53.addFailoverRecord('Z1', { name: 'trade.example.com', primary: { alb: 'alb-p', healthCheckId: 'hp' }, secondary: { alb: 'alb-s', healthCheckId: 'hs' } });
+  r53.addFailoverRecord('Z1', {
+    name: 'trade.example.com',
+    primary: { alb: 'alb-p', healthCheckId: 'hp' },
+    secondary: { alb: 'alb-s', healthCheckId: 'hs' },
+  });
   return { clock, health, r53 };
 }
 
@@ -33,19 +37,28 @@ describe('Route 53 double', () => {
   it('inverts a check, reports raw observations, checks versions, and serves the delegation set', async () => {
     const { clock, r53 } = setup();
     const c = r53.client('us-east-1');
-    expect((await c.send(new GetHostedZoneCommand({ Id: '/hostedzone/Z1' }))).DelegationSet?.NameServers).toEqual(['ns-1.example.net']);
+    expect((await c.send(new GetHostedZoneCommand({ Id: '/hostedzone/Z1' }))).DelegationSet?.NameServers).toEqual([
+      'ns-1.example.net',
+    ]);
     await c.send(new UpdateHealthCheckCommand({ HealthCheckId: 'hp', Inverted: true }));
     expect(r53.healthy('hp')).toBe(true); // not yet: the inverted status must hold for the detection time
     clock.advance(30_000);
     expect(r53.healthy('hp')).toBe(false);
     const obs = (await c.send(new GetHealthCheckStatusCommand({ HealthCheckId: 'hp' }))).HealthCheckObservations ?? [];
     expect(obs.every((o) => o.StatusReport?.Status?.startsWith('Success'))).toBe(true);
-    await expect(c.send(new UpdateHealthCheckCommand({ HealthCheckId: 'hp', HealthCheckVersion: 1, Inverted: false }))).rejects.toMatchObject({ name: 'HealthCheckVersionMismatch' });
+    await expect(
+      c.send(new UpdateHealthCheckCommand({ HealthCheckId: 'hp', HealthCheckVersion: 1, Inverted: false })),
+    ).rejects.toMatchObject({ name: 'HealthCheckVersionMismatch' });
   });
 
   it('DNS double: authoritative answers are live, recursive ones are cached for the TTL', async () => {
     const { clock, health, r53 } = setup();
-    const dns = new FakeDnsResolver({ now: clock.now, route53: r53, albAddresses: { 'alb-p': ['10.0.0.1'], 'alb-s': ['10.1.0.1'] }, ttlSeconds: 60 });
+    const dns = new FakeDnsResolver({
+      now: clock.now,
+      route53: r53,
+      albAddresses: { 'alb-p': ['10.0.0.1'], 'alb-s': ['10.1.0.1'] },
+      ttlSeconds: 60,
+    });
     expect(await dns.resolveA('trade.example.com')).toEqual(['10.0.0.1']);
     health.primary = false;
     await dns.resolveA('trade.example.com', ['ns-1.example.net']);

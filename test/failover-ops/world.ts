@@ -25,7 +25,11 @@ export type Role = 'primary' | 'secondary';
 export const REGION: Record<Role, string> = { primary: PRIMARY, secondary: SECONDARY };
 
 type Input = Record<string, unknown>;
-interface ReplicationRule { ID?: string; Status: string; Destination: { Bucket: string } }
+interface ReplicationRule {
+  ID?: string;
+  Status: string;
+  Destination: { Bucket: string };
+}
 
 /** The deploy engineer's S3 double plus bucket replication: enabled rules copy new objects after `replicationMs`. */
 export class ReplicatingS3 extends S3Double {
@@ -52,7 +56,13 @@ export class ReplicatingS3 extends S3Double {
     const out = super.PutObject(i);
     const body = typeof i.Body === 'string' ? new TextEncoder().encode(i.Body) : (i.Body as Uint8Array);
     for (const r of this.replication.get(String(i.Bucket))?.Rules ?? []) {
-      if (r.Status === 'Enabled') this.pending.push({ at: this.clockNow() + this.replicationMs, bucket: r.Destination.Bucket.replace('arn:aws:s3:::', ''), key: String(i.Key), body });
+      if (r.Status === 'Enabled')
+        this.pending.push({
+          at: this.clockNow() + this.replicationMs,
+          bucket: r.Destination.Bucket.replace('arn:aws:s3:::', ''),
+          key: String(i.Key),
+          body,
+        });
     }
     return out;
   }
@@ -124,7 +134,15 @@ export function namesFor(account = '111122223333') {
       stateTable: 'failover-state-dev',
     };
   };
-  return { primary: regional('primary'), secondary: regional('secondary'), hostedZoneId: 'Z0123456789ABC', domainName: 'trade.example.com', nameServers: ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.net'], primaryHealthCheckId: 'hc-primary', secondaryHealthCheckId: 'hc-secondary' };
+  return {
+    primary: regional('primary'),
+    secondary: regional('secondary'),
+    hostedZoneId: 'Z0123456789ABC',
+    domainName: 'trade.example.com',
+    nameServers: ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.net'],
+    primaryHealthCheckId: 'hc-primary',
+    secondaryHealthCheckId: 'hc-secondary',
+  };
 }
 
 /** The two gateways as seen over HTTP: /health is 503 when the region's maintenance flag is `on` or the region is down. */
@@ -139,8 +157,13 @@ export class FakeGateways implements HttpProbe {
   healthy(role: Role): boolean {
     const w = this.w();
     // As the real gateway's region check: the primary fails while its database is a replica of the other region.
-    const primaryIsReplica = role === 'primary' && Boolean(w.aws.rds.instance(PRIMARY, w.names.primary.dbIdentifier)?.sourceArn);
-    return !this.down[role] && !primaryIsReplica && (this.ignoreMaintenance[role] || w.aws.ssm.value(REGION[role], w.names[role].maintenanceParameter) !== 'on');
+    const primaryIsReplica =
+      role === 'primary' && Boolean(w.aws.rds.instance(PRIMARY, w.names.primary.dbIdentifier)?.sourceArn);
+    return (
+      !this.down[role] &&
+      !primaryIsReplica &&
+      (this.ignoreMaintenance[role] || w.aws.ssm.value(REGION[role], w.names[role].maintenanceParameter) !== 'on')
+    );
   }
 
   private roleForHost(host: string): Role | undefined {
@@ -156,7 +179,9 @@ export class FakeGateways implements HttpProbe {
     if (!role && u.hostname === w.names.domainName) {
       // Clients resolve the domain through their recursive resolver (cached for the record's TTL).
       const addrs = await w.dns.resolveA(u.hostname);
-      role = (['primary', 'secondary'] as const).find((r) => ALB_ADDRESSES[w.names[r].albDnsName]?.some((a) => addrs.includes(a)));
+      role = (['primary', 'secondary'] as const).find((r) =>
+        ALB_ADDRESSES[w.names[r].albDnsName]?.some((a) => addrs.includes(a)),
+      );
     }
     const answer = (status: number, b: unknown): HttpAnswer => {
       this.requests.push({ method, url, role, status, at: w.clock.now() });
@@ -167,8 +192,10 @@ export class FakeGateways implements HttpProbe {
       return { status: 0, body: undefined, error: 'connect ETIMEDOUT' };
     }
     const region = REGION[role];
-    const maintenance = !this.ignoreMaintenance[role] && w.aws.ssm.value(region, w.names[role].maintenanceParameter) === 'on';
-    if (method === 'GET' && u.pathname === '/health') return answer(maintenance ? 503 : 200, { status: maintenance ? 'maintenance' : 'ok', region, role });
+    const maintenance =
+      !this.ignoreMaintenance[role] && w.aws.ssm.value(region, w.names[role].maintenanceParameter) === 'on';
+    if (method === 'GET' && u.pathname === '/health')
+      return answer(maintenance ? 503 : 200, { status: maintenance ? 'maintenance' : 'ok', region, role });
     if (method === 'POST' && u.pathname === '/orders') {
       if (maintenance) return answer(503, { error: 'maintenance', region });
       const id = (body as { clientOrderId?: string })?.clientOrderId ?? `o-${++this.orderSeq}`;
@@ -187,7 +214,9 @@ function outputs(o: Record<string, string | number>): { OutputKey: string; Outpu
   return Object.entries(o).map(([OutputKey, v]) => ({ OutputKey, OutputValue: String(v) }));
 }
 
-export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLagSeconds?: number; promotionMs?: number } = {}): Promise<World> {
+export async function buildWorld(
+  opts: { withFailoverStack?: boolean; replicaLagSeconds?: number; promotionMs?: number } = {},
+): Promise<World> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'drctl-dr-'));
   await mkdir(path.join(root, 'config'), { recursive: true });
   await copyFile(path.join(PROJECT_ROOT, 'config/dev.json'), path.join(root, 'config/dev.json'));
@@ -203,7 +232,11 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
       ticks.forEach((t) => t());
     },
   };
-  const aws = new AwsDoubles({ now: clock.now, rds: { promotionMs: opts.promotionMs ?? 90_000, createMs: 20 * 60_000, deleteMs: 6 * 60_000 }, launchMs: 120_000 });
+  const aws = new AwsDoubles({
+    now: clock.now,
+    rds: { promotionMs: opts.promotionMs ?? 90_000, createMs: 20 * 60_000, deleteMs: 6 * 60_000 },
+    launchMs: 120_000,
+  });
   const s3 = new ReplicatingS3(clock.now);
   const route53 = new Route53Double({ now: clock.now, log: aws.log });
   const dynamo = await startLocalDynamo(aws.log);
@@ -222,12 +255,15 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
   };
   const secondaryArn = aws.rds.addInstance(SECONDARY, { id: names.secondary.dbIdentifier, sourceArn: primaryArn });
   const lag = opts.replicaLagSeconds ?? 2;
-  for (let k = 10; k >= 1; k--) aws.cloudwatch.putReplicaLag(SECONDARY, names.secondary.dbIdentifier, clock.now() - k * 60_000, lag);
+  for (let k = 10; k >= 1; k--)
+    aws.cloudwatch.putReplicaLag(SECONDARY, names.secondary.dbIdentifier, clock.now() - k * 60_000, lag);
   // RDS publishes ReplicaLag once a minute for every available replica: the original replica holds `lag`; a new
   // replica starts 180 s behind and catches up linearly.
   // Filled in below; the tick reads the test's lag override through it.
   const world = {} as World;
-  const replicaSince = new Map<string, number>([[`${SECONDARY}/${names.secondary.dbIdentifier}`, Number.NEGATIVE_INFINITY]]);
+  const replicaSince = new Map<string, number>([
+    [`${SECONDARY}/${names.secondary.dbIdentifier}`, Number.NEGATIVE_INFINITY],
+  ]);
   const lastPublished = new Map<string, number>();
   ticks.push(() => {
     for (const region of [PRIMARY, SECONDARY]) {
@@ -242,35 +278,84 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
       replicaSince.set(key, since);
       if (clock.now() - (lastPublished.get(key) ?? 0) < 60_000) continue;
       lastPublished.set(key, clock.now());
-      const value = since === Number.NEGATIVE_INFINITY ? (world.originalReplicaLag?.(clock.now()) ?? lag) : Math.max(0, 180 - Math.floor((clock.now() - since) / 1000));
+      const value =
+        since === Number.NEGATIVE_INFINITY
+          ? (world.originalReplicaLag?.(clock.now()) ?? lag)
+          : Math.max(0, 180 - Math.floor((clock.now() - since) / 1000));
       aws.cloudwatch.putReplicaLag(region, id, clock.now(), value);
     }
   });
-  const topics: Record<Role, string> = { primary: aws.sns.addTopic(PRIMARY, names.primary.topicName), secondary: aws.sns.addTopic(SECONDARY, names.secondary.topicName) };
+  const topics: Record<Role, string> = {
+    primary: aws.sns.addTopic(PRIMARY, names.primary.topicName),
+    secondary: aws.sns.addTopic(SECONDARY, names.secondary.topicName),
+  };
   for (const role of ['primary', 'secondary'] as const) {
     aws.ssm.put(REGION[role], names[role].maintenanceParameter, 'off');
-    aws.ssm.put(REGION[role], names[role].writerEndpointParameter, `${names.primary.dbIdentifier}.abcdefgh.${PRIMARY}.rds.amazonaws.com`);
+    aws.ssm.put(
+      REGION[role],
+      names[role].writerEndpointParameter,
+      `${names.primary.dbIdentifier}.abcdefgh.${PRIMARY}.rds.amazonaws.com`,
+    );
     aws.ssm.put(REGION[role], names[role].secretArnParameter, secrets[role]);
-    aws.autoscaling.addGroup(REGION[role], names[role].asgName, role === 'primary' ? { min: 2, max: 6, desired: 4 } : { min: 1, max: 2, desired: 1 });
+    aws.autoscaling.addGroup(
+      REGION[role],
+      names[role].asgName,
+      role === 'primary' ? { min: 2, max: 6, desired: 4 } : { min: 1, max: 2, desired: 1 },
+    );
     s3.createBucket(names[role].assetsBucket, REGION[role], 'Enabled');
   }
   await dynamo.createTable(pkTable(names.primary.ordersTable));
   await dynamo.createTable(pkTable(names.primary.stateTable));
-  s3.setReplication(names.primary.assetsBucket, { Role: 'arn:aws:iam::111122223333:role/replication-dev', Rules: [{ ID: 'to-secondary', Status: 'Enabled', Destination: { Bucket: `arn:aws:s3:::${names.secondary.assetsBucket}` } }] });
+  s3.setReplication(names.primary.assetsBucket, {
+    Role: 'arn:aws:iam::111122223333:role/replication-dev',
+    Rules: [
+      {
+        ID: 'to-secondary',
+        Status: 'Enabled',
+        Destination: { Bucket: `arn:aws:s3:::${names.secondary.assetsBucket}` },
+      },
+    ],
+  });
   // The reverse rule exists (second deploy pass) but stays disabled until a failback needs it.
-  s3.setReplication(names.secondary.assetsBucket, { Role: 'arn:aws:iam::111122223333:role/replication-dev', Rules: [{ ID: 'to-primary', Status: 'Disabled', Destination: { Bucket: `arn:aws:s3:::${names.primary.assetsBucket}` } }] });
+  s3.setReplication(names.secondary.assetsBucket, {
+    Role: 'arn:aws:iam::111122223333:role/replication-dev',
+    Rules: [
+      { ID: 'to-primary', Status: 'Disabled', Destination: { Bucket: `arn:aws:s3:::${names.primary.assetsBucket}` } },
+    ],
+  });
 
   // Traffic: zone, health checks on each region's /health, the failover record.
   route53.addHostedZone(names.hostedZoneId, names.domainName, names.nameServers);
-  route53.addHealthCheck({ id: names.primaryHealthCheckId, endpointHealthy: () => http.healthy('primary'), fqdn: names.primary.albDnsName });
-  route53.addHealthCheck({ id: names.secondaryHealthCheckId, endpointHealthy: () => http.healthy('secondary'), fqdn: names.secondary.albDnsName });
-  route53.addFailoverRecord(names.hostedZoneId, { name: names.domainName, primary: { alb: names.primary.albDnsName, healthCheckId: names.primaryHealthCheckId }, secondary: { alb: names.secondary.albDnsName, healthCheckId: names.secondaryHealthCheckId } });
+  route53.addHealthCheck({
+    id: names.primaryHealthCheckId,
+    endpointHealthy: () => http.healthy('primary'),
+    fqdn: names.primary.albDnsName,
+  });
+  route53.addHealthCheck({
+    id: names.secondaryHealthCheckId,
+    endpointHealthy: () => http.healthy('secondary'),
+    fqdn: names.secondary.albDnsName,
+  });
+  route53.addFailoverRecord(names.hostedZoneId, {
+    name: names.domainName,
+    primary: { alb: names.primary.albDnsName, healthCheckId: names.primaryHealthCheckId },
+    secondary: { alb: names.secondary.albDnsName, healthCheckId: names.secondaryHealthCheckId },
+  });
 
-  const stacks = (region: string): Record<string, { outputs: Record<string, string | number>; parameters: Record<string, string> }> => {
+  const stacks = (
+    region: string,
+  ): Record<string, { outputs: Record<string, string | number>; parameters: Record<string, string> }> => {
     const role: Role = region === PRIMARY ? 'primary' : 'secondary';
     const n = names[role];
     const s: Record<string, { outputs: Record<string, string | number>; parameters: Record<string, string> }> = {
-      'trading-foundation-dev': { outputs: { KmsKeyArn: n.kmsKeyArn, AlertTopicArn: topics[role], MaintenanceFlagParameterName: n.maintenanceParameter }, parameters: {} },
+      'trading-foundation-dev': {
+        outputs: {
+          KmsKeyArn: n.kmsKeyArn,
+          AlertTopicArn: topics[role],
+          MaintenanceFlagParameterName: n.maintenanceParameter,
+        },
+        parameters: {},
+      },
       'trading-data-dev': {
         outputs: {
           DatabaseIdentifier: n.dbIdentifier,
@@ -285,16 +370,43 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
         },
         parameters: {},
       },
-      'trading-compute-dev': { outputs: { AlbDnsName: n.albDnsName, HealthCheckUrl: `https://${n.albDnsName}/health`, AutoScalingGroupName: n.asgName, FailoverDesiredCapacity: 4 }, parameters: { DesiredCapacity: role === 'primary' ? '4' : '1', FailoverDesiredCapacity: '4' } },
+      'trading-compute-dev': {
+        outputs: {
+          AlbDnsName: n.albDnsName,
+          HealthCheckUrl: `https://${n.albDnsName}/health`,
+          AutoScalingGroupName: n.asgName,
+          FailoverDesiredCapacity: 4,
+        },
+        parameters: { DesiredCapacity: role === 'primary' ? '4' : '1', FailoverDesiredCapacity: '4' },
+      },
     };
-    if (opts.withFailoverStack !== false) s['trading-failover-dev'] = { outputs: { ControllerStateTableName: n.stateTable }, parameters: { RpoGuardSeconds: '60' } };
-    if (role === 'primary') s['trading-global-dev'] = { outputs: { HostedZoneId: names.hostedZoneId, DomainName: names.domainName, PrimaryHealthCheckId: names.primaryHealthCheckId, SecondaryHealthCheckId: names.secondaryHealthCheckId }, parameters: {} };
+    if (opts.withFailoverStack !== false)
+      s['trading-failover-dev'] = {
+        outputs: { ControllerStateTableName: n.stateTable },
+        parameters: { RpoGuardSeconds: '60' },
+      };
+    if (role === 'primary')
+      s['trading-global-dev'] = {
+        outputs: {
+          HostedZoneId: names.hostedZoneId,
+          DomainName: names.domainName,
+          PrimaryHealthCheckId: names.primaryHealthCheckId,
+          SecondaryHealthCheckId: names.secondaryHealthCheckId,
+        },
+        parameters: {},
+      };
     // The fixture may only export what the layer templates declare, so it cannot drift from them.
     for (const [name, stack] of Object.entries(s)) {
       const layer = name.split('-')[1] as string;
       const t = loadTemplate(layer);
-      const unknown = [...Object.keys(stack.outputs).filter((k) => !(k in (t.Outputs ?? {}))), ...Object.keys(stack.parameters).filter((k) => !(k in (t.Parameters ?? {})))];
-      if (unknown.length) throw new Error(`world fixture: ${name} exports ${unknown.join(', ')}, which templates/${layer}.json does not declare`);
+      const unknown = [
+        ...Object.keys(stack.outputs).filter((k) => !(k in (t.Outputs ?? {}))),
+        ...Object.keys(stack.parameters).filter((k) => !(k in (t.Parameters ?? {}))),
+      ];
+      if (unknown.length)
+        throw new Error(
+          `world fixture: ${name} exports ${unknown.join(', ')}, which templates/${layer}.json does not declare`,
+        );
     }
     return s;
   };
@@ -305,7 +417,19 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
       const name = String(input.StackName);
       const s = stacks(region)[name];
       if (!s) throw awsError('ValidationError', `Stack with id ${name} does not exist`);
-      return { Stacks: [{ StackName: name, StackStatus: stackStatus.get(`${region}/${name}`) ?? 'UPDATE_COMPLETE', Outputs: outputs(s.outputs), Parameters: Object.entries(s.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })) }] };
+      return {
+        Stacks: [
+          {
+            StackName: name,
+            StackStatus: stackStatus.get(`${region}/${name}`) ?? 'UPDATE_COMPLETE',
+            Outputs: outputs(s.outputs),
+            Parameters: Object.entries(s.parameters).map(([ParameterKey, ParameterValue]) => ({
+              ParameterKey,
+              ParameterValue,
+            })),
+          },
+        ],
+      };
     });
   const s3Failures = new FailureInjector();
   const s3Client = (region: string) => fakeClient('s3', region, aws.log, clock.now, s3Failures, () => ({}));
@@ -316,7 +440,10 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
       get(target, prop, receiver) {
         if (prop === 'send' && downRegions.has(region)) {
           return async () => {
-            throw Object.assign(new Error(`connect ETIMEDOUT (${region} is down)`), { name: 'TimeoutError', $metadata: {} });
+            throw Object.assign(new Error(`connect ETIMEDOUT (${region} is down)`), {
+              name: 'TimeoutError',
+              $metadata: {},
+            });
           };
         }
         return Reflect.get(target, prop, receiver);
@@ -340,7 +467,9 @@ export async function buildWorld(opts: { withFailoverStack?: boolean; replicaLag
     }) as unknown as AwsClients;
   const clients: ClientFactory = (region) => {
     const c = rawClients(region) as unknown as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v && typeof v === 'object' ? reachable(region, v) : v])) as unknown as AwsClients;
+    return Object.fromEntries(
+      Object.entries(c).map(([k, v]) => [k, v && typeof v === 'object' ? reachable(region, v) : v]),
+    ) as unknown as AwsClients;
   };
 
   return Object.assign(world, {

@@ -20,7 +20,17 @@ afterAll(async () => {
 
 describe('controller artifact', () => {
   it('builds with the packager into a Lambda zip whose index.mjs exports the handler', async () => {
-    const art = await buildArtifact(PROJECT_ROOT, { id: 'build:ControllerCodeKey', kind: 'artifact-build', artifact: 'ControllerCodeKey', entry: 'src/failover/controller/handler.ts', artifactKind: 'lambda', dependencies: [], priority: 0, estimateSeconds: 1, state: 'pending' });
+    const art = await buildArtifact(PROJECT_ROOT, {
+      id: 'build:ControllerCodeKey',
+      kind: 'artifact-build',
+      artifact: 'ControllerCodeKey',
+      entry: 'src/failover/controller/handler.ts',
+      artifactKind: 'lambda',
+      dependencies: [],
+      priority: 0,
+      estimateSeconds: 1,
+      state: 'pending',
+    });
     const entry = firstEntry(art.bytes);
     expect(entry.name).toBe('index.mjs');
     // The runtime provides the AWS SDK; import the bundle from inside the project so it resolves the same way.

@@ -28,15 +28,26 @@ function getAttsAsRefs(v: unknown): unknown {
  * A template deployed with `given` parameters in `region`: resolves any value of it. `physical` names what
  * CloudFormation would return for `Ref` to a resource or `GetAtt` (key `Resource` or `Resource.Attribute`).
  */
-export function deployed(template: CfnTemplate, region: string, given: Record<string, string>, physical: Record<string, string> = {}) {
-  const pseudo = { 'AWS::Region': region, 'AWS::AccountId': ACCOUNT, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
+export function deployed(
+  template: CfnTemplate,
+  region: string,
+  given: Record<string, string>,
+  physical: Record<string, string> = {},
+) {
+  const pseudo = {
+    'AWS::Region': region,
+    'AWS::AccountId': ACCOUNT,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
   const params = { ...effectiveParameters(template, given), ...pseudo, ...physical };
   const conditions = evaluateConditions(template, { ...given, ...pseudo });
   return {
     params,
     resolve: (value: unknown): unknown => resolveValue(template, params, getAttsAsRefs(value), conditions),
     /** A resource's property, resolved. */
-    property: (resource: string, name: string): unknown => resolveValue(template, params, getAttsAsRefs(template.Resources[resource]?.Properties?.[name]), conditions),
+    property: (resource: string, name: string): unknown =>
+      resolveValue(template, params, getAttsAsRefs(template.Resources[resource]?.Properties?.[name]), conditions),
   };
 }
 
@@ -49,7 +60,9 @@ export interface Statement {
 
 /** Every statement of a role's inline policies, resolved (resources a Condition removes are dropped). */
 export function roleStatements(template: CfnTemplate, role: string, resolve: (v: unknown) => unknown): Statement[] {
-  const policies = (template.Resources[role]?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: unknown[] } }[];
+  const policies = (template.Resources[role]?.Properties?.Policies ?? []) as {
+    PolicyDocument: { Statement: unknown[] };
+  }[];
   return policies.flatMap((p) =>
     p.PolicyDocument.Statement.map((s) => {
       const r = resolve(s) as Statement;
@@ -60,24 +73,48 @@ export function roleStatements(template: CfnTemplate, role: string, resolve: (v:
 }
 
 function glob(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((part) => part.split('?').map((x) => x.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('.')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) =>
+        part
+          .split('?')
+          .map((x) => x.replace(/[.+^${}()|[\]\\]/g, '\\$&'))
+          .join('.'),
+      )
+      .join('.*')}$`,
+  );
   return re.test(value);
 }
 
 /** True when some Allow statement grants `action` on `arn` (IAM's case-insensitive actions, glob resources). */
 export function allows(statements: Statement[], action: string, arn: string): boolean {
   return statements.some(
-    (s) => s.Effect === 'Allow' && ([] as string[]).concat(s.Action).some((a) => glob(a.toLowerCase(), action.toLowerCase())) && ([] as string[]).concat(s.Resource).some((r) => glob(r, arn)),
+    (s) =>
+      s.Effect === 'Allow' &&
+      ([] as string[]).concat(s.Action).some((a) => glob(a.toLowerCase(), action.toLowerCase())) &&
+      ([] as string[]).concat(s.Resource).some((r) => glob(r, arn)),
   );
 }
 
-const IAM_PREFIX: Record<string, string> = { rds: 'rds', autoscaling: 'autoscaling', ssm: 'ssm', sns: 'sns', cloudwatch: 'cloudwatch', dynamodb: 'dynamodb', secretsmanager: 'secretsmanager' };
+const IAM_PREFIX: Record<string, string> = {
+  rds: 'rds',
+  autoscaling: 'autoscaling',
+  ssm: 'ssm',
+  sns: 'sns',
+  cloudwatch: 'cloudwatch',
+  dynamodb: 'dynamodb',
+  secretsmanager: 'secretsmanager',
+};
 
 /**
  * The IAM action and resource ARN one SDK call needs (the service authorization reference's resource type for
  * each operation; `*` where the action supports no resource-level permission).
  */
-export function iamRequest(call: Pick<RecordedCall, 'service' | 'operation' | 'input' | 'region'>): { action: string; arn: string } {
+export function iamRequest(call: Pick<RecordedCall, 'service' | 'operation' | 'input' | 'region'>): {
+  action: string;
+  arn: string;
+} {
   const prefix = IAM_PREFIX[call.service];
   if (!prefix) throw new Error(`no IAM mapping for service ${call.service}`);
   const i = call.input as Record<string, string | undefined>;
@@ -88,7 +125,10 @@ export function iamRequest(call: Pick<RecordedCall, 'service' | 'operation' | 'i
     case 'rds:PromoteReadReplica':
       return { action, arn: `arn:aws:rds:${r}:${ACCOUNT}:db:${i.DBInstanceIdentifier}` };
     case 'autoscaling:UpdateAutoScalingGroup':
-      return { action, arn: `arn:aws:autoscaling:${r}:${ACCOUNT}:autoScalingGroup:0b7e7c2a-1111-2222-3333-444455556666:autoScalingGroupName/${i.AutoScalingGroupName}` };
+      return {
+        action,
+        arn: `arn:aws:autoscaling:${r}:${ACCOUNT}:autoScalingGroup:0b7e7c2a-1111-2222-3333-444455556666:autoScalingGroupName/${i.AutoScalingGroupName}`,
+      };
     case 'autoscaling:DescribeAutoScalingGroups':
     case 'cloudwatch:GetMetricData':
       return { action, arn: '*' };
@@ -120,7 +160,10 @@ export function heredocVariables(script: string, tag: string): Record<string, st
 }
 
 /** An environment that records every variable the code under test reads. */
-export function recordingEnv(values: Record<string, string>): { env: Record<string, string | undefined>; read: Set<string> } {
+export function recordingEnv(values: Record<string, string>): {
+  env: Record<string, string | undefined>;
+  read: Set<string>;
+} {
   const read = new Set<string>();
   const env = new Proxy(values as Record<string, string | undefined>, {
     get(target, key) {

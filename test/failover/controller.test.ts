@@ -17,7 +17,9 @@ class World implements Network {
   dnsTo: 'primary' | 'secondary' = 'primary';
   peerWriterView?: Network['peerWriterView'];
   private ok(up: boolean): ProbeResult {
-    return up ? { signal: 'healthy', status: 200, latencyMs: 12 } : { signal: 'unhealthy', error: 'connect ETIMEDOUT', latencyMs: 3000 };
+    return up
+      ? { signal: 'healthy', status: 200, latencyMs: 12 }
+      : { signal: 'unhealthy', error: 'connect ETIMEDOUT', latencyMs: 3000 };
   }
   probes: string[] = [];
   probeHealth = async (url: string, _t: number, tlsName?: string): Promise<ProbeResult> => {
@@ -107,7 +109,10 @@ async function setup(envOverrides: Record<string, string> = {}, lagSeconds = 3) 
 
 async function auditEvents(table: string): Promise<string[]> {
   const items = (await ddb.client(WEST).send(new ScanCommand({ TableName: table }))).Items ?? [];
-  return items.filter((i) => i.pk?.S?.startsWith('audit#')).sort((a, b) => (a.pk!.S! < b.pk!.S! ? -1 : 1)).map((i) => i.event!.S!);
+  return items
+    .filter((i) => i.pk?.S?.startsWith('audit#'))
+    .sort((a, b) => (a.pk!.S! < b.pk!.S! ? -1 : 1))
+    .map((i) => i.event!.S!);
 }
 
 describe('failover controller against AWS doubles', () => {
@@ -133,10 +138,22 @@ describe('failover controller against AWS doubles', () => {
     ]);
     expect(t.aws.rds.instance(WEST, 'trading-db-test')).toMatchObject({ status: 'available', sourceArn: undefined });
     expect(t.aws.autoscaling.group(WEST, 'asg-test')).toMatchObject({ min: 4, desired: 4 });
-    expect(t.aws.ssm.value(WEST, '/trading/test/db/writer-endpoint')).toBe('trading-db-test.abcdefgh.us-west-2.rds.amazonaws.com');
-    expect(t.aws.sns.published.map((m) => m.subject)).toEqual(['[failover test us-west-2] promoting', '[failover test us-west-2] promoted']);
+    expect(t.aws.ssm.value(WEST, '/trading/test/db/writer-endpoint')).toBe(
+      'trading-db-test.abcdefgh.us-west-2.rds.amazonaws.com',
+    );
+    expect(t.aws.sns.published.map((m) => m.subject)).toEqual([
+      '[failover test us-west-2] promoting',
+      '[failover test us-west-2] promoted',
+    ]);
     expect(t.aws.log.ops('autoscaling', 'UpdateAutoScalingGroup')).toHaveLength(1);
-    expect(await auditEvents(t.table)).toEqual(['promotion-started', 'step', 'step', 'step', 'step', 'promotion-completed']);
+    expect(await auditEvents(t.table)).toEqual([
+      'promotion-started',
+      'step',
+      'step',
+      'step',
+      'step',
+      'promotion-completed',
+    ]);
     const decisionLine = JSON.parse(t.lines.find((l) => l.includes('"PROMOTE"'))!);
     expect(decisionLine).toMatchObject({ audit: 'failover', event: 'decision', region: WEST, code: 'PROMOTE' });
   });
@@ -182,7 +199,9 @@ describe('failover controller against AWS doubles', () => {
     const t = await setup();
     await t.tick();
     t.fail();
-    t.aws.autoscaling.failures.failNext('UpdateAutoScalingGroup', () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    t.aws.autoscaling.failures.failNext('UpdateAutoScalingGroup', () =>
+      Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }),
+    );
     const results = [];
     for (let i = 0; i < 8; i++) results.push(await t.tick());
     expect(results[3]).toBeInstanceOf(Error);
@@ -215,7 +234,16 @@ describe('failover controller against AWS doubles', () => {
     expect(clients.some((c) => c.region === EAST)).toBe(false);
     // The services it used to decide: own-region CloudWatch, RDS, SSM and DynamoDB.
     expect(new Set(t.aws.log.calls.map((c) => `${c.service}:${c.operation}`))).toEqual(
-      new Set(['cloudwatch:GetMetricData', 'rds:DescribeDBInstances', 'ssm:GetParameter', 'rds:PromoteReadReplica', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:UpdateAutoScalingGroup', 'ssm:PutParameter', 'sns:Publish']),
+      new Set([
+        'cloudwatch:GetMetricData',
+        'rds:DescribeDBInstances',
+        'ssm:GetParameter',
+        'rds:PromoteReadReplica',
+        'autoscaling:DescribeAutoScalingGroups',
+        'autoscaling:UpdateAutoScalingGroup',
+        'ssm:PutParameter',
+        'sns:Publish',
+      ]),
     );
   });
 
@@ -240,10 +268,15 @@ describe('failover controller against AWS doubles', () => {
     const t = await setup({ EXECUTE_ON_INVOKE: 'true' });
     await t.tick();
     // The plan's step fails (and is retried by the plan) until the promotion has completed.
-    await expect(t.handler({ planExecutionId: 'exec-1' })).rejects.toThrow(/promotion in progress \(PROMOTION_REQUESTED\)/);
+    await expect(t.handler({ planExecutionId: 'exec-1' })).rejects.toThrow(
+      /promotion in progress \(PROMOTION_REQUESTED\)/,
+    );
     // The plan retries a minute later; this invocation waits out the rest of the promotion and succeeds.
     t.clock.advance(60_000);
-    expect(await t.handler({ planExecutionId: 'exec-1' })).toMatchObject({ code: 'PROMOTION_IN_PROGRESS', promotion: 'completed' });
+    expect(await t.handler({ planExecutionId: 'exec-1' })).toMatchObject({
+      code: 'PROMOTION_IN_PROGRESS',
+      promotion: 'completed',
+    });
     for (let i = 0; i < 4; i++) await t.tick();
     const again = await t.handler({ planExecutionId: 'exec-1' });
     expect(again.code).toBe('ALREADY_PROMOTED');
@@ -267,7 +300,9 @@ describe('failover controller against AWS doubles', () => {
 
   it('builds its real SDK clients for the one region it is given', async () => {
     const c = sdkClientsFor(WEST);
-    const regions = await Promise.all([c.rds, c.autoscaling, c.ssm, c.sns, c.cloudwatch, c.dynamodb].map((x) => x.config.region()));
+    const regions = await Promise.all(
+      [c.rds, c.autoscaling, c.ssm, c.sns, c.cloudwatch, c.dynamodb].map((x) => x.config.region()),
+    );
     expect(new Set(regions)).toEqual(new Set([WEST]));
   });
 
@@ -280,13 +315,18 @@ describe('failover controller against AWS doubles', () => {
     const topic = aws.sns.addTopic(EAST, 'alerts-test');
     const table = `failover-state-t${++tableSeq}`;
     await ddb.createTable(pkTable(table));
-    const peer = { databaseRole: 'replica' as 'writer' | 'replica', writerEndpoint: 'trading-db-test.abcdefgh.us-east-1.rds.amazonaws.com' };
+    const peer = {
+      databaseRole: 'replica' as 'writer' | 'replica',
+      writerEndpoint: 'trading-db-test.abcdefgh.us-east-1.rds.amazonaws.com',
+    };
     const asked: string[] = [];
     const network: Network = {
       probeHealth: async () => ({ signal: 'healthy', status: 200, latencyMs: 5 }),
       probeTcp: async () => ({ signal: 'healthy', latencyMs: 5 }),
       peerWriterView: async (url, _t, tlsName) => (asked.push(`${url} as ${tlsName}`), { ...peer }),
-      resolver: { resolve4: async (name: string) => (name.includes('alb-secondary') ? ['203.0.113.1'] : ['198.51.100.1']) },
+      resolver: {
+        resolve4: async (name: string) => (name.includes('alb-secondary') ? ['203.0.113.1'] : ['198.51.100.1']),
+      },
     };
     const handler = createHandler({
       env: env(table, {
@@ -329,7 +369,9 @@ describe('failover controller against AWS doubles', () => {
     aws.ssm.put(EAST, '/trading/test/maintenance', 'off');
     expect(await tick()).toBe('LOCAL_WRITER');
     expect(aws.ssm.value(EAST, '/trading/test/maintenance')).toBe('off');
-    expect(new Set(asked)).toEqual(new Set(['https://alb-secondary-456.us-west-2.elb.amazonaws.com/health as trade.example.com']));
+    expect(new Set(asked)).toEqual(
+      new Set(['https://alb-secondary-456.us-west-2.elb.amazonaws.com/health as trade.example.com']),
+    );
     expect(aws.log.calls.filter((c) => c.region !== EAST)).toEqual([]);
     expect(aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(0);
   });

@@ -10,8 +10,20 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     hosts.push(String(req.headers.host));
     if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
-    if (req.url === '/writer/health') return void res.writeHead(503).end(JSON.stringify({ status: 'fail', checks: [{ name: 'dynamodb', status: 'ok' }, { name: 'database', status: 'ok', detail: { role: 'writer' } }] }));
-    if (req.url === '/region') return void res.writeHead(200).end(JSON.stringify({ region: 'us-west-2', writerEndpoint: 'db.us-west-2.example' }));
+    if (req.url === '/writer/health')
+      return void res.writeHead(503).end(
+        JSON.stringify({
+          status: 'fail',
+          checks: [
+            { name: 'dynamodb', status: 'ok' },
+            { name: 'database', status: 'ok', detail: { role: 'writer' } },
+          ],
+        }),
+      );
+    if (req.url === '/region')
+      return void res
+        .writeHead(200)
+        .end(JSON.stringify({ region: 'us-west-2', writerEndpoint: 'db.us-west-2.example' }));
     res.statusCode = req.url === '/health' ? 200 : 503;
     res.end('{}');
   });
@@ -25,8 +37,14 @@ afterAll(() => {
 
 describe('controller probes', () => {
   it('GET: 2xx healthy, 503 unhealthy, timeout and refused unhealthy', async () => {
-    expect(await probeHealth(`http://127.0.0.1:${port}/health`, 1000)).toMatchObject({ signal: 'healthy', status: 200 });
-    expect(await probeHealth(`http://127.0.0.1:${port}/other`, 1000)).toMatchObject({ signal: 'unhealthy', status: 503 });
+    expect(await probeHealth(`http://127.0.0.1:${port}/health`, 1000)).toMatchObject({
+      signal: 'healthy',
+      status: 200,
+    });
+    expect(await probeHealth(`http://127.0.0.1:${port}/other`, 1000)).toMatchObject({
+      signal: 'unhealthy',
+      status: 503,
+    });
     const slow = await probeHealth(`http://127.0.0.1:${port}/slow`, 150);
     expect(slow).toMatchObject({ signal: 'unhealthy', error: 'timeout after 150ms' });
     expect(slow.latencyMs).toBeLessThan(1500);
@@ -49,14 +67,26 @@ describe('controller probes', () => {
     expect((await resolveDnsTarget(resolver, 'rec', 'self', 'peer')).target).toBe('peer');
     table.rec = ['192.0.2.9'];
     expect((await resolveDnsTarget(resolver, 'rec', 'self', 'peer')).target).toBe('unknown');
-    expect(await resolveDnsTarget(resolver, 'missing', 'self', 'peer')).toMatchObject({ target: 'unknown', error: 'ENOTFOUND missing' });
+    expect(await resolveDnsTarget(resolver, 'missing', 'self', 'peer')).toMatchObject({
+      target: 'unknown',
+      error: 'ENOTFOUND missing',
+    });
   });
 
   it("reads the other region's database role from its /health body (whatever the status) and its writer from /region", async () => {
-    expect(await peerWriterView(`http://127.0.0.1:${port}/writer/health`, 1000, 'trade.example.com')).toEqual({ databaseRole: 'writer', writerEndpoint: 'db.us-west-2.example' });
+    expect(await peerWriterView(`http://127.0.0.1:${port}/writer/health`, 1000, 'trade.example.com')).toEqual({
+      databaseRole: 'writer',
+      writerEndpoint: 'db.us-west-2.example',
+    });
     expect(hosts.slice(-2)).toEqual([`trade.example.com:${port}`, `trade.example.com:${port}`]);
     // Bodies that are not the gateway's say nothing; an unreachable peer says nothing either.
-    expect(await peerWriterView(`http://127.0.0.1:${port}/health`, 1000)).toEqual({ databaseRole: undefined, writerEndpoint: 'db.us-west-2.example' });
-    expect(await peerWriterView('http://127.0.0.1:1/health', 500)).toEqual({ databaseRole: undefined, writerEndpoint: undefined });
+    expect(await peerWriterView(`http://127.0.0.1:${port}/health`, 1000)).toEqual({
+      databaseRole: undefined,
+      writerEndpoint: 'db.us-west-2.example',
+    });
+    expect(await peerWriterView('http://127.0.0.1:1/health', 500)).toEqual({
+      databaseRole: undefined,
+      writerEndpoint: undefined,
+    });
   });
 });

@@ -16,8 +16,14 @@ function setup() {
 describe('failover steps', () => {
   it('promotes once, reports progress, then reports done', async () => {
     const { clock, d, c } = setup();
-    expect(await promoteDatabase(c.rds, 'trading-db-dev')).toMatchObject({ status: 'in-progress', detail: expect.stringMatching(/started/) });
-    expect(await promoteDatabase(c.rds, 'trading-db-dev')).toMatchObject({ status: 'in-progress', detail: expect.stringMatching(/modifying/) });
+    expect(await promoteDatabase(c.rds, 'trading-db-dev')).toMatchObject({
+      status: 'in-progress',
+      detail: expect.stringMatching(/started/),
+    });
+    expect(await promoteDatabase(c.rds, 'trading-db-dev')).toMatchObject({
+      status: 'in-progress',
+      detail: expect.stringMatching(/modifying/),
+    });
     expect(await isPromoted(c.rds, 'trading-db-dev')).toBe(false);
     clock.advance(90_000);
     expect(await isPromoted(c.rds, 'trading-db-dev')).toBe(true);
@@ -54,8 +60,12 @@ describe('failover steps', () => {
   it('updates the writer endpoint only when it differs', async () => {
     const { d, c } = setup();
     d.ssm.put('us-west-2', '/trading/dev/db/writer-endpoint', 'old:5432');
-    expect(await setWriterEndpoint(c.ssm, '/trading/dev/db/writer-endpoint', 'new:5432')).toMatchObject({ status: 'done' });
-    expect(await setWriterEndpoint(c.ssm, '/trading/dev/db/writer-endpoint', 'new:5432')).toMatchObject({ status: 'already-done' });
+    expect(await setWriterEndpoint(c.ssm, '/trading/dev/db/writer-endpoint', 'new:5432')).toMatchObject({
+      status: 'done',
+    });
+    expect(await setWriterEndpoint(c.ssm, '/trading/dev/db/writer-endpoint', 'new:5432')).toMatchObject({
+      status: 'already-done',
+    });
     expect(d.ssm.value('us-west-2', '/trading/dev/db/writer-endpoint')).toBe('new:5432');
   });
 

@@ -3,7 +3,13 @@
 // follows (parameters, metadata, literals, names, deletion policies).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { activeResources, effectiveParameters, evaluateConditions, resolveValue, type ParamValues } from '../../src/templates/conditions.js';
+import {
+  activeResources,
+  effectiveParameters,
+  evaluateConditions,
+  resolveValue,
+  type ParamValues,
+} from '../../src/templates/conditions.js';
 import type { CfnResource, CfnTemplate } from '../../src/templates/template-types.js';
 import type { EnvironmentConfig } from '../../src/config/config-types.js';
 import { PROJECT_ROOT } from './run-cli.js';
@@ -64,7 +70,7 @@ export function referencedNames(value: unknown): Set<string> {
     if (Array.isArray(v)) return v.forEach(walk);
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (k === 'Ref' && typeof x === 'string') names.add(x);
-      else if (k === 'Fn::GetAtt') names.add(Array.isArray(x) ? String(x[0]) : String(x).split('.')[0] as string);
+      else if (k === 'Fn::GetAtt') names.add(Array.isArray(x) ? String(x[0]) : (String(x).split('.')[0] as string));
       else if (k === 'Fn::Sub' && typeof x === 'string') fromSub(x, new Set());
       else if (k === 'Fn::Sub' && Array.isArray(x)) {
         const vars = (x[1] ?? {}) as Record<string, unknown>;
@@ -80,16 +86,29 @@ export function referencedNames(value: unknown): Set<string> {
 /** Parameters without a description, a constraint or a default (inputs and artifact keys may lack a default). */
 export function parameterContractProblems(t: CfnTemplate): string[] {
   const problems: string[] = [];
-  const exempt = new Set([...Object.keys(t.Metadata?.Drctl?.Inputs ?? {}), ...Object.keys(t.Metadata?.Drctl?.Artifacts ?? {})]);
+  const exempt = new Set([
+    ...Object.keys(t.Metadata?.Drctl?.Inputs ?? {}),
+    ...Object.keys(t.Metadata?.Drctl?.Artifacts ?? {}),
+  ]);
   for (const [name, p] of Object.entries(t.Parameters ?? {})) {
     if (!p.Description) problems.push(`parameter ${name} has no Description`);
-    const constrained = p.AllowedValues || p.AllowedPattern || p.MinValue !== undefined || p.MaxValue !== undefined || /^(List<)?AWS::/.test(p.Type);
+    const constrained =
+      p.AllowedValues ||
+      p.AllowedPattern ||
+      p.MinValue !== undefined ||
+      p.MaxValue !== undefined ||
+      /^(List<)?AWS::/.test(p.Type);
     if (!constrained) problems.push(`parameter ${name} has no constraint`);
-    if (p.Default === undefined && !exempt.has(name)) problems.push(`parameter ${name} has no default and is not an input or artifact`);
-    if (p.Default !== undefined && p.AllowedValues && !p.AllowedValues.map(String).includes(String(p.Default))) problems.push(`parameter ${name}: default not allowed`);
-    if (p.Default !== undefined && p.AllowedPattern && !new RegExp(p.AllowedPattern).test(String(p.Default))) problems.push(`parameter ${name}: default does not match its pattern`);
-    if (p.Default !== undefined && p.MinValue !== undefined && Number(p.Default) < p.MinValue) problems.push(`parameter ${name}: default below MinValue`);
-    if (p.Default !== undefined && p.MaxValue !== undefined && Number(p.Default) > p.MaxValue) problems.push(`parameter ${name}: default above MaxValue`);
+    if (p.Default === undefined && !exempt.has(name))
+      problems.push(`parameter ${name} has no default and is not an input or artifact`);
+    if (p.Default !== undefined && p.AllowedValues && !p.AllowedValues.map(String).includes(String(p.Default)))
+      problems.push(`parameter ${name}: default not allowed`);
+    if (p.Default !== undefined && p.AllowedPattern && !new RegExp(p.AllowedPattern).test(String(p.Default)))
+      problems.push(`parameter ${name}: default does not match its pattern`);
+    if (p.Default !== undefined && p.MinValue !== undefined && Number(p.Default) < p.MinValue)
+      problems.push(`parameter ${name}: default below MinValue`);
+    if (p.Default !== undefined && p.MaxValue !== undefined && Number(p.Default) > p.MaxValue)
+      problems.push(`parameter ${name}: default above MaxValue`);
   }
   return problems;
 }
@@ -99,7 +118,11 @@ export function loadEnvironmentConfig(env: string): EnvironmentConfig {
 }
 
 /** Pseudo parameters with plausible values so Fn::Sub names resolve offline. */
-export const PSEUDO: ParamValues = { 'AWS::AccountId': '111122223333', 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
+export const PSEUDO: ParamValues = {
+  'AWS::AccountId': '111122223333',
+  'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
+};
 
 /** Parameter values for a stack of the given role in the default environment layout (us-east-1 / us-west-2). */
 export function stackParams(role: 'primary' | 'secondary', extra: ParamValues = {}): ParamValues {
@@ -190,7 +213,10 @@ export function parameterRefs(template: CfnTemplate, value: unknown): string[] {
     if (Array.isArray(v)) return v.forEach(walk);
     for (const [k, x] of Object.entries(v)) {
       if (k === 'Ref' && typeof x === 'string' && declared.has(x)) found.add(x);
-      if (k === 'Fn::Sub') for (const s of stringsIn(x)) for (const m of s.matchAll(/\$\{([A-Za-z0-9]+)\}/g)) if (declared.has(m[1] as string)) found.add(m[1] as string);
+      if (k === 'Fn::Sub')
+        for (const s of stringsIn(x))
+          for (const m of s.matchAll(/\$\{([A-Za-z0-9]+)\}/g))
+            if (declared.has(m[1] as string)) found.add(m[1] as string);
       walk(x);
     }
   };
@@ -198,14 +224,24 @@ export function parameterRefs(template: CfnTemplate, value: unknown): string[] {
   return [...found];
 }
 
-const REGION_LITERAL = /\b(us|eu|ap|sa|ca|me|af|il|mx)-(gov-)?(east|west|north|south|central|northeast|southeast|northwest|southwest)-\d\b/;
+const REGION_LITERAL =
+  /\b(us|eu|ap|sa|ca|me|af|il|mx)-(gov-)?(east|west|north|south|central|northeast|southeast|northwest|southwest)-\d\b/;
 const ACCOUNT_LITERAL = /(^|[^0-9])\d{12}([^0-9]|$)/;
 const AZ_LITERAL = /\b(us|eu|ap|sa|ca|me|af)-[a-z]+-\d[a-f]\b/;
 const AMI_LITERAL = /\bami-[0-9a-f]{8,17}\b/;
 const ARN_LITERAL = /arn:aws[a-z-]*:/;
 const NAME_PROPERTIES = [
-  'BucketName', 'TopicName', 'LogGroupName', 'Name', 'AliasName', 'RoleName', 'DBInstanceIdentifier', 'TableName', 'GroupName',
-  'DBSubnetGroupName', 'DBParameterGroupName',
+  'BucketName',
+  'TopicName',
+  'LogGroupName',
+  'Name',
+  'AliasName',
+  'RoleName',
+  'DBInstanceIdentifier',
+  'TableName',
+  'GroupName',
+  'DBSubnetGroupName',
+  'DBParameterGroupName',
 ];
 
 /** Convention problems of a layer template; an empty list means it follows every rule the tests pin. */
@@ -219,17 +255,26 @@ export function conventionProblems(template: CfnTemplate): string[] {
   if (!drctl?.Layer || !Array.isArray(drctl.Regions)) problems.push('Metadata.Drctl with Layer and Regions is missing');
 
   problems.push(...parameterContractProblems(template), ...literalProblems(template));
-  if (params.EnvironmentSuffix?.AllowedPattern !== '^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$') problems.push('EnvironmentSuffix pattern differs from the contract');
-  if (JSON.stringify(params.RegionRole?.AllowedValues) !== JSON.stringify(['primary', 'secondary'])) problems.push('RegionRole must allow exactly primary and secondary');
+  if (params.EnvironmentSuffix?.AllowedPattern !== '^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$')
+    problems.push('EnvironmentSuffix pattern differs from the contract');
+  if (JSON.stringify(params.RegionRole?.AllowedValues) !== JSON.stringify(['primary', 'secondary']))
+    problems.push('RegionRole must allow exactly primary and secondary');
   const conds = template.Conditions ?? {};
   // Role conditions are declared only where a layer differs by role (an unused condition is a validator error).
-  if (conds.IsPrimary !== undefined && JSON.stringify(conds.IsPrimary) !== JSON.stringify({ 'Fn::Equals': [{ Ref: 'RegionRole' }, 'primary'] })) problems.push('Condition IsPrimary differs from the contract');
-  if (conds.IsSecondary !== undefined && JSON.stringify(conds.IsSecondary) !== JSON.stringify({ 'Fn::Equals': [{ Ref: 'RegionRole' }, 'secondary'] })) problems.push('Condition IsSecondary differs from the contract');
+  if (
+    conds.IsPrimary !== undefined &&
+    JSON.stringify(conds.IsPrimary) !== JSON.stringify({ 'Fn::Equals': [{ Ref: 'RegionRole' }, 'primary'] })
+  )
+    problems.push('Condition IsPrimary differs from the contract');
+  if (
+    conds.IsSecondary !== undefined &&
+    JSON.stringify(conds.IsSecondary) !== JSON.stringify({ 'Fn::Equals': [{ Ref: 'RegionRole' }, 'secondary'] })
+  )
+    problems.push('Condition IsSecondary differs from the contract');
 
   // Console grouping covers every parameter exactly once, each with a label.
   const iface = template.Metadata?.['AWS::CloudFormation::Interface'] as
-    | { ParameterGroups?: { Parameters: string[] }[]; ParameterLabels?: Record<string, { default: string }> }
-    | undefined;
+    { ParameterGroups?: { Parameters: string[] }[]; ParameterLabels?: Record<string, { default: string }> } | undefined;
   const grouped = (iface?.ParameterGroups ?? []).flatMap((g) => g.Parameters);
   for (const name of Object.keys(params)) {
     const n = grouped.filter((g) => g === name).length;
@@ -237,7 +282,8 @@ export function conventionProblems(template: CfnTemplate): string[] {
     if (!iface?.ParameterLabels?.[name]?.default) problems.push(`parameter ${name} has no ParameterLabel`);
   }
   for (const g of grouped) if (!(g in params)) problems.push(`ParameterGroups name unknown parameter ${g}`);
-  for (const name of Object.keys(inputs)) if (!(name in params)) problems.push(`Drctl input ${name} is not a parameter`);
+  for (const name of Object.keys(inputs))
+    if (!(name in params)) problems.push(`Drctl input ${name} is not a parameter`);
 
   // Resources: destroyable, no literals that tie the template to one account, Region or AZ, names carry the suffix.
   for (const [id, r] of Object.entries(template.Resources)) {
@@ -248,12 +294,17 @@ export function conventionProblems(template: CfnTemplate): string[] {
     for (const key of NAME_PROPERTIES) {
       const v = r.Properties?.[key];
       // A reference to another resource of this template names that resource, which is checked on its own.
-      const ref = v && typeof v === 'object' ? ((v as Record<string, unknown>).Ref ?? (v as Record<string, unknown[]>)['Fn::GetAtt']?.[0]) : undefined;
+      const ref =
+        v && typeof v === 'object'
+          ? ((v as Record<string, unknown>).Ref ?? (v as Record<string, unknown[]>)['Fn::GetAtt']?.[0])
+          : undefined;
       if (v === undefined || (typeof ref === 'string' && ref in template.Resources)) continue;
-      if (!parameterRefs(template, v).includes('EnvironmentSuffix')) problems.push(`${id}.${key} does not carry EnvironmentSuffix`);
+      if (!parameterRefs(template, v).includes('EnvironmentSuffix'))
+        problems.push(`${id}.${key} does not carry EnvironmentSuffix`);
     }
   }
-  for (const [name, o] of Object.entries(template.Outputs ?? {})) if (!o.Description) problems.push(`output ${name} has no Description`);
+  for (const [name, o] of Object.entries(template.Outputs ?? {}))
+    if (!o.Description) problems.push(`output ${name} has no Description`);
   return problems;
 }
 
@@ -284,9 +335,15 @@ export function inputProblems(template: CfnTemplate, layers: Record<string, CfnT
       continue;
     }
     if (!producer.Outputs?.[input.Output]) problems.push(`${param}: ${input.Stack} has no output ${input.Output}`);
-    if (!producer.Metadata?.Drctl?.Regions.includes(input.Region === 'self' || input.Region === 'peer' ? 'primary' : input.Region)) problems.push(`${param}: ${input.Stack} is not deployed in ${input.Region}`);
+    if (
+      !producer.Metadata?.Drctl?.Regions.includes(
+        input.Region === 'self' || input.Region === 'peer' ? 'primary' : input.Region,
+      )
+    )
+      problems.push(`${param}: ${input.Stack} is not deployed in ${input.Region}`);
     // A role-limited input keeps its default in the other roles, so it needs one.
-    if (input.Roles && template.Parameters?.[param]?.Default === undefined) problems.push(`${param}: limited to ${input.Roles.join(',')} but has no default`);
+    if (input.Roles && template.Parameters?.[param]?.Default === undefined)
+      problems.push(`${param}: limited to ${input.Roles.join(',')} but has no default`);
   }
   return problems;
 }
@@ -299,8 +356,10 @@ export function configValueProblems(config: EnvironmentConfig, template: CfnTemp
       const p = template.Parameters?.[name];
       if (!p) continue;
       const v = Array.isArray(raw) ? raw.join(',') : String(raw);
-      if (p.AllowedValues && !p.AllowedValues.map(String).includes(v)) problems.push(`${block}.${name}=${v} not in AllowedValues`);
-      if (p.AllowedPattern && !new RegExp(p.AllowedPattern).test(v)) problems.push(`${block}.${name}=${v} does not match the pattern`);
+      if (p.AllowedValues && !p.AllowedValues.map(String).includes(v))
+        problems.push(`${block}.${name}=${v} not in AllowedValues`);
+      if (p.AllowedPattern && !new RegExp(p.AllowedPattern).test(v))
+        problems.push(`${block}.${name}=${v} does not match the pattern`);
       if (p.MinValue !== undefined && Number(v) < p.MinValue) problems.push(`${block}.${name}=${v} below MinValue`);
       if (p.MaxValue !== undefined && Number(v) > p.MaxValue) problems.push(`${block}.${name}=${v} above MaxValue`);
     }

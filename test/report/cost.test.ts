@@ -7,13 +7,15 @@ import { loadReportInput } from '../../src/report/build-report.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { fixtureInput, projectPrices } from './report-fixture.js';
 
-const both = (input: ReportInput, name: string, value: string | number) => withParameter(withParameter(input, 'primary', name, value), 'secondary', name, value);
+const both = (input: ReportInput, name: string, value: string | number) =>
+  withParameter(withParameter(input, 'primary', name, value), 'secondary', name, value);
 
 describe('cost', () => {
   it('sums lines per region and layer and states the standby premium over a single region', async () => {
     const c = computeCost(await fixtureInput(), await projectPrices());
     const m = c.monthlyUsd;
-    const sumOf = (region: string) => Math.round(c.lines.filter((l) => l.region === region).reduce((s, l) => s + l.monthlyUsd, 0) * 100) / 100;
+    const sumOf = (region: string) =>
+      Math.round(c.lines.filter((l) => l.region === region).reduce((s, l) => s + l.monthlyUsd, 0) * 100) / 100;
     expect(m['us-east-1']).toBeCloseTo(sumOf('us-east-1'), 2);
     expect(m['us-west-2']).toBeCloseTo(sumOf('us-west-2'), 2);
     expect(m.total).toBeCloseTo(m['us-east-1']! + m['us-west-2']!, 2);
@@ -25,12 +27,20 @@ describe('cost', () => {
     expect(m.singleRegion).toBeCloseTo(m['us-east-1']! - drOnly.reduce((s, l) => s + l.monthlyUsd, 0), 2);
     expect(m.premiumUsd).toBeCloseTo(m.total! - m.singleRegion!, 2);
     expect(m.premiumPercent).toBeCloseTo((m.premiumUsd! / m.singleRegion!) * 100, 0);
-    expect(Object.keys(c.byLayer).sort()).toEqual(['compute', 'data', 'failover', 'foundation', 'global', 'monitoring', 'network']);
+    expect(Object.keys(c.byLayer).sort()).toEqual([
+      'compute',
+      'data',
+      'failover',
+      'foundation',
+      'global',
+      'monitoring',
+      'network',
+    ]);
     expect(c.byLayer.global).toEqual({ 'us-east-1': expect.any(Number) });
     expect(c.priceTable.file).toMatch(/^data\/prices\/\d{4}-\d{2}-\d{2}\.json$/);
   });
 
-  it('bills the database master secret in the primary and its replica in the secondary (for DR only), on the project\'s templates', async () => {
+  it("bills the database master secret in the primary and its replica in the secondary (for DR only), on the project's templates", async () => {
     const c = computeCost(await loadReportInput(PROJECT_ROOT, 'dev'), await projectPrices());
     const secret = c.lines.filter((l) => l.type === 'AWS::SecretsManager::Secret');
     expect(secret.map((l) => [l.region, l.resource, l.item, l.quantity, Boolean(l.drOnly)])).toEqual([
@@ -45,7 +55,8 @@ describe('cost', () => {
     const prices = await projectPrices();
     const small = computeCost(base, prices);
     const large = computeCost(both(base, 'InstanceType', 'm6i.large'), prices);
-    const delta = (p: string) => prices.regions[p]!['ec2:instance:m6i.large']!.usd - prices.regions[p]!['ec2:instance:t3.small']!.usd;
+    const delta = (p: string) =>
+      prices.regions[p]!['ec2:instance:m6i.large']!.usd - prices.regions[p]!['ec2:instance:t3.small']!.usd;
     const computeOf = (c: typeof small, r: string) => c.byLayer.compute![r]!;
     // 2 instances in the primary, 1 in the warm standby.
     expect(computeOf(large, 'us-east-1') - computeOf(small, 'us-east-1')).toBeCloseTo(2 * 730 * delta('us-east-1'), 1);
@@ -55,21 +66,26 @@ describe('cost', () => {
   it('moves with the NAT mode: per-az runs one gateway per AZ, single runs one', async () => {
     const base = await fixtureInput();
     const prices = await projectPrices();
-    const nat = (c: ReturnType<typeof computeCost>) => c.lines.filter((l) => l.type === 'AWS::EC2::NatGateway' && l.region === 'us-east-1');
+    const nat = (c: ReturnType<typeof computeCost>) =>
+      c.lines.filter((l) => l.type === 'AWS::EC2::NatGateway' && l.region === 'us-east-1');
     const perAz = computeCost(base, prices);
     const single = computeCost(both(base, 'NatGatewayMode', 'single'), prices);
     const threeAz = computeCost(both(base, 'AzCount', 3), prices);
     expect(new Set(nat(perAz).map((l) => l.resource)).size).toBe(2);
     expect(new Set(nat(single).map((l) => l.resource)).size).toBe(1);
     expect(new Set(nat(threeAz).map((l) => l.resource)).size).toBe(3);
-    const gateway = 730 * prices.regions['us-east-1']!['nat:hour']!.usd + 50 * prices.regions['us-east-1']!['nat:gb']!.usd;
+    const gateway =
+      730 * prices.regions['us-east-1']!['nat:hour']!.usd + 50 * prices.regions['us-east-1']!['nat:gb']!.usd;
     expect(perAz.byLayer.network!['us-east-1']! - single.byLayer.network!['us-east-1']!).toBeCloseTo(gateway, 1);
   });
 
   it('prices an interface endpoint in each AZ its subnets cover under the AzCount in force', async () => {
     const base = await fixtureInput();
     const prices = await projectPrices();
-    const endpoint = (c: ReturnType<typeof computeCost>) => c.lines.find((l) => l.resource === 'SsmEndpoint' && l.priceKey === 'vpce:interface:az-hour' && l.region === 'us-west-2');
+    const endpoint = (c: ReturnType<typeof computeCost>) =>
+      c.lines.find(
+        (l) => l.resource === 'SsmEndpoint' && l.priceKey === 'vpce:interface:az-hour' && l.region === 'us-west-2',
+      );
     expect(endpoint(computeCost(base, prices))?.quantity).toBe(2 * 730);
     expect(endpoint(computeCost(both(base, 'AzCount', 3), prices))?.quantity).toBe(3 * 730);
   });
@@ -78,7 +94,9 @@ describe('cost', () => {
     const base = await fixtureInput();
     const prices = await projectPrices();
     const slow = computeCost(base, prices).byLayer.global!['us-east-1']!;
-    const fast = computeCost(withParameter(base, 'primary', 'HealthCheckIntervalSeconds', 10), prices).byLayer.global!['us-east-1']!;
+    const fast = computeCost(withParameter(base, 'primary', 'HealthCheckIntervalSeconds', 10), prices).byLayer.global![
+      'us-east-1'
+    ]!;
     expect(fast - slow).toBeCloseTo(2 * prices.regions['us-east-1']!['route53:health-check-option-month']!.usd, 2);
   });
 
@@ -87,10 +105,16 @@ describe('cost', () => {
     const prices = await projectPrices();
     const c = computeCost(base, prices);
     const transfer = c.lines.filter((l) => l.priceKey === 'transfer:inter-region:gb');
-    expect(transfer.map((l) => `${l.region} ${l.type}`).sort()).toEqual(['us-east-1 AWS::DynamoDB::GlobalTable', 'us-east-1 AWS::RDS::DBInstance']);
+    expect(transfer.map((l) => `${l.region} ${l.type}`).sort()).toEqual([
+      'us-east-1 AWS::DynamoDB::GlobalTable',
+      'us-east-1 AWS::RDS::DBInstance',
+    ]);
     expect(transfer.every((l) => l.drOnly)).toBe(true);
     const rds = transfer.find((l) => l.type === 'AWS::RDS::DBInstance')!;
-    expect(rds.monthlyUsd).toBeCloseTo(prices.usage.rdsReplicationGbPerMonth!.value * prices.regions['us-east-1']!['transfer:inter-region:gb']!.usd, 2);
+    expect(rds.monthlyUsd).toBeCloseTo(
+      prices.usage.rdsReplicationGbPerMonth!.value * prices.regions['us-east-1']!['transfer:inter-region:gb']!.usd,
+      2,
+    );
   });
 
   it('an instance type missing from the price table is an error naming the file and key', async () => {
@@ -128,6 +152,8 @@ describe('cost', () => {
     expect(rotation.find((l) => l.item.endsWith('invocations'))?.item).toBe('4 invocations');
     expect(c.unpricedTypes).not.toContain('AWS::SecretsManager::RotationSchedule');
     const weekly = computeCost(withParameter(input, 'primary', 'SecretRotationDays', 7), await projectPrices());
-    expect(weekly.lines.find((l) => l.resource === 'SecretRotationFunction' && l.item.endsWith('invocations'))?.item).toBe('17 invocations');
+    expect(
+      weekly.lines.find((l) => l.resource === 'SecretRotationFunction' && l.item.endsWith('invocations'))?.item,
+    ).toBe('17 invocations');
   });
 });

@@ -12,9 +12,21 @@ describe('readiness', () => {
 
   it('detects an injected instance-type and engine-version difference', async () => {
     const base = await fixtureInput();
-    const items = computeReadiness(withParameter(withParameter(base, 'secondary', 'InstanceType', 't3.micro'), 'secondary', 'DbEngineVersion', '15'));
-    expect(items.find((i) => i.category === 'instance-type')).toMatchObject({ severity: 'warn', layer: 'compute', primary: 't3.small', secondary: 't3.micro' });
-    expect(items.find((i) => i.category === 'engine-version')).toMatchObject({ severity: 'warn', layer: 'data', primary: '16', secondary: '15' });
+    const items = computeReadiness(
+      withParameter(withParameter(base, 'secondary', 'InstanceType', 't3.micro'), 'secondary', 'DbEngineVersion', '15'),
+    );
+    expect(items.find((i) => i.category === 'instance-type')).toMatchObject({
+      severity: 'warn',
+      layer: 'compute',
+      primary: 't3.small',
+      secondary: 't3.micro',
+    });
+    expect(items.find((i) => i.category === 'engine-version')).toMatchObject({
+      severity: 'warn',
+      layer: 'data',
+      primary: '16',
+      secondary: '15',
+    });
   });
 
   it('a value that differs only by region name is a regional resource: info, not a warning', async () => {
@@ -23,17 +35,49 @@ describe('readiness', () => {
     const items = computeReadiness(withParameter(base, 'secondary', 'WitnessRegion', 'us-west-1'));
     expect(items.find((i) => i.subject === 'WitnessRegion')?.severity).toBe('warn');
     const t = base.layers.get('compute')!;
-    const withCert = { ...base, layers: new Map(base.layers).set('compute', { ...t, template: { ...t.template, Parameters: { ...t.template.Parameters, CertificateArn: { Type: 'String', Default: '' } } } }) };
-    const regional = computeReadiness(withParameter(withParameter(withCert, 'primary', 'CertificateArn', arn('us-east-1')), 'secondary', 'CertificateArn', arn('us-west-2')));
-    expect(regional.find((i) => i.subject === 'CertificateArn')).toMatchObject({ severity: 'info', primary: arn('us-east-1'), secondary: arn('us-west-2') });
+    const withCert = {
+      ...base,
+      layers: new Map(base.layers).set('compute', {
+        ...t,
+        template: {
+          ...t.template,
+          Parameters: { ...t.template.Parameters, CertificateArn: { Type: 'String', Default: '' } },
+        },
+      }),
+    };
+    const regional = computeReadiness(
+      withParameter(
+        withParameter(withCert, 'primary', 'CertificateArn', arn('us-east-1')),
+        'secondary',
+        'CertificateArn',
+        arn('us-west-2'),
+      ),
+    );
+    expect(regional.find((i) => i.subject === 'CertificateArn')).toMatchObject({
+      severity: 'info',
+      primary: arn('us-east-1'),
+      secondary: arn('us-west-2'),
+    });
   });
 
   it('detects a Single-AZ replica behind a Multi-AZ source: after promotion the writer has no standby', async () => {
     const items = computeReadiness(withParameter(await fixtureInput(), 'secondary', 'ReplicaMultiAz', 'false'));
-    expect(items.find((i) => i.id === 'multi-az:data.Database')).toMatchObject({ severity: 'warn', category: 'multi-az', primary: 'true', secondary: 'false' });
+    expect(items.find((i) => i.id === 'multi-az:data.Database')).toMatchObject({
+      severity: 'warn',
+      category: 'multi-az',
+      primary: 'true',
+      secondary: 'false',
+    });
     expect(items.find((i) => i.id === 'multi-az:data.Database')?.message).toMatch(/ReplicaMultiAz/);
     // Both Single-AZ (a cheap test environment) is consistent, not a readiness gap.
-    const cheap = computeReadiness(withParameter(withParameter(await fixtureInput(), 'secondary', 'ReplicaMultiAz', 'false'), 'primary', 'DbMultiAz', 'false'));
+    const cheap = computeReadiness(
+      withParameter(
+        withParameter(await fixtureInput(), 'secondary', 'ReplicaMultiAz', 'false'),
+        'primary',
+        'DbMultiAz',
+        'false',
+      ),
+    );
     expect(cheap.some((i) => i.category === 'multi-az')).toBe(false);
   });
 

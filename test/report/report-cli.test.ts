@@ -13,11 +13,21 @@ describe('drctl report (CLI)', () => {
     const doc = JSON.parse(r.stdout) as Report;
     expect(doc.rto.paths.map((p) => p.name)).toEqual(['traffic', 'order-writes', 'reference-data-writes', 'capacity']);
     for (const p of doc.rto.paths) {
-      expect(Object.keys(p)).toEqual(expect.arrayContaining(['name', 'worstCaseSeconds', 'targetSeconds', 'meets', 'terms']));
+      expect(Object.keys(p)).toEqual(
+        expect.arrayContaining(['name', 'worstCaseSeconds', 'targetSeconds', 'meets', 'terms']),
+      );
       for (const t of p.terms) expect(Object.keys(t).sort()).toEqual(['name', 'seconds', 'source']);
     }
-    for (const s of doc.rpo.stores) expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'seconds', 'basis', 'meets']));
-    expect(Object.keys(doc.cost.monthlyUsd).sort()).toEqual(['premiumPercent', 'premiumUsd', 'singleRegion', 'total', 'us-east-1', 'us-west-2']);
+    for (const s of doc.rpo.stores)
+      expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'seconds', 'basis', 'meets']));
+    expect(Object.keys(doc.cost.monthlyUsd).sort()).toEqual([
+      'premiumPercent',
+      'premiumUsd',
+      'singleRegion',
+      'total',
+      'us-east-1',
+      'us-west-2',
+    ]);
     for (const v of Object.values(doc.cost.monthlyUsd)) expect(typeof v).toBe('number');
     expect(Array.isArray(doc.readiness.items)).toBe(true);
   });
@@ -32,14 +42,18 @@ describe('drctl report (CLI)', () => {
     expect(Object.keys(documented).sort()).toEqual(Object.keys(doc).sort());
     expect(documented.rto.paths.map((p) => p.name)).toEqual(doc.rto.paths.map((p) => p.name));
     expect(Object.keys(documented.rto.paths[0]!).sort()).toEqual(Object.keys(doc.rto.paths[0]!).sort());
-    expect(Object.keys(documented.rto.paths[0]!.terms[0]!.source).sort()).toEqual(Object.keys(doc.rto.paths[0]!.terms[0]!.source).sort());
+    expect(Object.keys(documented.rto.paths[0]!.terms[0]!.source).sort()).toEqual(
+      Object.keys(doc.rto.paths[0]!.terms[0]!.source).sort(),
+    );
     const missing = doc.rto.paths.find((p) => !p.meets)!;
     expect(Object.keys(documented.rto.paths.at(-1)!.fixes![0]!).sort()).toEqual(Object.keys(missing.fixes![0]!).sort());
     expect(Object.keys(documented.rpo.stores[0]!).sort()).toEqual(Object.keys(doc.rpo.stores[0]!).sort());
     expect(Object.keys(documented.cost.monthlyUsd).sort()).toEqual(Object.keys(doc.cost.monthlyUsd).sort());
     const withDr = (l: object) => Object.keys(l).sort();
     expect(withDr(documented.cost.lines.find((l) => l.drOnly)!)).toEqual(withDr(doc.cost.lines.find((l) => l.drOnly)!));
-    expect(withDr(documented.cost.lines.find((l) => !l.drOnly)!)).toEqual(withDr(doc.cost.lines.find((l) => !l.drOnly)!));
+    expect(withDr(documented.cost.lines.find((l) => !l.drOnly)!)).toEqual(
+      withDr(doc.cost.lines.find((l) => !l.drOnly)!),
+    );
     expect(Object.keys(documented.cost).sort()).toEqual(Object.keys(doc.cost).sort());
   });
 
@@ -62,7 +76,9 @@ describe('drctl report (CLI)', () => {
     const cfg = JSON.parse(await readFile(file, 'utf8')) as { parameters: { primary: Record<string, unknown> } };
     cfg.parameters.primary.HealthCheckIntervalSeconds = 10;
     await writeFile(file, JSON.stringify(cfg));
-    const doc = JSON.parse(runCliIn(cwd, ['report', '--json']).stdout) as { rto: { paths: { name: string; worstCaseSeconds: number }[] } };
+    const doc = JSON.parse(runCliIn(cwd, ['report', '--json']).stdout) as {
+      rto: { paths: { name: string; worstCaseSeconds: number }[] };
+    };
     expect(doc.rto.paths.find((p) => p.name === 'traffic')?.worstCaseSeconds).toBe(216 - 20 * 3);
   });
 
@@ -75,6 +91,10 @@ describe('drctl report (CLI)', () => {
     const r = runCliIn(cwd, ['report', '--json']);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout) as { error: { code: string; file: string; field: string } };
-    expect(doc.error).toMatchObject({ code: 'E_REPORT_PARAM_MISSING', file: 'templates/failover.json', field: 'Parameters.FailoverWindowSeconds' });
+    expect(doc.error).toMatchObject({
+      code: 'E_REPORT_PARAM_MISSING',
+      file: 'templates/failover.json',
+      field: 'Parameters.FailoverWindowSeconds',
+    });
   });
 });

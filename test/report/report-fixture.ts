@@ -35,11 +35,15 @@ export async function fixtureProject(): Promise<string> {
  */
 export function runCliIn(cwd: string, args: string[]): CliRun {
   const loader = pathToFileURL(path.join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  const r = spawnSync(process.execPath, ['--import', loader, path.join(PROJECT_ROOT, 'test/helpers/cli-entry.ts'), ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1' },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', loader, path.join(PROJECT_ROOT, 'test/helpers/cli-entry.ts'), ...args],
+    {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -19,7 +19,9 @@ describe('HTML report in a real browser', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does, to run the HTML report test`);
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does, to run the HTML report test`,
+      );
     }
     const cwd = await fixtureProject();
     file = path.join(cwd, 'report.html');
@@ -30,7 +32,16 @@ describe('HTML report in a real browser', () => {
     expect(r.code, r.stderr).toBe(0);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -63,9 +74,13 @@ describe('HTML report in a real browser', () => {
     const box = await svg.boundingBox();
     expect(box?.width).toBeGreaterThan(300);
     expect(box?.height).toBeGreaterThan(300);
-    const regions = await page.locator('svg#architecture text.region').evaluateAll((els) => els.map((e) => e.getAttribute('data-region')));
+    const regions = await page
+      .locator('svg#architecture text.region')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-region')));
     expect(regions).toEqual(['us-east-1', 'us-west-2']);
-    const edges = await page.locator('svg#architecture g.edge').evaluateAll((els) => els.map((e) => e.getAttribute('class')));
+    const edges = await page
+      .locator('svg#architecture g.edge')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('class')));
     expect(edges.filter((c) => c?.includes('replication')).length).toBe(3);
     expect(edges.filter((c) => c?.includes('failover')).length).toBeGreaterThanOrEqual(2);
 
@@ -74,7 +89,9 @@ describe('HTML report in a real browser', () => {
     // Four terms and the total row.
     const trafficRows = await page.locator('section[data-path="traffic"] table.rto tbody tr').count();
     expect(trafficRows).toBe(5);
-    await expect(page.locator('section[data-path="traffic"] h3').innerText()).resolves.toMatch(/216 s worst case vs 300 s/);
+    await expect(page.locator('section[data-path="traffic"] h3').innerText()).resolves.toMatch(
+      /216 s worst case vs 300 s/,
+    );
     await expect(page.locator('table.rto-summary tbody tr').count()).resolves.toBe(4);
     await expect(page.locator('table.rpo tbody tr').count()).resolves.toBe(3);
 
@@ -83,35 +100,43 @@ describe('HTML report in a real browser', () => {
     await page.close();
   });
 
-  it.each(['fixture', 'project prod'])('lays the %s diagram out legibly: no two boxes overlap, every label fits its box, nothing falls outside the picture', async (which) => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-    await page.goto(pathToFileURL(which === 'fixture' ? file : prodFile).href, { waitUntil: 'load' });
-    const layout = await page.locator('svg#architecture').evaluate((svg) => {
-      const view = (svg as unknown as { viewBox: { baseVal: { width: number; height: number } } }).viewBox.baseVal;
-      type Boxed = { getBBox(): { x: number; y: number; width: number; height: number } };
-      const nodes = [...svg.querySelectorAll('g.node')].map((g) => {
-        const r = (g.querySelector('rect') as unknown as Boxed).getBBox();
-        const texts = [...g.querySelectorAll('text')].map((t) => (t as unknown as Boxed).getBBox());
-        return { id: g.getAttribute('data-id'), r: { x: r.x, y: r.y, w: r.width, h: r.height }, texts: texts.map((t) => ({ x: t.x, y: t.y, w: t.width, h: t.height })) };
+  it.each(['fixture', 'project prod'])(
+    'lays the %s diagram out legibly: no two boxes overlap, every label fits its box, nothing falls outside the picture',
+    async (which) => {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      await page.goto(pathToFileURL(which === 'fixture' ? file : prodFile).href, { waitUntil: 'load' });
+      const layout = await page.locator('svg#architecture').evaluate((svg) => {
+        const view = (svg as unknown as { viewBox: { baseVal: { width: number; height: number } } }).viewBox.baseVal;
+        type Boxed = { getBBox(): { x: number; y: number; width: number; height: number } };
+        const nodes = [...svg.querySelectorAll('g.node')].map((g) => {
+          const r = (g.querySelector('rect') as unknown as Boxed).getBBox();
+          const texts = [...g.querySelectorAll('text')].map((t) => (t as unknown as Boxed).getBBox());
+          return {
+            id: g.getAttribute('data-id'),
+            r: { x: r.x, y: r.y, w: r.width, h: r.height },
+            texts: texts.map((t) => ({ x: t.x, y: t.y, w: t.width, h: t.height })),
+          };
+        });
+        return { view: { w: view.width, h: view.height }, nodes };
       });
-      return { view: { w: view.width, h: view.height }, nodes };
-    });
-    expect(layout.nodes.length).toBeGreaterThan(10);
-    const overlaps: string[] = [];
-    layout.nodes.forEach((a, i) =>
-      layout.nodes.slice(i + 1).forEach((b) => {
-        if (a.r.x < b.r.x + b.r.w && b.r.x < a.r.x + a.r.w && a.r.y < b.r.y + b.r.h && b.r.y < a.r.y + a.r.h) overlaps.push(`${a.id} × ${b.id}`);
-      }),
-    );
-    expect(overlaps).toEqual([]);
-    for (const n of layout.nodes) {
-      expect(n.r.x + n.r.w, `${n.id} inside the picture`).toBeLessThanOrEqual(layout.view.w);
-      expect(n.r.y + n.r.h, `${n.id} inside the picture`).toBeLessThanOrEqual(layout.view.h);
-      for (const t of n.texts) {
-        expect(t.x >= n.r.x && t.x + t.w <= n.r.x + n.r.w, `label of ${n.id} fits its box`).toBe(true);
-        expect(t.y >= n.r.y && t.y + t.h <= n.r.y + n.r.h, `label of ${n.id} fits its box vertically`).toBe(true);
+      expect(layout.nodes.length).toBeGreaterThan(10);
+      const overlaps: string[] = [];
+      layout.nodes.forEach((a, i) =>
+        layout.nodes.slice(i + 1).forEach((b) => {
+          if (a.r.x < b.r.x + b.r.w && b.r.x < a.r.x + a.r.w && a.r.y < b.r.y + b.r.h && b.r.y < a.r.y + a.r.h)
+            overlaps.push(`${a.id} × ${b.id}`);
+        }),
+      );
+      expect(overlaps).toEqual([]);
+      for (const n of layout.nodes) {
+        expect(n.r.x + n.r.w, `${n.id} inside the picture`).toBeLessThanOrEqual(layout.view.w);
+        expect(n.r.y + n.r.h, `${n.id} inside the picture`).toBeLessThanOrEqual(layout.view.h);
+        for (const t of n.texts) {
+          expect(t.x >= n.r.x && t.x + t.w <= n.r.x + n.r.w, `label of ${n.id} fits its box`).toBe(true);
+          expect(t.y >= n.r.y && t.y + t.h <= n.r.y + n.r.h, `label of ${n.id} fits its box vertically`).toBe(true);
+        }
       }
-    }
-    await page.close();
-  });
+      await page.close();
+    },
+  );
 });

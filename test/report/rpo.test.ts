@@ -9,7 +9,8 @@ const store = (input: ReportInput, prefix: string) => {
   if (!s) throw new Error(`no ${prefix} store`);
   return s;
 };
-const both = (input: ReportInput, name: string, value: string) => withParameter(withParameter(input, 'primary', name, value), 'secondary', name, value);
+const both = (input: ReportInput, name: string, value: string) =>
+  withParameter(withParameter(input, 'primary', name, value), 'secondary', name, value);
 
 describe('RPO per data store', () => {
   it('DynamoDB: EVENTUAL is about a second on the documented basis; STRONG with a witness is 0', async () => {
@@ -33,7 +34,10 @@ describe('RPO per data store', () => {
     expect(rds.basis).toMatch(/ReplicaLagMaxAgeSeconds=180/);
     const loose = store(withParameter(base, 'secondary', 'RpoGuardSeconds', 300), 'RDS');
     expect(loose).toMatchObject({ seconds: 480, meets: false });
-    const tight = store(withParameter(withParameter(base, 'secondary', 'RpoGuardSeconds', 0), 'secondary', 'ReplicaLagMaxAgeSeconds', 60), 'RDS');
+    const tight = store(
+      withParameter(withParameter(base, 'secondary', 'RpoGuardSeconds', 0), 'secondary', 'ReplicaLagMaxAgeSeconds', 60),
+      'RDS',
+    );
     expect(tight).toMatchObject({ seconds: 60, meets: true });
     const lateAlarm = store(withParameter(base, 'secondary', 'ReplicaLagThresholdSeconds', 120), 'RDS');
     expect(lateAlarm.basis).toMatch(/fires at 120 s, above the 60 s target/);

@@ -15,7 +15,17 @@ afterAll(async () => {
 
 describe('rotation function artifact', () => {
   it('builds with the packager into a Lambda zip whose index.mjs exports the handler', async () => {
-    const art = await buildArtifact(PROJECT_ROOT, { id: 'build:RotationCodeKey', kind: 'artifact-build', artifact: 'RotationCodeKey', entry: 'src/rotation/handler.ts', artifactKind: 'lambda', dependencies: [], priority: 0, estimateSeconds: 1, state: 'pending' });
+    const art = await buildArtifact(PROJECT_ROOT, {
+      id: 'build:RotationCodeKey',
+      kind: 'artifact-build',
+      artifact: 'RotationCodeKey',
+      entry: 'src/rotation/handler.ts',
+      artifactKind: 'lambda',
+      dependencies: [],
+      priority: 0,
+      estimateSeconds: 1,
+      state: 'pending',
+    });
     const entries = Object.entries(unzipSync(art.bytes));
     expect(entries.map(([name]) => name)).toEqual(['index.mjs']);
     // The runtime provides the AWS SDK; import the bundle from inside the project so it resolves the same way.
@@ -28,17 +38,26 @@ describe('rotation function artifact', () => {
     const saved = process.env.PASSWORD_LENGTH;
     delete process.env.PASSWORD_LENGTH;
     try {
-      await expect(mod.handler({ SecretId: 'x', ClientRequestToken: 'y', Step: 'createSecret' })).rejects.toThrow(/PASSWORD_LENGTH is not set/);
+      await expect(mod.handler({ SecretId: 'x', ClientRequestToken: 'y', Step: 'createSecret' })).rejects.toThrow(
+        /PASSWORD_LENGTH is not set/,
+      );
     } finally {
       if (saved !== undefined) process.env.PASSWORD_LENGTH = saved;
     }
   });
 
   it('reads exactly the variables the data template sets (no silent default after a rename)', () => {
-    const fn = loadTemplate('data').Resources.SecretRotationFunction?.Properties as { Environment: { Variables: Record<string, string> } };
+    const fn = loadTemplate('data').Resources.SecretRotationFunction?.Properties as {
+      Environment: { Variables: Record<string, string> };
+    };
     const vars = fn.Environment.Variables;
     const { env, read } = recordingEnv(vars);
-    expect(readSettings(env)).toEqual({ passwordLength: 32, excludeCharacters: '"@/\\\'', timeoutMs: 10_000, maintenanceParameter: { 'Fn::Sub': '/trading/${EnvironmentSuffix}/maintenance' } });
+    expect(readSettings(env)).toEqual({
+      passwordLength: 32,
+      excludeCharacters: '"@/\\\'',
+      timeoutMs: 10_000,
+      maintenanceParameter: { 'Fn::Sub': '/trading/${EnvironmentSuffix}/maintenance' },
+    });
     // NODE_EXTRA_CA_CERTS is read by Node.js itself when the process starts.
     expect(Object.keys(vars).filter((k) => !read.has(k))).toEqual(['NODE_EXTRA_CA_CERTS']);
     for (const k of read) expect(vars, k).toHaveProperty(k);

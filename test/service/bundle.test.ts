@@ -16,7 +16,9 @@ const GATEWAY_BUILD = {
   format: 'esm' as const,
   target: 'node20',
   external: ['pg-native'],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   logLevel: 'silent' as const,
 };
 
@@ -26,7 +28,12 @@ let child: ChildProcess | undefined;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'gateway-bundle-'));
   ddb = await startLocalDynamo();
-  await ddb.createTable({ TableName: 'orders-bundle', AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' });
+  await ddb.createTable({
+    TableName: 'orders-bundle',
+    AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
 });
 afterAll(async () => {
   child?.kill('SIGTERM');
@@ -72,8 +79,17 @@ describe('gateway bundle', () => {
       setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 15_000);
     });
     const region = await fetch(`http://127.0.0.1:${port}/region`);
-    expect(await region.json()).toEqual({ region: 'us-west-2', role: 'secondary', environment: 'bundle', writerEndpoint: null });
-    const created = await fetch(`http://127.0.0.1:${port}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientOrderId: 'b-1', symbol: 'MSFT', side: 'sell', type: 'market', quantity: 5 }) });
+    expect(await region.json()).toEqual({
+      region: 'us-west-2',
+      role: 'secondary',
+      environment: 'bundle',
+      writerEndpoint: null,
+    });
+    const created = await fetch(`http://127.0.0.1:${port}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientOrderId: 'b-1', symbol: 'MSFT', side: 'sell', type: 'market', quantity: 5 }),
+    });
     expect(created.status).toBe(201);
     // No database and no SSM here: the deep check must say so with 503, not hang.
     const health = await fetch(`http://127.0.0.1:${port}/health`);

@@ -30,7 +30,12 @@ class DbDouble implements DbProbe {
 let ddb: LocalDynamo;
 beforeAll(async () => {
   ddb = await startLocalDynamo();
-  await ddb.createTable({ TableName: TABLE, AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' });
+  await ddb.createTable({
+    TableName: TABLE,
+    AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
 });
 afterAll(() => ddb.close());
 
@@ -42,7 +47,9 @@ afterEach(() => {
   }
 });
 
-async function start(opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number; role?: 'primary' | 'secondary' } = {}) {
+async function start(
+  opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number; role?: 'primary' | 'secondary' } = {},
+) {
   const clock = new ManualClock();
   const ssm = new SsmDouble({ now: clock.now });
   ssm.put(REGION, '/trading/gwtest/maintenance', 'off');
@@ -50,8 +57,31 @@ async function start(opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number;
   const db = (opts.db ?? new DbDouble()) as DbDouble;
   const dynamodb = ddb.client(REGION);
   const reporter = new MemoryReporter();
-  const health = new HealthChecker({ region: REGION, role: opts.role ?? 'secondary', ordersTable: TABLE, maintenanceParameter: '/trading/gwtest/maintenance', dynamodb, ssm: ssm.client(REGION), db, timeoutMs: opts.timeoutMs ?? 2000, cacheMs: opts.cacheMs ?? 2000, now: clock.now, instanceId: 'i-test' });
-  const server = createGatewayServer({ region: REGION, role: 'secondary', environmentSuffix: 'gwtest', health, orders: new OrderStore(dynamodb, TABLE, REGION, clock.now), ssm: ssm.client(REGION), writerEndpointParameter: '/trading/gwtest/db/writer-endpoint', maintenance: new MaintenanceFlag(ssm.client(REGION), '/trading/gwtest/maintenance', 2000, clock.now), reporter, now: clock.now });
+  const health = new HealthChecker({
+    region: REGION,
+    role: opts.role ?? 'secondary',
+    ordersTable: TABLE,
+    maintenanceParameter: '/trading/gwtest/maintenance',
+    dynamodb,
+    ssm: ssm.client(REGION),
+    db,
+    timeoutMs: opts.timeoutMs ?? 2000,
+    cacheMs: opts.cacheMs ?? 2000,
+    now: clock.now,
+    instanceId: 'i-test',
+  });
+  const server = createGatewayServer({
+    region: REGION,
+    role: 'secondary',
+    environmentSuffix: 'gwtest',
+    health,
+    orders: new OrderStore(dynamodb, TABLE, REGION, clock.now),
+    ssm: ssm.client(REGION),
+    writerEndpointParameter: '/trading/gwtest/db/writer-endpoint',
+    maintenance: new MaintenanceFlag(ssm.client(REGION), '/trading/gwtest/maintenance', 2000, clock.now),
+    reporter,
+    now: clock.now,
+  });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -60,7 +90,12 @@ async function start(opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
     return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
   };
-  const post = (body: unknown, type = 'application/json') => call('/orders', { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const post = (body: unknown, type = 'application/json') =>
+    call('/orders', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   return { clock, ssm, db, call, post, reporter };
 }
 
@@ -72,11 +107,18 @@ describe('gateway /health', () => {
     const r = await g.call('/health');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'ok', region: REGION, role: 'secondary', cached: false });
-    expect(r.body.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual(['dynamodb:ok', 'database:ok', 'region:ok', 'maintenance:ok']);
+    expect(r.body.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual([
+      'dynamodb:ok',
+      'database:ok',
+      'region:ok',
+      'maintenance:ok',
+    ]);
     expect(r.body.checks[1].detail).toEqual({ role: 'replica', endpoint: 'db.example:5432' });
     for (const c of r.body.checks) expect(typeof c.latencyMs).toBe('number');
     // The health item was really written and read back through the conditional put.
-    expect(ddb.log.ops('dynamodb', 'PutItem').some((c) => JSON.stringify(c.input).includes('health#us-west-2#i-test'))).toBe(true);
+    expect(
+      ddb.log.ops('dynamodb', 'PutItem').some((c) => JSON.stringify(c.input).includes('health#us-west-2#i-test')),
+    ).toBe(true);
   });
 
   it('answers 503 when the maintenance flag is on, once the cache expires', async () => {
@@ -87,7 +129,10 @@ describe('gateway /health', () => {
     g.clock.advance(2000);
     const r = await g.call('/health');
     expect(r.status).toBe(503);
-    expect(r.body.checks.find((c: { name: string }) => c.name === 'maintenance')).toMatchObject({ status: 'fail', detail: { flag: 'on' } });
+    expect(r.body.checks.find((c: { name: string }) => c.name === 'maintenance')).toMatchObject({
+      status: 'fail',
+      detail: { flag: 'on' },
+    });
   });
 
   it('answers 503 when the database is unreachable, and times a hanging one out quickly', async () => {
@@ -96,7 +141,11 @@ describe('gateway /health', () => {
     const g = await start({ db, cacheMs: 0, timeoutMs: 200 });
     const down = await g.call('/health');
     expect(down.status).toBe(503);
-    expect(down.body.checks[1]).toMatchObject({ name: 'database', status: 'fail', detail: { error: expect.stringMatching(/ECONNREFUSED/) } });
+    expect(down.body.checks[1]).toMatchObject({
+      name: 'database',
+      status: 'fail',
+      detail: { error: expect.stringMatching(/ECONNREFUSED/) },
+    });
     db.mode = 'hang';
     const t0 = performance.now();
     const hung = await g.call('/health');
@@ -118,33 +167,68 @@ describe('gateway /health', () => {
   it('writes its health item conditionally: it never replaces an item that is not a health item', async () => {
     const { PutItemCommand, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
     const c = ddb.client(REGION);
-    await c.send(new PutItemCommand({ TableName: TABLE, Item: { orderId: { S: 'health#us-west-2#i-foreign' }, note: { S: 'not ours' } } }));
+    await c.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { orderId: { S: 'health#us-west-2#i-foreign' }, note: { S: 'not ours' } },
+      }),
+    );
     const clock = new ManualClock();
     const ssm = new SsmDouble({ now: clock.now });
     ssm.put(REGION, '/trading/gwtest/maintenance', 'off');
-    const health = new HealthChecker({ region: REGION, role: 'secondary', ordersTable: TABLE, maintenanceParameter: '/trading/gwtest/maintenance', dynamodb: c, ssm: ssm.client(REGION), db: new DbDouble(), timeoutMs: 2000, cacheMs: 0, now: clock.now, instanceId: 'i-foreign' });
+    const health = new HealthChecker({
+      region: REGION,
+      role: 'secondary',
+      ordersTable: TABLE,
+      maintenanceParameter: '/trading/gwtest/maintenance',
+      dynamodb: c,
+      ssm: ssm.client(REGION),
+      db: new DbDouble(),
+      timeoutMs: 2000,
+      cacheMs: 0,
+      now: clock.now,
+      instanceId: 'i-foreign',
+    });
     const r = await health.check();
     expect(r.status).toBe('fail');
-    expect(r.checks[0]).toMatchObject({ name: 'dynamodb', status: 'fail', detail: { error: expect.stringMatching(/ConditionalCheckFailed/) } });
-    expect((await c.send(new GetItemCommand({ TableName: TABLE, Key: { orderId: { S: 'health#us-west-2#i-foreign' } } }))).Item?.note?.S).toBe('not ours');
+    expect(r.checks[0]).toMatchObject({
+      name: 'dynamodb',
+      status: 'fail',
+      detail: { error: expect.stringMatching(/ConditionalCheckFailed/) },
+    });
+    expect(
+      (await c.send(new GetItemCommand({ TableName: TABLE, Key: { orderId: { S: 'health#us-west-2#i-foreign' } } })))
+        .Item?.note?.S,
+    ).toBe('not ours');
   });
 
   it('fails the region check in the primary while its database is a replica (the writer is elsewhere), with one probe', async () => {
     const g = await start({ role: 'primary', cacheMs: 0 });
     const r = await g.call('/health');
     expect(r.status).toBe(503);
-    expect(r.body.checks.find((c: { name: string }) => c.name === 'region')).toMatchObject({ status: 'fail', detail: { role: 'primary', databaseRole: 'replica' } });
+    expect(r.body.checks.find((c: { name: string }) => c.name === 'region')).toMatchObject({
+      status: 'fail',
+      detail: { role: 'primary', databaseRole: 'replica' },
+    });
     expect(g.db.calls).toBe(1);
     g.db.mode = 'writer';
     const ok = await g.call('/health');
     expect(ok.status).toBe(200);
-    expect(ok.body.checks.find((c: { name: string }) => c.name === 'region')).toMatchObject({ status: 'ok', detail: { role: 'primary', databaseRole: 'writer' } });
+    expect(ok.body.checks.find((c: { name: string }) => c.name === 'region')).toMatchObject({
+      status: 'ok',
+      detail: { role: 'primary', databaseRole: 'writer' },
+    });
     // The secondary serves as a replica, and an unreachable database is the database check's failure alone.
     const s = await start({ cacheMs: 0 });
     expect((await s.call('/health')).status).toBe(200);
     s.db.mode = 'down';
     const down = await s.call('/health');
-    expect(down.body.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual(['dynamodb:ok', 'database:fail', 'region:ok', 'maintenance:ok']);
+    expect(down.body.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual([
+      'dynamodb:ok',
+      'database:fail',
+      'region:ok',
+      'maintenance:ok',
+    ]);
   });
 
   it('reports the writer role after promotion', async () => {
@@ -154,7 +238,13 @@ describe('gateway /health', () => {
   });
 
   it('fails the database check through the real pg probe when nothing listens', async () => {
-    const probe = pgProbe({ host: '127.0.0.1', port: 1, credentials: async () => ({ username: 'u', password: 'p' }), timeoutMs: 500, tls: false });
+    const probe = pgProbe({
+      host: '127.0.0.1',
+      port: 1,
+      credentials: async () => ({ username: 'u', password: 'p' }),
+      timeoutMs: 500,
+      tls: false,
+    });
     const g = await start({ db: probe, cacheMs: 0, timeoutMs: 1000 });
     const r = await g.call('/health');
     expect(r.status).toBe(503);
@@ -167,7 +257,13 @@ describe('gateway orders', () => {
     const g = await start();
     const first = await g.post(order);
     expect(first.status).toBe(201);
-    expect(first.body.order).toMatchObject({ ...order, orderId: orderIdFor('c-1001'), status: 'accepted', region: REGION, timeInForce: 'DAY' });
+    expect(first.body.order).toMatchObject({
+      ...order,
+      orderId: orderIdFor('c-1001'),
+      status: 'accepted',
+      region: REGION,
+      timeInForce: 'DAY',
+    });
     expect(first.body.order.requestHash).toBeUndefined();
     expect(first.headers.get('location')).toBe(`/orders/${orderIdFor('c-1001')}`);
     const again = await g.post({ ...order });
@@ -175,7 +271,10 @@ describe('gateway orders', () => {
     expect(again.body).toEqual({ order: first.body.order, replayed: true });
     const conflict = await g.post({ ...order, quantity: 200 });
     expect(conflict.status).toBe(409);
-    expect(conflict.body.error).toMatchObject({ code: 'CLIENT_ORDER_ID_CONFLICT', details: { orderId: orderIdFor('c-1001') } });
+    expect(conflict.body.error).toMatchObject({
+      code: 'CLIENT_ORDER_ID_CONFLICT',
+      details: { orderId: orderIdFor('c-1001') },
+    });
     const got = await g.call(`/orders/${orderIdFor('c-1001')}`);
     expect(got).toMatchObject({ status: 200, body: { order: first.body.order } });
     expect(g.reporter.codes()).toEqual(['GATEWAY_ORDER_CREATED', 'GATEWAY_ORDER_REPLAYED']);
@@ -190,11 +289,27 @@ describe('gateway orders', () => {
 
   it('explains every invalid field with 400', async () => {
     const g = await start();
-    const r = await g.post({ clientOrderId: 'bad id!', symbol: 'aapl', side: 'hold', quantity: 1.5, type: 'limit', extra: 1 });
+    const r = await g.post({
+      clientOrderId: 'bad id!',
+      symbol: 'aapl',
+      side: 'hold',
+      quantity: 1.5,
+      type: 'limit',
+      extra: 1,
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('INVALID_ORDER');
-    expect(r.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['clientOrderId', 'extra', 'price', 'quantity', 'side', 'symbol']);
-    expect((await g.post({ ...order, type: 'market' })).body.error.details).toEqual([{ field: 'price', message: 'must be absent for market orders' }]);
+    expect(r.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'clientOrderId',
+      'extra',
+      'price',
+      'quantity',
+      'side',
+      'symbol',
+    ]);
+    expect((await g.post({ ...order, type: 'market' })).body.error.details).toEqual([
+      { field: 'price', message: 'must be absent for market orders' },
+    ]);
     expect((await g.post({ ...order, price: 1.23456 })).status).toBe(400);
     expect((await g.post('{"clientOrderId":')).body.error.code).toBe('INVALID_JSON');
     expect((await g.post(order, 'text/plain')).status).toBe(415);
@@ -220,7 +335,10 @@ describe('gateway orders', () => {
     const refused = await g.post({ ...order, clientOrderId: 'm-2' });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
-    expect(refused.body.error).toMatchObject({ code: 'MAINTENANCE', message: expect.stringMatching(/us-west-2 is in maintenance/) });
+    expect(refused.body.error).toMatchObject({
+      code: 'MAINTENANCE',
+      message: expect.stringMatching(/us-west-2 is in maintenance/),
+    });
     expect((await g.call(`/orders/${orderIdFor('m-2')}`)).status).toBe(404);
     // Reads still work: only writes are fenced.
     expect((await g.call(`/orders/${orderIdFor('m-1')}`)).status).toBe(200);
@@ -235,22 +353,31 @@ describe('gateway orders', () => {
     ssm.put(REGION, '/trading/gwtest/maintenance', 'on');
     const flag = new MaintenanceFlag(ssm.client(REGION), '/trading/gwtest/maintenance', 2000, clock.now);
     expect(await flag.isOn()).toBe(true);
-    ssm.failures.failNext('GetParameter', () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    ssm.failures.failNext('GetParameter', () =>
+      Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+    );
     clock.advance(2000);
     expect(await flag.isOn()).toBe(true);
     const fresh = new MaintenanceFlag(ssm.client(REGION), '/trading/gwtest/maintenance', 2000, clock.now);
-    ssm.failures.failNext('GetParameter', () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    ssm.failures.failNext('GetParameter', () =>
+      Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+    );
     expect(await fresh.isOn()).toBe(false);
   });
 
   it('GET /region names region, role and the current writer endpoint', async () => {
     const g = await start();
-    expect((await g.call('/region')).body).toEqual({ region: REGION, role: 'secondary', environment: 'gwtest', writerEndpoint: 'db-primary.example' });
+    expect((await g.call('/region')).body).toEqual({
+      region: REGION,
+      role: 'secondary',
+      environment: 'gwtest',
+      writerEndpoint: 'db-primary.example',
+    });
   });
 });
 
 describe('database credentials', () => {
-  it('reads the secret named in Parameter Store through its own region\'s client only, and keeps the last good value', async () => {
+  it("reads the secret named in Parameter Store through its own region's client only, and keeps the last good value", async () => {
     const { secretsManagerCredentials } = await import('../../src/service/gateway/db-probe.js');
     const clock = new ManualClock();
     const asked: string[] = [];
@@ -277,15 +404,25 @@ describe('database credentials', () => {
     fail = true;
     clock.advance(16 * 60_000);
     expect(await creds()).toEqual({ username: 'trader', password: 'pw-2' });
-    expect(asked).toEqual(['arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf', 'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-GhIjKl', 'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-GhIjKl']);
+    expect(asked).toEqual([
+      'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf',
+      'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-GhIjKl',
+      'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-GhIjKl',
+    ]);
   });
 
   it('fails without a value it could fall back on', async () => {
     const { secretsManagerCredentials } = await import('../../src/service/gateway/db-probe.js');
-    const down = { send: async () => Promise.reject(Object.assign(new Error('endpoint unreachable'), { name: 'TimeoutError' })) } as never;
-    await expect(secretsManagerCredentials('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf', down)()).rejects.toThrow(/unreachable/);
+    const down = {
+      send: async () => Promise.reject(Object.assign(new Error('endpoint unreachable'), { name: 'TimeoutError' })),
+    } as never;
+    await expect(
+      secretsManagerCredentials('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf', down)(),
+    ).rejects.toThrow(/unreachable/);
     const empty = { send: async () => ({ SecretString: JSON.stringify({ username: 'trader' }) }) } as never;
-    await expect(secretsManagerCredentials('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf', empty)()).rejects.toThrow(/no username\/password/);
+    await expect(
+      secretsManagerCredentials('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf', empty)(),
+    ).rejects.toThrow(/no username\/password/);
   });
 });
 
@@ -298,9 +435,21 @@ describe('database probe over the PostgreSQL protocol', () => {
     try {
       let secret = 'v1';
       let reads = 0;
-      const client = { send: async () => (reads++, { SecretString: JSON.stringify({ username: 'trader', password: secret }) }) } as never;
+      const client = {
+        send: async () => (reads++, { SecretString: JSON.stringify({ username: 'trader', password: secret }) }),
+      } as never;
       const clock = new ManualClock();
-      const probe = pgProbe({ host: '127.0.0.1', port, credentials: secretsManagerCredentials('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf', client, clock.now), timeoutMs: 1000, tls: false });
+      const probe = pgProbe({
+        host: '127.0.0.1',
+        port,
+        credentials: secretsManagerCredentials(
+          'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf',
+          client,
+          clock.now,
+        ),
+        timeoutMs: 1000,
+        tls: false,
+      });
       expect((await probe.probe()).inRecovery).toBe(true);
       expect(await probe.probe()).toMatchObject({ inRecovery: true });
       expect(reads).toBe(1);
@@ -324,11 +473,20 @@ describe('database probe over the PostgreSQL protocol', () => {
     const port = await pgd.start();
     try {
       let password = 's3cret';
-      const probe = pgProbe({ host: '127.0.0.1', port, credentials: async () => ({ username: 'trader', password }), timeoutMs: 1000, tls: false });
+      const probe = pgProbe({
+        host: '127.0.0.1',
+        port,
+        credentials: async () => ({ username: 'trader', password }),
+        timeoutMs: 1000,
+        tls: false,
+      });
       expect(await probe.probe()).toEqual({ inRecovery: true, endpoint: `127.0.0.1:${port}` });
       pgd.inRecovery = false;
       expect((await probe.probe()).inRecovery).toBe(false);
-      expect(pgd.queries).toEqual(['select pg_is_in_recovery() as in_recovery', 'select pg_is_in_recovery() as in_recovery']);
+      expect(pgd.queries).toEqual([
+        'select pg_is_in_recovery() as in_recovery',
+        'select pg_is_in_recovery() as in_recovery',
+      ]);
       password = 'wrong';
       await expect(probe.probe()).rejects.toThrow(/password authentication failed for user "trader"/);
       const g = await start({ db: probe, cacheMs: 0 });

@@ -21,12 +21,20 @@ describe('drctl validate (command body)', () => {
       const reporter = new MemoryReporter();
       const { code, result } = await runValidate(PROJECT_ROOT, [bad(rule.id)], { guard: false }, reporter);
       expect(code, rule.id).toBe(1);
-      expect(result.findings.map((f) => f.ruleId), rule.id).toContain(rule.id);
+      expect(
+        result.findings.map((f) => f.ruleId),
+        rule.id,
+      ).toContain(rule.id);
       expect(reporter.byCode('VALIDATE_FINDING').length).toBe(result.findings.length);
       expect(reporter.codes()).toContain('VALIDATE_FAILED');
     }
     const reporter = new MemoryReporter();
-    const { code } = await runValidate(PROJECT_ROOT, RULES.map((r) => good(r.id)), { guard: false }, reporter);
+    const { code } = await runValidate(
+      PROJECT_ROOT,
+      RULES.map((r) => good(r.id)),
+      { guard: false },
+      reporter,
+    );
     expect(code).toBe(0);
     expect(reporter.codes()).toContain('VALIDATE_PASSED');
   });
@@ -41,7 +49,12 @@ describe('drctl validate (command body)', () => {
   });
 
   it('takes a directory as the templates directly in it', async () => {
-    const { result } = await runValidate(PROJECT_ROOT, ['test/fixtures/templates/good'], { guard: false }, new MemoryReporter());
+    const { result } = await runValidate(
+      PROJECT_ROOT,
+      ['test/fixtures/templates/good'],
+      { guard: false },
+      new MemoryReporter(),
+    );
     expect(result.templates).toHaveLength(RULES.length);
     expect(result.templates.every((t) => t.startsWith('test/fixtures/templates/good/'))).toBe(true);
   });
@@ -67,7 +80,10 @@ describe('drctl validate (command body)', () => {
 describe('drctl validate (spawned)', () => {
   it('exits 2 on invalid JSON and names line and column', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-badjson-'));
-    writeFileSync(path.join(dir, 'broken.json'), '{\n  "Resources": {\n    "A": { "Type": "AWS::SNS::Topic", }\n  }\n}\n');
+    writeFileSync(
+      path.join(dir, 'broken.json'),
+      '{\n  "Resources": {\n    "A": { "Type": "AWS::SNS::Topic", }\n  }\n}\n',
+    );
     const r = runCli(['validate', '--no-guard', '--json', path.join(dir, 'broken.json')]);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);

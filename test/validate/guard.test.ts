@@ -17,14 +17,24 @@ const db = (multiAz: boolean) => ({
     Db: {
       Type: 'AWS::RDS::DBInstance',
       DeletionPolicy: 'Delete',
-      Properties: { DBInstanceIdentifier: { 'Fn::Sub': 'db-${EnvironmentSuffix}' }, Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: '20', MasterUsername: 'u', ManageMasterUserPassword: true, StorageEncrypted: true, MultiAZ: multiAz },
+      Properties: {
+        DBInstanceIdentifier: { 'Fn::Sub': 'db-${EnvironmentSuffix}' },
+        Engine: 'postgres',
+        DBInstanceClass: 'db.t3.micro',
+        AllocatedStorage: '20',
+        MasterUsername: 'u',
+        ManageMasterUserPassword: true,
+        StorageEncrypted: true,
+        MultiAZ: multiAz,
+      },
     },
   },
 });
 
 function project(files: Record<string, unknown>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-guard-'));
-  for (const [name, value] of Object.entries(files)) writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  for (const [name, value] of Object.entries(files))
+    writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value, null, 2));
   return dir;
 }
 
@@ -53,18 +63,31 @@ describe('cfn-guard policy checks', () => {
   it('applies controls whose header spells the resource type with different case', async () => {
     const asg = {
       AWSTemplateFormatVersion: '2010-09-09',
-      Resources: { Group: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '1', MaxSize: '2', LaunchTemplate: { LaunchTemplateId: 'lt-1', Version: '1' } } } },
+      Resources: {
+        Group: {
+          Type: 'AWS::AutoScaling::AutoScalingGroup',
+          Properties: { MinSize: '1', MaxSize: '2', LaunchTemplate: { LaunchTemplateId: 'lt-1', Version: '1' } },
+        },
+      },
     };
     const root = project({ 'asg.json': asg });
     const r = await validateTemplates({ root, files: ['asg.json'], policy: guardPolicy() });
     expect(r.policyRules.map((p) => p.id)).toContain('CT.AUTOSCALING.PR.6');
-    expect(r.findings.map((f) => `${f.ruleId} ${f.path}`)).toContain('CT.AUTOSCALING.PR.6 Resources.Group.Properties.MixedInstancesPolicy');
+    expect(r.findings.map((f) => `${f.ruleId} ${f.path}`)).toContain(
+      'CT.AUTOSCALING.PR.6 Resources.Group.Properties.MixedInstancesPolicy',
+    );
   });
 
   it('turns an unreadable guard report into an internal error', async () => {
     const root = project({ 't.json': db(true) });
-    const policy = guardPolicy({ binary: 'cfn-guard', cache: false, exec: async () => ({ stdout: 'panic', stderr: 'boom', code: 101 }) });
-    await expect(validateTemplates({ root, files: ['t.json'], policy })).rejects.toSatisfy((e) => e instanceof DrError && e.code === 'E_GUARD_FAILED');
+    const policy = guardPolicy({
+      binary: 'cfn-guard',
+      cache: false,
+      exec: async () => ({ stdout: 'panic', stderr: 'boom', code: 101 }),
+    });
+    await expect(validateTemplates({ root, files: ['t.json'], policy })).rejects.toSatisfy(
+      (e) => e instanceof DrError && e.code === 'E_GUARD_FAILED',
+    );
   });
 
   it('reuses the report of an unchanged template and reruns guard when the template changes', async () => {
@@ -73,7 +96,9 @@ describe('cfn-guard policy checks', () => {
     let runs = 0;
     const exec: GuardExec = async (binary, args) => {
       runs++;
-      return new Promise((resolve) => execFile(binary, args, (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? 19 : 0 })));
+      return new Promise((resolve) =>
+        execFile(binary, args, (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? 19 : 0 })),
+      );
     };
     const root = project({ 't.json': db(false) });
     const first = await validateTemplates({ root, files: ['t.json'], policy: guardPolicy({ exec, cache }) });
@@ -87,12 +112,24 @@ describe('cfn-guard policy checks', () => {
   });
 
   it('reads JSON pointers with array indexes and escapes', () => {
-    expect(pointerToPath('/Resources/A~1B/Properties/Tags/0/Key')).toEqual(['Resources', 'A/B', 'Properties', 'Tags', 0, 'Key']);
+    expect(pointerToPath('/Resources/A~1B/Properties/Tags/0/Key')).toEqual([
+      'Resources',
+      'A/B',
+      'Properties',
+      'Tags',
+      0,
+      'Key',
+    ]);
   });
 });
 
 describe('suppressions', () => {
-  const entry = { rule: 'CT.RDS.PR.1', template: 'single.json', resource: 'Db', reason: 'Single-AZ is intended for this fixture.' };
+  const entry = {
+    rule: 'CT.RDS.PR.1',
+    template: 'single.json',
+    resource: 'Db',
+    reason: 'Single-AZ is intended for this fixture.',
+  };
 
   it('marks matching findings suppressed, keeps them listed, and does not count them as errors', async () => {
     const root = project({ 'single.json': db(false), 'validation-suppressions.json': suppress([entry]) });
@@ -115,7 +152,10 @@ describe('suppressions', () => {
     });
     const r = await validateTemplates({ root, files: ['multi.json'], policy: guardPolicy() });
     const meta = r.findings.filter((x) => x.ruleId.startsWith('E0')).map((x) => `${x.ruleId} ${x.template} ${x.path}`);
-    expect(meta).toEqual(['E0001 validation-suppressions.json suppressions[0].reason', 'E0002 validation-suppressions.json suppressions[1]']);
+    expect(meta).toEqual([
+      'E0001 validation-suppressions.json suppressions[0].reason',
+      'E0002 validation-suppressions.json suppressions[1]',
+    ]);
     expect(r.summary.errors).toBeGreaterThanOrEqual(2);
   });
 
@@ -123,12 +163,22 @@ describe('suppressions', () => {
     const literal = {
       AWSTemplateFormatVersion: '2010-09-09',
       Mappings: { Accounts: { 'eu-west-1': { Id: '156460612806' } } },
-      Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { 'Fn::FindInMap': ['Accounts', { Ref: 'AWS::Region' }, 'Id'] } } } },
+      Resources: {
+        Topic: {
+          Type: 'AWS::SNS::Topic',
+          Properties: {
+            KmsMasterKeyId: 'alias/aws/sns',
+            DisplayName: { 'Fn::FindInMap': ['Accounts', { Ref: 'AWS::Region' }, 'Id'] },
+          },
+        },
+      },
     };
     const reason = 'AWS-owned account ids published per region.';
     const root = project({
       't.json': JSON.stringify(literal),
-      'validation-suppressions.json': suppress([{ rule: 'E6005', template: 't.json', resource: 'Mappings.Accounts', reason }]),
+      'validation-suppressions.json': suppress([
+        { rule: 'E6005', template: 't.json', resource: 'Mappings.Accounts', reason },
+      ]),
     });
     const r = await validateTemplates({ root, files: ['t.json'] });
     const e6005 = r.findings.filter((x) => x.ruleId === 'E6005');
@@ -137,13 +187,18 @@ describe('suppressions', () => {
   });
 
   it('does not judge policy suppressions stale when cfn-guard did not run', async () => {
-    const root = project({ 'multi.json': db(true), 'validation-suppressions.json': suppress([{ ...entry, template: 'multi.json' }]) });
+    const root = project({
+      'multi.json': db(true),
+      'validation-suppressions.json': suppress([{ ...entry, template: 'multi.json' }]),
+    });
     const r = await validateTemplates({ root, files: ['multi.json'] });
     expect(r.findings.filter((x) => x.ruleId.startsWith('E0'))).toEqual([]);
   });
 
   it('rejects a suppressions file that is not {"suppressions": [...]} as a usage error', async () => {
     const root = project({ 'multi.json': db(true), 'validation-suppressions.json': '[]' });
-    await expect(validateTemplates({ root, files: ['multi.json'] })).rejects.toSatisfy((e) => e instanceof DrError && e.kind === 'usage' && e.code === 'E_SUPPRESSIONS_INVALID');
+    await expect(validateTemplates({ root, files: ['multi.json'] })).rejects.toSatisfy(
+      (e) => e instanceof DrError && e.kind === 'usage' && e.code === 'E_SUPPRESSIONS_INVALID',
+    );
   });
 });

@@ -5,16 +5,31 @@ import { loadedFromText } from './validate-text.js';
 
 const network = {
   Metadata: { Drctl: { Layer: 'network', Regions: ['primary'] } },
-  Resources: { AlbSecurityGroup: { Type: 'AWS::EC2::SecurityGroup' }, AppSecurityGroup: { Type: 'AWS::EC2::SecurityGroup' } },
-  Outputs: { AlbSecurityGroupId: { Value: { 'Fn::GetAtt': ['AlbSecurityGroup', 'GroupId'] } }, AppSecurityGroupId: { Value: { Ref: 'AppSecurityGroup' } } },
+  Resources: {
+    AlbSecurityGroup: { Type: 'AWS::EC2::SecurityGroup' },
+    AppSecurityGroup: { Type: 'AWS::EC2::SecurityGroup' },
+  },
+  Outputs: {
+    AlbSecurityGroupId: { Value: { 'Fn::GetAtt': ['AlbSecurityGroup', 'GroupId'] } },
+    AppSecurityGroupId: { Value: { Ref: 'AppSecurityGroup' } },
+  },
 };
 const compute = (sgParam: string) => ({
-  Metadata: { Drctl: { Layer: 'compute', Regions: ['primary'], Inputs: { [sgParam]: { Stack: 'network', Region: 'self', Output: sgParam } } } },
+  Metadata: {
+    Drctl: {
+      Layer: 'compute',
+      Regions: ['primary'],
+      Inputs: { [sgParam]: { Stack: 'network', Region: 'self', Output: sgParam } },
+    },
+  },
   Parameters: { [sgParam]: { Type: 'String' } },
   Resources: {
     Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { SecurityGroups: [{ Ref: sgParam }] } },
     LocalSg: { Type: 'AWS::EC2::SecurityGroup' },
-    Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { SecurityGroups: [{ 'Fn::If': ['C', { Ref: 'LocalSg' }, { Ref: 'AWS::NoValue' }] }] } },
+    Nlb: {
+      Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      Properties: { SecurityGroups: [{ 'Fn::If': ['C', { Ref: 'LocalSg' }, { Ref: 'AWS::NoValue' }] }] },
+    },
   },
 });
 
@@ -22,13 +37,19 @@ const load = (file: string, t: object) => loadedFromText(JSON.stringify(t), file
 
 describe('project context', () => {
   it('follows a load balancer parameter to the output and resource of the producing layer', () => {
-    const ctx = buildProjectContext([load('templates/network.json', network), load('templates/compute.json', compute('AlbSecurityGroupId'))]);
+    const ctx = buildProjectContext([
+      load('templates/network.json', network),
+      load('templates/compute.json', compute('AlbSecurityGroupId')),
+    ]);
     expect([...(ctx.loadBalancerGroups.get('templates/network.json') ?? [])]).toEqual(['AlbSecurityGroup']);
     expect([...(ctx.loadBalancerGroups.get('templates/compute.json') ?? [])]).toEqual(['LocalSg']);
   });
 
   it('does not mark a group no load balancer uses', () => {
-    const ctx = buildProjectContext([load('templates/network.json', network), load('templates/compute.json', compute('AppSecurityGroupId'))]);
+    const ctx = buildProjectContext([
+      load('templates/network.json', network),
+      load('templates/compute.json', compute('AppSecurityGroupId')),
+    ]);
     expect([...(ctx.loadBalancerGroups.get('templates/network.json') ?? [])]).toEqual(['AppSecurityGroup']);
     const alone = buildProjectContext([load('templates/network.json', network)]);
     expect(alone.loadBalancerGroups.get('templates/network.json')).toBeUndefined();

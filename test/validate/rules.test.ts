@@ -9,7 +9,8 @@ import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { idsAndPaths, loadedFromText, validateText } from './validate-text.js';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test/fixtures/templates');
-const fixture = (kind: 'good' | 'bad', rule: { id: string; name: string }) => path.join(FIXTURES, kind, `${rule.id}-${rule.name}.json`);
+const fixture = (kind: 'good' | 'bad', rule: { id: string; name: string }) =>
+  path.join(FIXTURES, kind, `${rule.id}-${rule.name}.json`);
 
 function run(file: string) {
   const text = readFileSync(file, 'utf8');
@@ -35,7 +36,8 @@ describe('rule registry', () => {
 
   it('has no fixture without a rule', () => {
     const names = new Set(RULES.map((r) => `${r.id}-${r.name}.json`));
-    for (const kind of ['good', 'bad']) for (const f of readdirSync(path.join(FIXTURES, kind))) expect(names, `${kind}/${f}`).toContain(f);
+    for (const kind of ['good', 'bad'])
+      for (const f of readdirSync(path.join(FIXTURES, kind))) expect(names, `${kind}/${f}`).toContain(f);
   });
 });
 

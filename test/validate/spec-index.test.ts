@@ -14,7 +14,9 @@ describe('spec index', () => {
     expect(db?.properties.StorageEncrypted?.type).toEqual({ kind: 'boolean' });
     expect(db?.attributes).toContain('Endpoint.Address');
     // Attribute shapes, for what Fn::GetAtt returns.
-    expect(spec.resource('AWS::EC2::VPC')?.listAttributes).toEqual(expect.arrayContaining(['Ipv6CidrBlocks', 'CidrBlockAssociations']));
+    expect(spec.resource('AWS::EC2::VPC')?.listAttributes).toEqual(
+      expect.arrayContaining(['Ipv6CidrBlocks', 'CidrBlockAssociations']),
+    );
     expect(spec.resource('AWS::EC2::VPC')?.scalarAttributes).toContain('CidrBlock');
     expect(db?.scalarAttributes).toContain('Endpoint.Port');
     expect(spec.resource('AWS::EC2::Subnet')?.properties.VpcId?.required).toBe(true);
@@ -38,7 +40,9 @@ describe('spec index', () => {
     expect(built.fromCache).toBe(false);
     const again = openSpecIndex(dir);
     expect(again.fromCache).toBe(true);
-    expect(again.index.resource('AWS::DynamoDB::GlobalTable')).toEqual(built.index.resource('AWS::DynamoDB::GlobalTable'));
+    expect(again.index.resource('AWS::DynamoDB::GlobalTable')).toEqual(
+      built.index.resource('AWS::DynamoDB::GlobalTable'),
+    );
     writeFileSync(path.join(dir, readdirSync(dir)[0] as string), 'damaged');
     expect(openSpecIndex(dir).fromCache).toBe(false);
   });

@@ -16,7 +16,9 @@ interface Entry {
 type Json = Record<string, unknown>;
 
 const read = (file: string): Json => JSON.parse(readFileSync(path.join(PROJECT_ROOT, file), 'utf8')) as Json;
-const ENTRIES = (read('validation-suppressions.json').suppressions as Entry[]).map((e) => [`${e.rule} ${e.template} ${e.resource}`, e] as const);
+const ENTRIES = (read('validation-suppressions.json').suppressions as Entry[]).map(
+  (e) => [`${e.rule} ${e.template} ${e.resource}`, e] as const,
+);
 const CONFIGS = { dev: read('config/dev.json'), prod: read('config/prod.json') };
 
 /** The value config gives a parameter in one role (role-specific overrides common), else the template default. */
@@ -24,10 +26,16 @@ function configValue(env: keyof typeof CONFIGS, role: 'primary' | 'secondary', t
   const p = CONFIGS[env].parameters as Record<string, Json | undefined>;
   return p[role]?.[name] ?? p.common?.[name] ?? ((template.Parameters as Record<string, Json>)[name] as Json).Default;
 }
-const bothRoles = (env: keyof typeof CONFIGS, template: Json, name: string): unknown[] => [configValue(env, 'primary', template, name), configValue(env, 'secondary', template, name)];
-const props = (template: Json, id: string): Json => ((template.Resources as Record<string, Json>)[id] as Json).Properties as Json;
-const input = (template: Json, param: string): unknown => ((template.Metadata as Json).Drctl as { Inputs: Record<string, unknown> }).Inputs[param];
-const attribute = (lb: Json, key: string): unknown => (lb.LoadBalancerAttributes as { Key: string; Value: unknown }[]).find((a) => a.Key === key)?.Value;
+const bothRoles = (env: keyof typeof CONFIGS, template: Json, name: string): unknown[] => [
+  configValue(env, 'primary', template, name),
+  configValue(env, 'secondary', template, name),
+];
+const props = (template: Json, id: string): Json =>
+  ((template.Resources as Record<string, Json>)[id] as Json).Properties as Json;
+const input = (template: Json, param: string): unknown =>
+  ((template.Metadata as Json).Drctl as { Inputs: Record<string, unknown> }).Inputs[param];
+const attribute = (lb: Json, key: string): unknown =>
+  (lb.LoadBalancerAttributes as { Key: string; Value: unknown }[]).find((a) => a.Key === key)?.Value;
 
 /** Per control: the facts its reason rests on. */
 const FACTS: Record<string, (template: Json, e: Entry) => void> = {
@@ -57,7 +65,8 @@ const FACTS: Record<string, (template: Json, e: Entry) => void> = {
     const retention = props(t, e.resource).RetentionInDays as { Ref: string };
     expect(Object.keys(retention)).toEqual(['Ref']);
     expect(e.reason).toContain(retention.Ref);
-    for (const v of bothRoles('prod', t, retention.Ref)) expect(Number(v), `prod ${retention.Ref}`).toBeGreaterThanOrEqual(365);
+    for (const v of bothRoles('prod', t, retention.Ref))
+      expect(Number(v), `prod ${retention.Ref}`).toBeGreaterThanOrEqual(365);
   },
   'CT.CLOUDWATCH.PR.3': (t, e) => {
     expect(props(t, e.resource).KmsKeyId).toEqual({ Ref: 'KmsKeyArn' });
@@ -77,7 +86,9 @@ const FACTS: Record<string, (template: Json, e: Entry) => void> = {
   'CT.ELASTICLOADBALANCING.PR.2': (t, e) => {
     expect(props(t, e.resource).Certificates).toEqual([{ CertificateArn: { Ref: 'CertificateArn' } }]);
     const pattern = new RegExp(String(((t.Parameters as Record<string, Json>).CertificateArn as Json).AllowedPattern));
-    expect(pattern.test('arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000')).toBe(true);
+    expect(pattern.test('arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000')).toBe(
+      true,
+    );
     expect(pattern.test('arn:aws:iam::111122223333:server-certificate/legacy')).toBe(false);
   },
   'CT.ELASTICLOADBALANCING.PR.1': (t, e) => {
@@ -118,7 +129,9 @@ const FACTS: Record<string, (template: Json, e: Entry) => void> = {
       expect(input(t, 'DataSubnetIds')).toMatchObject({ Stack: 'network', Region: 'self', Output: 'DataSubnetIds' });
       const groups = vpc?.SecurityGroupIds as { Ref: string }[];
       expect(groups).toHaveLength(1);
-      expect(((t.Resources as Record<string, Json>)[groups[0]?.Ref ?? ''] as Json).Type).toBe('AWS::EC2::SecurityGroup');
+      expect(((t.Resources as Record<string, Json>)[groups[0]?.Ref ?? ''] as Json).Type).toBe(
+        'AWS::EC2::SecurityGroup',
+      );
     } else {
       // Deliberately outside any VPC (the failover controller).
       expect(vpc).toBeUndefined();
@@ -131,17 +144,21 @@ const FACTS: Record<string, (template: Json, e: Entry) => void> = {
     expect(Object.keys(accounts)).toEqual(expect.arrayContaining(['us-east-1', 'us-west-2']));
     const uses = JSON.stringify(t.Resources).split('"ElbLogDeliveryAccounts"').length - 1;
     expect(uses).toBe(1);
-    expect(JSON.stringify(props(t, 'AccessLogBucketPolicy'))).toContain('{"Fn::FindInMap":["ElbLogDeliveryAccounts",{"Ref":"AWS::Region"},"AccountId"]}');
+    expect(JSON.stringify(props(t, 'AccessLogBucketPolicy'))).toContain(
+      '{"Fn::FindInMap":["ElbLogDeliveryAccounts",{"Ref":"AWS::Region"},"AccountId"]}',
+    );
   },
   E6006: (t, e) => {
     // The region names only select the regions that have a log-delivery account: exactly the Mapping's keys.
     expect(e.resource).toMatch(/^Conditions\.ElbLogAccountRegions\d$/);
     const conditions = t.Conditions as Record<string, Json>;
     const named = Object.keys(conditions).filter((c) => c.startsWith('ElbLogAccountRegions'));
-    const compared = named.flatMap((c) => ((conditions[c] as { 'Fn::Or': { 'Fn::Equals': [unknown, string] }[] })['Fn::Or']).map((x) => {
-      expect(x['Fn::Equals'][0]).toEqual({ Ref: 'AWS::Region' });
-      return x['Fn::Equals'][1];
-    }));
+    const compared = named.flatMap((c) =>
+      (conditions[c] as { 'Fn::Or': { 'Fn::Equals': [unknown, string] }[] })['Fn::Or'].map((x) => {
+        expect(x['Fn::Equals'][0]).toEqual({ Ref: 'AWS::Region' });
+        return x['Fn::Equals'][1];
+      }),
+    );
     const keys = Object.keys((t.Mappings as Record<string, Json>).ElbLogDeliveryAccounts as Json);
     expect([...compared].sort()).toEqual([...keys].sort());
   },
@@ -161,7 +178,14 @@ describe('validation-suppressions.json', () => {
     const saved = prod.common?.FlowLogRetentionDays;
     (prod.common as Json).FlowLogRetentionDays = 90;
     try {
-      expect(() => FACTS['CT.CLOUDWATCH.PR.2']?.(t, { rule: 'CT.CLOUDWATCH.PR.2', template: 'templates/network.json', resource: 'FlowLogGroup', reason: 'FlowLogRetentionDays' })).toThrow();
+      expect(() =>
+        FACTS['CT.CLOUDWATCH.PR.2']?.(t, {
+          rule: 'CT.CLOUDWATCH.PR.2',
+          template: 'templates/network.json',
+          resource: 'FlowLogGroup',
+          reason: 'FlowLogRetentionDays',
+        }),
+      ).toThrow();
     } finally {
       (prod.common as Json).FlowLogRetentionDays = saved;
     }

@@ -18,8 +18,14 @@ function template(resources: Record<string, unknown>, extra: Record<string, unkn
 
 const structural = (t: object) => idsAndPaths(validateText(t)).filter((x) => /^E(1|2|3|8)/.test(x));
 const vpc = { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } };
-const subnet = (props: Record<string, unknown>) => ({ Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.0.0/24', ...props } });
-const subnetGroup = (ids: unknown) => ({ Type: 'AWS::RDS::DBSubnetGroup', Properties: { DBSubnetGroupDescription: 'data', SubnetIds: ids } });
+const subnet = (props: Record<string, unknown>) => ({
+  Type: 'AWS::EC2::Subnet',
+  Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.0.0/24', ...props },
+});
+const subnetGroup = (ids: unknown) => ({
+  Type: 'AWS::RDS::DBSubnetGroup',
+  Properties: { DBSubnetGroupDescription: 'data', SubnetIds: ids },
+});
 const ROLE = { Role: { Type: 'String', Default: 'primary', AllowedValues: ['primary', 'secondary'] } };
 const IS_PRIMARY = { IsPrimary: { 'Fn::Equals': [{ Ref: 'Role' }, 'primary'] } };
 const SUBNETS = { Subnets: { Type: 'List<AWS::EC2::Subnet::Id>' } };
@@ -29,7 +35,10 @@ describe('lists and strings', () => {
     const t = template(
       {
         Vpc: vpc,
-        Subnet: subnet({ AvailabilityZone: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }, CidrBlock: { 'Fn::Select': [1, { 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 4, 8] }] } }),
+        Subnet: subnet({
+          AvailabilityZone: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] },
+          CidrBlock: { 'Fn::Select': [1, { 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 4, 8] }] },
+        }),
         Group: subnetGroup({ 'Fn::Split': [',', { 'Fn::Join': [',', { Ref: 'Subnets' }] }] }),
         Group2: subnetGroup({ Ref: 'Subnets' }),
       },
@@ -59,26 +68,50 @@ describe('lists and strings', () => {
 
   it('flags a string where a list is needed: Fn::Join, Fn::Sub, a String parameter', () => {
     const t = template(
-      { A: subnetGroup({ 'Fn::Join': [',', { Ref: 'Subnets' }] }), B: subnetGroup({ 'Fn::Sub': '${One}' }), C: subnetGroup({ Ref: 'One' }) },
+      {
+        A: subnetGroup({ 'Fn::Join': [',', { Ref: 'Subnets' }] }),
+        B: subnetGroup({ 'Fn::Sub': '${One}' }),
+        C: subnetGroup({ Ref: 'One' }),
+      },
       { Parameters: { ...SUBNETS, One: { Type: 'AWS::EC2::Subnet::Id' } } },
     );
-    expect(structural(t)).toEqual(['E3012 Resources.A.Properties.SubnetIds', 'E3012 Resources.B.Properties.SubnetIds', 'E3012 Resources.C.Properties.SubnetIds']);
+    expect(structural(t)).toEqual([
+      'E3012 Resources.A.Properties.SubnetIds',
+      'E3012 Resources.B.Properties.SubnetIds',
+      'E3012 Resources.C.Properties.SubnetIds',
+    ]);
   });
 
   it('judges Fn::GetAtt by the attribute type in the specification', () => {
     const t = template({
       Vpc: vpc,
-      Fine: subnet({ CidrBlock: { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, Ipv6CidrBlock: { 'Fn::Select': [0, { 'Fn::GetAtt': ['Vpc', 'Ipv6CidrBlocks'] }] } }),
+      Fine: subnet({
+        CidrBlock: { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] },
+        Ipv6CidrBlock: { 'Fn::Select': [0, { 'Fn::GetAtt': ['Vpc', 'Ipv6CidrBlocks'] }] },
+      }),
       ListForString: subnet({ Ipv6CidrBlock: { 'Fn::GetAtt': ['Vpc', 'Ipv6CidrBlocks'] } }),
       StringForList: subnetGroup({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }),
     });
-    expect(structural(t)).toEqual(['E3012 Resources.ListForString.Properties.Ipv6CidrBlock', 'E3012 Resources.StringForList.Properties.SubnetIds']);
+    expect(structural(t)).toEqual([
+      'E3012 Resources.ListForString.Properties.Ipv6CidrBlock',
+      'E3012 Resources.StringForList.Properties.SubnetIds',
+    ]);
   });
 
   it('treats CommaDelimitedList and SSM list parameters as lists', () => {
     const t = template(
-      { A: subnetGroup({ Ref: 'Csv' }), B: subnetGroup({ Ref: 'FromSsm' }), Vpc: vpc, C: subnet({ AvailabilityZone: { Ref: 'Csv' } }) },
-      { Parameters: { Csv: { Type: 'CommaDelimitedList' }, FromSsm: { Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>', Default: '/net/subnets' } } },
+      {
+        A: subnetGroup({ Ref: 'Csv' }),
+        B: subnetGroup({ Ref: 'FromSsm' }),
+        Vpc: vpc,
+        C: subnet({ AvailabilityZone: { Ref: 'Csv' } }),
+      },
+      {
+        Parameters: {
+          Csv: { Type: 'CommaDelimitedList' },
+          FromSsm: { Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>', Default: '/net/subnets' },
+        },
+      },
     );
     expect(structural(t)).toEqual(['E3012 Resources.C.Properties.AvailabilityZone']);
   });
@@ -91,7 +124,16 @@ describe('Fn::If and AWS::NoValue', () => {
       Properties: {
         GroupDescription: 'app',
         VpcId: { 'Fn::If': ['IsPrimary', { Ref: 'Vpc' }, { Ref: 'AWS::NoValue' }] },
-        SecurityGroupIngress: [{ Ref: 'AWS::NoValue' }, { 'Fn::If': ['IsPrimary', { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8' }, { Ref: 'AWS::NoValue' }] }],
+        SecurityGroupIngress: [
+          { Ref: 'AWS::NoValue' },
+          {
+            'Fn::If': [
+              'IsPrimary',
+              { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8' },
+              { Ref: 'AWS::NoValue' },
+            ],
+          },
+        ],
         Tags: [{ 'Fn::If': ['IsPrimary', { Key: 'role', Value: 'primary' }, { Ref: 'AWS::NoValue' }] }],
       },
     };
@@ -100,7 +142,13 @@ describe('Fn::If and AWS::NoValue', () => {
 
   it('checks each branch against the property: a list in one branch of a string property, an invented key in the other', () => {
     const topic = { Type: 'AWS::SNS::Topic', Properties: { DisplayName: { 'Fn::If': ['IsPrimary', ['a'], 'b'] } } };
-    const sg = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ 'Fn::If': ['IsPrimary', { Ref: 'AWS::NoValue' }, { IpProtocol: 'tcp', Port: 443 }] }] } };
+    const sg = {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: {
+        GroupDescription: 'x',
+        SecurityGroupIngress: [{ 'Fn::If': ['IsPrimary', { Ref: 'AWS::NoValue' }, { IpProtocol: 'tcp', Port: 443 }] }],
+      },
+    };
     expect(structural(template({ Topic: topic, Sg: sg }, { Parameters: ROLE, Conditions: IS_PRIMARY }))).toEqual([
       'E3012 Resources.Topic.Properties.DisplayName.Fn::If[1]',
       'E3002 Resources.Sg.Properties.SecurityGroupIngress[0].Fn::If[2].Port',
@@ -112,7 +160,10 @@ describe('nested property types and tags', () => {
   it('flags an invented key at any depth and a tag that is not {Key, Value}', () => {
     const bucket = {
       Type: 'AWS::S3::Bucket',
-      Properties: { LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 1, Bogus: 2 }] }, Tags: [{ Key: 'a' }, { Key: 'b', Value: 'c', Extra: 1 }] },
+      Properties: {
+        LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 1, Bogus: 2 }] },
+        Tags: [{ Key: 'a' }, { Key: 'b', Value: 'c', Extra: 1 }],
+      },
     };
     expect(structural(template({ Bucket: bucket }))).toEqual([
       'E3002 Resources.Bucket.Properties.LifecycleConfiguration.Rules[0].Bogus',
@@ -137,28 +188,58 @@ describe('attributes', () => {
   });
 
   it('flags an attribute the type does not have, in GetAtt and in Fn::Sub', () => {
-    const t = template({ Db: db, A: param({ 'Fn::GetAtt': ['Db', 'Endpoint.Nope'] }), B: param({ 'Fn::Sub': '${Db.Endpoint.Bogus}' }) });
-    expect(structural(t)).toEqual(['E1010 Resources.A.Properties.Value.Fn::GetAtt', 'E1019 Resources.B.Properties.Value.Fn::Sub']);
+    const t = template({
+      Db: db,
+      A: param({ 'Fn::GetAtt': ['Db', 'Endpoint.Nope'] }),
+      B: param({ 'Fn::Sub': '${Db.Endpoint.Bogus}' }),
+    });
+    expect(structural(t)).toEqual([
+      'E1010 Resources.A.Properties.Value.Fn::GetAtt',
+      'E1019 Resources.B.Properties.Value.Fn::Sub',
+    ]);
   });
 });
 
 describe('conditions', () => {
-  const topic = (condition: string) => ({ Type: 'AWS::SNS::Topic', Condition: condition, Properties: { KmsMasterKeyId: 'alias/aws/sns' } });
+  const topic = (condition: string) => ({
+    Type: 'AWS::SNS::Topic',
+    Condition: condition,
+    Properties: { KmsMasterKeyId: 'alias/aws/sns' },
+  });
 
   it('accepts conditions built on conditions', () => {
-    const conditions = { ...IS_PRIMARY, IsSecondary: { 'Fn::Not': [{ Condition: 'IsPrimary' }] }, Both: { 'Fn::And': [{ Condition: 'IsSecondary' }, { 'Fn::Equals': [{ Ref: 'EnvironmentSuffix' }, 'prod'] }] } };
+    const conditions = {
+      ...IS_PRIMARY,
+      IsSecondary: { 'Fn::Not': [{ Condition: 'IsPrimary' }] },
+      Both: { 'Fn::And': [{ Condition: 'IsSecondary' }, { 'Fn::Equals': [{ Ref: 'EnvironmentSuffix' }, 'prod'] }] },
+    };
     expect(structural(template({ Topic: topic('Both') }, { Parameters: ROLE, Conditions: conditions }))).toEqual([]);
   });
 
   it('flags a condition naming an undeclared one, and a circle of conditions', () => {
     const missing = { ...IS_PRIMARY, Both: { 'Fn::And': [{ Condition: 'IsPrimary' }, { Condition: 'Missing' }] } };
-    expect(structural(template({ Topic: topic('Both') }, { Parameters: ROLE, Conditions: missing }))).toEqual(['E8002 Conditions.Both.Fn::And[1].Condition']);
-    const circle = { A: { 'Fn::And': [{ Condition: 'B' }, { 'Fn::Equals': [{ Ref: 'Role' }, 'primary'] }] }, B: { 'Fn::Not': [{ Condition: 'A' }] } };
-    expect(structural(template({ Topic: topic('A') }, { Parameters: ROLE, Conditions: circle }))).toEqual(['E3004 Conditions.A']);
+    expect(structural(template({ Topic: topic('Both') }, { Parameters: ROLE, Conditions: missing }))).toEqual([
+      'E8002 Conditions.Both.Fn::And[1].Condition',
+    ]);
+    const circle = {
+      A: { 'Fn::And': [{ Condition: 'B' }, { 'Fn::Equals': [{ Ref: 'Role' }, 'primary'] }] },
+      B: { 'Fn::Not': [{ Condition: 'A' }] },
+    };
+    expect(structural(template({ Topic: topic('A') }, { Parameters: ROLE, Conditions: circle }))).toEqual([
+      'E3004 Conditions.A',
+    ]);
   });
 
   it('flags a Ref to a condition name', () => {
-    const t = template({ Topic: { ...topic('IsPrimary'), Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { Ref: 'IsPrimary' } } } }, { Parameters: ROLE, Conditions: IS_PRIMARY });
+    const t = template(
+      {
+        Topic: {
+          ...topic('IsPrimary'),
+          Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { Ref: 'IsPrimary' } },
+        },
+      },
+      { Parameters: ROLE, Conditions: IS_PRIMARY },
+    );
     const findings = validateText(t).filter((f) => f.ruleId === 'E1012');
     expect(idsAndPaths(findings)).toEqual(['E1012 Resources.Topic.Properties.DisplayName.Ref']);
     expect(findings[0]?.message).toContain('is a condition');
@@ -167,32 +248,67 @@ describe('conditions', () => {
 
 describe('dependencies', () => {
   it('flags a DependsOn cycle through three resources', () => {
-    const topic = (dep: unknown) => ({ Type: 'AWS::SNS::Topic', DependsOn: dep, Properties: { KmsMasterKeyId: 'alias/aws/sns' } });
+    const topic = (dep: unknown) => ({
+      Type: 'AWS::SNS::Topic',
+      DependsOn: dep,
+      Properties: { KmsMasterKeyId: 'alias/aws/sns' },
+    });
     expect(structural(template({ A: topic('B'), B: topic(['C']), C: topic('A') }))).toEqual(['E3004 Resources.A']);
   });
 });
 
 describe('sections', () => {
   it('accepts Transform and Rules, with the Rules-only functions there', () => {
-    const rules = { ProdOnly: { RuleCondition: { 'Fn::Equals': [{ Ref: 'EnvironmentSuffix' }, 'prod'] }, Assertions: [{ Assert: { 'Fn::Contains': [['prod'], { Ref: 'EnvironmentSuffix' }] }, AssertDescription: 'prod only' }] } };
-    const topic = { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { 'Fn::ToJsonString': { a: 1 } } } };
+    const rules = {
+      ProdOnly: {
+        RuleCondition: { 'Fn::Equals': [{ Ref: 'EnvironmentSuffix' }, 'prod'] },
+        Assertions: [
+          { Assert: { 'Fn::Contains': [['prod'], { Ref: 'EnvironmentSuffix' }] }, AssertDescription: 'prod only' },
+        ],
+      },
+    };
+    const topic = {
+      Type: 'AWS::SNS::Topic',
+      Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { 'Fn::ToJsonString': { a: 1 } } },
+    };
     expect(structural(template({ Topic: topic }, { Transform: 'AWS::LanguageExtensions', Rules: rules }))).toEqual([]);
   });
 
   it('accepts references to what the SAM transform generates (FnRole, Fn.Arn) only when the template uses it', () => {
     const resources = {
-      Fn: { Type: 'AWS::Serverless::Function', Properties: { Runtime: 'nodejs20.x', Handler: 'index.handler', InlineCode: 'exports.handler = async () => 1' } },
+      Fn: {
+        Type: 'AWS::Serverless::Function',
+        Properties: { Runtime: 'nodejs20.x', Handler: 'index.handler', InlineCode: 'exports.handler = async () => 1' },
+      },
       Arn: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::GetAtt': ['Fn', 'Arn'] } } },
-      Role: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: { 'Fn::Sub': '${FnRole.Arn} ${ServerlessRestApi}' } } },
+      Role: {
+        Type: 'AWS::SSM::Parameter',
+        Properties: { Type: 'String', Value: { 'Fn::Sub': '${FnRole.Arn} ${ServerlessRestApi}' } },
+      },
     };
-    expect(structural(template(resources, { Transform: ['AWS::Serverless-2016-10-31'], Globals: { Function: { Timeout: 10 } } }))).toEqual([]);
-    expect(structural(template(resources, { Transform: ['AWS::Serverless-2016-10-31'], Global: {} }))).toEqual(['E1001 Global']);
-    expect(structural(template(resources))).toEqual(['E1010 Resources.Arn.Properties.Value.Fn::GetAtt', 'E1019 Resources.Role.Properties.Value.Fn::Sub', 'E1019 Resources.Role.Properties.Value.Fn::Sub']);
+    expect(
+      structural(
+        template(resources, { Transform: ['AWS::Serverless-2016-10-31'], Globals: { Function: { Timeout: 10 } } }),
+      ),
+    ).toEqual([]);
+    expect(structural(template(resources, { Transform: ['AWS::Serverless-2016-10-31'], Global: {} }))).toEqual([
+      'E1001 Global',
+    ]);
+    expect(structural(template(resources))).toEqual([
+      'E1010 Resources.Arn.Properties.Value.Fn::GetAtt',
+      'E1019 Resources.Role.Properties.Value.Fn::Sub',
+      'E1019 Resources.Role.Properties.Value.Fn::Sub',
+    ]);
   });
 
   it('flags a language-extension function without the transform', () => {
-    const topic = { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { 'Fn::ToJsonString': { a: 1 } } } };
-    expect(structural(template({ Topic: topic }))).toEqual(['E1018 Resources.Topic.Properties.DisplayName.Fn::ToJsonString']);
+    const topic = {
+      Type: 'AWS::SNS::Topic',
+      Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { 'Fn::ToJsonString': { a: 1 } } },
+    };
+    expect(structural(template({ Topic: topic }))).toEqual([
+      'E1018 Resources.Topic.Properties.DisplayName.Fn::ToJsonString',
+    ]);
   });
 });
 
@@ -201,10 +317,16 @@ describe('references to conditional resources', () => {
     const { readFileSync } = await import('node:fs');
     const path = await import('node:path');
     const { PROJECT_ROOT } = await import('../helpers/run-cli.js');
-    const data = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'templates/data.json'), 'utf8')) as { Outputs: Record<string, { Value: unknown }>; Resources: Record<string, Record<string, unknown>> };
+    const data = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'templates/data.json'), 'utf8')) as {
+      Outputs: Record<string, { Value: unknown }>;
+      Resources: Record<string, Record<string, unknown>>;
+    };
     expect(idsAndPaths(validateText(data)).filter((x) => x.startsWith('E8003'))).toEqual([]);
     data.Outputs.OrdersTableArn = { Value: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] } };
     (data.Resources.AssetsBucket as Record<string, unknown>).DependsOn = 'AssetsReplicationRole';
-    expect(idsAndPaths(validateText(data)).filter((x) => x.startsWith('E8003'))).toEqual(['E8003 Resources.AssetsBucket.DependsOn', 'E8003 Outputs.OrdersTableArn.Value.Fn::GetAtt']);
+    expect(idsAndPaths(validateText(data)).filter((x) => x.startsWith('E8003'))).toEqual([
+      'E8003 Resources.AssetsBucket.DependsOn',
+      'E8003 Outputs.OrdersTableArn.Value.Fn::GetAtt',
+    ]);
   });
 });

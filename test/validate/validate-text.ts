@@ -12,9 +12,15 @@ export function loadedFromText(text: string, file = 'template.json'): LoadedTemp
   return { file, source, template: source.value, drctl: source.value?.Metadata?.Drctl };
 }
 
-export function validateText(input: string | object, opts: { file?: string; loadBalancerGroups?: Set<string> } = {}): Finding[] {
+export function validateText(
+  input: string | object,
+  opts: { file?: string; loadBalancerGroups?: Set<string> } = {},
+): Finding[] {
   const text = typeof input === 'string' ? input : JSON.stringify(input, null, 2);
-  return runRules(loadedFromText(text, opts.file), RULES, { spec: loadSpecIndex(), loadBalancerGroups: opts.loadBalancerGroups });
+  return runRules(loadedFromText(text, opts.file), RULES, {
+    spec: loadSpecIndex(),
+    loadBalancerGroups: opts.loadBalancerGroups,
+  });
 }
 
 /** `ruleId path` pairs: what tests pin, never the prose. */

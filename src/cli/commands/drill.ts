@@ -15,11 +15,26 @@ interface DrillOptions extends GlobalOptions {
 export const registerDrill: Register = (program: Command, exit) => {
   program
     .command('drill')
-    .description('DR drill: canaries, fault injection, time to DNS flip and to writes on the secondary, RPO per store, restore; writes out/drills/<env>-<time>.{json,md}')
+    .description(
+      'DR drill: canaries, fault injection, time to DNS flip and to writes on the secondary, RPO per store, restore; writes out/drills/<env>-<time>.{json,md}',
+    )
     .addOption(envOption())
-    .addOption(new Option('--mode <mode>', 'how to fail the primary: its maintenance flag (real /health 503) or an inverted Route 53 health check').choices(DRILL_MODES).default('health-flag'))
-    .addOption(new Option('--timeout <seconds>', 'longest wait for DNS, writes and canaries after the fault').default('900'))
-    .addOption(new Option('--db-canary <mode>', 'RDS canary row through PostgreSQL (auto) or ReplicaLag only (off)').choices(['auto', 'off']).default('auto'))
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'how to fail the primary: its maintenance flag (real /health 503) or an inverted Route 53 health check',
+      )
+        .choices(DRILL_MODES)
+        .default('health-flag'),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'longest wait for DNS, writes and canaries after the fault').default('900'),
+    )
+    .addOption(
+      new Option('--db-canary <mode>', 'RDS canary row through PostgreSQL (auto) or ReplicaLag only (off)')
+        .choices(['auto', 'off'])
+        .default('auto'),
+    )
     .addOption(yesOption())
     .addOption(jsonOption())
     .addOption(verboseOption())

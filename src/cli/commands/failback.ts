@@ -9,7 +9,9 @@ type FailbackOptions = GlobalOptions;
 export const registerFailback: Register = (program: Command, exit) => {
   program
     .command('failback')
-    .description('planned, loss-free return to the primary region: rebuild replication, wait for zero lag, stop writes, switch, restore the topology (resumable)')
+    .description(
+      'planned, loss-free return to the primary region: rebuild replication, wait for zero lag, stop writes, switch, restore the topology (resumable)',
+    )
     .addOption(envOption())
     .addOption(yesOption())
     .addOption(jsonOption())

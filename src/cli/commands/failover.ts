@@ -12,10 +12,14 @@ interface FailoverOptions extends GlobalOptions {
 export const registerFailover: Register = (program: Command, exit) => {
   program
     .command('failover')
-    .description('operator-initiated failover to the secondary region: pre-checks, fence the primary, promote the replica, move traffic, raise capacity (resumable)')
+    .description(
+      'operator-initiated failover to the secondary region: pre-checks, fence the primary, promote the replica, move traffic, raise capacity (resumable)',
+    )
     .addOption(envOption())
     .addOption(yesOption())
-    .addOption(new Option('--force', 'proceed although replica lag exceeds the RPO guard (accepts data loss up to the lag)'))
+    .addOption(
+      new Option('--force', 'proceed although replica lag exceeds the RPO guard (accepts data loss up to the lag)'),
+    )
     .addOption(jsonOption())
     .addOption(verboseOption())
     .addOption(profileOption())

@@ -8,5 +8,10 @@ export const registerOutputs: Register = (program, exit) =>
     description: 'every deployed stack output as { "<layer>@<role>.<OutputName>": value }',
     // Imported when the command runs, so other commands do not load the AWS SDK (see cli-support).
     read: async (project, rt) => (await import('../../deploy/inspect.js')).stackOutputs(project, rt),
-    lines: (outputs) => Object.entries(outputs).map(([key, value]) => ({ code: 'OUTPUT', text: `${key} = ${value}`, data: { key, value } })),
+    lines: (outputs) =>
+      Object.entries(outputs).map(([key, value]) => ({
+        code: 'OUTPUT',
+        text: `${key} = ${value}`,
+        data: { key, value },
+      })),
   });

@@ -17,7 +17,9 @@ interface PlanOptions extends GlobalOptions {
 export const registerPlan: Register = (program: Command, exit) => {
   program
     .command('plan')
-    .description('validate the templates and print the cross-region deploy plan: stacks, parameters, waves, critical path')
+    .description(
+      'validate the templates and print the cross-region deploy plan: stacks, parameters, waves, critical path',
+    )
     .addOption(envOption())
     .addOption(jsonOption())
     .addOption(verboseOption())
@@ -36,7 +38,12 @@ export const registerPlan: Register = (program: Command, exit) => {
           const t3 = performance.now();
           if (opts.timings) {
             const ms = { loadAndPlan: Math.round(t1 - t0), validate: Math.round(t2 - t1), render: Math.round(t3 - t2) };
-            ctx.reporter.emit({ code: 'PLAN_TIMINGS', level: 'info', text: `timings: load+plan ${ms.loadAndPlan} ms, validate ${ms.validate} ms, render ${ms.render} ms`, data: ms });
+            ctx.reporter.emit({
+              code: 'PLAN_TIMINGS',
+              level: 'info',
+              text: `timings: load+plan ${ms.loadAndPlan} ms, validate ${ms.validate} ms, render ${ms.render} ms`,
+              data: ms,
+            });
           }
         }),
       );

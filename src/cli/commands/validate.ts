@@ -27,10 +27,30 @@ export interface ValidateCommandOptions extends GlobalOptions {
 
 /** The registered rules (and how many Control Tower controls guard can apply), for people and for --json. */
 export function runListRules(reporter: Reporter): number {
-  const rules = RULES.map((r) => ({ id: r.id, name: r.name, severity: r.severity, family: r.family, title: r.title, description: r.description, docsUrl: r.docsUrl, tags: r.tags }));
-  for (const r of rules) reporter.emit({ code: 'VALIDATE_RULE', level: 'result', text: `${r.id}  ${r.severity.padEnd(7)}  ${r.family.padEnd(11)}  ${r.title}\n    ${r.docsUrl}`, data: r });
+  const rules = RULES.map((r) => ({
+    id: r.id,
+    name: r.name,
+    severity: r.severity,
+    family: r.family,
+    title: r.title,
+    description: r.description,
+    docsUrl: r.docsUrl,
+    tags: r.tags,
+  }));
+  for (const r of rules)
+    reporter.emit({
+      code: 'VALIDATE_RULE',
+      level: 'result',
+      text: `${r.id}  ${r.severity.padEnd(7)}  ${r.family.padEnd(11)}  ${r.title}\n    ${r.docsUrl}`,
+      data: r,
+    });
   const controls = loadGuardRules().length;
-  reporter.emit({ code: 'VALIDATE_RULES_LISTED', level: 'result', text: `${rules.length} rules, plus ${controls} AWS Control Tower controls run by cfn-guard (CT.<SERVICE>.PR.<n>)`, data: { rules: rules.length, controls } });
+  reporter.emit({
+    code: 'VALIDATE_RULES_LISTED',
+    level: 'result',
+    text: `${rules.length} rules, plus ${controls} AWS Control Tower controls run by cfn-guard (CT.<SERVICE>.PR.<n>)`,
+    data: { rules: rules.length, controls },
+  });
   reporter.result({ rules, policy: { engine: 'cfn-guard', controls } });
   return 0;
 }
@@ -43,20 +63,35 @@ export async function runValidate(
   reporter: Reporter,
   deps: { policy?: PolicyCheck; toolVersion?: string } = {},
 ): Promise<{ code: number; result: ValidationResult }> {
-  const policy = options.guard === false ? undefined : (deps.policy ?? guardPolicy({ cache: options.cache === false ? false : undefined }));
+  const policy =
+    options.guard === false
+      ? undefined
+      : (deps.policy ?? guardPolicy({ cache: options.cache === false ? false : undefined }));
   const result = await validateTemplates({
     root,
     files,
     policy,
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
-    onStep: (step, detail) => reporter.emit({ code: 'VALIDATE_STEP', level: 'info', text: `${step}: ${detail}`, data: { step, detail } }),
+    onStep: (step, detail) =>
+      reporter.emit({ code: 'VALIDATE_STEP', level: 'info', text: `${step}: ${detail}`, data: { step, detail } }),
   });
-  for (const f of result.findings) reporter.emit({ code: 'VALIDATE_FINDING', level: 'result', text: findingLine(f), data: f });
+  for (const f of result.findings)
+    reporter.emit({ code: 'VALIDATE_FINDING', level: 'result', text: findingLine(f), data: f });
   if (options.timings) {
-    for (const line of timingLines(result.timings)) reporter.emit({ code: 'VALIDATE_TIMING', level: 'result', text: line, data: result.timings });
+    for (const line of timingLines(result.timings))
+      reporter.emit({ code: 'VALIDATE_TIMING', level: 'result', text: line, data: result.timings });
   }
-  reporter.emit({ code: result.summary.errors ? 'VALIDATE_FAILED' : 'VALIDATE_PASSED', level: 'result', text: summaryLine(result), data: result.summary });
-  if (options.sarif) await writeAtomically(path.resolve(root, options.sarif), `${JSON.stringify(toSarif(result, RULES, deps.toolVersion ?? '0.0.0'), null, 2)}\n`);
+  reporter.emit({
+    code: result.summary.errors ? 'VALIDATE_FAILED' : 'VALIDATE_PASSED',
+    level: 'result',
+    text: summaryLine(result),
+    data: result.summary,
+  });
+  if (options.sarif)
+    await writeAtomically(
+      path.resolve(root, options.sarif),
+      `${JSON.stringify(toSarif(result, RULES, deps.toolVersion ?? '0.0.0'), null, 2)}\n`,
+    );
   reporter.result(toJson(result, Boolean(options.timings)));
   return { code: result.summary.errors ? 1 : 0, result };
 }
@@ -68,14 +103,21 @@ async function writeAtomically(file: string, text: string): Promise<void> {
     await writeFile(tmp, text);
     await rename(tmp, file);
   } catch (err) {
-    throw usageError('E_FILE_UNWRITABLE', `${file}: cannot write the SARIF report (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'Choose a writable path for --sarif.', { file, field: '--sarif' });
+    throw usageError(
+      'E_FILE_UNWRITABLE',
+      `${file}: cannot write the SARIF report (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      'Choose a writable path for --sarif.',
+      { file, field: '--sarif' },
+    );
   }
 }
 
 export const registerValidate: Register = (program: Command, exit) => {
   program
     .command('validate')
-    .description('check templates: structure against the CloudFormation spec, references, DR conventions, Control Tower policies (cfn-guard)')
+    .description(
+      'check templates: structure against the CloudFormation spec, references, DR conventions, Control Tower policies (cfn-guard)',
+    )
     .argument('[files...]', 'template files or directories of them (default: every template under templates/)')
     .addOption(jsonOption())
     .addOption(verboseOption())
@@ -84,8 +126,17 @@ export const registerValidate: Register = (program: Command, exit) => {
     .addOption(new Option('--no-guard', 'skip the cfn-guard policy checks'))
     .addOption(new Option('--no-cache', 'run cfn-guard even for templates whose report is cached'))
     .addOption(new Option('--list-rules', 'list the rules and exit'))
-    .addOption(new Option('--suppressions <file>', 'suppressions file (default: validation-suppressions.json when present)'))
+    .addOption(
+      new Option('--suppressions <file>', 'suppressions file (default: validation-suppressions.json when present)'),
+    )
     .action(async (files: string[], opts: ValidateCommandOptions) => {
-      exit(await runAction(opts, async (ctx) => (opts.listRules ? runListRules(ctx.reporter) : (await runValidate(ctx.root, files, opts, ctx.reporter, { toolVersion: program.version() ?? '0.0.0' })).code)));
+      exit(
+        await runAction(opts, async (ctx) =>
+          opts.listRules
+            ? runListRules(ctx.reporter)
+            : (await runValidate(ctx.root, files, opts, ctx.reporter, { toolVersion: program.version() ?? '0.0.0' }))
+                .code,
+        ),
+      );
     });
 };

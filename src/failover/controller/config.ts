@@ -28,7 +28,13 @@ type Env = Record<string, string | undefined>;
 
 function required(env: Env, name: string): string {
   const v = env[name];
-  if (!v) throw configError('E_CONTROLLER_ENV', `environment variable ${name} is not set`, 'The failover template sets it on the function; redeploy the failover stack.', { field: name });
+  if (!v)
+    throw configError(
+      'E_CONTROLLER_ENV',
+      `environment variable ${name} is not set`,
+      'The failover template sets it on the function; redeploy the failover stack.',
+      { field: name },
+    );
   return v;
 }
 
@@ -36,13 +42,25 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw configError('E_CONTROLLER_ENV', `${name}=${raw} is not an integer in ${min}..${max}`, `Set ${name} to a whole number between ${min} and ${max}.`, { field: name });
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw configError(
+      'E_CONTROLLER_ENV',
+      `${name}=${raw} is not an integer in ${min}..${max}`,
+      `Set ${name} to a whole number between ${min} and ${max}.`,
+      { field: name },
+    );
   return n;
 }
 
 export function readSettings(env: Env): ControllerSettings {
   const role = required(env, 'REGION_ROLE');
-  if (role !== 'primary' && role !== 'secondary') throw configError('E_CONTROLLER_ENV', `REGION_ROLE=${role} is not primary or secondary`, 'Set RegionRole on the failover stack.', { field: 'REGION_ROLE' });
+  if (role !== 'primary' && role !== 'secondary')
+    throw configError(
+      'E_CONTROLLER_ENV',
+      `REGION_ROLE=${role} is not primary or secondary`,
+      'Set RegionRole on the failover stack.',
+      { field: 'REGION_ROLE' },
+    );
   const windowSeconds = int(env, 'WINDOW_SECONDS', 180, 60, 3600);
   return {
     decision: {

@@ -2,7 +2,16 @@
 // Promote only when every signal has said "peer down" for the whole window, this region is healthy and the
 // last ReplicaLag seen before the outage is fresh and within the RPO guard; otherwise page with the reason.
 import { PROMOTION_STEPS, type StepName } from '../steps.js';
-import { HISTORY_LIMIT, LAG_SAMPLE_LIMIT, type Action, type ControllerConfig, type ControllerState, type Decision, type LagSample, type Observation } from './model.js';
+import {
+  HISTORY_LIMIT,
+  LAG_SAMPLE_LIMIT,
+  type Action,
+  type ControllerConfig,
+  type ControllerState,
+  type Decision,
+  type LagSample,
+  type Observation,
+} from './model.js';
 
 function mergeLag(previous: LagSample[], fresh: LagSample[]): LagSample[] {
   const byTime = new Map<number, LagSample>();
@@ -27,14 +36,33 @@ function secs(ms: number): number {
  * still at most once, and a started promotion is resumed rather than restarted.
  */
 export function decideRequested(at: number, prev: ControllerState): Decision {
-  const state: ControllerState = { ...prev, promotion: { ...prev.promotion, completedSteps: [...prev.promotion.completedSteps] } };
-  if (prev.promotion.status === 'completed') return { action: { kind: 'already-promoted' }, code: 'ALREADY_PROMOTED', reason: 'this region was promoted earlier', state };
+  const state: ControllerState = {
+    ...prev,
+    promotion: { ...prev.promotion, completedSteps: [...prev.promotion.completedSteps] },
+  };
+  if (prev.promotion.status === 'completed')
+    return {
+      action: { kind: 'already-promoted' },
+      code: 'ALREADY_PROMOTED',
+      reason: 'this region was promoted earlier',
+      state,
+    };
   if (prev.promotion.status === 'started') {
     const remaining = PROMOTION_STEPS.filter((x) => !prev.promotion.completedSteps.includes(x));
-    return { action: { kind: 'resume-promotion', steps: remaining }, code: 'PROMOTION_IN_PROGRESS', reason: `promotion requested again; remaining: ${remaining.join(', ') || 'none'}`, state };
+    return {
+      action: { kind: 'resume-promotion', steps: remaining },
+      code: 'PROMOTION_IN_PROGRESS',
+      reason: `promotion requested again; remaining: ${remaining.join(', ') || 'none'}`,
+      state,
+    };
   }
   state.promotion = { status: 'started', startedAt: at, completedSteps: [] };
-  return { action: { kind: 'promote', steps: [...PROMOTION_STEPS] }, code: 'PROMOTION_REQUESTED', reason: 'promotion requested by an operator (Region switch plan or drctl)', state };
+  return {
+    action: { kind: 'promote', steps: [...PROMOTION_STEPS] },
+    code: 'PROMOTION_REQUESTED',
+    reason: 'promotion requested by an operator (Region switch plan or drctl)',
+    state,
+  };
 }
 
 export function decide(obs: Observation, prev: ControllerState, cfg: ControllerConfig): Decision {
@@ -46,13 +74,31 @@ export function decide(obs: Observation, prev: ControllerState, cfg: ControllerC
   const probesDown = obs.peerHealth === 'unhealthy' && obs.peerAlb === 'unhealthy';
   // DNS pointing at us is the failover signal for the secondary; for the primary it is the normal state.
   const allDown = cfg.role === 'primary' ? probesDown : probesDown && obs.dns === 'self';
-  const anyDown = obs.peerHealth === 'unhealthy' || obs.peerAlb === 'unhealthy' || obs.dns === 'self' || obs.peerHealth === 'unknown' || obs.peerAlb === 'unknown' || obs.dns === 'unknown';
+  const anyDown =
+    obs.peerHealth === 'unhealthy' ||
+    obs.peerAlb === 'unhealthy' ||
+    obs.dns === 'self' ||
+    obs.peerHealth === 'unknown' ||
+    obs.peerAlb === 'unknown' ||
+    obs.dns === 'unknown';
   const state: ControllerState = {
     ...prev,
-    firstUnhealthyAt: allDown ? (gap || prev.firstUnhealthyAt === undefined ? obs.at : prev.firstUnhealthyAt) : undefined,
-    firstDisagreeAt: anyDown && !allDown ? (gap || prev.firstDisagreeAt === undefined ? obs.at : prev.firstDisagreeAt) : undefined,
-    outageStartedAt: anyDown ? (gap ? obs.at : (prev.outageStartedAt ?? prev.firstDisagreeAt ?? prev.firstUnhealthyAt ?? obs.at)) : undefined,
-    history: [...prev.history, { at: obs.at, peerHealth: obs.peerHealth, peerAlb: obs.peerAlb, dns: obs.dns, selfHealth: obs.selfHealth }].slice(-HISTORY_LIMIT),
+    firstUnhealthyAt: allDown
+      ? gap || prev.firstUnhealthyAt === undefined
+        ? obs.at
+        : prev.firstUnhealthyAt
+      : undefined,
+    firstDisagreeAt:
+      anyDown && !allDown ? (gap || prev.firstDisagreeAt === undefined ? obs.at : prev.firstDisagreeAt) : undefined,
+    outageStartedAt: anyDown
+      ? gap
+        ? obs.at
+        : (prev.outageStartedAt ?? prev.firstDisagreeAt ?? prev.firstUnhealthyAt ?? obs.at)
+      : undefined,
+    history: [
+      ...prev.history,
+      { at: obs.at, peerHealth: obs.peerHealth, peerAlb: obs.peerAlb, dns: obs.dns, selfHealth: obs.selfHealth },
+    ].slice(-HISTORY_LIMIT),
     lagSamples: mergeLag(prev.lagSamples, obs.replicaLag),
     promotion: { ...prev.promotion, completedSteps: [...prev.promotion.completedSteps] },
   };
@@ -70,13 +116,25 @@ export function decide(obs: Observation, prev: ControllerState, cfg: ControllerC
     if (obs.database?.isReplica && obs.database.status === 'available') {
       state.promotion = { status: 'none', completedSteps: [] };
       state.lastPage = undefined;
-      return out({ kind: 'none' }, 'REARMED', 'the local database is a replica again (failback done); automatic promotion is armed');
+      return out(
+        { kind: 'none' },
+        'REARMED',
+        'the local database is a replica again (failback done); automatic promotion is armed',
+      );
     }
-    return out({ kind: 'already-promoted' }, 'ALREADY_PROMOTED', 'this region was promoted earlier; failback is an operator action (drctl failback)');
+    return out(
+      { kind: 'already-promoted' },
+      'ALREADY_PROMOTED',
+      'this region was promoted earlier; failback is an operator action (drctl failback)',
+    );
   }
   if (prev.promotion.status === 'started') {
     const remaining: StepName[] = PROMOTION_STEPS.filter((s) => !prev.promotion.completedSteps.includes(s));
-    return out({ kind: 'resume-promotion', steps: remaining }, 'PROMOTION_IN_PROGRESS', `promotion started ${secs(obs.at - (prev.promotion.startedAt ?? obs.at))}s ago; remaining: ${remaining.join(', ') || 'none'}`);
+    return out(
+      { kind: 'resume-promotion', steps: remaining },
+      'PROMOTION_IN_PROGRESS',
+      `promotion started ${secs(obs.at - (prev.promotion.startedAt ?? obs.at))}s ago; remaining: ${remaining.join(', ') || 'none'}`,
+    );
   }
 
   // 2. Nothing to promote here: the primary never promotes, and a database that is already a writer cannot be.
@@ -85,21 +143,42 @@ export function decide(obs: Observation, prev: ControllerState, cfg: ControllerC
     // was away, its flag off: its /health would pass and Route 53 would send traffic back to it. When the other
     // region's gateways report a writer that is not this region's database, fence this region (its own flag).
     const pw = obs.peerWriter;
-    const writerElsewhere = obs.database?.isReplica === false && obs.database.endpoint !== undefined && pw?.databaseRole === 'writer' && pw.writerEndpoint !== undefined && pw.writerEndpoint !== obs.database.endpoint;
+    const writerElsewhere =
+      obs.database?.isReplica === false &&
+      obs.database.endpoint !== undefined &&
+      pw?.databaseRole === 'writer' &&
+      pw.writerEndpoint !== undefined &&
+      pw.writerEndpoint !== obs.database.endpoint;
     // An unreadable flag is not known to be on: try to set it (the write is idempotent).
     if (writerElsewhere && obs.maintenanceOn !== true) {
       state.lastPage = { code: 'PEER_IS_WRITER', at: obs.at };
-      return out({ kind: 'fence-self' }, 'PEER_IS_WRITER', `the other region holds the writer (${pw?.writerEndpoint}) and this region's database is a stale standalone writer: fencing this region (maintenance flag on) until drctl failback`);
+      return out(
+        { kind: 'fence-self' },
+        'PEER_IS_WRITER',
+        `the other region holds the writer (${pw?.writerEndpoint}) and this region's database is a stale standalone writer: fencing this region (maintenance flag on) until drctl failback`,
+      );
     }
-    if (writerElsewhere) return out({ kind: 'none' }, 'FENCED', `the other region holds the writer (${pw?.writerEndpoint}); this region stays fenced until drctl failback`);
+    if (writerElsewhere)
+      return out(
+        { kind: 'none' },
+        'FENCED',
+        `the other region holds the writer (${pw?.writerEndpoint}); this region stays fenced until drctl failback`,
+      );
   }
   if (cfg.role === 'primary' || (obs.database && !obs.database.isReplica)) {
     if (cfg.role === 'secondary') {
       state.promotion = { status: 'completed', completedAt: obs.at, completedSteps: [] };
-      return out({ kind: 'already-promoted' }, 'ALREADY_WRITER', 'the local database is already a standalone writer (promoted outside the controller)');
+      return out(
+        { kind: 'already-promoted' },
+        'ALREADY_WRITER',
+        'the local database is already a standalone writer (promoted outside the controller)',
+      );
     }
     if (state.firstUnhealthyAt !== undefined && obs.at - state.firstUnhealthyAt >= cfg.windowSeconds * 1000)
-      return page('PEER_DOWN', `the secondary region has failed its probes for ${secs(obs.at - state.firstUnhealthyAt)}s: standby capacity is lost`);
+      return page(
+        'PEER_DOWN',
+        `the secondary region has failed its probes for ${secs(obs.at - state.firstUnhealthyAt)}s: standby capacity is lost`,
+      );
     return out({ kind: 'none' }, 'LOCAL_WRITER', 'this region holds the writer; watching the other region');
   }
 
@@ -112,35 +191,80 @@ export function decide(obs: Observation, prev: ControllerState, cfg: ControllerC
     const probesUp = obs.peerHealth === 'healthy' && obs.peerAlb === 'healthy';
     let code: string;
     let reason: string;
-    if (probesDown && obs.dns === 'peer') [code, reason] = ['DNS_NOT_FAILED_OVER', 'the peer fails its probes but DNS still sends traffic to it (Route 53 has not failed over)'];
-    else if (probesUp && obs.dns === 'self') [code, reason] = ['PEER_ALIVE_DNS_FAILED_OVER', 'DNS has failed over to this region but the peer answers its probes from here'];
-    else if ([obs.peerHealth, obs.peerAlb, obs.dns].includes('unknown')) [code, reason] = ['SIGNALS_MISSING', `some signals are missing (health ${obs.peerHealth}, ALB ${obs.peerAlb}, DNS ${obs.dns})`];
-    else [code, reason] = ['SIGNALS_DISAGREE', `signals disagree (health ${obs.peerHealth}, ALB ${obs.peerAlb}, DNS ${obs.dns})`];
-    if (!sustained) return out({ kind: 'none' }, 'SUSPECT', `${reason}; watching (${secs(obs.at - since)}s of ${cfg.windowSeconds}s)`);
+    if (probesDown && obs.dns === 'peer')
+      [code, reason] = [
+        'DNS_NOT_FAILED_OVER',
+        'the peer fails its probes but DNS still sends traffic to it (Route 53 has not failed over)',
+      ];
+    else if (probesUp && obs.dns === 'self')
+      [code, reason] = [
+        'PEER_ALIVE_DNS_FAILED_OVER',
+        'DNS has failed over to this region but the peer answers its probes from here',
+      ];
+    else if ([obs.peerHealth, obs.peerAlb, obs.dns].includes('unknown'))
+      [code, reason] = [
+        'SIGNALS_MISSING',
+        `some signals are missing (health ${obs.peerHealth}, ALB ${obs.peerAlb}, DNS ${obs.dns})`,
+      ];
+    else
+      [code, reason] = [
+        'SIGNALS_DISAGREE',
+        `signals disagree (health ${obs.peerHealth}, ALB ${obs.peerAlb}, DNS ${obs.dns})`,
+      ];
+    if (!sustained)
+      return out(
+        { kind: 'none' },
+        'SUSPECT',
+        `${reason}; watching (${secs(obs.at - since)}s of ${cfg.windowSeconds}s)`,
+      );
     return page(code, `${reason} for ${secs(obs.at - since)}s; not promoting on a partial picture`);
   }
 
   // 4. Every signal says the peer is down: wait out the window so a blip never promotes.
   const down = obs.at - (state.firstUnhealthyAt ?? obs.at);
   const samples = state.history.filter((h) => h.at >= (state.firstUnhealthyAt ?? obs.at)).length;
-  if (down < cfg.windowSeconds * 1000 || samples < 2) return out({ kind: 'none' }, 'WINDOW_NOT_ELAPSED', `peer down by every signal for ${secs(down)}s of the ${cfg.windowSeconds}s window`);
+  if (down < cfg.windowSeconds * 1000 || samples < 2)
+    return out(
+      { kind: 'none' },
+      'WINDOW_NOT_ELAPSED',
+      `peer down by every signal for ${secs(down)}s of the ${cfg.windowSeconds}s window`,
+    );
 
   // 5. Guards: every one must hold, or a person decides.
   const prefix = `peer down by every signal for ${secs(down)}s, but`;
-  if (!cfg.enabled) return page('PROMOTION_DISABLED', `${prefix} automatic promotion is disabled in ${cfg.role}; promote with drctl failover`);
-  if (obs.selfHealth !== 'healthy') return page('SELF_UNHEALTHY', `${prefix} this region is not healthy itself (${obs.selfHealth})`);
+  if (!cfg.enabled)
+    return page(
+      'PROMOTION_DISABLED',
+      `${prefix} automatic promotion is disabled in ${cfg.role}; promote with drctl failover`,
+    );
+  if (obs.selfHealth !== 'healthy')
+    return page('SELF_UNHEALTHY', `${prefix} this region is not healthy itself (${obs.selfHealth})`);
   if (!obs.database) return page('DATABASE_UNKNOWN', `${prefix} the local replica could not be described`);
-  if (obs.database.status !== 'available') return page('REPLICA_NOT_AVAILABLE', `${prefix} the local replica is ${obs.database.status}`);
+  if (obs.database.status !== 'available')
+    return page('REPLICA_NOT_AVAILABLE', `${prefix} the local replica is ${obs.database.status}`);
   // Read the lag at the first failed signal of this episode, not at the (later) DNS failover: by then the replica
   // has reported minutes of growing lag that only measure the outage's length.
   const outageStart = Math.min(state.outageStartedAt ?? Infinity, state.firstUnhealthyAt ?? obs.at);
   const lag = lagAtOutage(state.lagSamples, outageStart);
-  if (!lag) return page('LAG_MISSING', `${prefix} no ReplicaLag datapoint from before the outage: the RPO cannot be bounded`);
+  if (!lag)
+    return page('LAG_MISSING', `${prefix} no ReplicaLag datapoint from before the outage: the RPO cannot be bounded`);
   const age = secs(outageStart - lag.at);
-  if (age > cfg.lagMaxAgeSeconds) return page('LAG_STALE', `${prefix} the last ReplicaLag datapoint is ${age}s older than the outage (limit ${cfg.lagMaxAgeSeconds}s)`);
-  if (lag.seconds < 0 || lag.seconds > cfg.rpoGuardSeconds) return page('LAG_TOO_HIGH', `${prefix} ReplicaLag at the outage was ${lag.seconds}s, above the RPO guard of ${cfg.rpoGuardSeconds}s`);
+  if (age > cfg.lagMaxAgeSeconds)
+    return page(
+      'LAG_STALE',
+      `${prefix} the last ReplicaLag datapoint is ${age}s older than the outage (limit ${cfg.lagMaxAgeSeconds}s)`,
+    );
+  if (lag.seconds < 0 || lag.seconds > cfg.rpoGuardSeconds)
+    return page(
+      'LAG_TOO_HIGH',
+      `${prefix} ReplicaLag at the outage was ${lag.seconds}s, above the RPO guard of ${cfg.rpoGuardSeconds}s`,
+    );
 
   state.promotion = { status: 'started', startedAt: obs.at, completedSteps: [], lagAtDecision: lag };
   state.lastPage = undefined;
-  return out({ kind: 'promote', steps: [...PROMOTION_STEPS] }, 'PROMOTE', `peer down by every signal for ${secs(down)}s, this region healthy, ReplicaLag ${lag.seconds}s within ${cfg.rpoGuardSeconds}s`);
+  return out(
+    { kind: 'promote', steps: [...PROMOTION_STEPS] },
+    'PROMOTE',
+    `peer down by every signal for ${secs(down)}s, this region healthy, ReplicaLag ${lag.seconds}s within ${cfg.rpoGuardSeconds}s`,
+  );
 }

@@ -43,17 +43,23 @@ export function isScheduledTick(event: unknown): boolean {
   return e.trigger === 'schedule' || (e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event');
 }
 
-export function createHandler(deps: HandlerDeps): (event?: unknown, context?: { getRemainingTimeInMillis?: () => number }) => Promise<RunResult> {
+export function createHandler(
+  deps: HandlerDeps,
+): (event?: unknown, context?: { getRemainingTimeInMillis?: () => number }) => Promise<RunResult> {
   return async (event, context) => {
     const region = deps.env.AWS_REGION;
     if (!region) throw new Error('AWS_REGION is not set (the Lambda runtime always sets it)');
     const settings = readSettings(deps.env);
     // Leave 15 s of the invocation for recording state after waiting on a promotion.
     const remaining = context?.getRemainingTimeInMillis?.();
-    if (remaining !== undefined) settings.waitBudgetMs = Math.max(0, Math.min(settings.waitBudgetMs, remaining - 15_000));
+    if (remaining !== undefined)
+      settings.waitBudgetMs = Math.max(0, Math.min(settings.waitBudgetMs, remaining - 15_000));
     // Anything but the schedule is an operator's request, honoured only where the Region switch plan is enabled.
     const requested = !isScheduledTick(event);
-    if (requested && !settings.executeOnInvoke) throw new Error('this controller runs on its schedule only; enable the Region switch plan (EXECUTE_ON_INVOKE) to request promotion by invocation');
+    if (requested && !settings.executeOnInvoke)
+      throw new Error(
+        'this controller runs on its schedule only; enable the Region switch plan (EXECUTE_ON_INVOKE) to request promotion by invocation',
+      );
     const clients = deps.clientsFor(region);
     const result = await runOnce({
       settings,
@@ -69,7 +75,8 @@ export function createHandler(deps: HandlerDeps): (event?: unknown, context?: { 
     if (result.error) throw new Error(`failover step failed: ${result.error}`);
     // The Region switch plan retries a failed step every RetryIntervalMinutes: fail until the promotion is done,
     // so the plan's step completes only when this region really holds the writer.
-    if (requested && result.promotion !== 'completed') throw new Error(`promotion in progress (${result.code}): ${result.reason}`);
+    if (requested && result.promotion !== 'completed')
+      throw new Error(`promotion in progress (${result.code}): ${result.reason}`);
     return result;
   };
 }

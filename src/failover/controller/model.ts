@@ -58,7 +58,13 @@ export interface ControllerState {
   outageStartedAt?: number | undefined;
   history: ObservationSummary[];
   lagSamples: LagSample[];
-  promotion: { status: PromotionStatus; startedAt?: number; completedAt?: number; completedSteps: StepName[]; lagAtDecision?: LagSample };
+  promotion: {
+    status: PromotionStatus;
+    startedAt?: number;
+    completedAt?: number;
+    completedSteps: StepName[];
+    lagAtDecision?: LagSample;
+  };
   lastPage: { code: string; at: number } | undefined;
 }
 
@@ -96,5 +102,14 @@ export const HISTORY_LIMIT = 30;
 export const LAG_SAMPLE_LIMIT = 60;
 
 export function initialState(): ControllerState {
-  return { version: 0, firstUnhealthyAt: undefined, firstDisagreeAt: undefined, outageStartedAt: undefined, history: [], lagSamples: [], promotion: { status: 'none', completedSteps: [] }, lastPage: undefined };
+  return {
+    version: 0,
+    firstUnhealthyAt: undefined,
+    firstDisagreeAt: undefined,
+    outageStartedAt: undefined,
+    history: [],
+    lagSamples: [],
+    promotion: { status: 'none', completedSteps: [] },
+    lastPage: undefined,
+  };
 }

@@ -54,11 +54,27 @@ export async function replicaLagSamples(cw: CloudWatchClient, dbIdentifier: stri
       StartTime: new Date(now - LAG_LOOKBACK_MS),
       EndTime: new Date(now),
       ScanBy: 'TimestampDescending',
-      MetricDataQueries: [{ Id: 'lag', ReturnData: true, MetricStat: { Metric: { Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: dbIdentifier }] }, Period: 60, Stat: 'Maximum' } }],
+      MetricDataQueries: [
+        {
+          Id: 'lag',
+          ReturnData: true,
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/RDS',
+              MetricName: 'ReplicaLag',
+              Dimensions: [{ Name: 'DBInstanceIdentifier', Value: dbIdentifier }],
+            },
+            Period: 60,
+            Stat: 'Maximum',
+          },
+        },
+      ],
     }),
   );
   const r = out.MetricDataResults?.[0];
-  return (r?.Timestamps ?? []).map((t, i) => ({ at: new Date(t).getTime(), seconds: Number(r?.Values?.[i]) })).filter((s) => Number.isFinite(s.seconds));
+  return (r?.Timestamps ?? [])
+    .map((t, i) => ({ at: new Date(t).getTime(), seconds: Number(r?.Values?.[i]) }))
+    .filter((s) => Number.isFinite(s.seconds));
 }
 
 export async function observe(deps: ObserveDeps): Promise<{ observation: Observation; detail: ObservationDetail }> {
@@ -70,7 +86,10 @@ export async function observe(deps: ObserveDeps): Promise<{ observation: Observa
     return undefined;
   };
   // The primary asks whether the other region now holds the writer (it was failed over to while this region was away).
-  const askPeer = s.decision.role === 'primary' && network.peerWriterView ? network.peerWriterView(s.peerHealthUrl, s.probeTimeoutMs, s.failoverRecordName) : Promise.resolve(undefined);
+  const askPeer =
+    s.decision.role === 'primary' && network.peerWriterView
+      ? network.peerWriterView(s.peerHealthUrl, s.probeTimeoutMs, s.failoverRecordName)
+      : Promise.resolve(undefined);
   const [peerHealth, peerAlb, selfHealth, dnsAnswer, lag, database, maintenance, peerWriter] = await Promise.all([
     network.probeHealth(s.peerHealthUrl, s.probeTimeoutMs, s.failoverRecordName),
     network.probeTcp(s.peerAlbDnsName, listenerPort(s.peerHealthUrl), s.probeTimeoutMs),
@@ -95,7 +114,11 @@ export async function observe(deps: ObserveDeps): Promise<{ observation: Observa
       dns: dnsAnswer.target,
       selfHealth: self,
       replicaLag: lag ?? [],
-      database: database && { isReplica: database.isReplica, status: database.status, ...(database.endpoint ? { endpoint: database.endpoint } : {}) },
+      database: database && {
+        isReplica: database.isReplica,
+        status: database.status,
+        ...(database.endpoint ? { endpoint: database.endpoint } : {}),
+      },
       ...(maintenance === undefined ? {} : { maintenanceOn: maintenance === 'on' }),
       ...(peerWriter ? { peerWriter } : {}),
     },

@@ -38,7 +38,11 @@ function getJson(target: string, timeoutMs: number, tlsName?: string): Promise<H
         port: url.port || (secure ? 443 : 80),
         path: `${url.pathname}${url.search}`,
         method: 'GET',
-        headers: { host: url.port ? `${name}:${url.port}` : name, 'user-agent': 'failover-controller', accept: 'application/json' },
+        headers: {
+          host: url.port ? `${name}:${url.port}` : name,
+          'user-agent': 'failover-controller',
+          accept: 'application/json',
+        },
         timeout: timeoutMs,
         ...(secure ? { servername: name } : {}),
       },
@@ -72,7 +76,11 @@ function getJson(target: string, timeoutMs: number, tlsName?: string): Promise<H
 export async function probeHealth(healthUrl: string, timeoutMs: number, tlsName?: string): Promise<ProbeResult> {
   const a = await getJson(healthUrl, timeoutMs, tlsName);
   if (a.status === 0) return { signal: 'unhealthy', error: a.error ?? 'no answer', latencyMs: a.latencyMs };
-  return { signal: a.status >= 200 && a.status < 300 ? 'healthy' : 'unhealthy', status: a.status, latencyMs: a.latencyMs };
+  return {
+    signal: a.status >= 200 && a.status < 300 ? 'healthy' : 'unhealthy',
+    status: a.status,
+    latencyMs: a.latencyMs,
+  };
 }
 
 /** What the other region's gateways say about its database: its role (deep /health) and the writer it names (/region). */
@@ -86,11 +94,18 @@ export interface PeerWriterView {
  * it uses. Data plane only (the gateway's own answers); undefined fields when it does not say.
  */
 export async function peerWriterView(healthUrl: string, timeoutMs: number, tlsName?: string): Promise<PeerWriterView> {
-  const [health, region] = await Promise.all([getJson(healthUrl, timeoutMs, tlsName), getJson(new URL('/region', healthUrl).href, timeoutMs, tlsName)]);
+  const [health, region] = await Promise.all([
+    getJson(healthUrl, timeoutMs, tlsName),
+    getJson(new URL('/region', healthUrl).href, timeoutMs, tlsName),
+  ]);
   const checks = (health.body as { checks?: { name?: string; detail?: { role?: unknown } }[] } | undefined)?.checks;
   const role = Array.isArray(checks) ? checks.find((c) => c?.name === 'database')?.detail?.role : undefined;
-  const writer = region.status === 200 ? (region.body as { writerEndpoint?: unknown } | undefined)?.writerEndpoint : undefined;
-  return { databaseRole: role === 'writer' || role === 'replica' ? role : undefined, writerEndpoint: typeof writer === 'string' && writer ? writer : undefined };
+  const writer =
+    region.status === 200 ? (region.body as { writerEndpoint?: unknown } | undefined)?.writerEndpoint : undefined;
+  return {
+    databaseRole: role === 'writer' || role === 'replica' ? role : undefined,
+    writerEndpoint: typeof writer === 'string' && writer ? writer : undefined,
+  };
 }
 
 /**
@@ -106,7 +121,9 @@ export function probeTcp(host: string, port: number, timeoutMs: number): Promise
       socket.destroy();
       resolve(r);
     };
-    socket.setTimeout(timeoutMs, () => done({ signal: 'unhealthy', error: `timeout after ${timeoutMs}ms`, latencyMs: elapsed() }));
+    socket.setTimeout(timeoutMs, () =>
+      done({ signal: 'unhealthy', error: `timeout after ${timeoutMs}ms`, latencyMs: elapsed() }),
+    );
     socket.once('connect', () => done({ signal: 'healthy', latencyMs: elapsed() }));
     socket.once('error', (err) => done({ signal: 'unhealthy', error: err.message, latencyMs: elapsed() }));
   });
@@ -124,7 +141,12 @@ export function systemResolver(timeoutMs: number): Resolver {
  * Which ALB the failover record points to. Alias records answer with the ALB's addresses, so compare the
  * record's addresses with each ALB's. No answer, or an answer matching neither, is `unknown`.
  */
-export async function resolveDnsTarget(resolver: Resolver, recordName: string, selfAlb: string, peerAlb: string): Promise<{ target: DnsTarget; addresses: string[]; error?: string }> {
+export async function resolveDnsTarget(
+  resolver: Resolver,
+  recordName: string,
+  selfAlb: string,
+  peerAlb: string,
+): Promise<{ target: DnsTarget; addresses: string[]; error?: string }> {
   const lookup = (n: string) => resolver.resolve4(n).catch(() => [] as string[]);
   try {
     const [record, self, peer] = await Promise.all([resolver.resolve4(recordName), lookup(selfAlb), lookup(peerAlb)]);

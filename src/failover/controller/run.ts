@@ -7,7 +7,18 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DrError } from '../../errors.js';
-import { auditLine, describeDatabase, isPromoted, notify, promoteDatabase, putParameterValue, raiseCapacity, setWriterEndpoint, type StepName, type StepOutcome } from '../steps.js';
+import {
+  auditLine,
+  describeDatabase,
+  isPromoted,
+  notify,
+  promoteDatabase,
+  putParameterValue,
+  raiseCapacity,
+  setWriterEndpoint,
+  type StepName,
+  type StepOutcome,
+} from '../steps.js';
 import type { ControllerSettings } from './config.js';
 import { decide, decideRequested } from './decide.js';
 import type { ControllerState, Decision } from './model.js';
@@ -55,26 +66,66 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
   const { settings: s, clients, store } = deps;
   const region = clients.region;
   const prev = await store.load();
-  const { observation, detail } = await observe({ settings: s, rds: clients.rds, cloudwatch: clients.cloudwatch, ssm: clients.ssm, network: deps.network, now: deps.now });
+  const { observation, detail } = await observe({
+    settings: s,
+    rds: clients.rds,
+    cloudwatch: clients.cloudwatch,
+    ssm: clients.ssm,
+    network: deps.network,
+    now: deps.now,
+  });
   const decision = deps.requested ? decideRequested(observation.at, prev) : decide(observation, prev, s.decision);
-  const base: AuditBase = { region, role: s.decision.role, code: decision.code, reason: decision.reason, action: decision.action.kind };
-  deps.log(auditLine({ at: observation.at, event: 'decision', ...base, observation: { ...observation, replicaLag: observation.replicaLag.slice(-3) }, probes: summarize(detail) }));
+  const base: AuditBase = {
+    region,
+    role: s.decision.role,
+    code: decision.code,
+    reason: decision.reason,
+    action: decision.action.kind,
+  };
+  deps.log(
+    auditLine({
+      at: observation.at,
+      event: 'decision',
+      ...base,
+      observation: { ...observation, replicaLag: observation.replicaLag.slice(-3) },
+      probes: summarize(detail),
+    }),
+  );
 
-  if (!(await store.save(decision.state, prev.version, { code: decision.code, reason: decision.reason, at: observation.at }))) {
+  if (
+    !(await store.save(decision.state, prev.version, {
+      code: decision.code,
+      reason: decision.reason,
+      at: observation.at,
+    }))
+  ) {
     deps.log(auditLine({ at: deps.now(), event: 'lost-race', ...base }));
     return { ...resultOf(decision, false), promotion: prev.promotion.status };
   }
-  const audit = (event: string, extra: Record<string, unknown> = {}) => store.audit({ at: deps.now(), event, ...base, ...extra });
+  const audit = (event: string, extra: Record<string, unknown> = {}) =>
+    store.audit({ at: deps.now(), event, ...base, ...extra });
 
   const action = decision.action;
   if (action.kind === 'page') {
     if (action.notify) {
       await audit('page', { probes: summarize(detail) });
       try {
-        await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, { region, role: s.decision.role, code: decision.code, reason: decision.reason, observation });
+        await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, {
+          region,
+          role: s.decision.role,
+          code: decision.code,
+          reason: decision.reason,
+          observation,
+        });
       } catch (err) {
         // Forget that this page went out, so the next tick sends it instead of waiting out the re-page interval.
-        await store.save({ ...decision.state, lastPage: prev.lastPage }, prev.version + 1, { code: decision.code, reason: 'page not delivered', at: deps.now() }).catch(() => false);
+        await store
+          .save({ ...decision.state, lastPage: prev.lastPage }, prev.version + 1, {
+            code: decision.code,
+            reason: 'page not delivered',
+            at: deps.now(),
+          })
+          .catch(() => false);
         throw err;
       }
     }
@@ -83,16 +134,33 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
   if (action.kind === 'fence-self') {
     // Own region only: this region's flag, which its gateways read (503 on /health, writes refused).
     const r = await putParameterValue(clients.ssm, s.maintenanceParameter, 'on');
-    await audit('fenced', { parameter: s.maintenanceParameter, previous: r.previous ?? null, peerWriter: observation.peerWriter });
+    await audit('fenced', {
+      parameter: s.maintenanceParameter,
+      previous: r.previous ?? null,
+      peerWriter: observation.peerWriter,
+    });
     deps.log(auditLine({ at: deps.now(), event: 'fenced', ...base, parameter: s.maintenanceParameter }));
-    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, { region, role: s.decision.role, code: decision.code, reason: decision.reason, observation });
+    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, {
+      region,
+      role: s.decision.role,
+      code: decision.code,
+      reason: decision.reason,
+      observation,
+    });
     return resultOf(decision, true);
   }
   if (action.kind !== 'promote' && action.kind !== 'resume-promotion') return resultOf(decision, true);
 
   if (action.kind === 'promote') {
-    await audit('promotion-started', { lagAtDecision: decision.state.promotion.lagAtDecision, probes: summarize(detail) });
-    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] promoting`, { region, reason: decision.reason, steps: action.steps }).catch((err: unknown) =>
+    await audit('promotion-started', {
+      lagAtDecision: decision.state.promotion.lagAtDecision,
+      probes: summarize(detail),
+    });
+    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] promoting`, {
+      region,
+      reason: decision.reason,
+      steps: action.steps,
+    }).catch((err: unknown) =>
       deps.log(auditLine({ at: deps.now(), event: 'notify-failed', ...base, error: (err as Error).message })),
     );
   }
@@ -109,12 +177,33 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
   const record = async (outcome: StepOutcome) => {
     outcomes.push(outcome);
     if (outcome.status === 'in-progress') return;
-    const next: ControllerState = { ...state, promotion: { ...state.promotion, completedSteps: [...state.promotion.completedSteps, outcome.step] } };
-    if (!(await store.save(next, version, { code: 'STEP_DONE', reason: `${outcome.step}: ${outcome.detail}`, at: deps.now() })))
-      throw new DrError({ code: 'E_STATE_CONFLICT', kind: 'conflict', message: 'the controller state changed while a promotion step ran', fix: 'Another actor is promoting this region; the next tick resumes from the recorded state.' });
+    const next: ControllerState = {
+      ...state,
+      promotion: { ...state.promotion, completedSteps: [...state.promotion.completedSteps, outcome.step] },
+    };
+    if (
+      !(await store.save(next, version, {
+        code: 'STEP_DONE',
+        reason: `${outcome.step}: ${outcome.detail}`,
+        at: deps.now(),
+      }))
+    )
+      throw new DrError({
+        code: 'E_STATE_CONFLICT',
+        kind: 'conflict',
+        message: 'the controller state changed while a promotion step ran',
+        fix: 'Another actor is promoting this region; the next tick resumes from the recorded state.',
+      });
     version += 1;
     state = { ...next, version };
-    await store.audit({ at: deps.now(), event: 'step', ...base, step: outcome.step, status: outcome.status, detail: outcome.detail });
+    await store.audit({
+      at: deps.now(),
+      event: 'step',
+      ...base,
+      step: outcome.step,
+      status: outcome.status,
+      detail: outcome.detail,
+    });
   };
 
   try {
@@ -127,7 +216,8 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
           const deadline = deps.now() + s.waitBudgetMs;
           while (outcome.status === 'in-progress' && deps.now() < deadline) {
             await deps.sleep(Math.min(10_000, Math.max(0, deadline - deps.now())));
-            if (await isPromoted(clients.rds, s.dbIdentifier)) outcome = { step, status: 'done', detail: `${s.dbIdentifier} is a standalone writer` };
+            if (await isPromoted(clients.rds, s.dbIdentifier))
+              outcome = { step, status: 'done', detail: `${s.dbIdentifier} is a standalone writer` };
           }
           await record(outcome);
           writerReady = outcome.status !== 'in-progress';
@@ -138,14 +228,26 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
           break;
         case 'update-writer-endpoint': {
           const db = await describeDatabase(clients.rds, s.dbIdentifier);
-          if (!db.endpoint) throw new DrError({ code: 'E_DB_NO_ENDPOINT', kind: 'aws', message: `${s.dbIdentifier} reports no endpoint`, fix: 'Wait until the instance is available; the next tick retries.' });
+          if (!db.endpoint)
+            throw new DrError({
+              code: 'E_DB_NO_ENDPOINT',
+              kind: 'aws',
+              message: `${s.dbIdentifier} reports no endpoint`,
+              fix: 'Wait until the instance is available; the next tick retries.',
+            });
           // Only the endpoint moves: the region's secret parameter already names the local replica of the master
           // secret, whose user and password the promoted instance keeps.
           await record(await setWriterEndpoint(clients.ssm, s.writerEndpointParameter, db.endpoint));
           break;
         }
         case 'notify':
-          await record(await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${clients.region}] promoted`, { region: clients.region, reason: decision.reason, steps: state.promotion.completedSteps }));
+          await record(
+            await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${clients.region}] promoted`, {
+              region: clients.region,
+              reason: decision.reason,
+              steps: state.promotion.completedSteps,
+            }),
+          );
           break;
       }
     }
@@ -153,17 +255,39 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
     const message = err instanceof Error ? err.message : String(err);
     deps.log(auditLine({ at: deps.now(), event: 'step-failed', ...base, error: message }));
     await store.audit({ at: deps.now(), event: 'step-failed', ...base, error: message }).catch(() => undefined);
-    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${clients.region}] promotion step failed`, { error: message, completed: state.promotion.completedSteps }).catch(() => undefined);
+    await notify(
+      clients.sns,
+      s.alertTopicArn,
+      `[failover ${s.environmentSuffix} ${clients.region}] promotion step failed`,
+      { error: message, completed: state.promotion.completedSteps },
+    ).catch(() => undefined);
     return { ...resultOf({ ...decision, state }, true), steps: outcomes, error: message };
   }
 
-  const remaining = (['promote-database', 'raise-capacity', 'update-writer-endpoint', 'notify'] as StepName[]).filter((x) => !state.promotion.completedSteps.includes(x));
+  const remaining = (['promote-database', 'raise-capacity', 'update-writer-endpoint', 'notify'] as StepName[]).filter(
+    (x) => !state.promotion.completedSteps.includes(x),
+  );
   if (remaining.length === 0) {
-    const done: ControllerState = { ...state, promotion: { ...state.promotion, status: 'completed', completedAt: deps.now() } };
-    if (await store.save(done, version, { code: 'PROMOTION_COMPLETED', reason: 'every promotion step is done', at: deps.now() })) {
+    const done: ControllerState = {
+      ...state,
+      promotion: { ...state.promotion, status: 'completed', completedAt: deps.now() },
+    };
+    if (
+      await store.save(done, version, {
+        code: 'PROMOTION_COMPLETED',
+        reason: 'every promotion step is done',
+        at: deps.now(),
+      })
+    ) {
       version += 1;
       state = { ...done, version };
-      await store.audit({ at: deps.now(), event: 'promotion-completed', ...base, startedAt: state.promotion.startedAt, lagAtDecision: state.promotion.lagAtDecision });
+      await store.audit({
+        at: deps.now(),
+        event: 'promotion-completed',
+        ...base,
+        startedAt: state.promotion.startedAt,
+        lagAtDecision: state.promotion.lagAtDecision,
+      });
       deps.log(auditLine({ at: deps.now(), event: 'promotion-completed', ...base }));
     }
   }
@@ -171,9 +295,23 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
 }
 
 function resultOf(d: Decision, recorded: boolean): RunResult {
-  return { code: d.code, reason: d.reason, action: d.action.kind, recorded, steps: [], promotion: d.state.promotion.status };
+  return {
+    code: d.code,
+    reason: d.reason,
+    action: d.action.kind,
+    recorded,
+    steps: [],
+    promotion: d.state.promotion.status,
+  };
 }
 
 function summarize(d: ObservationDetail): Record<string, unknown> {
-  return { peerHealth: d.peerHealth, peerAlb: d.peerAlb, selfHealth: d.selfHealth, dnsAddresses: d.dnsAddresses, maintenance: d.maintenance, errors: d.errors };
+  return {
+    peerHealth: d.peerHealth,
+    peerAlb: d.peerAlb,
+    selfHealth: d.selfHealth,
+    dnsAddresses: d.dnsAddresses,
+    maintenance: d.maintenance,
+    errors: d.errors,
+  };
 }

@@ -13,7 +13,11 @@ const AUDIT_TTL_SECONDS = 90 * 24 * 3600;
 export interface StateStore {
   load(): Promise<ControllerState>;
   /** Writes `state` as version `expectedVersion + 1`; false when someone else wrote first. */
-  save(state: ControllerState, expectedVersion: number, summary: { code: string; reason: string; at: number }): Promise<boolean>;
+  save(
+    state: ControllerState,
+    expectedVersion: number,
+    summary: { code: string; reason: string; at: number },
+  ): Promise<boolean>;
   audit(record: Record<string, unknown> & { at: number; event: string }): Promise<void>;
 }
 
@@ -22,9 +26,17 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Sta
   return {
     async load() {
       try {
-        const item = (await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: STATE_KEY } }, ConsistentRead: true }))).Item;
+        const item = (
+          await client.send(
+            new GetItemCommand({ TableName: tableName, Key: { pk: { S: STATE_KEY } }, ConsistentRead: true }),
+          )
+        ).Item;
         if (!item?.state?.S) return initialState();
-        return { ...initialState(), ...(JSON.parse(item.state.S) as ControllerState), version: Number(item.version?.N ?? 0) };
+        return {
+          ...initialState(),
+          ...(JSON.parse(item.state.S) as ControllerState),
+          version: Number(item.version?.N ?? 0),
+        };
       } catch (err) {
         throw awsError('dynamodb:GetItem', err, `Check the state table ${tableName} in this region.`);
       }
@@ -44,7 +56,12 @@ export function dynamoStateStore(client: DynamoDBClient, tableName: string): Sta
               updatedAt: { S: new Date(summary.at).toISOString() },
             },
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#v = :expected',
-            ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } } }),
+            ...(expectedVersion === 0
+              ? {}
+              : {
+                  ExpressionAttributeNames: { '#v': 'version' },
+                  ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+                }),
           }),
         );
         return true;

@@ -5,7 +5,11 @@ import { auditLine } from '../steps.js';
 import type { RunbookDeps } from './deps.js';
 import type { RegionTopology } from './topology.js';
 
-export async function writeAudit(deps: RunbookDeps, where: RegionTopology, record: Record<string, unknown> & { at: number; region: string; role: string; event: string }): Promise<string> {
+export async function writeAudit(
+  deps: RunbookDeps,
+  where: RegionTopology,
+  record: Record<string, unknown> & { at: number; region: string; role: string; event: string },
+): Promise<string> {
   const line = auditLine(record);
   deps.reporter.emit({ code: 'RUNBOOK_AUDIT', level: 'debug', text: line, data: record });
   if (!where.controllerStateTable) return 'output only (no failover stack in this region)';

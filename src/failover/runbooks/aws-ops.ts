@@ -1,15 +1,35 @@
 // Small AWS operations the runbooks and the drill compose. Each reads current state before changing it, so a step
 // that is re-run after an interruption does the right thing (idempotent by inspection, not by hope).
-import { DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeAutoScalingGroupsCommand,
+  UpdateAutoScalingGroupCommand,
+  type AutoScalingClient,
+} from '@aws-sdk/client-auto-scaling';
 import { GetMetricStatisticsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { GetHealthCheckCommand, GetHealthCheckStatusCommand, UpdateHealthCheckCommand, type Route53Client } from '@aws-sdk/client-route-53';
+import {
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  UpdateHealthCheckCommand,
+  type Route53Client,
+} from '@aws-sdk/client-route-53';
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { DrError } from '../../errors.js';
 
-export function awsError(code: string, what: string, err: unknown, fix = 'Check credentials (--profile), permissions and the region; re-run to resume.'): DrError {
-  return new DrError({ code, kind: 'aws', message: `${what} failed: ${err instanceof Error ? err.message : String(err)}`, fix, cause: err });
+export function awsError(
+  code: string,
+  what: string,
+  err: unknown,
+  fix = 'Check credentials (--profile), permissions and the region; re-run to resume.',
+): DrError {
+  return new DrError({
+    code,
+    kind: 'aws',
+    message: `${what} failed: ${err instanceof Error ? err.message : String(err)}`,
+    fix,
+    cause: err,
+  });
 }
 
 // ---- RDS ----------------------------------------------------------------------------------------------------
@@ -62,7 +82,12 @@ export async function describeDb(rds: RDSClient, id: string): Promise<DbView | u
 // ---- CloudWatch: RDS ReplicaLag -----------------------------------------------------------------------------
 
 /** A replica's ReplicaLag datapoints (per-minute Maximum) over the last `windowMs`, oldest first. */
-export async function replicaLagSeries(cw: CloudWatchClient, dbId: string, nowMs: number, windowMs = 30 * 60_000): Promise<{ at: number; seconds: number }[]> {
+export async function replicaLagSeries(
+  cw: CloudWatchClient,
+  dbId: string,
+  nowMs: number,
+  windowMs = 30 * 60_000,
+): Promise<{ at: number; seconds: number }[]> {
   let out;
   try {
     out = await cw.send(
@@ -86,7 +111,12 @@ export async function replicaLagSeries(cw: CloudWatchClient, dbId: string, nowMs
 }
 
 /** Latest ReplicaLag (seconds) of a replica over the last `windowMs`, or undefined when no datapoint exists. */
-export async function latestReplicaLag(cw: CloudWatchClient, dbId: string, nowMs: number, windowMs = 10 * 60_000): Promise<{ seconds: number; at: number } | undefined> {
+export async function latestReplicaLag(
+  cw: CloudWatchClient,
+  dbId: string,
+  nowMs: number,
+  windowMs = 10 * 60_000,
+): Promise<{ seconds: number; at: number } | undefined> {
   return (await replicaLagSeries(cw, dbId, nowMs, windowMs)).at(-1);
 }
 
@@ -133,17 +163,40 @@ export async function describeAsg(asg: AutoScalingClient, name: string): Promise
   }
   const g = out.AutoScalingGroups?.[0];
   if (!g) return undefined;
-  return { name, min: g.MinSize ?? 0, max: g.MaxSize ?? 0, desired: g.DesiredCapacity ?? 0, inService: (g.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length };
+  return {
+    name,
+    min: g.MinSize ?? 0,
+    max: g.MaxSize ?? 0,
+    desired: g.DesiredCapacity ?? 0,
+    inService: (g.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length,
+  };
 }
 
 /** Sets the desired capacity, widening MaxSize when needed (the service rejects desired > max). */
-export async function setAsgDesired(asg: AutoScalingClient, name: string, desired: number): Promise<{ before: AsgView; after: { min: number; max: number; desired: number } }> {
+export async function setAsgDesired(
+  asg: AutoScalingClient,
+  name: string,
+  desired: number,
+): Promise<{ before: AsgView; after: { min: number; max: number; desired: number } }> {
   const before = await describeAsg(asg, name);
-  if (!before) throw new DrError({ code: 'E_ASG_MISSING', kind: 'conflict', message: `Auto Scaling group ${name} does not exist`, fix: 'Deploy the compute stack (drctl deploy).' });
+  if (!before)
+    throw new DrError({
+      code: 'E_ASG_MISSING',
+      kind: 'conflict',
+      message: `Auto Scaling group ${name} does not exist`,
+      fix: 'Deploy the compute stack (drctl deploy).',
+    });
   const after = { min: Math.min(before.min, desired), max: Math.max(before.max, desired), desired };
   if (before.desired !== desired || before.max < desired || before.min > desired) {
     try {
-      await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: name, MinSize: after.min, MaxSize: after.max, DesiredCapacity: desired }));
+      await asg.send(
+        new UpdateAutoScalingGroupCommand({
+          AutoScalingGroupName: name,
+          MinSize: after.min,
+          MaxSize: after.max,
+          DesiredCapacity: desired,
+        }),
+      );
     } catch (err) {
       throw awsError('E_AWS_AUTOSCALING', `UpdateAutoScalingGroup ${name}`, err);
     }
@@ -178,7 +231,10 @@ export async function setHealthCheckInverted(r53: Route53Client, id: string, inv
  * What Route 53's checkers currently observe for the endpoint (before inversion): healthy when more than 18 % of
  * checkers report success, the threshold Route 53 itself applies.
  */
-export async function healthCheckObservedHealthy(r53: Route53Client, id: string): Promise<{ healthy: boolean; success: number; total: number }> {
+export async function healthCheckObservedHealthy(
+  r53: Route53Client,
+  id: string,
+): Promise<{ healthy: boolean; success: number; total: number }> {
   let out;
   try {
     out = await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }));
@@ -193,7 +249,10 @@ export async function healthCheckObservedHealthy(r53: Route53Client, id: string)
 // ---- DynamoDB global table ------------------------------------------------------------------------------------
 
 /** The table is ACTIVE in this region and every replica it lists is ACTIVE. */
-export async function globalTableHealth(ddb: DynamoDBClient, table: string): Promise<{ healthy: boolean; status: string; replicas: { region: string; status: string }[] }> {
+export async function globalTableHealth(
+  ddb: DynamoDBClient,
+  table: string,
+): Promise<{ healthy: boolean; status: string; replicas: { region: string; status: string }[] }> {
   let out;
   try {
     out = await ddb.send(new DescribeTableCommand({ TableName: table }));
@@ -201,6 +260,9 @@ export async function globalTableHealth(ddb: DynamoDBClient, table: string): Pro
     throw awsError('E_AWS_DYNAMODB', `DescribeTable ${table}`, err);
   }
   const status = out.Table?.TableStatus ?? 'UNKNOWN';
-  const replicas = (out.Table?.Replicas ?? []).map((r) => ({ region: r.RegionName ?? '', status: r.ReplicaStatus ?? 'UNKNOWN' }));
+  const replicas = (out.Table?.Replicas ?? []).map((r) => ({
+    region: r.RegionName ?? '',
+    status: r.ReplicaStatus ?? 'UNKNOWN',
+  }));
   return { healthy: status === 'ACTIVE' && replicas.every((r) => r.status === 'ACTIVE'), status, replicas };
 }

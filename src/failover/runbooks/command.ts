@@ -40,7 +40,15 @@ export function runbookResult(state: RunbookState, stateFile: string): Record<st
     stateFile,
     startedAt: state.startedAt,
     finishedAt: state.updatedAt,
-    steps: state.steps.map((s) => ({ id: s.id, title: s.title, status: s.status, attempts: s.attempts, startedAt: s.startedAt ?? null, durationMs: s.durationMs ?? null, detail: s.detail ?? {} })),
+    steps: state.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      status: s.status,
+      attempts: s.attempts,
+      startedAt: s.startedAt ?? null,
+      durationMs: s.durationMs ?? null,
+      detail: s.detail ?? {},
+    })),
     facts: state.facts,
   };
 }
@@ -48,23 +56,57 @@ export function runbookResult(state: RunbookState, stateFile: string): Record<st
 function summarize(reporter: Reporter, state: RunbookState): void {
   const total = state.steps.reduce((ms, s) => ms + (s.durationMs ?? 0), 0);
   const P = state.runbook.toUpperCase();
-  reporter.emit({ code: `${P}_COMPLETED`, level: 'result', text: `${state.runbook} ${state.runId} completed for ${state.environment}: ${state.steps.filter((s) => s.status === 'done').length} steps done, ${state.steps.filter((s) => s.status === 'skipped').length} skipped, ${(total / 1000).toFixed(1)} s of step time`, data: { runId: state.runId, totalStepMs: total } });
+  reporter.emit({
+    code: `${P}_COMPLETED`,
+    level: 'result',
+    text: `${state.runbook} ${state.runId} completed for ${state.environment}: ${state.steps.filter((s) => s.status === 'done').length} steps done, ${state.steps.filter((s) => s.status === 'skipped').length} skipped, ${(total / 1000).toFixed(1)} s of step time`,
+    data: { runId: state.runId, totalStepMs: total },
+  });
 }
 
-export async function runRunbookCommand(ctx: CommandContext, runbook: RunbookName, opts: RunbookCommandOptions, o: RunbookOverrides = {}): Promise<number> {
+export async function runRunbookCommand(
+  ctx: CommandContext,
+  runbook: RunbookName,
+  opts: RunbookCommandOptions,
+  o: RunbookOverrides = {},
+): Promise<number> {
   const { config } = await loadConfig(ctx.root, opts.env);
-  const clients = o.clients ?? sdkClientFactory({ ...(ctx.options.profile ? { profile: ctx.options.profile } : {}), ...(ctx.options.endpointUrl ? { endpointUrl: ctx.options.endpointUrl } : {}) });
+  const clients =
+    o.clients ??
+    sdkClientFactory({
+      ...(ctx.options.profile ? { profile: ctx.options.profile } : {}),
+      ...(ctx.options.endpointUrl ? { endpointUrl: ctx.options.endpointUrl } : {}),
+    });
   const store = o.store ?? new FileStateStore(ctx.root, config.environment, runbook);
   // Failover may have to run while the primary region's APIs are down: it may fall back to the cached names.
   const topology = await loadTopology(ctx.root, config, clients, ctx.reporter, { allowCache: runbook === 'failover' });
-  const deps: RunbookDeps = { root: ctx.root, config, topology, clients, clock: o.clock ?? realClock, http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }), dns: o.dns ?? systemDnsResolver(), store, reporter: ctx.reporter };
+  const deps: RunbookDeps = {
+    root: ctx.root,
+    config,
+    topology,
+    clients,
+    clock: o.clock ?? realClock,
+    http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }),
+    dns: o.dns ?? systemDnsResolver(),
+    store,
+    reporter: ctx.reporter,
+  };
   const run = runbook === 'failover' ? runFailover : runFailback;
   try {
-    const state = await run(deps, { yes: Boolean(opts.yes), force: Boolean(opts.force), ...(o.timeouts ? { timeouts: o.timeouts } : {}) });
+    const state = await run(deps, {
+      yes: Boolean(opts.yes),
+      force: Boolean(opts.force),
+      ...(o.timeouts ? { timeouts: o.timeouts } : {}),
+    });
     summarize(ctx.reporter, state);
     const result = runbookResult(state, store.location);
     const report = await writeRunbookReport(ctx.root, state, result);
-    ctx.reporter.emit({ code: `${runbook.toUpperCase()}_REPORT`, level: 'info', text: `report: ${report.markdown}`, data: report });
+    ctx.reporter.emit({
+      code: `${runbook.toUpperCase()}_REPORT`,
+      level: 'info',
+      text: `report: ${report.markdown}`,
+      data: report,
+    });
     ctx.reporter.result({ ...result, report });
     return 0;
   } catch (err) {
@@ -74,8 +116,20 @@ export async function runRunbookCommand(ctx: CommandContext, runbook: RunbookNam
     if (state && state.status !== 'completed') {
       const result = runbookResult(state, store.location);
       const report = await writeRunbookReport(ctx.root, state, result).catch(() => undefined);
-      if (report) ctx.reporter.emit({ code: `${runbook.toUpperCase()}_REPORT`, level: 'info', text: `report so far: ${report.markdown}`, data: report });
-      if (opts.json) ctx.reporter.emit({ code: `${runbook.toUpperCase()}_STATE`, level: 'debug', text: `state kept in ${store.location}`, data: { ...result, ...(report ? { report } : {}) } });
+      if (report)
+        ctx.reporter.emit({
+          code: `${runbook.toUpperCase()}_REPORT`,
+          level: 'info',
+          text: `report so far: ${report.markdown}`,
+          data: report,
+        });
+      if (opts.json)
+        ctx.reporter.emit({
+          code: `${runbook.toUpperCase()}_STATE`,
+          level: 'debug',
+          text: `state kept in ${store.location}`,
+          data: { ...result, ...(report ? { report } : {}) },
+        });
     }
     throw err;
   }

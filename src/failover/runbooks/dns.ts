@@ -37,7 +37,8 @@ export function systemDnsResolver(timeoutMs = 3_000): DnsResolver {
         if (!nsIps.has(ns)) nsIps.set(ns, await lookup(plain, ns));
         ips.push(...(nsIps.get(ns) ?? []));
       }
-      if (ips.length === 0) throw new Error(`none of the name servers ${nameServers.join(', ')} resolves to an address`);
+      if (ips.length === 0)
+        throw new Error(`none of the name servers ${nameServers.join(', ')} resolves to an address`);
       const r = new Resolver({ timeout: timeoutMs, tries: 2 });
       r.setServers(ips);
       return lookup(r, name);
@@ -63,7 +64,12 @@ export interface DnsTarget {
  * Which region the failover record currently answers: the answer is compared with each ALB's own addresses
  * (ALB addresses change, but the two regions' sets never overlap).
  */
-export async function currentDnsTarget(resolver: DnsResolver, domainName: string, nameServers: string[], albs: Record<RegionRole, string>): Promise<DnsTarget> {
+export async function currentDnsTarget(
+  resolver: DnsResolver,
+  domainName: string,
+  nameServers: string[],
+  albs: Record<RegionRole, string>,
+): Promise<DnsTarget> {
   const addresses = await resolver.resolveA(domainName, nameServers);
   if (addresses.length === 0) return { role: 'none', addresses };
   for (const role of ['primary', 'secondary'] as const) {

@@ -1,7 +1,15 @@
 // drctl failover: operator-initiated failover to the secondary region, the controller's steps preceded by
 // pre-checks and a confirmation. Fence the primary, promote the replica, point writers at it, move traffic,
 // raise capacity, notify.
-import { describeAsg, describeDb, healthCheckInverted, healthCheckObservedHealthy, putParameter, setHealthCheckInverted, replicaLagSeries } from './aws-ops.js';
+import {
+  describeAsg,
+  describeDb,
+  healthCheckInverted,
+  healthCheckObservedHealthy,
+  putParameter,
+  setHealthCheckInverted,
+  replicaLagSeries,
+} from './aws-ops.js';
 import { lagAtReplicationStop } from './replica-lag.js';
 import { notify, raiseCapacity, setWriterEndpoint } from '../steps.js';
 import { writeAudit } from './audit.js';
@@ -25,21 +33,44 @@ export async function failoverPrechecks(deps: RunbookDeps): Promise<PrecheckResu
   const sec = clients(t.secondary.region);
   const results: PrecheckResult[] = [];
   const health = await http.request('GET', t.secondary.healthCheckUrl);
-  results.push({ check: 'secondary-health-endpoint', ok: isOk(health), detail: `GET ${t.secondary.healthCheckUrl} → ${health.status || health.error}` });
+  results.push({
+    check: 'secondary-health-endpoint',
+    ok: isOk(health),
+    detail: `GET ${t.secondary.healthCheckUrl} → ${health.status || health.error}`,
+  });
   const r53 = clients(t.global.region).route53;
   try {
     const observed = await healthCheckObservedHealthy(r53, t.global.secondaryHealthCheckId);
     const inverted = await healthCheckInverted(r53, t.global.secondaryHealthCheckId);
-    results.push({ check: 'secondary-route53-health-check', ok: observed.healthy !== inverted, detail: `${observed.success}/${observed.total} checkers report success${inverted ? ' (check is inverted)' : ''}` });
+    results.push({
+      check: 'secondary-route53-health-check',
+      ok: observed.healthy !== inverted,
+      detail: `${observed.success}/${observed.total} checkers report success${inverted ? ' (check is inverted)' : ''}`,
+    });
   } catch (err) {
     // Route 53's API lives in us-east-1: in a primary-region outage it may not answer while its checkers and DNS
     // still work. The secondary's own /health probe above then stands alone.
-    results.push({ check: 'secondary-route53-health-check', ok: true, detail: `Route 53 API unavailable (${(err as Error).message}); relying on the /health probe` });
+    results.push({
+      check: 'secondary-route53-health-check',
+      ok: true,
+      detail: `Route 53 API unavailable (${(err as Error).message}); relying on the /health probe`,
+    });
   }
   const db = await describeDb(sec.rds, t.secondary.dbIdentifier);
-  results.push({ check: 'replica-exists', ok: Boolean(db), detail: db ? `${db.id} is ${db.status}` : `${t.secondary.dbIdentifier} not found in ${t.secondary.region}` });
-  if (db) results.push({ check: 'replica-not-promoted', ok: Boolean(db.sourceArn), conflict: true, detail: db.sourceArn ? `replicating from ${db.sourceArn}` : `${db.id} is already a standalone instance` });
-  if (db?.sourceArn) results.push({ check: 'replica-available', ok: db.status === 'available', detail: `status ${db.status}` });
+  results.push({
+    check: 'replica-exists',
+    ok: Boolean(db),
+    detail: db ? `${db.id} is ${db.status}` : `${t.secondary.dbIdentifier} not found in ${t.secondary.region}`,
+  });
+  if (db)
+    results.push({
+      check: 'replica-not-promoted',
+      ok: Boolean(db.sourceArn),
+      conflict: true,
+      detail: db.sourceArn ? `replicating from ${db.sourceArn}` : `${db.id} is already a standalone instance`,
+    });
+  if (db?.sourceArn)
+    results.push({ check: 'replica-available', ok: db.status === 'available', detail: `status ${db.status}` });
   const guard = rpoGuardSeconds(deps);
   const series = await replicaLagSeries(sec.cloudwatch, t.secondary.dbIdentifier, clock.now());
   // Only an unreachable primary has stopped taking writes; one that still answers may still be writing, and then
@@ -78,7 +109,12 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
           return { status: 'done', detail: { parameter: t.primary.maintenanceParameter, previous: previous ?? null } };
         } catch (err) {
           h.state.facts.fenced = false;
-          reporter.emit({ code: 'FAILOVER_FENCE_UNREACHABLE', level: 'warn', text: `could not set the maintenance flag in ${t.primary.region}: ${(err as Error).message}`, data: { region: t.primary.region } });
+          reporter.emit({
+            code: 'FAILOVER_FENCE_UNREACHABLE',
+            level: 'warn',
+            text: `could not set the maintenance flag in ${t.primary.region}: ${(err as Error).message}`,
+            data: { region: t.primary.region },
+          });
           return { status: 'skipped', note: 'primary region unreachable', detail: { error: (err as Error).message } };
         }
       },
@@ -89,7 +125,11 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       async run(h) {
         const r = await promoteReplica(sec().rds, t.secondary.dbIdentifier, clock, h, to.promotionMs, to.pollMs);
         h.state.facts.writerEndpoint = r.endpoint;
-        return { status: r.alreadyPromoted ? 'skipped' : 'done', note: r.alreadyPromoted ? 'already standalone' : undefined, detail: { endpoint: r.endpoint, arn: r.arn } };
+        return {
+          status: r.alreadyPromoted ? 'skipped' : 'done',
+          note: r.alreadyPromoted ? 'already standalone' : undefined,
+          detail: { endpoint: r.endpoint, arn: r.arn },
+        };
       },
     },
     {
@@ -127,12 +167,28 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
           }
         }
         const ns = t.global.nameServers;
-        const target = await waitFor(clock, { what: `${t.global.domainName} to resolve to the secondary ALB`, timeoutMs: to.dnsMs, intervalMs: Math.min(to.pollMs, 5_000), code: 'E_DNS_FLIP_TIMEOUT', onPending: (ms) => h.progress(`waiting for DNS to answer the secondary (${Math.round(ms / 1000)} s)`) }, async () => {
-          const d = await currentDnsTarget(dns, t.global.domainName, ns, { primary: t.primary.albDnsName, secondary: t.secondary.albDnsName });
-          return d.role === 'secondary' ? d : undefined;
-        });
+        const target = await waitFor(
+          clock,
+          {
+            what: `${t.global.domainName} to resolve to the secondary ALB`,
+            timeoutMs: to.dnsMs,
+            intervalMs: Math.min(to.pollMs, 5_000),
+            code: 'E_DNS_FLIP_TIMEOUT',
+            onPending: (ms) => h.progress(`waiting for DNS to answer the secondary (${Math.round(ms / 1000)} s)`),
+          },
+          async () => {
+            const d = await currentDnsTarget(dns, t.global.domainName, ns, {
+              primary: t.primary.albDnsName,
+              secondary: t.secondary.albDnsName,
+            });
+            return d.role === 'secondary' ? d : undefined;
+          },
+        );
         const probe = await http.request('GET', t.secondary.healthCheckUrl);
-        return { status: 'done', detail: { invertedPrimaryCheck: inverted, answers: target.addresses, secondaryHealth: probe.status } };
+        return {
+          status: 'done',
+          detail: { invertedPrimaryCheck: inverted, answers: target.addresses, secondaryHealth: probe.status },
+        };
       },
     },
     {
@@ -147,22 +203,52 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
             desired = undefined;
           }
         }
-        if (desired === undefined) return { status: 'skipped', note: 'no FailoverDesiredCapacity and the primary group is unreadable' };
+        if (desired === undefined)
+          return { status: 'skipped', note: 'no FailoverDesiredCapacity and the primary group is unreadable' };
         const outcome = await raiseCapacity(sec().autoscaling, t.secondary.asgName, desired);
         const target = desired;
-        const ready = await waitFor(clock, { what: `${target} in-service instances in ${t.secondary.asgName}`, timeoutMs: to.capacityMs, intervalMs: to.pollMs, code: 'E_CAPACITY_TIMEOUT', onPending: (ms) => h.progress(`waiting for instances (${Math.round(ms / 1000)} s)`) }, async () => {
-          const g = await describeAsg(sec().autoscaling, t.secondary.asgName);
-          return g && g.inService >= target ? g : undefined;
-        });
-        return { status: outcome.status === 'already-done' ? 'skipped' : 'done', note: outcome.status === 'already-done' ? 'already at full size' : undefined, detail: { change: outcome.detail, desired, inService: ready.inService } };
+        const ready = await waitFor(
+          clock,
+          {
+            what: `${target} in-service instances in ${t.secondary.asgName}`,
+            timeoutMs: to.capacityMs,
+            intervalMs: to.pollMs,
+            code: 'E_CAPACITY_TIMEOUT',
+            onPending: (ms) => h.progress(`waiting for instances (${Math.round(ms / 1000)} s)`),
+          },
+          async () => {
+            const g = await describeAsg(sec().autoscaling, t.secondary.asgName);
+            return g && g.inService >= target ? g : undefined;
+          },
+        );
+        return {
+          status: outcome.status === 'already-done' ? 'skipped' : 'done',
+          note: outcome.status === 'already-done' ? 'already at full size' : undefined,
+          detail: { change: outcome.detail, desired, inService: ready.inService },
+        };
       },
     },
     {
       id: 'notify-and-audit',
       title: 'notify the alert topic and write the audit record',
       async run(h) {
-        const record = { at: clock.now(), region: t.secondary.region, role: 'secondary', event: 'operator-failover', environment: t.environment, runId: h.state.runId, forced: Boolean(h.state.facts.forced), writerEndpoint: h.state.facts.writerEndpoint, steps: h.state.steps.map((s) => ({ id: s.id, status: s.status, durationMs: s.durationMs ?? null })) };
-        const sent = await notify(sec().sns, t.secondary.alertTopicArn, `[${t.environment}] operator failover to ${t.secondary.region} completed`, record);
+        const record = {
+          at: clock.now(),
+          region: t.secondary.region,
+          role: 'secondary',
+          event: 'operator-failover',
+          environment: t.environment,
+          runId: h.state.runId,
+          forced: Boolean(h.state.facts.forced),
+          writerEndpoint: h.state.facts.writerEndpoint,
+          steps: h.state.steps.map((s) => ({ id: s.id, status: s.status, durationMs: s.durationMs ?? null })),
+        };
+        const sent = await notify(
+          sec().sns,
+          t.secondary.alertTopicArn,
+          `[${t.environment}] operator failover to ${t.secondary.region} completed`,
+          record,
+        );
         const audited = await writeAudit(deps, t.secondary, record);
         return { status: 'done', detail: { notify: sent.detail, audit: audited } };
       },

@@ -34,7 +34,11 @@ export function nodeHttpProbe(opts: { timeoutMs?: number; tlsName?: string } = {
             path: `${u.pathname}${u.search}`,
             method,
             timeout: timeoutMs,
-            headers: { host: u.port ? `${name}:${u.port}` : name, 'user-agent': 'drctl', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+            headers: {
+              host: u.port ? `${name}:${u.port}` : name,
+              'user-agent': 'drctl',
+              ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+            },
             ...(secure ? { servername: name } : {}),
           },
           (res) => {

@@ -13,12 +13,23 @@ export function topologyCacheFile(root: string, env: string): string {
   return path.join(root, '.drctl', env, 'topology.json');
 }
 
-export async function loadTopology(root: string, config: EnvironmentConfig, factory: ClientFactory, reporter: Reporter, opts: { allowCache: boolean }): Promise<Topology> {
+export async function loadTopology(
+  root: string,
+  config: EnvironmentConfig,
+  factory: ClientFactory,
+  reporter: Reporter,
+  opts: { allowCache: boolean },
+): Promise<Topology> {
   const cache = topologyCacheFile(root, config.environment);
   try {
     const t = await resolveTopology(config, factory);
     await writeFileAtomic(cache, `${JSON.stringify(t, null, 2)}\n`);
-    reporter.emit({ code: 'TOPOLOGY_RESOLVED', level: 'debug', text: `read outputs of ${t.stacks.length} stacks`, data: { stacks: t.stacks } });
+    reporter.emit({
+      code: 'TOPOLOGY_RESOLVED',
+      level: 'debug',
+      text: `read outputs of ${t.stacks.length} stacks`,
+      data: { stacks: t.stacks },
+    });
     return t;
   } catch (err) {
     // Only an unreachable AWS API justifies stale names; a missing stack or output is a real problem.
@@ -29,7 +40,12 @@ export async function loadTopology(root: string, config: EnvironmentConfig, fact
     } catch {
       throw err;
     }
-    reporter.emit({ code: 'TOPOLOGY_FROM_CACHE', level: 'warn', text: `could not read the stacks (${err.message}); using the names cached in ${cache}`, data: { cache } });
+    reporter.emit({
+      code: 'TOPOLOGY_FROM_CACHE',
+      level: 'warn',
+      text: `could not read the stacks (${err.message}); using the names cached in ${cache}`,
+      data: { cache },
+    });
     return cached;
   }
 }

@@ -13,7 +13,9 @@ const CLOCK_SLOPE_TOLERANCE = 0.2;
  * The lag that bounds data loss now. When the newest datapoints grow with the clock (at least two steps), the
  * replica stopped receiving changes around the ramp's start (`stoppedAt`): the bound is the last datapoint before it.
  */
-export function lagAtReplicationStop(points: LagPoint[]): { seconds: number; stoppedAt: number | undefined; latest: LagPoint; lastGood?: LagPoint } | undefined {
+export function lagAtReplicationStop(
+  points: LagPoint[],
+): { seconds: number; stoppedAt: number | undefined; latest: LagPoint; lastGood?: LagPoint } | undefined {
   const latest = points.at(-1);
   if (!latest) return undefined;
   let k = points.length - 1;

@@ -10,7 +10,8 @@ export interface RunbookReportFiles {
   markdown: string;
 }
 
-const secondsSince = (start: string, at: string | undefined): string => (at ? `+${((Date.parse(at) - Date.parse(start)) / 1000).toFixed(1)}` : '');
+const secondsSince = (start: string, at: string | undefined): string =>
+  at ? `+${((Date.parse(at) - Date.parse(start)) / 1000).toFixed(1)}` : '';
 
 function cell(v: unknown): string {
   const text = typeof v === 'string' ? v : JSON.stringify(v);
@@ -26,7 +27,11 @@ export function renderRunbookMarkdown(s: RunbookState): string {
     `Status: **${s.status}** · started ${s.startedAt} · last update ${s.updatedAt} · ${done}/${s.steps.length} steps finished`,
     '',
   ];
-  if (failed) lines.push(`Stopped at **${failed.id}** (${failed.error?.code ?? 'error'}): ${failed.error?.message ?? ''}. Re-run \`drctl ${s.runbook} --env ${s.environment}\` to resume at this step.`, '');
+  if (failed)
+    lines.push(
+      `Stopped at **${failed.id}** (${failed.error?.code ?? 'error'}): ${failed.error?.message ?? ''}. Re-run \`drctl ${s.runbook} --env ${s.environment}\` to resume at this step.`,
+      '',
+    );
   lines.push(
     '## Timeline',
     '',
@@ -34,15 +39,26 @@ export function renderRunbookMarkdown(s: RunbookState): string {
     '|---:|---|---|---|---:|---:|---|',
     ...s.steps.map(
       (x) =>
-        `| ${secondsSince(s.startedAt, x.startedAt)} | ${x.startedAt ?? '—'} | ${x.id} — ${cell(x.title)} | ${x.status} | ${x.durationMs === undefined ? '' : (x.durationMs / 1000).toFixed(1)} | ${x.attempts} | ${x.error ? cell(`${x.error.code}: ${x.error.message}`) : Object.entries(x.detail ?? {}).map(([k, v]) => `${k}=${cell(v)}`).join(', ')} |`,
+        `| ${secondsSince(s.startedAt, x.startedAt)} | ${x.startedAt ?? '—'} | ${x.id} — ${cell(x.title)} | ${x.status} | ${x.durationMs === undefined ? '' : (x.durationMs / 1000).toFixed(1)} | ${x.attempts} | ${
+          x.error
+            ? cell(`${x.error.code}: ${x.error.message}`)
+            : Object.entries(x.detail ?? {})
+                .map(([k, v]) => `${k}=${cell(v)}`)
+                .join(', ')
+        } |`,
     ),
     '',
   );
-  if (Object.keys(s.facts).length) lines.push('## Facts', '', ...Object.entries(s.facts).map(([k, v]) => `- ${k}: ${cell(v)}`), '');
+  if (Object.keys(s.facts).length)
+    lines.push('## Facts', '', ...Object.entries(s.facts).map(([k, v]) => `- ${k}: ${cell(v)}`), '');
   return lines.join('\n');
 }
 
-export async function writeRunbookReport(root: string, s: RunbookState, result: Record<string, unknown>): Promise<RunbookReportFiles> {
+export async function writeRunbookReport(
+  root: string,
+  s: RunbookState,
+  result: Record<string, unknown>,
+): Promise<RunbookReportFiles> {
   const base = path.join(root, 'out', 'runbooks', `${s.environment}-${s.runbook}-${s.runId}`);
   const files = { json: `${base}.json`, markdown: `${base}.md` };
   await writeFileAtomic(files.json, `${JSON.stringify(result, null, 2)}\n`);

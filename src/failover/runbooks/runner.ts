@@ -32,7 +32,10 @@ export function newState(runbook: RunbookName, environment: string, steps: Runbo
   return {
     runbook,
     environment,
-    runId: at.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').toLowerCase(),
+    runId: at
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z')
+      .toLowerCase(),
     status: 'running',
     startedAt: at,
     updatedAt: at,
@@ -47,20 +50,37 @@ export function resumeIndex(state: RunbookState): number {
   return i === -1 ? state.steps.length : i;
 }
 
-export async function runSteps(opts: { steps: RunbookStep[]; state: RunbookState; store: StateStore; reporter: Reporter; clock: Clock }): Promise<RunbookState> {
+export async function runSteps(opts: {
+  steps: RunbookStep[];
+  state: RunbookState;
+  store: StateStore;
+  reporter: Reporter;
+  clock: Clock;
+}): Promise<RunbookState> {
   const { steps, state, store, reporter, clock } = opts;
   const P = state.runbook.toUpperCase();
   const total = steps.length;
   const iso = () => new Date(clock.now()).toISOString();
   const start = resumeIndex(state);
   if (start > 0 && start < total) {
-    reporter.emit({ code: `${P}_RESUMED`, level: 'info', text: `resuming ${state.runbook} run ${state.runId} at step ${start + 1}/${total} (${steps[start]?.id})`, data: { runId: state.runId, step: steps[start]?.id, index: start + 1, total } });
+    reporter.emit({
+      code: `${P}_RESUMED`,
+      level: 'info',
+      text: `resuming ${state.runbook} run ${state.runId} at step ${start + 1}/${total} (${steps[start]?.id})`,
+      data: { runId: state.runId, step: steps[start]?.id, index: start + 1, total },
+    });
   }
   state.status = 'running';
   for (let i = start; i < total; i++) {
     const step = steps[i] as RunbookStep;
     const rec = state.steps[i] as StepRecord;
-    if (rec.id !== step.id) throw new DrError({ code: 'E_RUNBOOK_STATE_MISMATCH', kind: 'conflict', message: `${store.location}: step ${i + 1} is "${rec.id}", expected "${step.id}"`, fix: 'The state file was written by another version of drctl; finish or move it aside.' });
+    if (rec.id !== step.id)
+      throw new DrError({
+        code: 'E_RUNBOOK_STATE_MISMATCH',
+        kind: 'conflict',
+        message: `${store.location}: step ${i + 1} is "${rec.id}", expected "${step.id}"`,
+        fix: 'The state file was written by another version of drctl; finish or move it aside.',
+      });
     const t0 = clock.now();
     rec.status = 'running';
     rec.startedAt = iso();
@@ -68,10 +88,21 @@ export async function runSteps(opts: { steps: RunbookStep[]; state: RunbookState
     delete rec.error;
     state.updatedAt = rec.startedAt;
     await store.save(state);
-    reporter.emit({ code: `${P}_STEP_START`, level: 'info', text: `[${i + 1}/${total}] ${step.title}`, data: { runId: state.runId, step: step.id, index: i + 1, total, attempt: rec.attempts } });
+    reporter.emit({
+      code: `${P}_STEP_START`,
+      level: 'info',
+      text: `[${i + 1}/${total}] ${step.title}`,
+      data: { runId: state.runId, step: step.id, index: i + 1, total, attempt: rec.attempts },
+    });
     const helpers: StepHelpers = {
       state,
-      progress: (text, data) => reporter.emit({ code: `${P}_STEP_PROGRESS`, level: 'info', text: `      ${text}`, data: { step: step.id, elapsedMs: clock.now() - t0, ...data } }),
+      progress: (text, data) =>
+        reporter.emit({
+          code: `${P}_STEP_PROGRESS`,
+          level: 'info',
+          text: `      ${text}`,
+          data: { step: step.id, elapsedMs: clock.now() - t0, ...data },
+        }),
       checkpoint: () => store.save(state),
     };
     let outcome: StepOutcome;
@@ -81,11 +112,19 @@ export async function runSteps(opts: { steps: RunbookStep[]; state: RunbookState
       rec.status = 'failed';
       rec.endedAt = iso();
       rec.durationMs = clock.now() - t0;
-      rec.error = { code: err instanceof DrError ? err.code : 'E_INTERNAL', message: err instanceof Error ? err.message : String(err) };
+      rec.error = {
+        code: err instanceof DrError ? err.code : 'E_INTERNAL',
+        message: err instanceof Error ? err.message : String(err),
+      };
       state.status = 'failed';
       state.updatedAt = rec.endedAt;
       await store.save(state);
-      reporter.emit({ code: `${P}_STEP_FAILED`, level: 'error', text: `[${i + 1}/${total}] ${step.id} failed after ${(rec.durationMs / 1000).toFixed(1)} s; re-run to resume at this step (state: ${store.location})`, data: { runId: state.runId, step: step.id, index: i + 1, total, durationMs: rec.durationMs, error: rec.error } });
+      reporter.emit({
+        code: `${P}_STEP_FAILED`,
+        level: 'error',
+        text: `[${i + 1}/${total}] ${step.id} failed after ${(rec.durationMs / 1000).toFixed(1)} s; re-run to resume at this step (state: ${store.location})`,
+        data: { runId: state.runId, step: step.id, index: i + 1, total, durationMs: rec.durationMs, error: rec.error },
+      });
       throw err;
     }
     // Persisted before it is reported: an interruption from here on resumes at the next step.

@@ -4,13 +4,18 @@ import { GetBucketReplicationCommand, PutBucketReplicationCommand, type S3Client
 import { DrError } from '../../errors.js';
 import { awsError } from './aws-ops.js';
 
-export async function ensureReplicationRuleEnabled(s3: S3Client, sourceBucket: string, destinationBucket: string): Promise<{ ruleId: string; wasEnabled: boolean }> {
+export async function ensureReplicationRuleEnabled(
+  s3: S3Client,
+  sourceBucket: string,
+  destinationBucket: string,
+): Promise<{ ruleId: string; wasEnabled: boolean }> {
   const destArn = `arn:aws:s3:::${destinationBucket}`;
   let config;
   try {
     config = (await s3.send(new GetBucketReplicationCommand({ Bucket: sourceBucket }))).ReplicationConfiguration;
   } catch (err) {
-    if ((err as { name?: string })?.name !== 'ReplicationConfigurationNotFoundError') throw awsError('E_AWS_S3', `GetBucketReplication ${sourceBucket}`, err);
+    if ((err as { name?: string })?.name !== 'ReplicationConfigurationNotFoundError')
+      throw awsError('E_AWS_S3', `GetBucketReplication ${sourceBucket}`, err);
   }
   const rule = config?.Rules?.find((r) => r.Destination?.Bucket === destArn);
   if (!config || !rule) {

@@ -17,20 +17,31 @@ function isMissingStack(err: unknown): boolean {
 }
 
 /** The stack, or undefined when it does not exist in that region. */
-export async function describeStack(cfn: CloudFormationClient, name: string, region: string): Promise<DeployedStack | undefined> {
+export async function describeStack(
+  cfn: CloudFormationClient,
+  name: string,
+  region: string,
+): Promise<DeployedStack | undefined> {
   let out;
   try {
     out = await cfn.send(new DescribeStacksCommand({ StackName: name }));
   } catch (err) {
     if (isMissingStack(err)) return undefined;
-    throw new DrError({ code: 'E_AWS_DESCRIBE_STACKS', kind: 'aws', message: `DescribeStacks ${name} in ${region} failed: ${(err as Error).message}`, fix: 'Check credentials (--profile) and network access to CloudFormation.', cause: err });
+    throw new DrError({
+      code: 'E_AWS_DESCRIBE_STACKS',
+      kind: 'aws',
+      message: `DescribeStacks ${name} in ${region} failed: ${(err as Error).message}`,
+      fix: 'Check credentials (--profile) and network access to CloudFormation.',
+      cause: err,
+    });
   }
   const s = out.Stacks?.[0];
   if (!s) return undefined;
   const outputs: Record<string, string> = {};
   for (const o of s.Outputs ?? []) if (o.OutputKey && o.OutputValue !== undefined) outputs[o.OutputKey] = o.OutputValue;
   const parameters: Record<string, string> = {};
-  for (const p of s.Parameters ?? []) if (p.ParameterKey && p.ParameterValue !== undefined) parameters[p.ParameterKey] = p.ParameterValue;
+  for (const p of s.Parameters ?? [])
+    if (p.ParameterKey && p.ParameterValue !== undefined) parameters[p.ParameterKey] = p.ParameterValue;
   return { name, region, status: s.StackStatus ?? 'UNKNOWN', outputs, parameters };
 }
 

@@ -31,7 +31,12 @@ export async function startOrResume(deps: RunbookDeps, spec: StartSpec): Promise
   let state = await store.load();
   if (state && state.status === 'completed') {
     const moved = await store.archive(state);
-    reporter.emit({ code: `${P}_PREVIOUS_ARCHIVED`, level: 'debug', text: `previous completed run kept as ${moved}`, data: { file: moved } });
+    reporter.emit({
+      code: `${P}_PREVIOUS_ARCHIVED`,
+      level: 'debug',
+      text: `previous completed run kept as ${moved}`,
+      data: { file: moved },
+    });
     state = undefined;
   }
   if (state) {
@@ -40,7 +45,13 @@ export async function startOrResume(deps: RunbookDeps, spec: StartSpec): Promise
     if (!spec.yes && !(await reporter.confirm(q))) throw refused(spec.runbook);
   } else {
     const checks = await spec.prechecks();
-    for (const c of checks) reporter.emit({ code: `${P}_PRECHECK`, level: c.ok ? 'info' : 'warn', text: `${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`, data: c });
+    for (const c of checks)
+      reporter.emit({
+        code: `${P}_PRECHECK`,
+        level: c.ok ? 'info' : 'warn',
+        text: `${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`,
+        data: c,
+      });
     const blocking = checks.filter((c) => !c.ok && !(spec.force && c.overridable));
     if (blocking.length) {
       const conflict = blocking.some((c) => c.conflict);
@@ -59,5 +70,10 @@ export async function startOrResume(deps: RunbookDeps, spec: StartSpec): Promise
 }
 
 function refused(runbook: string): DrError {
-  return new DrError({ code: 'E_CONFIRM_REFUSED', kind: 'interrupted', message: `${runbook} not confirmed; nothing was changed`, fix: 'Re-run with --yes to confirm non-interactively.' });
+  return new DrError({
+    code: 'E_CONFIRM_REFUSED',
+    kind: 'interrupted',
+    message: `${runbook} not confirmed; nothing was changed`,
+    fix: 'Re-run with --yes to confirm non-interactively.',
+  });
 }

@@ -65,7 +65,12 @@ export class FileStateStore implements StateStore {
     try {
       return JSON.parse(text) as RunbookState;
     } catch {
-      throw configError('E_RUNBOOK_STATE_INVALID', `${this.location} is not valid JSON`, 'Inspect the file; move it aside to start the runbook from its first step.', { file: this.location });
+      throw configError(
+        'E_RUNBOOK_STATE_INVALID',
+        `${this.location} is not valid JSON`,
+        'Inspect the file; move it aside to start the runbook from its first step.',
+        { file: this.location },
+      );
     }
   }
 

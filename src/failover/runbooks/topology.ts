@@ -61,7 +61,12 @@ const REGIONAL_LAYERS = ['foundation', 'data', 'compute'] as const;
 function need(stack: DeployedStack, key: string): string {
   const v = stack.outputs[key];
   if (v === undefined || v === '') {
-    throw new DrError({ code: 'E_STACK_OUTPUT_MISSING', kind: 'conflict', message: `stack ${stack.name} in ${stack.region} has no output ${key}`, fix: `Deploy the current template (drctl deploy) so that ${stack.name} exports ${key}.` });
+    throw new DrError({
+      code: 'E_STACK_OUTPUT_MISSING',
+      kind: 'conflict',
+      message: `stack ${stack.name} in ${stack.region} has no output ${key}`,
+      fix: `Deploy the current template (drctl deploy) so that ${stack.name} exports ${key}.`,
+    });
   }
   return v;
 }
@@ -74,7 +79,13 @@ function num(v: string | undefined): number | undefined {
 
 async function mustDescribe(factory: ClientFactory, name: string, region: string): Promise<DeployedStack> {
   const s = await describeStack(factory(region).cloudformation, name, region);
-  if (!s) throw new DrError({ code: 'E_STACK_MISSING', kind: 'conflict', message: `stack ${name} does not exist in ${region}`, fix: 'Deploy the environment first (drctl deploy --env <env>).' });
+  if (!s)
+    throw new DrError({
+      code: 'E_STACK_MISSING',
+      kind: 'conflict',
+      message: `stack ${name} does not exist in ${region}`,
+      fix: 'Deploy the environment first (drctl deploy --env <env>).',
+    });
   return s;
 }
 
@@ -83,9 +94,16 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
   const regions = {} as Record<RegionRole, RegionTopology>;
   for (const role of ['primary', 'secondary'] as const) {
     const region = config.regions[role];
-    const [foundation, data, compute] = await Promise.all(REGIONAL_LAYERS.map((layer) => mustDescribe(factory, stackName(config, layer), region)));
+    const [foundation, data, compute] = await Promise.all(
+      REGIONAL_LAYERS.map((layer) => mustDescribe(factory, stackName(config, layer), region)),
+    );
     const failover = await describeStack(factory(region).cloudformation, stackName(config, 'failover'), region);
-    for (const [layer, s] of [['foundation', foundation], ['data', data], ['compute', compute], ['failover', failover]] as const) {
+    for (const [layer, s] of [
+      ['foundation', foundation],
+      ['data', data],
+      ['compute', compute],
+      ['failover', failover],
+    ] as const) {
       if (s) stacks.push({ layer, role, name: s.name, region, status: s.status });
     }
     regions[role] = {
@@ -103,7 +121,9 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
       healthCheckUrl: need(compute as DeployedStack, 'HealthCheckUrl'),
       asgName: need(compute as DeployedStack, 'AutoScalingGroupName'),
       desiredCapacity: num((compute as DeployedStack).parameters.DesiredCapacity),
-      failoverDesiredCapacity: num((compute as DeployedStack).outputs.FailoverDesiredCapacity) ?? num((compute as DeployedStack).parameters.FailoverDesiredCapacity),
+      failoverDesiredCapacity:
+        num((compute as DeployedStack).outputs.FailoverDesiredCapacity) ??
+        num((compute as DeployedStack).parameters.FailoverDesiredCapacity),
       rpoGuardSeconds: num(failover?.parameters.RpoGuardSeconds),
       dbEndpoint: (data as DeployedStack).outputs.DatabaseEndpoint || undefined,
       dbPort: num((data as DeployedStack).outputs.DatabasePort),

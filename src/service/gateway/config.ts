@@ -26,7 +26,13 @@ type Env = Record<string, string | undefined>;
 
 function need(env: Env, name: string): string {
   const v = env[name];
-  if (!v) throw configError('E_GATEWAY_ENV', `environment variable ${name} is not set`, 'The compute layer sets it in the trading-gateway systemd unit; check the launch template user data.', { field: name });
+  if (!v)
+    throw configError(
+      'E_GATEWAY_ENV',
+      `environment variable ${name} is not set`,
+      'The compute layer sets it in the trading-gateway systemd unit; check the launch template user data.',
+      { field: name },
+    );
   return v;
 }
 
@@ -34,13 +40,25 @@ function num(env: Env, name: string, fallback: number, min: number, max: number)
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw configError('E_GATEWAY_ENV', `${name}=${raw} is not an integer in ${min}..${max}`, `Set ${name} to a whole number between ${min} and ${max}.`, { field: name });
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw configError(
+      'E_GATEWAY_ENV',
+      `${name}=${raw} is not an integer in ${min}..${max}`,
+      `Set ${name} to a whole number between ${min} and ${max}.`,
+      { field: name },
+    );
   return n;
 }
 
 export function readGatewayConfig(env: Env): GatewayConfig {
   const role = need(env, 'REGION_ROLE');
-  if (role !== 'primary' && role !== 'secondary') throw configError('E_GATEWAY_ENV', `REGION_ROLE=${role} is not primary or secondary`, 'Set REGION_ROLE to primary or secondary.', { field: 'REGION_ROLE' });
+  if (role !== 'primary' && role !== 'secondary')
+    throw configError(
+      'E_GATEWAY_ENV',
+      `REGION_ROLE=${role} is not primary or secondary`,
+      'Set REGION_ROLE to primary or secondary.',
+      { field: 'REGION_ROLE' },
+    );
   return {
     port: num(env, 'GATEWAY_PORT', 8080, 0, 65535),
     region: need(env, 'AWS_REGION'),

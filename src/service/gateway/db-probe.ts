@@ -25,7 +25,11 @@ const SECRET_REFRESH_MS = 15 * 60_000;
  * gateway asks Parameter Store, which names the region's secret). Cached for 15 minutes unless asked for `fresh`
  * credentials.
  */
-export function secretsManagerCredentials(secretArn: string | (() => Promise<string>), client: Pick<SecretsManagerClient, 'send'>, now: () => number = Date.now): CredentialSource {
+export function secretsManagerCredentials(
+  secretArn: string | (() => Promise<string>),
+  client: Pick<SecretsManagerClient, 'send'>,
+  now: () => number = Date.now,
+): CredentialSource {
   let cached: { at: number; arn: string; value: DbCredentials } | undefined;
   return async (opts) => {
     if (cached && !opts?.fresh && now() - cached.at < SECRET_REFRESH_MS) return cached.value;

@@ -58,13 +58,22 @@ export function withTimeout<T>(p: Promise<T>, ms: number, label: string): Promis
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function timed(name: CheckResult['name'], ms: number, body: () => Promise<{ status: CheckStatus; detail: Record<string, unknown> }>): Promise<CheckResult> {
+async function timed(
+  name: CheckResult['name'],
+  ms: number,
+  body: () => Promise<{ status: CheckStatus; detail: Record<string, unknown> }>,
+): Promise<CheckResult> {
   const start = performance.now();
   try {
     const r = await withTimeout(body(), ms, name);
     return { name, ...r, latencyMs: Math.round(performance.now() - start) };
   } catch (err) {
-    return { name, status: 'fail', latencyMs: Math.round(performance.now() - start), detail: { error: `${(err as Error).name}: ${(err as Error).message}` } };
+    return {
+      name,
+      status: 'fail',
+      latencyMs: Math.round(performance.now() - start),
+      detail: { error: `${(err as Error).name}: ${(err as Error).message}` },
+    };
   }
 }
 
@@ -123,18 +132,33 @@ export class HealthChecker {
     await this.doc.send(
       new PutCommand({
         TableName: this.deps.ordersTable,
-        Item: { orderId: key, healthItem: true, token, checkedAt: at, expiresAt: Math.floor(at / 1000) + HEALTH_TTL_SECONDS },
+        Item: {
+          orderId: key,
+          healthItem: true,
+          token,
+          checkedAt: at,
+          expiresAt: Math.floor(at / 1000) + HEALTH_TTL_SECONDS,
+        },
         // Exercises the conditional-write path the orders use, and can only ever replace a health item, never an order.
         ConditionExpression: 'attribute_not_exists(orderId) OR healthItem = :yes',
         ExpressionAttributeValues: { ':yes': true },
       }),
     );
-    const read = await this.doc.send(new GetCommand({ TableName: this.deps.ordersTable, Key: { orderId: key }, ConsistentRead: true }));
+    const read = await this.doc.send(
+      new GetCommand({ TableName: this.deps.ordersTable, Key: { orderId: key }, ConsistentRead: true }),
+    );
     const ok = read.Item?.token === token;
-    return { status: ok ? 'ok' : 'fail', detail: ok ? { table: this.deps.ordersTable } : { table: this.deps.ordersTable, error: 'health item read back differs from what was written' } };
+    return {
+      status: ok ? 'ok' : 'fail',
+      detail: ok
+        ? { table: this.deps.ordersTable }
+        : { table: this.deps.ordersTable, error: 'health item read back differs from what was written' },
+    };
   }
 
-  private async checkDatabase(probe: Promise<DbProbeResult>): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
+  private async checkDatabase(
+    probe: Promise<DbProbeResult>,
+  ): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
     const r = await probe;
     // A replica is healthy for this check: the secondary serves reads until it is promoted.
     return { status: 'ok', detail: { role: r.inRecovery ? 'replica' : 'writer', endpoint: r.endpoint } };
@@ -145,13 +169,23 @@ export class HealthChecker {
    * the writer. A primary whose database is a replica (a failback rebuilding it from the other region) fails, so Route
    * 53 keeps traffic where the writer is. A database that cannot be probed is the database check's failure, not this one's.
    */
-  private async checkRegion(probe: Promise<DbProbeResult>): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
+  private async checkRegion(
+    probe: Promise<DbProbeResult>,
+  ): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
     const base = { region: this.deps.region, role: this.deps.role };
     // Within this check's own timeout: a hanging database is reported by the database check.
     const r = await withTimeout(probe, Math.max(0, this.deps.timeoutMs - 50), 'database').catch(() => undefined);
     if (!r) return { status: 'ok', detail: { ...base, databaseRole: 'unknown' } };
     const databaseRole = r.inRecovery ? 'replica' : 'writer';
-    if (this.deps.role === 'primary' && r.inRecovery) return { status: 'fail', detail: { ...base, databaseRole, error: 'the primary region\'s database is a replica: the writer is in the other region' } };
+    if (this.deps.role === 'primary' && r.inRecovery)
+      return {
+        status: 'fail',
+        detail: {
+          ...base,
+          databaseRole,
+          error: "the primary region's database is a replica: the writer is in the other region",
+        },
+      };
     return { status: 'ok', detail: { ...base, databaseRole } };
   }
 

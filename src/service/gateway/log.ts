@@ -6,7 +6,9 @@ export class JsonLineReporter implements Reporter {
   constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
   emit<T>(msg: Omit<Message<T>, 'time'> & { time?: number }): void {
     if (msg.level === 'trace' || msg.level === 'debug') return;
-    this.out.write(`${JSON.stringify({ time: new Date(msg.time ?? Date.now()).toISOString(), level: msg.level, code: msg.code, text: msg.text, ...(msg.data === undefined ? {} : { data: msg.data }) })}\n`);
+    this.out.write(
+      `${JSON.stringify({ time: new Date(msg.time ?? Date.now()).toISOString(), level: msg.level, code: msg.code, text: msg.text, ...(msg.data === undefined ? {} : { data: msg.data }) })}\n`,
+    );
   }
   result(): void {}
   async confirm(): Promise<boolean> {

@@ -29,8 +29,24 @@ try {
           .then((r) => r.Parameter?.Value || cfg.dbSecretArn)
           .catch(() => cfg.dbSecretArn)
     : cfg.dbSecretArn;
-  const db = pgProbe({ host: cfg.dbEndpoint, port: cfg.dbPort, credentials: secretsManagerCredentials(secretArn, new SecretsManagerClient(clientCfg)), timeoutMs: cfg.checkTimeoutMs, ...(cfg.dbCaFile ? { caFile: cfg.dbCaFile } : {}) });
-  const health = new HealthChecker({ region: cfg.region, role: cfg.role, ordersTable: cfg.ordersTable, maintenanceParameter: cfg.maintenanceParameter, dynamodb, ssm, db, timeoutMs: cfg.checkTimeoutMs, cacheMs: cfg.healthCacheMs });
+  const db = pgProbe({
+    host: cfg.dbEndpoint,
+    port: cfg.dbPort,
+    credentials: secretsManagerCredentials(secretArn, new SecretsManagerClient(clientCfg)),
+    timeoutMs: cfg.checkTimeoutMs,
+    ...(cfg.dbCaFile ? { caFile: cfg.dbCaFile } : {}),
+  });
+  const health = new HealthChecker({
+    region: cfg.region,
+    role: cfg.role,
+    ordersTable: cfg.ordersTable,
+    maintenanceParameter: cfg.maintenanceParameter,
+    dynamodb,
+    ssm,
+    db,
+    timeoutMs: cfg.checkTimeoutMs,
+    cacheMs: cfg.healthCacheMs,
+  });
   const server = createGatewayServer({
     region: cfg.region,
     role: cfg.role,
@@ -47,7 +63,12 @@ try {
   server.headersTimeout = 66_000;
   server.listen(cfg.port, () => {
     const addr = server.address();
-    reporter.emit({ code: 'GATEWAY_LISTENING', level: 'info', text: `trading gateway listening on ${typeof addr === 'object' && addr ? addr.port : cfg.port}`, data: { port: typeof addr === 'object' && addr ? addr.port : cfg.port, region: cfg.region, role: cfg.role } });
+    reporter.emit({
+      code: 'GATEWAY_LISTENING',
+      level: 'info',
+      text: `trading gateway listening on ${typeof addr === 'object' && addr ? addr.port : cfg.port}`,
+      data: { port: typeof addr === 'object' && addr ? addr.port : cfg.port, region: cfg.region, role: cfg.role },
+    });
   });
   const stop = (signal: string) => {
     reporter.emit({ code: 'GATEWAY_STOPPING', level: 'info', text: `${signal}: draining connections` });
@@ -57,7 +78,10 @@ try {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 } catch (err) {
-  const e = err instanceof DrError ? err : new DrError({ code: 'E_GATEWAY_START', kind: 'internal', message: (err as Error).message });
+  const e =
+    err instanceof DrError
+      ? err
+      : new DrError({ code: 'E_GATEWAY_START', kind: 'internal', message: (err as Error).message });
   reporter.emit({ code: e.code, level: 'error', text: e.message, data: e.toJSON() });
   process.exitCode = 2;
 }

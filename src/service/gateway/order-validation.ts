@@ -28,23 +28,41 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[]): v is T {
 }
 
 export function validateOrder(body: unknown): Validation {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, problems: [{ field: '(body)', message: 'must be a JSON object' }] };
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return { ok: false, problems: [{ field: '(body)', message: 'must be a JSON object' }] };
   const b = body as Record<string, unknown>;
   const problems: FieldProblem[] = [];
   for (const k of Object.keys(b)) if (!KNOWN.has(k)) problems.push({ field: k, message: 'unknown field' });
-  if (typeof b.clientOrderId !== 'string' || !CLIENT_ID.test(b.clientOrderId)) problems.push({ field: 'clientOrderId', message: 'required: 1-64 characters of A-Z a-z 0-9 . _ : -' });
-  if (typeof b.symbol !== 'string' || !SYMBOL.test(b.symbol)) problems.push({ field: 'symbol', message: 'required: 1-12 upper-case letters, digits or dots, starting with a letter' });
+  if (typeof b.clientOrderId !== 'string' || !CLIENT_ID.test(b.clientOrderId))
+    problems.push({ field: 'clientOrderId', message: 'required: 1-64 characters of A-Z a-z 0-9 . _ : -' });
+  if (typeof b.symbol !== 'string' || !SYMBOL.test(b.symbol))
+    problems.push({
+      field: 'symbol',
+      message: 'required: 1-12 upper-case letters, digits or dots, starting with a letter',
+    });
   if (!oneOf(b.side, ['buy', 'sell'] as const)) problems.push({ field: 'side', message: 'required: "buy" or "sell"' });
   const type = b.type ?? 'limit';
-  if (!oneOf(type, ['limit', 'market'] as const)) problems.push({ field: 'type', message: '"limit" (default) or "market"' });
-  if (typeof b.quantity !== 'number' || !Number.isInteger(b.quantity) || b.quantity <= 0 || b.quantity > MAX_QTY) problems.push({ field: 'quantity', message: `required: a whole number from 1 to ${MAX_QTY}` });
+  if (!oneOf(type, ['limit', 'market'] as const))
+    problems.push({ field: 'type', message: '"limit" (default) or "market"' });
+  if (typeof b.quantity !== 'number' || !Number.isInteger(b.quantity) || b.quantity <= 0 || b.quantity > MAX_QTY)
+    problems.push({ field: 'quantity', message: `required: a whole number from 1 to ${MAX_QTY}` });
   if (type === 'limit') {
     // Prices are decimals with at most 4 places; checking via the string form avoids float surprises.
-    if (typeof b.price !== 'number' || !Number.isFinite(b.price) || b.price <= 0 || b.price > MAX_QTY || !/^\d+(\.\d{1,4})?$/.test(String(b.price)))
-      problems.push({ field: 'price', message: 'required for limit orders: a positive number with at most 4 decimal places' });
+    if (
+      typeof b.price !== 'number' ||
+      !Number.isFinite(b.price) ||
+      b.price <= 0 ||
+      b.price > MAX_QTY ||
+      !/^\d+(\.\d{1,4})?$/.test(String(b.price))
+    )
+      problems.push({
+        field: 'price',
+        message: 'required for limit orders: a positive number with at most 4 decimal places',
+      });
   } else if (b.price !== undefined) problems.push({ field: 'price', message: 'must be absent for market orders' });
   const tif = b.timeInForce ?? 'DAY';
-  if (!oneOf(tif, ['DAY', 'IOC', 'GTC'] as const)) problems.push({ field: 'timeInForce', message: '"DAY" (default), "IOC" or "GTC"' });
+  if (!oneOf(tif, ['DAY', 'IOC', 'GTC'] as const))
+    problems.push({ field: 'timeInForce', message: '"DAY" (default), "IOC" or "GTC"' });
   if (problems.length) return { ok: false, problems };
   const order: OrderRequest = {
     clientOrderId: b.clientOrderId as string,

@@ -16,7 +16,10 @@ export interface StoredOrder extends OrderRequest {
   requestHash: string;
 }
 
-export type CreateResult = { kind: 'created'; order: StoredOrder } | { kind: 'replayed'; order: StoredOrder } | { kind: 'conflict'; order: StoredOrder };
+export type CreateResult =
+  | { kind: 'created'; order: StoredOrder }
+  | { kind: 'replayed'; order: StoredOrder }
+  | { kind: 'conflict'; order: StoredOrder };
 
 export const ORDER_ID = /^ord_[0-9a-f]{32}$/;
 
@@ -25,7 +28,15 @@ export function orderIdFor(clientOrderId: string): string {
 }
 
 export function requestHash(o: OrderRequest): string {
-  const canonical = JSON.stringify([o.clientOrderId, o.symbol, o.side, o.type, o.quantity, o.price ?? null, o.timeInForce]);
+  const canonical = JSON.stringify([
+    o.clientOrderId,
+    o.symbol,
+    o.side,
+    o.type,
+    o.quantity,
+    o.price ?? null,
+    o.timeInForce,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -41,9 +52,18 @@ export class OrderStore {
   }
 
   async create(req: OrderRequest): Promise<CreateResult> {
-    const order: StoredOrder = { ...req, orderId: orderIdFor(req.clientOrderId), status: 'accepted', region: this.region, createdAt: new Date(this.now()).toISOString(), requestHash: requestHash(req) };
+    const order: StoredOrder = {
+      ...req,
+      orderId: orderIdFor(req.clientOrderId),
+      status: 'accepted',
+      region: this.region,
+      createdAt: new Date(this.now()).toISOString(),
+      requestHash: requestHash(req),
+    };
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }));
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }),
+      );
       return { kind: 'created', order };
     } catch (err) {
       if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
@@ -51,7 +71,9 @@ export class OrderStore {
     const existing = await this.get(order.orderId);
     // The put failed because the item exists, so a strongly consistent read finds it.
     if (!existing) throw new Error(`order ${order.orderId} exists but could not be read back`);
-    return existing.requestHash === order.requestHash ? { kind: 'replayed', order: existing } : { kind: 'conflict', order: existing };
+    return existing.requestHash === order.requestHash
+      ? { kind: 'replayed', order: existing }
+      : { kind: 'conflict', order: existing };
   }
 
   async get(orderId: string): Promise<StoredOrder | undefined> {

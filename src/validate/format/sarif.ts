@@ -13,7 +13,11 @@ interface SarifRule {
   properties?: { tags: string[] };
 }
 
-export function toSarif(result: ValidationResult, rules: readonly Rule[], toolVersion: string): Record<string, unknown> {
+export function toSarif(
+  result: ValidationResult,
+  rules: readonly Rule[],
+  toolVersion: string,
+): Record<string, unknown> {
   const descriptors: SarifRule[] = [
     ...rules.map((r) => ({
       id: r.id,
@@ -24,12 +28,31 @@ export function toSarif(result: ValidationResult, rules: readonly Rule[], toolVe
       defaultConfiguration: { level: r.severity },
       properties: { tags: r.tags },
     })),
-    ...Object.values(SUPPRESSION_RULES).map((r) => ({ id: r.id, name: r.name, shortDescription: { text: r.title }, fullDescription: { text: r.description }, defaultConfiguration: { level: 'error' as const } })),
-    ...result.policyRules.map((r) => ({ id: r.id, name: r.name, shortDescription: { text: r.title }, helpUri: r.docsUrl, defaultConfiguration: { level: 'error' as const }, properties: { tags: ['policy', 'cfn-guard', 'control-tower'] } })),
+    ...Object.values(SUPPRESSION_RULES).map((r) => ({
+      id: r.id,
+      name: r.name,
+      shortDescription: { text: r.title },
+      fullDescription: { text: r.description },
+      defaultConfiguration: { level: 'error' as const },
+    })),
+    ...result.policyRules.map((r) => ({
+      id: r.id,
+      name: r.name,
+      shortDescription: { text: r.title },
+      helpUri: r.docsUrl,
+      defaultConfiguration: { level: 'error' as const },
+      properties: { tags: ['policy', 'cfn-guard', 'control-tower'] },
+    })),
   ];
   // A finding from a rule we have no metadata for still needs a descriptor for ruleIndex to point at.
   for (const f of result.findings) {
-    if (!descriptors.some((d) => d.id === f.ruleId)) descriptors.push({ id: f.ruleId, name: f.ruleId, shortDescription: { text: f.ruleId }, defaultConfiguration: { level: f.severity } });
+    if (!descriptors.some((d) => d.id === f.ruleId))
+      descriptors.push({
+        id: f.ruleId,
+        name: f.ruleId,
+        shortDescription: { text: f.ruleId },
+        defaultConfiguration: { level: f.severity },
+      });
   }
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   return {
@@ -37,7 +60,14 @@ export function toSarif(result: ValidationResult, rules: readonly Rule[], toolVe
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'drctl validate', version: toolVersion, informationUri: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/', rules: descriptors } },
+        tool: {
+          driver: {
+            name: 'drctl validate',
+            version: toolVersion,
+            informationUri: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/',
+            rules: descriptors,
+          },
+        },
         artifacts: result.templates.map((t) => ({ location: { uri: t } })),
         results: result.findings.map((f) => ({
           ruleId: f.ruleId,
@@ -46,7 +76,10 @@ export function toSarif(result: ValidationResult, rules: readonly Rule[], toolVe
           message: { text: `${f.message} Fix: ${f.fix}` },
           locations: [
             {
-              physicalLocation: { artifactLocation: { uri: f.template }, ...(f.line !== undefined ? { region: { startLine: f.line } } : {}) },
+              physicalLocation: {
+                artifactLocation: { uri: f.template },
+                ...(f.line !== undefined ? { region: { startLine: f.line } } : {}),
+              },
               logicalLocations: [{ fullyQualifiedName: f.path, kind: 'member' }],
             },
           ],

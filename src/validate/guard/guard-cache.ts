@@ -17,7 +17,9 @@ export function guardCacheKey(parts: readonly string[]): string {
 }
 
 /** A content-addressed directory of reports; failures to read or write only cost speed. */
-export function diskGuardCache(dir = path.join(process.env.DRCTL_CACHE_DIR ?? path.join(os.tmpdir(), 'drctl-cache'), 'guard')): GuardCache {
+export function diskGuardCache(
+  dir = path.join(process.env.DRCTL_CACHE_DIR ?? path.join(os.tmpdir(), 'drctl-cache'), 'guard'),
+): GuardCache {
   return {
     get(key) {
       try {

@@ -55,7 +55,11 @@ function reportsOn(text: string): string[] {
 export function parseGuardRuleFile(file: string, text: string): GuardRuleFile {
   const head = /\[(CT\.[A-Z0-9-]+\.PR\.\d+)\]:\s*(.+)/.exec(text);
   const fix = /\[FIX\]:\s*(.+)/.exec(text);
-  const fromName = path.basename(file, '.guard').replace(/^ct-/, '').toUpperCase().replace(/^(.+)-PR-(\d+)$/, 'CT.$1.PR.$2');
+  const fromName = path
+    .basename(file, '.guard')
+    .replace(/^ct-/, '')
+    .toUpperCase()
+    .replace(/^(.+)-PR-(\d+)$/, 'CT.$1.PR.$2');
   return {
     file,
     id: head?.[1] ?? fromName,
@@ -68,7 +72,9 @@ export function parseGuardRuleFile(file: string, text: string): GuardRuleFile {
 
 let cached: GuardRuleFile[] | undefined;
 
-export function loadGuardRules(rulesDir = path.join(guardPackageDir(), 'rules', 'control-tower', 'cfn-guard')): GuardRuleFile[] {
+export function loadGuardRules(
+  rulesDir = path.join(guardPackageDir(), 'rules', 'control-tower', 'cfn-guard'),
+): GuardRuleFile[] {
   if (cached) return cached;
   cached = listGuardFiles(rulesDir)
     .sort()

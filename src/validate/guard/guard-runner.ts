@@ -23,7 +23,12 @@ export type GuardExec = (binary: string, args: string[]) => Promise<{ stdout: st
 const defaultExec: GuardExec = (binary, args) =>
   new Promise((resolve, reject) => {
     execFile(binary, args, { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err && typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? ((err as unknown as { code: number }).code) : err ? -1 : 0;
+      const code =
+        err && typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number'
+          ? (err as unknown as { code: number }).code
+          : err
+            ? -1
+            : 0;
       if (err && code === -1) reject(err);
       else resolve({ stdout, stderr, code });
     });
@@ -66,7 +71,11 @@ function failedPaths(node: unknown, out: JsonPath[]): void {
 }
 
 /** Maps cfn-guard's report for one template to findings: one per control and resource, at the first failing path. */
-export function mapGuardReport(template: LoadedTemplate, report: GuardFileReport, byName: Map<string, GuardRuleFile>): Finding[] {
+export function mapGuardReport(
+  template: LoadedTemplate,
+  report: GuardFileReport,
+  byName: Map<string, GuardRuleFile>,
+): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const nc of report.not_compliant ?? []) {
@@ -105,7 +114,8 @@ export function parseGuardOutput(stdout: string): GuardFileReport[] {
 }
 
 function resourceTypes(t: LoadedTemplate): Set<string> {
-  const resources = isPlainObject(t.template) && isPlainObject(t.template.Resources) ? Object.values(t.template.Resources) : [];
+  const resources =
+    isPlainObject(t.template) && isPlainObject(t.template.Resources) ? Object.values(t.template.Resources) : [];
   // Lower case: some rule headers misspell the type's case (e.g. "AWS::AutoScaling::AutoscalingGroup").
   return new Set(resources.map((r) => (isPlainObject(r) ? String(r.Type).toLowerCase() : '')));
 }
@@ -143,40 +153,67 @@ export function guardPolicy(opts: GuardOptions = {}): PolicyCheck {
     async run(templates: readonly LoadedTemplate[]) {
       const binary = opts.binary ?? guardBinary();
       if (!binary) {
-        throw new DrError({ code: 'E_GUARD_UNSUPPORTED', kind: 'usage', message: `cfn-guard is not bundled for ${process.platform}/${process.arch}`, fix: 'Run with --no-guard, or on Linux / macOS (x64 or arm64).' });
+        throw new DrError({
+          code: 'E_GUARD_UNSUPPORTED',
+          kind: 'usage',
+          message: `cfn-guard is not bundled for ${process.platform}/${process.arch}`,
+          fix: 'Run with --no-guard, or on Linux / macOS (x64 or arm64).',
+        });
       }
       const all = loadGuardRules();
       const used = new Map<string, GuardRuleFile>();
-      const perTemplate = await mapLimit(templates, opts.concurrency ?? Math.max(1, os.availableParallelism()), async (t) => {
-        const types = resourceTypes(t);
-        const rules = all.filter((r) => r.types.some((ty) => types.has(ty.toLowerCase())));
-        if (rules.length === 0) return [];
-        for (const r of rules) used.set(r.id, r);
-        const key = guardCacheKey([guardPackageVersion(), binary, ...rules.map((r) => r.file), t.source.text]);
-        let reports: GuardFileReport[] | undefined;
-        const hit = cache?.get(key);
-        if (hit !== undefined) {
-          try {
-            reports = parseGuardOutput(hit);
-          } catch {
-            reports = undefined;
+      const perTemplate = await mapLimit(
+        templates,
+        opts.concurrency ?? Math.max(1, os.availableParallelism()),
+        async (t) => {
+          const types = resourceTypes(t);
+          const rules = all.filter((r) => r.types.some((ty) => types.has(ty.toLowerCase())));
+          if (rules.length === 0) return [];
+          for (const r of rules) used.set(r.id, r);
+          const key = guardCacheKey([guardPackageVersion(), binary, ...rules.map((r) => r.file), t.source.text]);
+          let reports: GuardFileReport[] | undefined;
+          const hit = cache?.get(key);
+          if (hit !== undefined) {
+            try {
+              reports = parseGuardOutput(hit);
+            } catch {
+              reports = undefined;
+            }
           }
-        }
-        if (!reports) {
-          const args = ['validate', ...rules.flatMap((r) => ['--rules', r.file]), '--data', t.source.file, '--output-format', 'json', '--show-summary', 'none', '--structured'];
-          const { stdout, stderr, code } = await (opts.exec ?? defaultExec)(binary, args);
-          try {
-            reports = parseGuardOutput(stdout);
-          } catch (cause) {
-            throw new DrError({ code: 'E_GUARD_FAILED', kind: 'internal', message: `cfn-guard exited ${code} on ${t.file} without a readable report: ${stderr.trim().slice(0, 500)}`, fix: 'Run with --no-guard to validate without policy checks, and report this.', cause });
+          if (!reports) {
+            const args = [
+              'validate',
+              ...rules.flatMap((r) => ['--rules', r.file]),
+              '--data',
+              t.source.file,
+              '--output-format',
+              'json',
+              '--show-summary',
+              'none',
+              '--structured',
+            ];
+            const { stdout, stderr, code } = await (opts.exec ?? defaultExec)(binary, args);
+            try {
+              reports = parseGuardOutput(stdout);
+            } catch (cause) {
+              throw new DrError({
+                code: 'E_GUARD_FAILED',
+                kind: 'internal',
+                message: `cfn-guard exited ${code} on ${t.file} without a readable report: ${stderr.trim().slice(0, 500)}`,
+                fix: 'Run with --no-guard to validate without policy checks, and report this.',
+                cause,
+              });
+            }
+            cache?.set(key, stdout);
           }
-          cache?.set(key, stdout);
-        }
-        const byName = new Map<string, GuardRuleFile>();
-        for (const r of rules) for (const n of r.names) byName.set(n, r);
-        return reports.flatMap((rep) => mapGuardReport(t, rep, byName));
-      });
-      const info: PolicyRuleInfo[] = [...used.values()].sort((a, b) => a.id.localeCompare(b.id)).map((r) => ({ id: r.id, name: r.names[0] ?? r.id, title: r.title, docsUrl: CONTROL_DOCS }));
+          const byName = new Map<string, GuardRuleFile>();
+          for (const r of rules) for (const n of r.names) byName.set(n, r);
+          return reports.flatMap((rep) => mapGuardReport(t, rep, byName));
+        },
+      );
+      const info: PolicyRuleInfo[] = [...used.values()]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((r) => ({ id: r.id, name: r.names[0] ?? r.id, title: r.title, docsUrl: CONTROL_DOCS }));
       return { findings: perTemplate.flat(), rules: info };
     },
   };

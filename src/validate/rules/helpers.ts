@@ -29,7 +29,8 @@ export function subVariables(text: string): string[] {
 /** The Fn::Sub string and its explicit variable map, or undefined when the argument is malformed. */
 export function subParts(arg: unknown): { text: string; vars: Record<string, unknown> } | undefined {
   if (typeof arg === 'string') return { text: arg, vars: {} };
-  if (Array.isArray(arg) && typeof arg[0] === 'string') return { text: arg[0], vars: isPlainObject(arg[1]) ? arg[1] : {} };
+  if (Array.isArray(arg) && typeof arg[0] === 'string')
+    return { text: arg[0], vars: isPlainObject(arg[1]) ? arg[1] : {} };
   return undefined;
 }
 
@@ -56,7 +57,8 @@ export function getAttTarget(arg: unknown): { resource: string; attribute: strin
     const i = arg.indexOf('.');
     return i > 0 ? { resource: arg.slice(0, i), attribute: arg.slice(i + 1) } : undefined;
   }
-  if (Array.isArray(arg) && typeof arg[0] === 'string') return { resource: arg[0], attribute: typeof arg[1] === 'string' ? arg[1] : undefined };
+  if (Array.isArray(arg) && typeof arg[0] === 'string')
+    return { resource: arg[0], attribute: typeof arg[1] === 'string' ? arg[1] : undefined };
   return undefined;
 }
 
@@ -92,7 +94,11 @@ function distance(a: string, b: string): number {
     prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = prev[j] as number;
-      prev[j] = Math.min(tmp + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+      prev[j] = Math.min(
+        tmp + 1,
+        (prev[j - 1] as number) + 1,
+        diag + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1),
+      );
       diag = tmp;
     }
   }
@@ -125,14 +131,22 @@ const LITERAL_SECTIONS = new Set(['Resources', 'Outputs', 'Mappings', 'Condition
  * The string to scan for forbidden literals, or undefined when the value is out of scope: Metadata, Parameters,
  * and free-text descriptions (which may mention a region in prose).
  */
-export function scannableString(node: { section: string; inMetadata: boolean; key: string | undefined; value: unknown }): string | undefined {
+export function scannableString(node: {
+  section: string;
+  inMetadata: boolean;
+  key: string | undefined;
+  value: unknown;
+}): string | undefined {
   if (!LITERAL_SECTIONS.has(node.section) || node.inMetadata || typeof node.value !== 'string') return undefined;
   if (node.key && /Description$/.test(node.key)) return undefined;
   return node.value;
 }
 
 /** Logical names a section of the template declares (none when the section is missing or malformed). */
-export function sectionNames(template: unknown, section: 'Parameters' | 'Resources' | 'Conditions' | 'Mappings' | 'Outputs'): string[] {
+export function sectionNames(
+  template: unknown,
+  section: 'Parameters' | 'Resources' | 'Conditions' | 'Mappings' | 'Outputs',
+): string[] {
   const value = isPlainObject(template) ? template[section] : undefined;
   return isPlainObject(value) ? Object.keys(value) : [];
 }
@@ -172,7 +186,14 @@ export function samGenerated(template: unknown, name: string): boolean {
   if (!(Array.isArray(transform) ? transform : [transform]).includes(SAM_TRANSFORM)) return false;
   if (SAM_IMPLICIT.some((n) => name.startsWith(n))) return true;
   const resources = isPlainObject(template.Resources) ? template.Resources : {};
-  return Object.entries(resources).some(([id, r]) => name.startsWith(id) && name !== id && isPlainObject(r) && typeof r.Type === 'string' && r.Type.startsWith('AWS::Serverless::'));
+  return Object.entries(resources).some(
+    ([id, r]) =>
+      name.startsWith(id) &&
+      name !== id &&
+      isPlainObject(r) &&
+      typeof r.Type === 'string' &&
+      r.Type.startsWith('AWS::Serverless::'),
+  );
 }
 
 /** True when the template uses the SAM transform and `type` is one of its AWS::Serverless::* types (its attributes come from what it generates). */

@@ -57,7 +57,14 @@ interface RawProperty {
 }
 interface RawDb {
   schema: {
-    resource: { entities: { cloudFormationType: string; name: string; properties: Record<string, RawProperty>; attributes?: Record<string, { type?: RawType }> }[] };
+    resource: {
+      entities: {
+        cloudFormationType: string;
+        name: string;
+        properties: Record<string, RawProperty>;
+        attributes?: Record<string, { type?: RawType }>;
+      }[];
+    };
     typeDefinition: { entities: { $id: string; name: string; properties: Record<string, RawProperty> }[] };
   };
 }
@@ -106,7 +113,8 @@ function refsOf(t: SpecType, out: string[]): void {
 /** Builds every resource type's self-contained entry (its properties, attributes and reachable nested types). */
 export function buildSpecEntries(db: RawDb): Map<string, SpecResource> {
   const types = new Map<string, SpecObject>();
-  for (const t of db.schema.typeDefinition.entities) types.set(t.$id, { name: t.name, properties: convertProperties(t.properties) });
+  for (const t of db.schema.typeDefinition.entities)
+    types.set(t.$id, { name: t.name, properties: convertProperties(t.properties) });
   const entries = new Map<string, SpecResource>();
   for (const r of db.schema.resource.entities) {
     const properties = convertProperties(r.properties);
@@ -125,8 +133,17 @@ export function buildSpecEntries(db: RawDb): Map<string, SpecResource> {
     }
     const attrs = Object.entries(r.attributes ?? {});
     const listAttributes = attrs.filter(([, a]) => a.type?.type === 'array').map(([n]) => n);
-    const scalarAttributes = attrs.filter(([, a]) => ['string', 'number', 'integer', 'boolean'].includes(a.type?.type ?? '')).map(([n]) => n);
-    entries.set(r.cloudFormationType, { name: r.cloudFormationType, properties, attributes: attrs.map(([n]) => n), listAttributes, scalarAttributes, types: reachable });
+    const scalarAttributes = attrs
+      .filter(([, a]) => ['string', 'number', 'integer', 'boolean'].includes(a.type?.type ?? ''))
+      .map(([n]) => n);
+    entries.set(r.cloudFormationType, {
+      name: r.cloudFormationType,
+      properties,
+      attributes: attrs.map(([n]) => n),
+      listAttributes,
+      scalarAttributes,
+      types: reachable,
+    });
   }
   return entries;
 }
@@ -190,7 +207,8 @@ export function openSpecIndex(cacheDir: string): { index: SpecIndex; fromCache: 
   try {
     const text = readFileSync(cache, 'utf8');
     const header = JSON.parse(text.slice(0, text.indexOf('\n'))) as { version: string; format: number };
-    if (header.version === version && header.format === INDEX_FORMAT) return { index: indexFromText(text, version), fromCache: true };
+    if (header.version === version && header.format === INDEX_FORMAT)
+      return { index: indexFromText(text, version), fromCache: true };
   } catch {
     // No cache yet (or a damaged one): build it below.
   }

@@ -90,7 +90,8 @@ export const rule: Rule = {
   id: 'E6001',
   name: 'resource-name-suffix',
   title: 'Named resources carry the environment suffix',
-  description: 'A resource given an explicit name (BucketName, TableName, DBInstanceIdentifier, FunctionName, RoleName, AlarmName, Name, …) builds it with Fn::Sub or Fn::Join as `{resource-type}-${EnvironmentSuffix}` (more parts may follow), so several environments can share an account; globally unique names (S3 buckets) also carry ${AWS::AccountId} and ${AWS::Region} (DESIGN.md §6).',
+  description:
+    'A resource given an explicit name (BucketName, TableName, DBInstanceIdentifier, FunctionName, RoleName, AlarmName, Name, …) builds it with Fn::Sub or Fn::Join as `{resource-type}-${EnvironmentSuffix}` (more parts may follow), so several environments can share an account; globally unique names (S3 buckets) also carry ${AWS::AccountId} and ${AWS::Region} (DESIGN.md §6).',
   docsUrl: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html',
   tags: ['conventions', 'naming'],
   severity: 'error',

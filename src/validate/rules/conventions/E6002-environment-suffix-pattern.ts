@@ -15,9 +15,11 @@ export function patternProblem(pattern: string): string | undefined {
     return `AllowedPattern "${pattern}" is not a valid regular expression`;
   }
   const rejected = MUST_MATCH.filter((s) => !re.test(s));
-  if (rejected.length) return `AllowedPattern "${pattern}" rejects valid suffixes (${rejected.map((s) => `"${s}"`).join(', ')})`;
+  if (rejected.length)
+    return `AllowedPattern "${pattern}" rejects valid suffixes (${rejected.map((s) => `"${s}"`).join(', ')})`;
   const accepted = MUST_REJECT.filter((s) => re.test(s));
-  if (accepted.length) return `AllowedPattern "${pattern}" accepts invalid suffixes (${accepted.map((s) => `"${s}"`).join(', ')})`;
+  if (accepted.length)
+    return `AllowedPattern "${pattern}" accepts invalid suffixes (${accepted.map((s) => `"${s}"`).join(', ')})`;
   return undefined;
 }
 
@@ -25,7 +27,8 @@ export const rule: Rule = {
   id: 'E6002',
   name: 'environment-suffix-pattern',
   title: 'EnvironmentSuffix is declared and constrained',
-  description: 'Layer templates (with Metadata.Drctl) declare an EnvironmentSuffix parameter; wherever it is declared it has an AllowedPattern that admits lowercase letters, digits and hyphens only.',
+  description:
+    'Layer templates (with Metadata.Drctl) declare an EnvironmentSuffix parameter; wherever it is declared it has an AllowedPattern that admits lowercase letters, digits and hyphens only.',
   docsUrl: `${CFN_DOCS}/parameters-section-structure.html`,
   tags: ['conventions', 'parameters', 'naming'],
   severity: 'error',
@@ -37,16 +40,29 @@ export const rule: Rule = {
       const p = params.EnvironmentSuffix;
       if (!p) {
         if (isPlainObject(t.Metadata) && isPlainObject(t.Metadata.Drctl)) {
-          ctx.report({ path: ['Parameters'], message: 'This layer template declares no EnvironmentSuffix parameter.', fix: 'Add "EnvironmentSuffix": {"Type": "String", "AllowedPattern": "^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$", ...}.' });
+          ctx.report({
+            path: ['Parameters'],
+            message: 'This layer template declares no EnvironmentSuffix parameter.',
+            fix: 'Add "EnvironmentSuffix": {"Type": "String", "AllowedPattern": "^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$", ...}.',
+          });
         }
         return;
       }
       if (!isPlainObject(p) || typeof p.AllowedPattern !== 'string') {
-        ctx.report({ path: ['Parameters', 'EnvironmentSuffix'], message: 'EnvironmentSuffix has no AllowedPattern.', fix: 'Add "AllowedPattern": "^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$" and a ConstraintDescription.' });
+        ctx.report({
+          path: ['Parameters', 'EnvironmentSuffix'],
+          message: 'EnvironmentSuffix has no AllowedPattern.',
+          fix: 'Add "AllowedPattern": "^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$" and a ConstraintDescription.',
+        });
         return;
       }
       const problem = patternProblem(p.AllowedPattern);
-      if (problem) ctx.report({ path: ['Parameters', 'EnvironmentSuffix', 'AllowedPattern'], message: `${problem}.`, fix: 'Use "^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$".' });
+      if (problem)
+        ctx.report({
+          path: ['Parameters', 'EnvironmentSuffix', 'AllowedPattern'],
+          message: `${problem}.`,
+          fix: 'Use "^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$".',
+        });
     },
   }),
 };

@@ -10,7 +10,8 @@ export const rule: Rule = {
   id: 'E6003',
   name: 'no-retain-policy',
   title: 'No Retain or Snapshot deletion policies',
-  description: 'DeletionPolicy and UpdateReplacePolicy are never Retain, RetainExceptOnCreate or Snapshot, so a stack deletes everything it created (DESIGN.md §6). RDS instances (outside a cluster) and clusters default to Snapshot and must say "Delete" explicitly.',
+  description:
+    'DeletionPolicy and UpdateReplacePolicy are never Retain, RetainExceptOnCreate or Snapshot, so a stack deletes everything it created (DESIGN.md §6). RDS instances (outside a cluster) and clusters default to Snapshot and must say "Delete" explicitly.',
   docsUrl: `${CFN_DOCS}/aws-attribute-deletionpolicy.html`,
   tags: ['conventions', 'lifecycle'],
   severity: 'error',
@@ -22,12 +23,24 @@ export const rule: Rule = {
         if (v === undefined) continue;
         const kept = literalLeaves(v).filter((x): x is string => typeof x === 'string' && KEEPING.has(x));
         if (kept.length) {
-          ctx.report({ path: [...node.path, attr], message: `${node.id} has ${attr} ${kept.join('/')}; deleting the stack would leave it (or a snapshot) behind.`, fix: `Set "${attr}": "Delete" (or remove it); keep production data safe with DeletionProtection instead.` });
+          ctx.report({
+            path: [...node.path, attr],
+            message: `${node.id} has ${attr} ${kept.join('/')}; deleting the stack would leave it (or a snapshot) behind.`,
+            fix: `Set "${attr}": "Delete" (or remove it); keep production data safe with DeletionProtection instead.`,
+          });
         }
       }
       const props = node.resource.Properties ?? {};
-      if (SNAPSHOT_BY_DEFAULT.has(node.resource.Type) && node.resource.DeletionPolicy === undefined && !(node.resource.Type === 'AWS::RDS::DBInstance' && 'DBClusterIdentifier' in props)) {
-        ctx.report({ path: node.path, message: `${node.resource.Type} ${node.id} has no DeletionPolicy; CloudFormation then keeps a final snapshot when the stack is deleted.`, fix: 'Add "DeletionPolicy": "Delete" and "UpdateReplacePolicy": "Delete".' });
+      if (
+        SNAPSHOT_BY_DEFAULT.has(node.resource.Type) &&
+        node.resource.DeletionPolicy === undefined &&
+        !(node.resource.Type === 'AWS::RDS::DBInstance' && 'DBClusterIdentifier' in props)
+      ) {
+        ctx.report({
+          path: node.path,
+          message: `${node.resource.Type} ${node.id} has no DeletionPolicy; CloudFormation then keeps a final snapshot when the stack is deleted.`,
+          fix: 'Add "DeletionPolicy": "Delete" and "UpdateReplacePolicy": "Delete".',
+        });
       }
     },
   }),

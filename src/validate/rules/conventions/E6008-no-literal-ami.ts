@@ -8,7 +8,8 @@ export const rule: Rule = {
   id: 'E6008',
   name: 'no-literal-ami',
   title: 'No literal AMI ids',
-  description: 'Strings in Resources, Outputs, Mappings and Conditions contain no AMI id; AMIs are region-specific, so take the image from an SSM public parameter (AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>).',
+  description:
+    'Strings in Resources, Outputs, Mappings and Conditions contain no AMI id; AMIs are region-specific, so take the image from an SSM public parameter (AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>).',
   docsUrl: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-public-parameters-ami.html',
   tags: ['conventions', 'portability'],
   severity: 'error',

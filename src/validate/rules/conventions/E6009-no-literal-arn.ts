@@ -8,7 +8,8 @@ export const rule: Rule = {
   id: 'E6009',
   name: 'no-literal-arn',
   title: 'No account-bearing literal ARNs',
-  description: 'Strings in Resources, Outputs, Mappings and Conditions contain no ARN with a literal account id; such ARNs tie the template to one account (DESIGN.md §6).',
+  description:
+    'Strings in Resources, Outputs, Mappings and Conditions contain no ARN with a literal account id; such ARNs tie the template to one account (DESIGN.md §6).',
   docsUrl: `${CFN_DOCS}/pseudo-parameter-reference.html`,
   tags: ['conventions', 'portability'],
   severity: 'error',

@@ -14,7 +14,8 @@ interface EncryptionCheck {
   exempt?(p: Props): boolean;
 }
 
-const present = (v: unknown): boolean => v !== undefined && !(intrinsicName(v) === 'Ref' && (v as { Ref: unknown }).Ref === 'AWS::NoValue');
+const present = (v: unknown): boolean =>
+  v !== undefined && !(intrinsicName(v) === 'Ref' && (v as { Ref: unknown }).Ref === 'AWS::NoValue');
 const isTrue = (v: unknown): boolean => v === true || v === 'true';
 /**
  * A flag that is true, can be true through Fn::If, or comes from a parameter that cannot turn encryption off
@@ -41,35 +42,57 @@ export const ENCRYPTION: Record<string, EncryptionCheck> = {
   'AWS::RDS::DBInstance': {
     property: 'StorageEncrypted',
     // A read replica inherits the source's encryption; a cross-region one names its key with KmsKeyId.
-    encrypted: (p, params) => flag('StorageEncrypted')(p, params) || (present(p.SourceDBInstanceIdentifier) && present(p.KmsKeyId)),
+    encrypted: (p, params) =>
+      flag('StorageEncrypted')(p, params) || (present(p.SourceDBInstanceIdentifier) && present(p.KmsKeyId)),
     exempt: (p) => present(p.DBClusterIdentifier),
   },
   'AWS::RDS::DBCluster': { property: 'StorageEncrypted', encrypted: flag('StorageEncrypted') },
-  'AWS::DynamoDB::Table': { property: 'SSESpecification.SSEEnabled', encrypted: (p) => isPlainObject(p.SSESpecification) && canBeTrue(p.SSESpecification.SSEEnabled) },
-  'AWS::DynamoDB::GlobalTable': { property: 'SSESpecification.SSEEnabled', encrypted: (p) => isPlainObject(p.SSESpecification) && canBeTrue(p.SSESpecification.SSEEnabled) },
+  'AWS::DynamoDB::Table': {
+    property: 'SSESpecification.SSEEnabled',
+    encrypted: (p) => isPlainObject(p.SSESpecification) && canBeTrue(p.SSESpecification.SSEEnabled),
+  },
+  'AWS::DynamoDB::GlobalTable': {
+    property: 'SSESpecification.SSEEnabled',
+    encrypted: (p) => isPlainObject(p.SSESpecification) && canBeTrue(p.SSESpecification.SSEEnabled),
+  },
   'AWS::EC2::Volume': { property: 'Encrypted', encrypted: flag('Encrypted') },
   'AWS::EC2::LaunchTemplate': {
     property: 'LaunchTemplateData.BlockDeviceMappings[].Ebs.Encrypted',
     encrypted: (p) => isPlainObject(p.LaunchTemplateData) && ebsEncrypted(p.LaunchTemplateData.BlockDeviceMappings),
   },
-  'AWS::EC2::Instance': { property: 'BlockDeviceMappings[].Ebs.Encrypted', encrypted: (p) => ebsEncrypted(p.BlockDeviceMappings) },
+  'AWS::EC2::Instance': {
+    property: 'BlockDeviceMappings[].Ebs.Encrypted',
+    encrypted: (p) => ebsEncrypted(p.BlockDeviceMappings),
+  },
   'AWS::SNS::Topic': { property: 'KmsMasterKeyId', encrypted: has('KmsMasterKeyId') },
-  'AWS::SQS::Queue': { property: 'KmsMasterKeyId (or SqsManagedSseEnabled)', encrypted: (p) => present(p.KmsMasterKeyId) || p.SqsManagedSseEnabled === undefined || canBeTrue(p.SqsManagedSseEnabled) },
+  'AWS::SQS::Queue': {
+    property: 'KmsMasterKeyId (or SqsManagedSseEnabled)',
+    encrypted: (p) =>
+      present(p.KmsMasterKeyId) || p.SqsManagedSseEnabled === undefined || canBeTrue(p.SqsManagedSseEnabled),
+  },
   'AWS::Logs::LogGroup': { property: 'KmsKeyId', encrypted: has('KmsKeyId') },
   'AWS::EFS::FileSystem': { property: 'Encrypted', encrypted: flag('Encrypted') },
   'AWS::Kinesis::Stream': { property: 'StreamEncryption', encrypted: has('StreamEncryption') },
-  'AWS::ElastiCache::ReplicationGroup': { property: 'AtRestEncryptionEnabled', encrypted: flag('AtRestEncryptionEnabled') },
+  'AWS::ElastiCache::ReplicationGroup': {
+    property: 'AtRestEncryptionEnabled',
+    encrypted: flag('AtRestEncryptionEnabled'),
+  },
   'AWS::CloudTrail::Trail': { property: 'KMSKeyId', encrypted: has('KMSKeyId') },
   'AWS::Redshift::Cluster': { property: 'Encrypted', encrypted: flag('Encrypted') },
-  'AWS::OpenSearchService::Domain': { property: 'EncryptionAtRestOptions.Enabled', encrypted: (p) => isPlainObject(p.EncryptionAtRestOptions) && canBeTrue(p.EncryptionAtRestOptions.Enabled) },
+  'AWS::OpenSearchService::Domain': {
+    property: 'EncryptionAtRestOptions.Enabled',
+    encrypted: (p) => isPlainObject(p.EncryptionAtRestOptions) && canBeTrue(p.EncryptionAtRestOptions.Enabled),
+  },
 };
 
 export const rule: Rule = {
   id: 'E6011',
   name: 'encryption-at-rest',
   title: 'Encryption at rest is on wherever it exists',
-  description: 'Resources of types that can encrypt data at rest enable it: S3 BucketEncryption, RDS StorageEncrypted (a replica inherits it and names its KmsKeyId), DynamoDB SSESpecification, EBS Encrypted on volumes and launch-template block devices, SNS / SQS KmsMasterKeyId, log group KmsKeyId, EFS, Kinesis, ElastiCache, CloudTrail, Redshift, OpenSearch (DESIGN.md §6).',
-  docsUrl: 'https://docs.aws.amazon.com/whitepapers/latest/logical-separation/encrypting-data-at-rest-and--in-transit.html',
+  description:
+    'Resources of types that can encrypt data at rest enable it: S3 BucketEncryption, RDS StorageEncrypted (a replica inherits it and names its KmsKeyId), DynamoDB SSESpecification, EBS Encrypted on volumes and launch-template block devices, SNS / SQS KmsMasterKeyId, log group KmsKeyId, EFS, Kinesis, ElastiCache, CloudTrail, Redshift, OpenSearch (DESIGN.md §6).',
+  docsUrl:
+    'https://docs.aws.amazon.com/whitepapers/latest/logical-separation/encrypting-data-at-rest-and--in-transit.html',
   tags: ['conventions', 'security', 'encryption'],
   severity: 'error',
   family: 'conventions',

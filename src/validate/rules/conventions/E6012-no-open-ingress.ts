@@ -27,7 +27,8 @@ function portsOf(rule: Record<string, unknown>): { text: string; webOnly: boolea
   if (proto === '-1' || proto === 'all') return { text: 'all protocols and ports', webOnly: false };
   const from = port(rule.FromPort);
   const to = port(rule.ToPort);
-  if (from === undefined || to === undefined) return { text: `${proto || '?'} ports that are not literal`, webOnly: false };
+  if (from === undefined || to === undefined)
+    return { text: `${proto || '?'} ports that are not literal`, webOnly: false };
   const text = from === to ? `${proto} port ${from}` : `${proto} ports ${from}-${to}`;
   return { text, webOnly: (proto === 'tcp' || proto === '6') && from === to && WEB_PORTS.has(from) };
 }
@@ -46,7 +47,8 @@ export const rule: Rule = {
   id: 'E6012',
   name: 'no-open-ingress',
   title: 'No ingress from the whole internet',
-  description: 'Security-group ingress (inline SecurityGroupIngress, in either branch of an Fn::If, and AWS::EC2::SecurityGroupIngress resources) never allows 0.0.0.0/0 or ::/0, except TCP 80 or 443 on a group a load balancer uses (in this template, or in another project template through drctl inputs).',
+  description:
+    'Security-group ingress (inline SecurityGroupIngress, in either branch of an Fn::If, and AWS::EC2::SecurityGroupIngress resources) never allows 0.0.0.0/0 or ::/0, except TCP 80 or 443 on a group a load balancer uses (in this template, or in another project template through drctl inputs).',
   docsUrl: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
   tags: ['conventions', 'security', 'network'],
   severity: 'error',
@@ -60,7 +62,9 @@ export const rule: Rule = {
         const { text, webOnly } = portsOf(r);
         const lbGroup = group !== undefined && ctx.loadBalancerGroups.has(group);
         if (webOnly && lbGroup) continue;
-        const why = webOnly ? `${group ?? 'the group'} is not a load balancer's group` : 'only TCP 80/443 on a load balancer\'s group may be open to the world';
+        const why = webOnly
+          ? `${group ?? 'the group'} is not a load balancer's group`
+          : "only TCP 80/443 on a load balancer's group may be open to the world";
         ctx.report({
           path: [...path, key],
           message: `Ingress from ${open} on ${text}: ${why}.`,
@@ -73,13 +77,23 @@ export const rule: Rule = {
         const props = node.resource.Properties;
         if (!isPlainObject(props)) return;
         if (node.resource.Type === 'AWS::EC2::SecurityGroup') {
-          for (const { value, path } of branches(props.SecurityGroupIngress, [...node.path, 'Properties', 'SecurityGroupIngress'])) {
-            if (Array.isArray(value)) value.forEach((r, i) => branches(r, [...path, i]).forEach((b) => checkRule(b.value, b.path, node.id)));
+          for (const { value, path } of branches(props.SecurityGroupIngress, [
+            ...node.path,
+            'Properties',
+            'SecurityGroupIngress',
+          ])) {
+            if (Array.isArray(value))
+              value.forEach((r, i) => branches(r, [...path, i]).forEach((b) => checkRule(b.value, b.path, node.id)));
           }
         } else if (node.resource.Type === 'AWS::EC2::SecurityGroupIngress') {
           const g = props.GroupId;
           const fn = intrinsicName(g);
-          const group = fn === 'Ref' ? String((g as { Ref: unknown }).Ref) : fn === 'Fn::GetAtt' ? getAttTarget((g as Record<string, unknown>)[fn])?.resource : undefined;
+          const group =
+            fn === 'Ref'
+              ? String((g as { Ref: unknown }).Ref)
+              : fn === 'Fn::GetAtt'
+                ? getAttTarget((g as Record<string, unknown>)[fn])?.resource
+                : undefined;
           checkRule(props, [...node.path, 'Properties'], group);
         }
       },

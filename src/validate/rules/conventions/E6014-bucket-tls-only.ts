@@ -24,7 +24,8 @@ export const rule: Rule = {
   id: 'E6014',
   name: 'bucket-tls-only',
   title: 'Buckets refuse plain HTTP',
-  description: 'Each AWS::S3::Bucket has an AWS::S3::BucketPolicy in the same template with a Deny statement on {"Bool": {"aws:SecureTransport": "false"}} (DESIGN.md §6: TLS-only bucket policies).',
+  description:
+    'Each AWS::S3::Bucket has an AWS::S3::BucketPolicy in the same template with a Deny statement on {"Bool": {"aws:SecureTransport": "false"}} (DESIGN.md §6: TLS-only bucket policies).',
   docsUrl: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html',
   tags: ['conventions', 'security', 's3'],
   severity: 'error',
@@ -36,10 +37,16 @@ export const rule: Rule = {
       resource(node) {
         const props = node.resource.Properties;
         if (node.resource.Type === 'AWS::S3::Bucket') buckets.set(node.id, node.path);
-        if (node.resource.Type !== 'AWS::S3::BucketPolicy' || !isPlainObject(props) || !isPlainObject(props.PolicyDocument)) return;
+        if (
+          node.resource.Type !== 'AWS::S3::BucketPolicy' ||
+          !isPlainObject(props) ||
+          !isPlainObject(props.PolicyDocument)
+        )
+          return;
         const bucket = bucketOf(props.Bucket);
         const statements = props.PolicyDocument.Statement;
-        if (bucket && (Array.isArray(statements) ? statements : [statements]).some(deniesPlainHttp)) protectedBuckets.add(bucket);
+        if (bucket && (Array.isArray(statements) ? statements : [statements]).some(deniesPlainHttp))
+          protectedBuckets.add(bucket);
       },
       end() {
         for (const [id, path] of buckets) {

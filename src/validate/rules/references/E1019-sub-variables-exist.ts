@@ -1,13 +1,22 @@
 // E1019: every ${Variable} of Fn::Sub is a parameter, resource, resource attribute, pseudo parameter or an explicit variable.
 import type { Rule } from '../../types.js';
 import { checkAttribute } from '../structure/E1010-getatt-attribute-exists.js';
-import { didYouMean, PSEUDO_PARAMETERS, samGenerated, sectionNames, subParts, subVariables, TEMPLATE_REF } from '../helpers.js';
+import {
+  didYouMean,
+  PSEUDO_PARAMETERS,
+  samGenerated,
+  sectionNames,
+  subParts,
+  subVariables,
+  TEMPLATE_REF,
+} from '../helpers.js';
 
 export const rule: Rule = {
   id: 'E1019',
   name: 'sub-variables-exist',
   title: 'Fn::Sub variables exist',
-  description: 'Each ${Name} in an Fn::Sub string is declared in its variable map, or is a parameter, a resource, a resource attribute (${Resource.Attribute}) or a pseudo parameter.',
+  description:
+    'Each ${Name} in an Fn::Sub string is declared in its variable map, or is a parameter, a resource, a resource attribute (${Resource.Attribute}) or a pseudo parameter.',
   docsUrl: `${TEMPLATE_REF}/intrinsic-function-reference-sub.html`,
   tags: ['references'],
   severity: 'error',
@@ -22,7 +31,11 @@ export const rule: Rule = {
         const parts = subParts(node.arg);
         const path = [...node.path, 'Fn::Sub'];
         if (!parts) {
-          ctx.report({ path, message: 'Fn::Sub takes a string or [string, {variables}].', fix: 'Write {"Fn::Sub": "text ${Name}"} or {"Fn::Sub": ["text ${X}", {"X": value}]}.' });
+          ctx.report({
+            path,
+            message: 'Fn::Sub takes a string or [string, {variables}].',
+            fix: 'Write {"Fn::Sub": "text ${Name}"} or {"Fn::Sub": ["text ${X}", {"X": value}]}.',
+          });
           return;
         }
         for (const v of subVariables(parts.text)) {
@@ -32,7 +45,11 @@ export const rule: Rule = {
             checkAttribute(ctx, path, v.slice(0, dot), v.slice(dot + 1));
             continue;
           }
-          ctx.report({ path, message: `Fn::Sub variable \${${v}} is not a parameter, resource, pseudo parameter or declared variable.${didYouMean(v, known)}`, fix: 'Declare it, pass it in the variable map, or write ${!Literal} for a literal.' });
+          ctx.report({
+            path,
+            message: `Fn::Sub variable \${${v}} is not a parameter, resource, pseudo parameter or declared variable.${didYouMean(v, known)}`,
+            fix: 'Declare it, pass it in the variable map, or write ${!Literal} for a literal.',
+          });
         }
       },
     };

@@ -7,7 +7,8 @@ export const rule: Rule = {
   id: 'E2001',
   name: 'parameter-used',
   title: 'Every parameter is used',
-  description: 'Each parameter is referenced (Ref or Fn::Sub) from Resources, Outputs, Conditions or Rules. A reference only from Metadata (e.g. Metadata.Drctl) does not count; parameters drctl passes automatically must also be used when declared. An unused parameter in a layer template is usually a wiring mistake.',
+  description:
+    'Each parameter is referenced (Ref or Fn::Sub) from Resources, Outputs, Conditions or Rules. A reference only from Metadata (e.g. Metadata.Drctl) does not count; parameters drctl passes automatically must also be used when declared. An unused parameter in a layer template is usually a wiring mistake.',
   docsUrl: `${CFN_DOCS}/parameters-section-structure.html`,
   tags: ['references', 'parameters'],
   severity: 'error',
@@ -23,8 +24,14 @@ export const rule: Rule = {
         if (!isPlainObject(ctx.template.Parameters)) return;
         for (const name of Object.keys(ctx.template.Parameters)) {
           if (used.has(name)) continue;
-          const automatic = ctx.automaticParameters.includes(name) ? ' (drctl passes it automatically, but nothing in the template reads it)' : '';
-          ctx.report({ path: ['Parameters', name], message: `Parameter ${name} is never used${automatic}.`, fix: `Reference it with {"Ref": "${name}"} or \${${name}}, or remove it.` });
+          const automatic = ctx.automaticParameters.includes(name)
+            ? ' (drctl passes it automatically, but nothing in the template reads it)'
+            : '';
+          ctx.report({
+            path: ['Parameters', name],
+            message: `Parameter ${name} is never used${automatic}.`,
+            fix: `Reference it with {"Ref": "${name}"} or \${${name}}, or remove it.`,
+          });
         }
       },
     };

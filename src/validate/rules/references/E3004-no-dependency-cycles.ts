@@ -42,7 +42,8 @@ export const rule: Rule = {
   id: 'E3004',
   name: 'no-dependency-cycles',
   title: 'No circular dependencies between resources or between conditions',
-  description: 'The dependency graph formed by Ref, Fn::GetAtt, Fn::Sub and DependsOn between resources has no cycle, and no condition refers back to itself through {"Condition": name}; CloudFormation rejects such templates.',
+  description:
+    'The dependency graph formed by Ref, Fn::GetAtt, Fn::Sub and DependsOn between resources has no cycle, and no condition refers back to itself through {"Condition": name}; CloudFormation rejects such templates.',
   docsUrl: `${CFN_DOCS}/aws-attribute-dependson.html`,
   tags: ['references', 'resources'],
   severity: 'error',
@@ -62,10 +63,16 @@ export const rule: Rule = {
       resource(node) {
         if (!edges.has(node.id)) edges.set(node.id, new Set());
         const dep = node.resource.DependsOn;
-        for (const d of typeof dep === 'string' ? [dep] : Array.isArray(dep) ? dep : []) if (typeof d === 'string' && d !== node.id) add(node.id, d);
+        for (const d of typeof dep === 'string' ? [dep] : Array.isArray(dep) ? dep : [])
+          if (typeof d === 'string' && d !== node.id) add(node.id, d);
       },
       intrinsic(node) {
-        if (node.section === 'Conditions' && node.fn === 'Condition' && typeof node.arg === 'string' && typeof node.path[1] === 'string') {
+        if (
+          node.section === 'Conditions' &&
+          node.fn === 'Condition' &&
+          typeof node.arg === 'string' &&
+          typeof node.path[1] === 'string'
+        ) {
           let set = conditionEdges.get(node.path[1]);
           if (!set) conditionEdges.set(node.path[1], (set = new Set()));
           set.add(node.arg);

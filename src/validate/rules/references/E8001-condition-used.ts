@@ -7,7 +7,8 @@ export const rule: Rule = {
   id: 'E8001',
   name: 'condition-used',
   title: 'Every condition is used',
-  description: 'Each condition declared under Conditions is named by a resource or output Condition attribute, by Fn::If, or by another condition.',
+  description:
+    'Each condition declared under Conditions is named by a resource or output Condition attribute, by Fn::If, or by another condition.',
   docsUrl: `${CFN_DOCS}/conditions-section-structure.html`,
   tags: ['references', 'conditions'],
   severity: 'error',
@@ -17,7 +18,8 @@ export const rule: Rule = {
     return {
       template(t) {
         if (!isPlainObject(t) || !isPlainObject(t.Outputs)) return;
-        for (const out of Object.values(t.Outputs)) if (isPlainObject(out) && typeof out.Condition === 'string') used.add(out.Condition);
+        for (const out of Object.values(t.Outputs))
+          if (isPlainObject(out) && typeof out.Condition === 'string') used.add(out.Condition);
       },
       resource(node) {
         if (typeof node.resource.Condition === 'string') used.add(node.resource.Condition);
@@ -30,7 +32,12 @@ export const rule: Rule = {
       end() {
         if (!isPlainObject(ctx.template.Conditions)) return;
         for (const name of Object.keys(ctx.template.Conditions)) {
-          if (!used.has(name)) ctx.report({ path: ['Conditions', name], message: `Condition ${name} is never used.`, fix: 'Use it on a resource, an output or in Fn::If, or remove it.' });
+          if (!used.has(name))
+            ctx.report({
+              path: ['Conditions', name],
+              message: `Condition ${name} is never used.`,
+              fix: 'Use it on a resource, an output or in Fn::If, or remove it.',
+            });
         }
       },
     };

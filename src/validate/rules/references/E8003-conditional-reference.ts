@@ -33,8 +33,16 @@ function conditionInputs(conditions: unknown): Map<string, Set<string>> {
       if (fn === 'Ref' && typeof v.Ref === 'string') literalsOf(v.Ref);
       if (fn === 'Fn::Equals' && Array.isArray(v[fn])) {
         const [a, b] = v[fn] as unknown[];
-        for (const [ref, lit] of [[a, b], [b, a]]) {
-          if (intrinsicName(ref) === 'Ref' && typeof (ref as { Ref: unknown }).Ref === 'string' && ['string', 'number', 'boolean'].includes(typeof lit)) literalsOf((ref as { Ref: string }).Ref).add(String(lit));
+        for (const [ref, lit] of [
+          [a, b],
+          [b, a],
+        ]) {
+          if (
+            intrinsicName(ref) === 'Ref' &&
+            typeof (ref as { Ref: unknown }).Ref === 'string' &&
+            ['string', 'number', 'boolean'].includes(typeof lit)
+          )
+            literalsOf((ref as { Ref: string }).Ref).add(String(lit));
         }
       }
       Object.values(v).forEach(visit);
@@ -78,7 +86,12 @@ function contextOf(template: CfnTemplate, path: JsonPath): [string, boolean][] {
   const section = path[0];
   const owner = (template as unknown as Record<string, unknown>)[String(section)];
   const holder = isPlainObject(owner) ? owner[String(path[1])] : undefined;
-  if ((section === 'Resources' || section === 'Outputs') && isPlainObject(holder) && typeof holder.Condition === 'string') out.push([holder.Condition, true]);
+  if (
+    (section === 'Resources' || section === 'Outputs') &&
+    isPlainObject(holder) &&
+    typeof holder.Condition === 'string'
+  )
+    out.push([holder.Condition, true]);
   let at: unknown = template;
   for (let i = 0; i < path.length; i++) {
     if (intrinsicName(at) === 'Fn::If' && path[i] === 'Fn::If' && (path[i + 1] === 1 || path[i + 1] === 2)) {
@@ -101,7 +114,8 @@ export const rule: Rule = {
   id: 'E8003',
   name: 'conditional-reference',
   title: 'Conditional resources are referenced only where they exist',
-  description: 'A Ref, Fn::GetAtt, Fn::Sub variable or DependsOn naming a resource with a Condition sits where that condition holds for every parameter combination: under the same (or a stronger) resource or output Condition, or in the matching branch of Fn::If. Otherwise CloudFormation fails the stack for the parameter values that leave the resource out.',
+  description:
+    'A Ref, Fn::GetAtt, Fn::Sub variable or DependsOn naming a resource with a Condition sits where that condition holds for every parameter combination: under the same (or a stronger) resource or output Condition, or in the matching branch of Fn::If. Otherwise CloudFormation fails the stack for the parameter values that leave the resource out.',
   docsUrl: `${CFN_DOCS}/conditions-section-structure.html`,
   tags: ['references', 'conditions'],
   severity: 'error',
@@ -119,7 +133,12 @@ export const rule: Rule = {
       scenarios ??= conditionScenarios(ctx.template);
       if (!scenarios) return;
       const context = contextOf(ctx.template, path);
-      const broken = scenarios.find((s) => s.conditions.has(needed) && context.every(([c, v]) => s.conditions.get(c) === v) && s.conditions.get(needed) === false);
+      const broken = scenarios.find(
+        (s) =>
+          s.conditions.has(needed) &&
+          context.every(([c, v]) => s.conditions.get(c) === v) &&
+          s.conditions.get(needed) === false,
+      );
       if (!broken) return;
       ctx.report({
         path,
@@ -132,13 +151,19 @@ export const rule: Rule = {
         const dep = node.resource.DependsOn;
         const list = typeof dep === 'string' ? [dep] : Array.isArray(dep) ? dep : [];
         list.forEach((d, i) => {
-          if (typeof d === 'string') check(d, typeof dep === 'string' ? [...node.path, 'DependsOn'] : [...node.path, 'DependsOn', i], 'DependsOn names');
+          if (typeof d === 'string')
+            check(
+              d,
+              typeof dep === 'string' ? [...node.path, 'DependsOn'] : [...node.path, 'DependsOn', i],
+              'DependsOn names',
+            );
         });
       },
       intrinsic(node) {
         if (node.inMetadata || (node.section !== 'Resources' && node.section !== 'Outputs')) return;
         if (node.fn !== 'Ref' && node.fn !== 'Fn::GetAtt' && node.fn !== 'Fn::Sub') return;
-        for (const name of new Set(referencedNames(node.fn, node.arg))) if (name in resources) check(name, [...node.path, node.fn], `${node.fn} names`);
+        for (const name of new Set(referencedNames(node.fn, node.arg)))
+          if (name in resources) check(name, [...node.path, node.fn], `${node.fn} names`);
       },
     };
   },

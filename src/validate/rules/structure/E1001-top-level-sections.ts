@@ -3,14 +3,26 @@ import { isPlainObject } from '../../engine.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS, didYouMean, samType } from '../helpers.js';
 
-const SECTIONS = ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform', 'Resources', 'Outputs'];
+const SECTIONS = [
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Metadata',
+  'Parameters',
+  'Rules',
+  'Mappings',
+  'Conditions',
+  'Transform',
+  'Resources',
+  'Outputs',
+];
 const OBJECT_SECTIONS = ['Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Resources', 'Outputs'];
 
 export const rule: Rule = {
   id: 'E1001',
   name: 'top-level-sections',
   title: 'Template has only known top-level sections',
-  description: 'A template is a JSON object whose keys are CloudFormation sections; Resources must declare at least one resource; logical ids are alphanumeric.',
+  description:
+    'A template is a JSON object whose keys are CloudFormation sections; Resources must declare at least one resource; logical ids are alphanumeric.',
   docsUrl: `${CFN_DOCS}/template-anatomy.html`,
   tags: ['structure', 'template'],
   severity: 'error',
@@ -18,32 +30,58 @@ export const rule: Rule = {
   check: (ctx) => ({
     template(t) {
       if (!isPlainObject(t)) {
-        ctx.report({ path: [], message: 'The template is not a JSON object.', fix: 'Start from {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {...}}.' });
+        ctx.report({
+          path: [],
+          message: 'The template is not a JSON object.',
+          fix: 'Start from {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {...}}.',
+        });
         return;
       }
       for (const [key, value] of Object.entries(t)) {
         // The SAM transform adds its own Globals section (expanded before CloudFormation sees the template).
         if (key === 'Globals' && samType(t, 'AWS::Serverless::Function')) continue;
         if (!SECTIONS.includes(key)) {
-          ctx.report({ path: [key], message: `"${key}" is not a template section.${didYouMean(key, SECTIONS)}`, fix: `Use only ${SECTIONS.join(', ')}.` });
+          ctx.report({
+            path: [key],
+            message: `"${key}" is not a template section.${didYouMean(key, SECTIONS)}`,
+            fix: `Use only ${SECTIONS.join(', ')}.`,
+          });
         } else if (OBJECT_SECTIONS.includes(key) && !isPlainObject(value)) {
           ctx.report({ path: [key], message: `${key} must be a JSON object.`, fix: `Give ${key} as {"Name": {...}}.` });
         }
       }
       if (t.AWSTemplateFormatVersion !== undefined && t.AWSTemplateFormatVersion !== '2010-09-09') {
-        ctx.report({ path: ['AWSTemplateFormatVersion'], message: `AWSTemplateFormatVersion "${String(t.AWSTemplateFormatVersion)}" is not a valid version.`, fix: 'Use "2010-09-09", the only version.' });
+        ctx.report({
+          path: ['AWSTemplateFormatVersion'],
+          message: `AWSTemplateFormatVersion "${String(t.AWSTemplateFormatVersion)}" is not a valid version.`,
+          fix: 'Use "2010-09-09", the only version.',
+        });
       }
       if (t.Description !== undefined && typeof t.Description !== 'string') {
-        ctx.report({ path: ['Description'], message: 'Description must be a string.', fix: 'Give the description as text.' });
+        ctx.report({
+          path: ['Description'],
+          message: 'Description must be a string.',
+          fix: 'Give the description as text.',
+        });
       }
       for (const section of ['Parameters', 'Resources', 'Outputs', 'Conditions', 'Mappings'] as const) {
         const v = t[section];
         if (!isPlainObject(v)) continue;
         for (const id of Object.keys(v)) {
-          if (!/^[A-Za-z0-9]{1,255}$/.test(id)) ctx.report({ path: [section, id], message: `"${id}" is not a valid logical id (letters and digits only).`, fix: 'Rename it using only A-Z, a-z and 0-9.' });
+          if (!/^[A-Za-z0-9]{1,255}$/.test(id))
+            ctx.report({
+              path: [section, id],
+              message: `"${id}" is not a valid logical id (letters and digits only).`,
+              fix: 'Rename it using only A-Z, a-z and 0-9.',
+            });
         }
       }
-      if (!('Resources' in t)) ctx.report({ path: [], message: 'The template has no Resources section.', fix: 'Declare at least one resource under "Resources".' });
+      if (!('Resources' in t))
+        ctx.report({
+          path: [],
+          message: 'The template has no Resources section.',
+          fix: 'Declare at least one resource under "Resources".',
+        });
       else if (isPlainObject(t.Resources) && Object.keys(t.Resources).length === 0) {
         ctx.report({ path: ['Resources'], message: 'Resources is empty.', fix: 'Declare at least one resource.' });
       }

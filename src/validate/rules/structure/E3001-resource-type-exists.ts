@@ -3,13 +3,24 @@ import type { Rule } from '../../types.js';
 import { CFN_DOCS, didYouMean } from '../helpers.js';
 import { isPlainObject } from '../../engine.js';
 
-const RESOURCE_KEYS = ['Type', 'Properties', 'DependsOn', 'Condition', 'DeletionPolicy', 'UpdateReplacePolicy', 'Metadata', 'CreationPolicy', 'UpdatePolicy'];
+const RESOURCE_KEYS = [
+  'Type',
+  'Properties',
+  'DependsOn',
+  'Condition',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'Metadata',
+  'CreationPolicy',
+  'UpdatePolicy',
+];
 
 export const rule: Rule = {
   id: 'E3001',
   name: 'resource-type-exists',
   title: 'Resource types exist and resources use known attributes',
-  description: 'Each resource declares a Type found in the CloudFormation resource specification (or a custom resource type) and uses only known resource-level keys.',
+  description:
+    'Each resource declares a Type found in the CloudFormation resource specification (or a custom resource type) and uses only known resource-level keys.',
   docsUrl: `${CFN_DOCS}/resources-section-structure.html`,
   tags: ['structure', 'resources', 'spec'],
   severity: 'error',
@@ -18,18 +29,31 @@ export const rule: Rule = {
     template(t) {
       if (!isPlainObject(t) || !isPlainObject(t.Resources)) return;
       for (const [id, res] of Object.entries(t.Resources)) {
-        if (!isPlainObject(res)) ctx.report({ path: ['Resources', id], message: `Resource ${id} is not a JSON object.`, fix: 'Declare it as {"Type": "AWS::...", "Properties": {...}}.' });
+        if (!isPlainObject(res))
+          ctx.report({
+            path: ['Resources', id],
+            message: `Resource ${id} is not a JSON object.`,
+            fix: 'Declare it as {"Type": "AWS::...", "Properties": {...}}.',
+          });
       }
     },
     resource(node) {
       const res = node.resource as unknown as Record<string, unknown>;
       for (const key of Object.keys(res)) {
         if (!RESOURCE_KEYS.includes(key)) {
-          ctx.report({ path: [...node.path, key], message: `"${key}" is not a resource attribute.${didYouMean(key, RESOURCE_KEYS)}`, fix: `Use only ${RESOURCE_KEYS.join(', ')}.` });
+          ctx.report({
+            path: [...node.path, key],
+            message: `"${key}" is not a resource attribute.${didYouMean(key, RESOURCE_KEYS)}`,
+            fix: `Use only ${RESOURCE_KEYS.join(', ')}.`,
+          });
         }
       }
       if (typeof res.Type !== 'string') {
-        ctx.report({ path: [...node.path, 'Type'], message: `Resource ${node.id} has no Type.`, fix: 'Add "Type": "AWS::Service::Resource".' });
+        ctx.report({
+          path: [...node.path, 'Type'],
+          message: `Resource ${node.id} has no Type.`,
+          fix: 'Add "Type": "AWS::Service::Resource".',
+        });
         return;
       }
       if (!node.spec && !node.custom) {
@@ -40,7 +64,11 @@ export const rule: Rule = {
         });
       }
       if (res.Properties !== undefined && !isPlainObject(res.Properties)) {
-        ctx.report({ path: [...node.path, 'Properties'], message: `Properties of ${node.id} must be a JSON object.`, fix: 'Give Properties as {"Name": value}.' });
+        ctx.report({
+          path: [...node.path, 'Properties'],
+          message: `Properties of ${node.id} must be a JSON object.`,
+          fix: 'Give Properties as {"Name": value}.',
+        });
       }
     },
   }),

@@ -83,7 +83,8 @@ export const rule: Rule = {
   id: 'E3012',
   name: 'property-value-type',
   title: 'Property values have the declared shape',
-  description: 'Each property value matches the type the CloudFormation resource specification declares (string, number, boolean, list, object, nested property type); a function call is judged by what it returns (a list from Fn::GetAZs, Fn::Split, Fn::Cidr or a List parameter is no string; Fn::Join and Fn::Sub return no list).',
+  description:
+    'Each property value matches the type the CloudFormation resource specification declares (string, number, boolean, list, object, nested property type); a function call is judged by what it returns (a list from Fn::GetAZs, Fn::Split, Fn::Cidr or a List parameter is no string; Fn::Join and Fn::Sub return no list).',
   docsUrl: `${CFN_DOCS}/resources-section-structure.html`,
   tags: ['structure', 'properties', 'spec'],
   severity: 'error',
@@ -92,17 +93,33 @@ export const rule: Rule = {
     typedValue(node) {
       if (intrinsicName(node.value)) {
         const shape = returnShape(node.value, ctx.template, ctx.spec);
-        if (shape === undefined || acceptsShape(node.expected, shape) || node.previous?.some((t) => acceptsShape(t, shape))) return;
+        if (
+          shape === undefined ||
+          acceptsShape(node.expected, shape) ||
+          node.previous?.some((t) => acceptsShape(t, shape))
+        )
+          return;
         const want = describe(node.expected, node.resource.spec);
         const fn = Object.keys(node.value as object)[0] as string;
         const arg = (node.value as Record<string, unknown>)[fn];
         const call = fn === 'Ref' && typeof arg === 'string' ? `Ref ${arg}` : fn;
-        ctx.report({ path: node.path, message: `Expected ${want}, but ${call} returns ${shape === 'list' ? 'a list' : 'a string'}.`, fix: shape === 'list' ? 'Pick one element with Fn::Select, or join the list with Fn::Join.' : `Give ${want}: e.g. Fn::Split a delimited string, or Ref a List<...> / CommaDelimitedList parameter.` });
+        ctx.report({
+          path: node.path,
+          message: `Expected ${want}, but ${call} returns ${shape === 'list' ? 'a list' : 'a string'}.`,
+          fix:
+            shape === 'list'
+              ? 'Pick one element with Fn::Select, or join the list with Fn::Join.'
+              : `Give ${want}: e.g. Fn::Split a delimited string, or Ref a List<...> / CommaDelimitedList parameter.`,
+        });
         return;
       }
       if (fits(node.value, node.expected) || node.previous?.some((t) => fits(node.value, t))) return;
       const want = describe(node.expected, node.resource.spec);
-      ctx.report({ path: node.path, message: `Expected ${want}, found ${shapeOf(node.value)}.`, fix: `Give ${want} (or an intrinsic function that returns one).` });
+      ctx.report({
+        path: node.path,
+        message: `Expected ${want}, found ${shapeOf(node.value)}.`,
+        fix: `Give ${want} (or an intrinsic function that returns one).`,
+      });
     },
   }),
 };
