@@ -1,9 +1,9 @@
 // The measurement loop after the fault: every poll asks the zone's authoritative name servers where the failover
 // record points, tries a write through the public endpoint, looks for the canaries in the secondary and checks
 // whether the controller promoted the replica — until everything is seen, the timeout, or Ctrl-C.
-import { describeDb } from '../failover/runbooks/aws-ops.js';
-import { currentDnsTarget } from '../failover/runbooks/dns.js';
-import { isOk, type HttpAnswer } from '../failover/runbooks/http-probe.js';
+import { describeDbInstance } from '../aws/services/rds.js';
+import { failoverRecordTarget } from '../operator/dns.js';
+import { isOk, type HttpAnswer } from '../operator/http-probe.js';
 import type { Canary } from './canaries.js';
 import type { DrillDeps, DrillOptions } from './deps.js';
 import type { Observations } from './measure.js';
@@ -36,10 +36,10 @@ export async function observe(x: ObserveInput): Promise<'settled' | 'timeout' | 
   const deadline = obs.faultAt + timeoutMs;
   for (;;) {
     if (obs.dnsFlippedAt === undefined) {
-      const target = await currentDnsTarget(d.dns, t.global.domainName, x.nameServers, albs);
-      if (target.role === 'secondary') {
+      const answer = await failoverRecordTarget(d.dns, t.global.domainName, albs, x.nameServers);
+      if (answer.target === 'secondary') {
         obs.dnsFlippedAt = clock.now();
-        timeline.record('dns-flipped', 'authoritative DNS answers the secondary ALB', { addresses: target.addresses });
+        timeline.record('dns-flipped', 'authoritative DNS answers the secondary ALB', { addresses: answer.addresses });
       }
     }
     if (obs.writesRecoveredAt === undefined) {
@@ -82,7 +82,7 @@ export async function observe(x: ObserveInput): Promise<'settled' | 'timeout' | 
       }
     }
     if (obs.promotedAt === undefined) {
-      const db = await describeDb(d.clients(t.secondary.region).rds, t.secondary.dbIdentifier);
+      const db = await describeDbInstance(d.clients(t.secondary.region), t.secondary.dbIdentifier);
       if (db && !db.sourceArn) {
         obs.promotedAt = clock.now();
         timeline.record(
@@ -109,6 +109,6 @@ export async function observe(x: ObserveInput): Promise<'settled' | 'timeout' | 
       timeline.record('timeout', `gave up after ${Math.round(timeoutMs / 1000)} s`, { waitingFor }, 'warn');
       return 'timeout';
     }
-    await clock.sleep(pollMs);
+    await clock.sleep(pollMs, opts.signal);
   }
 }

@@ -1,7 +1,7 @@
 // Undoing the fault and watching DNS come back to the primary — unless the replica was promoted meanwhile: then
 // traffic must not return to a stale primary, the fault stays, and the way back is drctl failback.
-import { describeDb } from '../failover/runbooks/aws-ops.js';
-import { currentDnsTarget } from '../failover/runbooks/dns.js';
+import { describeDbInstance } from '../aws/services/rds.js';
+import { failoverRecordTarget } from '../operator/dns.js';
 import type { DrillDeps, DrillOptions } from './deps.js';
 import { restoreFault, type InjectedFault } from './fault.js';
 import type { Observations } from './measure.js';
@@ -31,11 +31,13 @@ export async function restore(
     timeline.record('fault-restored', `fault undone: ${result.action}`);
     const start = clock.now();
     for (;;) {
-      const target = await currentDnsTarget(d.dns, t.global.domainName, nameServers, {
-        primary: t.primary.albDnsName,
-        secondary: t.secondary.albDnsName,
-      });
-      if (target.role === 'primary') {
+      const answer = await failoverRecordTarget(
+        d.dns,
+        t.global.domainName,
+        { primary: t.primary.albDnsName, secondary: t.secondary.albDnsName },
+        nameServers,
+      );
+      if (answer.target === 'primary') {
         result.restored = true;
         result.dnsRestoredSeconds = Math.round((clock.now() - start) / 100) / 10;
         timeline.record('dns-restored', 'authoritative DNS answers the primary ALB again', {
@@ -46,7 +48,7 @@ export async function restore(
       if (clock.now() - start >= restoreTimeoutMs) {
         timeline.record(
           'restore-timeout',
-          `DNS still answers ${target.role} ${Math.round(restoreTimeoutMs / 1000)} s after the restore`,
+          `DNS still answers ${answer.target} ${Math.round(restoreTimeoutMs / 1000)} s after the restore`,
           undefined,
           'warn',
         );
@@ -55,7 +57,7 @@ export async function restore(
       await clock.sleep(pollMs);
     }
     // A promotion that started while the fault was being undone leaves two writers: say so loudly.
-    const db = await describeDb(clients(t.secondary.region).rds, t.secondary.dbIdentifier);
+    const db = await describeDbInstance(clients(t.secondary.region), t.secondary.dbIdentifier);
     if (db && !db.sourceArn) {
       obs.promotedAt = clock.now();
       result.note = `the replica was promoted while the fault was undone: ${t.secondary.dbIdentifier} no longer replicates; run drctl failback --env ${t.environment}`;

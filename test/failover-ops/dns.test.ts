@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemDnsResolver } from '../../src/failover/runbooks/dns.js';
+import { systemDnsResolver } from '../../src/operator/dns.js';
 
 // A minimal authoritative DNS server over UDP: A records from a table, NXDOMAIN otherwise.
 const RECORDS: Record<string, string[]> = { 'trade.example.com': ['192.0.2.10', '192.0.2.11'] };

@@ -1,23 +1,19 @@
 // One controller tick: load state, observe, decide, record the decision with a conditional write, then act.
 // Only the invocation whose write wins acts, so a promotion starts at most once; steps are idempotent and
 // resumed by later ticks until every one is done.
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { RDSClient } from '@aws-sdk/client-rds';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { ControllerClients } from '../../aws/lambda-clients.js';
+import { putParameter } from '../../aws/services/ssm.js';
 import { DrError } from '../../errors.js';
 import {
   auditLine,
-  describeDatabase,
   isPromoted,
   notify,
   promoteDatabase,
-  putParameterValue,
   raiseCapacity,
+  requireDatabase,
   setWriterEndpoint,
+  type PromotionStepOutcome,
   type StepName,
-  type StepOutcome,
 } from '../steps.js';
 import type { ControllerSettings } from './config.js';
 import { decide, decideRequested } from './decide.js';
@@ -25,14 +21,7 @@ import type { ControllerState, Decision } from './model.js';
 import { observe, type Network, type ObservationDetail } from './observe.js';
 import type { StateStore } from './state-store.js';
 
-export interface ControllerClients {
-  region: string;
-  rds: RDSClient;
-  autoscaling: AutoScalingClient;
-  ssm: SSMClient;
-  sns: SNSClient;
-  cloudwatch: CloudWatchClient;
-}
+export type { ControllerClients } from '../../aws/lambda-clients.js';
 
 export interface RunDeps {
   settings: ControllerSettings;
@@ -53,7 +42,7 @@ export interface RunResult {
   action: Decision['action']['kind'];
   /** False when another invocation recorded its decision first; this one then did nothing. */
   recorded: boolean;
-  steps: StepOutcome[];
+  steps: PromotionStepOutcome[];
   promotion: ControllerState['promotion']['status'];
   error?: string;
 }
@@ -66,14 +55,7 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
   const { settings: s, clients, store } = deps;
   const region = clients.region;
   const prev = await store.load();
-  const { observation, detail } = await observe({
-    settings: s,
-    rds: clients.rds,
-    cloudwatch: clients.cloudwatch,
-    ssm: clients.ssm,
-    network: deps.network,
-    now: deps.now,
-  });
+  const { observation, detail } = await observe({ settings: s, clients, network: deps.network, now: deps.now });
   const decision = deps.requested ? decideRequested(observation.at, prev) : decide(observation, prev, s.decision);
   const base: AuditBase = {
     region,
@@ -110,7 +92,7 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
     if (action.notify) {
       await audit('page', { probes: summarize(detail) });
       try {
-        await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, {
+        await notify(clients, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, {
           region,
           role: s.decision.role,
           code: decision.code,
@@ -133,14 +115,14 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
   }
   if (action.kind === 'fence-self') {
     // Own region only: this region's flag, which its gateways read (503 on /health, writes refused).
-    const r = await putParameterValue(clients.ssm, s.maintenanceParameter, 'on');
+    const r = await putParameter(clients, s.maintenanceParameter, 'on');
     await audit('fenced', {
       parameter: s.maintenanceParameter,
       previous: r.previous ?? null,
       peerWriter: observation.peerWriter,
     });
     deps.log(auditLine({ at: deps.now(), event: 'fenced', ...base, parameter: s.maintenanceParameter }));
-    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, {
+    await notify(clients, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, {
       region,
       role: s.decision.role,
       code: decision.code,
@@ -156,7 +138,7 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
       lagAtDecision: decision.state.promotion.lagAtDecision,
       probes: summarize(detail),
     });
-    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] promoting`, {
+    await notify(clients, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] promoting`, {
       region,
       reason: decision.reason,
       steps: action.steps,
@@ -172,9 +154,9 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
   let state = decision.state;
   // The stored version after runOnce recorded the decision; every later write must match it.
   let version = decision.state.version + 1;
-  const outcomes: StepOutcome[] = [];
+  const outcomes: PromotionStepOutcome[] = [];
   let writerReady = state.promotion.completedSteps.includes('promote-database');
-  const record = async (outcome: StepOutcome) => {
+  const record = async (outcome: PromotionStepOutcome) => {
     outcomes.push(outcome);
     if (outcome.status === 'in-progress') return;
     const next: ControllerState = {
@@ -211,12 +193,12 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
       if (STEP_NEEDS_WRITER.has(step) && !writerReady) continue;
       switch (step) {
         case 'promote-database': {
-          let outcome = await promoteDatabase(clients.rds, s.dbIdentifier);
+          let outcome = await promoteDatabase(clients, s.dbIdentifier);
           // Wait for the promotion within this invocation's budget: every minute saved is RTO.
           const deadline = deps.now() + s.waitBudgetMs;
           while (outcome.status === 'in-progress' && deps.now() < deadline) {
             await deps.sleep(Math.min(10_000, Math.max(0, deadline - deps.now())));
-            if (await isPromoted(clients.rds, s.dbIdentifier))
+            if (await isPromoted(clients, s.dbIdentifier))
               outcome = { step, status: 'done', detail: `${s.dbIdentifier} is a standalone writer` };
           }
           await record(outcome);
@@ -224,10 +206,10 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
           break;
         }
         case 'raise-capacity':
-          await record(await raiseCapacity(clients.autoscaling, s.asgName, s.failoverCapacity));
+          await record(await raiseCapacity(clients, s.asgName, s.failoverCapacity));
           break;
         case 'update-writer-endpoint': {
-          const db = await describeDatabase(clients.rds, s.dbIdentifier);
+          const db = await requireDatabase(clients, s.dbIdentifier);
           if (!db.endpoint)
             throw new DrError({
               code: 'E_DB_NO_ENDPOINT',
@@ -237,12 +219,12 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
             });
           // Only the endpoint moves: the region's secret parameter already names the local replica of the master
           // secret, whose user and password the promoted instance keeps.
-          await record(await setWriterEndpoint(clients.ssm, s.writerEndpointParameter, db.endpoint));
+          await record(await setWriterEndpoint(clients, s.writerEndpointParameter, db.endpoint));
           break;
         }
         case 'notify':
           await record(
-            await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${clients.region}] promoted`, {
+            await notify(clients, s.alertTopicArn, `[failover ${s.environmentSuffix} ${clients.region}] promoted`, {
               region: clients.region,
               reason: decision.reason,
               steps: state.promotion.completedSteps,
@@ -256,7 +238,7 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
     deps.log(auditLine({ at: deps.now(), event: 'step-failed', ...base, error: message }));
     await store.audit({ at: deps.now(), event: 'step-failed', ...base, error: message }).catch(() => undefined);
     await notify(
-      clients.sns,
+      clients,
       s.alertTopicArn,
       `[failover ${s.environmentSuffix} ${clients.region}] promotion step failed`,
       { error: message, completed: state.promotion.completedSteps },
