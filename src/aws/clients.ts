@@ -15,6 +15,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { errorName, isThrottling } from './errors.js';
+import { captureErrorBodies } from './response-capture.js';
 
 /** One throttled attempt, as the SDK's retry layer saw it (it retries unless `attempt` reached `maxAttempts`). */
 export interface ThrottledAttempt {
@@ -124,8 +125,10 @@ export function sdkClientFactory(opts: AwsOptions = {}): ClientFactory {
     const hit = cache.get(region);
     if (hit) return hit;
     const cfg = clientConfig(region, opts);
-    const observed = <C>(client: C): C =>
-      opts.onThrottled ? observeThrottling(client, region, opts.onThrottled) : client;
+    const observed = <C>(client: C): C => {
+      captureErrorBodies(client);
+      return opts.onThrottled ? observeThrottling(client, region, opts.onThrottled) : client;
+    };
     const clients: AwsClients = {
       region,
       cloudformation: observed(new CloudFormationClient(cfg)),

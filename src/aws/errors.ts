@@ -25,7 +25,7 @@ interface SdkErrorShape {
   message?: unknown;
   code?: unknown;
   $metadata?: { httpStatusCode?: number; requestId?: string };
-  $response?: { statusCode?: number; body?: unknown };
+  $response?: { statusCode?: number; body?: unknown; $bodyText?: string };
   $responseBodyText?: unknown;
 }
 
@@ -73,19 +73,23 @@ export function isUnreachable(err: unknown): boolean {
 
 const BODY_PREVIEW = 120;
 
+/** Names the SDK gives an error whose body it could not read as the service's error format. */
+const UNREAD_NAMES = new Set(['Unknown', 'UnknownError', 'SyntaxError']);
+
 /**
  * What came back when the SDK could not make sense of it: the status and the first bytes of the body. Undefined for
  * ordinary service errors (those have a name and a message of their own).
  */
 export function unparseableResponse(err: unknown): { status: number | undefined; bodyStart: string } | undefined {
   const e = shape(err);
-  const raw = typeof e.$responseBodyText === 'string' ? e.$responseBodyText : e.$response?.body;
+  const message = typeof e.message === 'string' ? e.message : '';
+  const raw = typeof e.$responseBodyText === 'string' ? e.$responseBodyText : e.$response?.$bodyText;
   const deserialization = /Deserialization error|parse error|Unexpected token|is not valid JSON|mismatched tag/i.test(
-    typeof e.message === 'string' ? e.message : '',
+    message,
   );
-  if (typeof raw !== 'string' && !deserialization) return undefined;
-  const text = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : '';
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const html = typeof raw === 'string' && /^\s*<(!doctype|html|head|body|h1)/i.test(raw);
+  if (!deserialization && !html && !UNREAD_NAMES.has(errorName(err))) return undefined;
+  const flat = (raw ?? '').replace(/\s+/g, ' ').trim();
   return {
     status: httpStatusOf(err),
     bodyStart: flat.length > BODY_PREVIEW ? `${flat.slice(0, BODY_PREVIEW)}…` : flat,

@@ -8,6 +8,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsClients } from './clients.js';
+import { captureErrorBodies } from './response-capture.js';
 
 export type ControllerClients = Pick<
   AwsClients,
@@ -19,11 +20,11 @@ export function controllerClients(region: string): ControllerClients {
   const cfg = { region, maxAttempts: 3 };
   return {
     region,
-    rds: new RDSClient(cfg),
-    autoscaling: new AutoScalingClient(cfg),
-    ssm: new SSMClient(cfg),
-    sns: new SNSClient(cfg),
-    cloudwatch: new CloudWatchClient(cfg),
-    dynamodb: new DynamoDBClient(cfg),
+    rds: captureErrorBodies(new RDSClient(cfg)),
+    autoscaling: captureErrorBodies(new AutoScalingClient(cfg)),
+    ssm: captureErrorBodies(new SSMClient(cfg)),
+    sns: captureErrorBodies(new SNSClient(cfg)),
+    cloudwatch: captureErrorBodies(new CloudWatchClient(cfg)),
+    dynamodb: captureErrorBodies(new DynamoDBClient(cfg)),
   };
 }

@@ -23,9 +23,14 @@ function unreachable(what: string, detail: string): DrError {
   });
 }
 
-export function systemDnsResolver(timeoutMs = 3_000): DnsResolver {
+/**
+ * The real resolver. `timeoutMs` per query; `servers` replaces the system's recursive resolvers (default: the
+ * operating system's, as every client of the platform uses).
+ */
+export function systemDnsResolver(timeoutMs = 3_000, servers?: string[]): DnsResolver {
   const nameServerAddresses = new Map<string, string[]>();
   const system = new Resolver({ timeout: timeoutMs, tries: 2 });
+  if (servers?.length) system.setServers(servers);
   const lookup = async (resolver: Resolver, name: string, via: string): Promise<string[]> => {
     try {
       return await resolver.resolve4(name);
