@@ -20,17 +20,17 @@ export interface Canary {
 }
 
 /** An item in the orders global table, keyed by whatever the table's key schema is. */
-export function dynamoCanary(t: Topology, clients: ClientFactory): Canary {
+export function dynamoCanary(topology: Topology, clients: ClientFactory): Canary {
   let key: Item | undefined;
   return {
     store: 'dynamodb',
-    basis: `DynamoDB global table ${t.primary.ordersTable}: item written in ${t.primary.region}, read from the ${t.secondary.region} replica (asynchronous replication, typically under 1 s)`,
+    basis: `DynamoDB global table ${topology.primary.ordersTable}: item written in ${topology.primary.region}, read from the ${topology.secondary.region} replica (asynchronous replication, typically under 1 s)`,
     async write(id, at) {
-      const { keySchema } = await describeTable(clients(t.primary.region), t.primary.ordersTable);
+      const { keySchema } = await describeTable(clients(topology.primary.region), topology.primary.ordersTable);
       key = Object.fromEntries(
         keySchema.map((k) => [k.name, k.type === 'N' ? { N: String(at) } : { S: `drill#${id}` }]),
       ) as Item;
-      await putItem(clients(t.primary.region), t.primary.ordersTable, {
+      await putItem(clients(topology.primary.region), topology.primary.ordersTable, {
         ...key,
         kind: { S: 'drill-canary' },
         drillId: { S: id },
@@ -38,45 +38,45 @@ export function dynamoCanary(t: Topology, clients: ClientFactory): Canary {
         expiresAt: { N: String(Math.floor(at / 1000) + 7 * 86400) },
       });
       return {
-        table: t.primary.ordersTable,
-        region: t.primary.region,
+        table: topology.primary.ordersTable,
+        region: topology.primary.region,
         key: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, v.S ?? v.N])),
       };
     },
     async present() {
       if (!key) return false;
-      return Boolean(await getItem(clients(t.secondary.region), t.secondary.ordersTable, key));
+      return Boolean(await getItem(clients(topology.secondary.region), topology.secondary.ordersTable, key));
     },
   };
 }
 
 /** An object in the primary assets bucket, looked for in the replica bucket with HeadObject. */
-export function s3Canary(t: Topology, clients: ClientFactory): Canary {
+export function s3Canary(topology: Topology, clients: ClientFactory): Canary {
   const keyFor = (id: string) => `drills/${id}/canary.json`;
   return {
     store: 's3',
-    basis: `S3 cross-region replication ${t.primary.assetsBucket} → ${t.secondary.assetsBucket} (seconds typical; 15 min guaranteed only with Replication Time Control)`,
+    basis: `S3 cross-region replication ${topology.primary.assetsBucket} → ${topology.secondary.assetsBucket} (seconds typical; 15 min guaranteed only with Replication Time Control)`,
     async write(id, at) {
-      await putObject(clients(t.primary.region), {
-        bucket: t.primary.assetsBucket,
+      await putObject(clients(topology.primary.region), {
+        bucket: topology.primary.assetsBucket,
         key: keyFor(id),
         body: JSON.stringify({ drillId: id, writtenAt: new Date(at).toISOString() }),
         contentType: 'application/json',
       });
-      return { bucket: t.primary.assetsBucket, key: keyFor(id) };
+      return { bucket: topology.primary.assetsBucket, key: keyFor(id) };
     },
-    present: (id) => objectExists(clients(t.secondary.region), t.secondary.assetsBucket, keyFor(id)),
+    present: (id) => objectExists(clients(topology.secondary.region), topology.secondary.assetsBucket, keyFor(id)),
   };
 }
 
 /** The RDS canary row, through the injected database writer. */
-export function rdsCanary(t: Topology, db: DbCanary): Canary {
+export function rdsCanary(topology: Topology, db: DbCanary): Canary {
   return {
     store: 'rds',
-    basis: `RDS ${t.primary.dbIdentifier} → ${t.secondary.dbIdentifier}: ${db.basis}`,
+    basis: `RDS ${topology.primary.dbIdentifier} → ${topology.secondary.dbIdentifier}: ${db.basis}`,
     async write(id, at) {
       await db.write(id, new Date(at));
-      return { writer: t.primary.dbIdentifier, replica: t.secondary.dbIdentifier };
+      return { writer: topology.primary.dbIdentifier, replica: topology.secondary.dbIdentifier };
     },
     present: (id) => db.presentOnReplica(id),
   };
@@ -84,13 +84,13 @@ export function rdsCanary(t: Topology, db: DbCanary): Canary {
 
 /** Without a database client the RDS figure is the replica's ReplicaLag when the fault was injected. */
 export async function rdsLagFigure(
-  t: Topology,
+  topology: Topology,
   clients: ClientFactory,
   at: number,
 ): Promise<{ seconds: number | null; basis: string }> {
-  const lag = await latestReplicaLag(clients(t.secondary.region), t.secondary.dbIdentifier, at);
+  const lag = await latestReplicaLag(clients(topology.secondary.region), topology.secondary.dbIdentifier, at);
   return {
     seconds: lag ? lag.seconds : null,
-    basis: `RDS ReplicaLag of ${t.secondary.dbIdentifier} (CloudWatch, ${t.secondary.region}) at fault injection${lag ? `, datapoint of ${new Date(lag.at).toISOString()}` : ': no datapoint'}; no canary row (no database client configured)`,
+    basis: `RDS ReplicaLag of ${topology.secondary.dbIdentifier} (CloudWatch, ${topology.secondary.region}) at fault injection${lag ? `, datapoint of ${new Date(lag.at).toISOString()}` : ': no datapoint'}; no canary row (no database client configured)`,
   };
 }

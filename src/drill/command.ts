@@ -61,7 +61,7 @@ function defaultDbCanary(topology: Topology, clients: ClientFactory): DbCanary |
 export async function runDrillCommand(
   ctx: CommandContext,
   opts: DrillCommandOptions,
-  o: DrillOverrides = {},
+  overrides: DrillOverrides = {},
 ): Promise<number> {
   const mode = (opts.mode ?? 'health-flag') as DrillMode;
   if (!DRILL_MODES.includes(mode))
@@ -87,8 +87,8 @@ export async function runDrillCommand(
       { field: '--db-canary' },
     );
   const { config, file } = await loadConfig(ctx.root, opts.env);
-  const clients = o.clients ?? operatorClients(ctx);
-  const clock = o.clock ?? realClock;
+  const clients = overrides.clients ?? operatorClients(ctx);
+  const clock = overrides.clock ?? realClock;
   // Ctrl-C must not leave a fault behind: the first one stops measuring and restores; a second one quits at once.
   const interrupt = commandSignal(ctx.signal, ctx.reporter, {
     code: 'DRILL_SIGINT',
@@ -103,13 +103,16 @@ export async function runDrillCommand(
         factory: clients,
         reporter: ctx.reporter,
         now: () => clock.now(),
-        host: o.host ?? { hostname: os.hostname(), pid: process.pid },
+        host: overrides.host ?? { hostname: os.hostname(), pid: process.pid },
       },
       'drill',
       Boolean(opts.forceUnlock),
       async () => {
         const topology = await loadTopology(ctx.root, config, clients, ctx.reporter, { allowCache: false });
-        const db = o.db === null || opts.dbCanary === 'off' ? undefined : (o.db ?? defaultDbCanary(topology, clients));
+        const db =
+          overrides.db === null || opts.dbCanary === 'off'
+            ? undefined
+            : (overrides.db ?? defaultDbCanary(topology, clients));
         return runDrill(
           {
             root: ctx.root,
@@ -117,8 +120,8 @@ export async function runDrillCommand(
             topology,
             clients,
             clock,
-            http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }),
-            dns: o.dns ?? systemDnsResolver(),
+            http: overrides.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }),
+            dns: overrides.dns ?? systemDnsResolver(),
             reporter: ctx.reporter,
             signal: interrupt.signal,
             ...(db ? { db } : {}),
@@ -129,8 +132,8 @@ export async function runDrillCommand(
             acceptUnchecked: Boolean(opts.acceptUnchecked),
             timeoutMs: timeoutSeconds * 1000,
             signal: interrupt.signal,
-            ...(o.pollMs ? { pollMs: o.pollMs } : {}),
-            ...(o.restoreTimeoutMs ? { restoreTimeoutMs: o.restoreTimeoutMs } : {}),
+            ...(overrides.pollMs ? { pollMs: overrides.pollMs } : {}),
+            ...(overrides.restoreTimeoutMs ? { restoreTimeoutMs: overrides.restoreTimeoutMs } : {}),
           },
         );
       },

@@ -17,15 +17,19 @@ export type { DrillDeps, DrillOptions } from './deps.js';
 
 /** Writes each canary in the primary; an unreachable database only downgrades the RDS figure to ReplicaLag. */
 async function writeCanaries(
-  d: DrillDeps,
+  deps: DrillDeps,
   drillId: string,
   obs: Observations,
   timeline: Timeline,
 ): Promise<{ canaries: Canary[]; rdsByLag: boolean }> {
-  const { topology: t, clients, clock } = d;
+  const { topology, clients, clock } = deps;
   const canaries: Canary[] = [];
-  let rdsByLag = !d.db;
-  for (const c of [dynamoCanary(t, clients), s3Canary(t, clients), ...(d.db ? [rdsCanary(t, d.db)] : [])]) {
+  let rdsByLag = !deps.db;
+  for (const c of [
+    dynamoCanary(topology, clients),
+    s3Canary(topology, clients),
+    ...(deps.db ? [rdsCanary(topology, deps.db)] : []),
+  ]) {
     const at = clock.now();
     let where: Record<string, unknown>;
     try {
@@ -49,23 +53,23 @@ async function writeCanaries(
   return { canaries, rdsByLag };
 }
 
-export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillReport> {
-  const { topology: t, clients, clock, reporter, config } = d;
+export async function runDrill(deps: DrillDeps, opts: DrillOptions): Promise<DrillReport> {
+  const { topology, clients, clock, reporter, config } = deps;
   const startedAt = clock.now();
-  const drillId = `drill-${t.environment}-${new Date(startedAt)
+  const drillId = `drill-${topology.environment}-${new Date(startedAt)
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')
     .toLowerCase()}`;
   const timeline = new Timeline(reporter, clock, drillId);
   // The environment lock (taken by the command) keeps other drills, failovers and deploys out meanwhile.
-  const prechecks = await enforcePrechecks(reporter, 'drill', drillPrechecks(d), {
+  const prechecks = await enforcePrechecks(reporter, 'drill', drillPrechecks(deps), {
     acceptUnchecked: Boolean(opts.acceptUnchecked),
   });
   if (
     !opts.yes &&
     !(await reporter.confirm(
-      `Inject a real fault (${opts.mode}) into ${t.environment}'s primary region ${t.primary.region}?`,
+      `Inject a real fault (${opts.mode}) into ${topology.environment}'s primary region ${topology.primary.region}?`,
     ))
   ) {
     throw new DrError({
@@ -85,19 +89,19 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
     timedOut: false,
     canaries: [],
   };
-  const { canaries, rdsByLag } = await writeCanaries(d, drillId, obs, timeline);
-  const nameServers = await authoritativeNameServers(clients(t.global.region), t.global.hostedZoneId);
+  const { canaries, rdsByLag } = await writeCanaries(deps, drillId, obs, timeline);
+  const nameServers = await authoritativeNameServers(clients(topology.global.region), topology.global.hostedZoneId);
 
   let fault: InjectedFault | undefined;
   let failure: unknown;
   let ending: Awaited<ReturnType<typeof observe>> | 'error' = 'error';
   try {
-    fault = await injectFault(opts.mode, t, clients, () => clock.now());
+    fault = await injectFault(opts.mode, topology, clients, () => clock.now());
     obs.faultAt = fault.injectedAt;
     timeline.setFault(fault.injectedAt);
     timeline.record('fault-injected', `fault injected: ${fault.description}`, { mode: opts.mode });
     if (rdsByLag) {
-      const lag = await rdsLagFigure(t, clients, fault.injectedAt);
+      const lag = await rdsLagFigure(topology, clients, fault.injectedAt);
       obs.canaries.push({
         store: 'rds',
         basis: lag.basis,
@@ -109,7 +113,7 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
         seconds: lag.seconds,
       });
     }
-    ending = await observe({ d, opts, drillId, canaries, obs, timeline, nameServers });
+    ending = await observe({ deps, opts, drillId, canaries, obs, timeline, nameServers });
   } catch (err) {
     failure = err;
     timeline.record(
@@ -120,7 +124,7 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
     );
   }
   if (!fault) throw failure;
-  const restored = await restore(d, opts, fault, obs, timeline, nameServers);
+  const restored = await restore(deps, opts, fault, obs, timeline, nameServers);
 
   const m = measure(obs, config.objectives);
   if (failure)
@@ -132,7 +136,7 @@ export async function runDrill(d: DrillDeps, opts: DrillOptions): Promise<DrillR
     m.missed.push('the replica was promoted after the measurement; replication must be rebuilt (drctl failback)');
   return {
     kind: 'drctl-drill',
-    environment: t.environment,
+    environment: topology.environment,
     mode: opts.mode,
     drillId,
     startedAt: new Date(startedAt).toISOString(),

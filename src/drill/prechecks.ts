@@ -12,19 +12,20 @@ import type { DrillDeps } from './deps.js';
 import { maintenanceOn } from './fault.js';
 
 export function drillPrechecks(deps: DrillDeps): Precheck[] {
-  const { topology: t, clients, http, dns, clock } = deps;
-  const route53 = clients(t.global.region);
+  const { topology, clients, http, dns, clock } = deps;
+  const route53 = clients(topology.global.region);
   const roleChecks = (role: 'primary' | 'secondary'): Precheck[] => {
-    const healthCheckId = role === 'primary' ? t.global.primaryHealthCheckId : t.global.secondaryHealthCheckId;
+    const healthCheckId =
+      role === 'primary' ? topology.global.primaryHealthCheckId : topology.global.secondaryHealthCheckId;
     return [
       {
         check: `${role}-health-endpoint`,
-        fix: `Bring the ${role}'s gateways back to health (drctl status; the target group of ${t[role].albDnsName}).`,
+        fix: `Bring the ${role}'s gateways back to health (drctl status; the target group of ${topology[role].albDnsName}).`,
         async run() {
-          const answer = await http.request('GET', t[role].healthCheckUrl);
+          const answer = await http.request('GET', topology[role].healthCheckUrl);
           return {
             status: isOk(answer) ? 'pass' : 'fail',
-            evidence: `GET ${t[role].healthCheckUrl} → ${answer.status || answer.error}`,
+            evidence: `GET ${topology[role].healthCheckUrl} → ${answer.status || answer.error}`,
           };
         },
       },
@@ -47,12 +48,12 @@ export function drillPrechecks(deps: DrillDeps): Precheck[] {
       check: 'stacks-complete',
       fix: 'Bring every stack to a *_COMPLETE state (drctl status, drctl deploy), then drill again.',
       async run() {
-        const bad = incompleteStacks(t);
+        const bad = incompleteStacks(topology);
         return {
           status: bad.length === 0 ? 'pass' : 'fail',
           evidence: bad.length
             ? bad.map((s) => `${s.name}@${s.region} ${s.status}`).join(', ')
-            : `${t.stacks.length} stacks complete`,
+            : `${topology.stacks.length} stacks complete`,
         };
       },
     },
@@ -60,31 +61,31 @@ export function drillPrechecks(deps: DrillDeps): Precheck[] {
     ...roleChecks('secondary'),
     {
       check: 'primary-not-in-maintenance',
-      fix: `Find out who set ${t.primary.maintenanceParameter} (a drill, failover or maintenance?) and set it off when done.`,
+      fix: `Find out who set ${topology.primary.maintenanceParameter} (a drill, failover or maintenance?) and set it off when done.`,
       async run() {
-        const on = await maintenanceOn(t, clients);
+        const on = await maintenanceOn(topology, clients);
         return {
           status: on ? 'fail' : 'pass',
           evidence: on
-            ? `${t.primary.maintenanceParameter} is on (a drill, failover or maintenance in progress?)`
-            : `${t.primary.maintenanceParameter} is off`,
+            ? `${topology.primary.maintenanceParameter} is on (a drill, failover or maintenance in progress?)`
+            : `${topology.primary.maintenanceParameter} is off`,
         };
       },
     },
     {
       check: 'dns-answers-primary',
-      fix: `Find out why ${t.global.domainName} does not answer the primary ALB (Route 53 health checks, the failover record).`,
+      fix: `Find out why ${topology.global.domainName} does not answer the primary ALB (Route 53 health checks, the failover record).`,
       async run() {
-        const nameServers = await authoritativeNameServers(route53, t.global.hostedZoneId);
+        const nameServers = await authoritativeNameServers(route53, topology.global.hostedZoneId);
         const answer = await failoverRecordTarget(
           dns,
-          t.global.domainName,
-          { primary: t.primary.albDnsName, secondary: t.secondary.albDnsName },
+          topology.global.domainName,
+          { primary: topology.primary.albDnsName, secondary: topology.secondary.albDnsName },
           nameServers,
         );
         return {
           status: answer.target === 'primary' ? 'pass' : 'fail',
-          evidence: `${t.global.domainName} → ${answer.target} (${answer.addresses.join(', ') || 'no answer'}) from ${nameServers.join(', ')}`,
+          evidence: `${topology.global.domainName} → ${answer.target} (${answer.addresses.join(', ') || 'no answer'}) from ${nameServers.join(', ')}`,
         };
       },
     },
@@ -92,7 +93,7 @@ export function drillPrechecks(deps: DrillDeps): Precheck[] {
       check: 'secondary-is-replica',
       fix: 'Rebuild replication toward the secondary (drctl failback after a failover), then drill again.',
       async run() {
-        const db = await describeDbInstance(clients(t.secondary.region), t.secondary.dbIdentifier);
+        const db = await describeDbInstance(clients(topology.secondary.region), topology.secondary.dbIdentifier);
         return {
           status: db?.sourceArn && db.status === 'available' ? 'pass' : 'fail',
           evidence: db
@@ -106,7 +107,11 @@ export function drillPrechecks(deps: DrillDeps): Precheck[] {
       fix: 'Wait for ReplicaLag to fall under the RPO guard (or find out why the replica falls behind), then drill again.',
       async run() {
         const guard = rpoGuardSeconds(deps);
-        const lag = await latestReplicaLag(clients(t.secondary.region), t.secondary.dbIdentifier, clock.now());
+        const lag = await latestReplicaLag(
+          clients(topology.secondary.region),
+          topology.secondary.dbIdentifier,
+          clock.now(),
+        );
         return {
           status: lag !== undefined && lag.seconds <= guard ? 'pass' : 'fail',
           evidence: lag

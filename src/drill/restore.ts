@@ -9,32 +9,32 @@ import type { DrillReport } from './report-types.js';
 import type { Timeline } from './timeline.js';
 
 export async function restore(
-  d: DrillDeps,
+  deps: DrillDeps,
   opts: DrillOptions,
   fault: InjectedFault,
   obs: Observations,
   timeline: Timeline,
   nameServers: string[],
 ): Promise<DrillReport['restore']> {
-  const { topology: t, clients, clock } = d;
+  const { topology, clients, clock } = deps;
   const result: DrillReport['restore'] = { action: 'none', restored: false, dnsRestoredSeconds: null };
   const restoreTimeoutMs = opts.restoreTimeoutMs ?? 10 * 60_000;
   const pollMs = opts.pollMs ?? 5_000;
   try {
     if (obs.promotedAt !== undefined) {
       result.action = 'withheld';
-      result.note = `the replica was promoted during the drill: the fault stays in place so traffic does not return to the stale primary; run drctl failback --env ${t.environment}`;
+      result.note = `the replica was promoted during the drill: the fault stays in place so traffic does not return to the stale primary; run drctl failback --env ${topology.environment}`;
       timeline.record('restore-withheld', result.note, undefined, 'warn');
       return result;
     }
-    result.action = await restoreFault(fault, t, clients);
+    result.action = await restoreFault(fault, topology, clients);
     timeline.record('fault-restored', `fault undone: ${result.action}`);
     const start = clock.now();
     for (;;) {
       const answer = await failoverRecordTarget(
-        d.dns,
-        t.global.domainName,
-        { primary: t.primary.albDnsName, secondary: t.secondary.albDnsName },
+        deps.dns,
+        topology.global.domainName,
+        { primary: topology.primary.albDnsName, secondary: topology.secondary.albDnsName },
         nameServers,
       );
       if (answer.target === 'primary') {
@@ -57,10 +57,10 @@ export async function restore(
       await clock.sleep(pollMs);
     }
     // A promotion that started while the fault was being undone leaves two writers: say so loudly.
-    const db = await describeDbInstance(clients(t.secondary.region), t.secondary.dbIdentifier);
+    const db = await describeDbInstance(clients(topology.secondary.region), topology.secondary.dbIdentifier);
     if (db && !db.sourceArn) {
       obs.promotedAt = clock.now();
-      result.note = `the replica was promoted while the fault was undone: ${t.secondary.dbIdentifier} no longer replicates; run drctl failback --env ${t.environment}`;
+      result.note = `the replica was promoted while the fault was undone: ${topology.secondary.dbIdentifier} no longer replicates; run drctl failback --env ${topology.environment}`;
       timeline.record('replica-promoted', result.note, { status: db.status }, 'warn');
     }
   } catch (err) {

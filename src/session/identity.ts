@@ -32,8 +32,9 @@ export function userFromArn(arn: string): string {
 }
 
 /**
- * Asks STS in each of `regions` in turn; the next region is tried only when one does not answer (STS is regional:
- * during an outage of the primary region the secondary's endpoint still says who we are).
+ * Asks STS in `regions` (all at once, so an unreachable primary costs no extra wait) and takes the first region's
+ * answer, else the next one's: STS is regional, and during an outage of the primary region the secondary's endpoint
+ * still says who we are. A credential problem is reported as such whichever region says it.
  */
 export async function callerIdentity(
   factory: ClientFactory,
@@ -41,29 +42,30 @@ export async function callerIdentity(
   expectedAccountId: string | undefined,
   configFile: string,
 ): Promise<Identity> {
+  const answers = await Promise.allSettled(regions.map((region) => getCallerIdentity(factory(region))));
   let found: Identity | undefined;
   for (const [i, region] of regions.entries()) {
-    try {
-      const raw = await getCallerIdentity(factory(region));
-      found = { ...raw, user: userFromArn(raw.arn), region };
+    const answer = answers[i] as PromiseSettledResult<{ account: string; arn: string }>;
+    if (answer.status === 'fulfilled') {
+      found = { ...answer.value, user: userFromArn(answer.value.arn), region };
       break;
-    } catch (err) {
-      const name = errorName(err);
-      if (CREDENTIAL_ERRORS.has(name)) {
-        throw new DrError({
-          code: 'E_AWS_CREDENTIALS',
-          kind: 'aws',
-          message: `no usable AWS credentials (${name}: ${(err as Error).message})`,
-          fix: 'Pass --profile <name> (or set AWS_PROFILE), or export AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; for SSO run `aws sso login --profile <name>` first.',
-          cause: err,
-        });
-      }
-      if (isUnreachable(err) && i < regions.length - 1) continue;
-      throw awsCallError({ operation: 'sts:GetCallerIdentity', resource: 'caller', region }, err, {
-        code: 'E_AWS_STS',
-        fix: 'Check network access to STS (or --endpoint-url).',
+    }
+    const err: unknown = answer.reason;
+    const name = errorName(err);
+    if (CREDENTIAL_ERRORS.has(name)) {
+      throw new DrError({
+        code: 'E_AWS_CREDENTIALS',
+        kind: 'aws',
+        message: `no usable AWS credentials (${name}: ${(err as Error).message})`,
+        fix: 'Pass --profile <name> (or set AWS_PROFILE), or export AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; for SSO run `aws sso login --profile <name>` first.',
+        cause: err,
       });
     }
+    if (isUnreachable(err) && i < regions.length - 1) continue;
+    throw awsCallError({ operation: 'sts:GetCallerIdentity', resource: 'caller', region }, err, {
+      code: 'E_AWS_STS',
+      fix: 'Check network access to STS (or --endpoint-url).',
+    });
   }
   const identity = found as Identity;
   if (expectedAccountId && identity.account !== expectedAccountId) {

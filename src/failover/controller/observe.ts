@@ -48,7 +48,7 @@ export interface ObservationDetail {
 const LAG_LOOKBACK_MS = 15 * 60_000;
 
 export async function observe(deps: ObserveDeps): Promise<{ observation: Observation; detail: ObservationDetail }> {
-  const { settings: s, network } = deps;
+  const { settings, network } = deps;
   const at = deps.now();
   const errors: string[] = [];
   // The service modules' errors already name the operation, the resource and the region.
@@ -58,17 +58,17 @@ export async function observe(deps: ObserveDeps): Promise<{ observation: Observa
   };
   // The primary asks whether the other region now holds the writer (it was failed over to while this region was away).
   const askPeer =
-    s.decision.role === 'primary' && network.peerWriterView
-      ? network.peerWriterView(s.peerHealthUrl, s.probeTimeoutMs, s.failoverRecordName)
+    settings.decision.role === 'primary' && network.peerWriterView
+      ? network.peerWriterView(settings.peerHealthUrl, settings.probeTimeoutMs, settings.failoverRecordName)
       : Promise.resolve(undefined);
   const [peerHealth, peerAlb, selfHealth, dnsAnswer, lag, database, maintenance, peerWriter] = await Promise.all([
-    network.probeHealth(s.peerHealthUrl, s.probeTimeoutMs, s.failoverRecordName),
-    network.probeTcp(s.peerAlbDnsName, listenerPort(s.peerHealthUrl), s.probeTimeoutMs),
-    network.probeHealth(s.selfHealthUrl, s.probeTimeoutMs, s.failoverRecordName),
-    resolveDnsTarget(network.resolver, s.failoverRecordName, s.selfAlbDnsName, s.peerAlbDnsName),
-    replicaLagSeries(deps.clients, s.dbIdentifier, at, LAG_LOOKBACK_MS).catch(note('cloudwatch:GetMetricData')),
-    describeDbInstance(deps.clients, s.dbIdentifier).catch(note('rds:DescribeDBInstances')),
-    getParameter(deps.clients, s.maintenanceParameter).catch(note('ssm:GetParameter')),
+    network.probeHealth(settings.peerHealthUrl, settings.probeTimeoutMs, settings.failoverRecordName),
+    network.probeTcp(settings.peerAlbDnsName, listenerPort(settings.peerHealthUrl), settings.probeTimeoutMs),
+    network.probeHealth(settings.selfHealthUrl, settings.probeTimeoutMs, settings.failoverRecordName),
+    resolveDnsTarget(network.resolver, settings.failoverRecordName, settings.selfAlbDnsName, settings.peerAlbDnsName),
+    replicaLagSeries(deps.clients, settings.dbIdentifier, at, LAG_LOOKBACK_MS).catch(note('cloudwatch:GetMetricData')),
+    describeDbInstance(deps.clients, settings.dbIdentifier).catch(note('rds:DescribeDBInstances')),
+    getParameter(deps.clients, settings.maintenanceParameter).catch(note('ssm:GetParameter')),
     askPeer,
   ]);
   if (dnsAnswer.error) errors.push(`dns: ${dnsAnswer.error}`);

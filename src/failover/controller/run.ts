@@ -52,14 +52,16 @@ type AuditBase = { region: string; role: string; code: string; reason: string; a
 const STEP_NEEDS_WRITER: ReadonlySet<StepName> = new Set(['update-writer-endpoint', 'notify']);
 
 export async function runOnce(deps: RunDeps): Promise<RunResult> {
-  const { settings: s, clients, store } = deps;
+  const { settings, clients, store } = deps;
   const region = clients.region;
   const prev = await store.load();
-  const { observation, detail } = await observe({ settings: s, clients, network: deps.network, now: deps.now });
-  const decision = deps.requested ? decideRequested(observation.at, prev) : decide(observation, prev, s.decision);
+  const { observation, detail } = await observe({ settings, clients, network: deps.network, now: deps.now });
+  const decision = deps.requested
+    ? decideRequested(observation.at, prev)
+    : decide(observation, prev, settings.decision);
   const base: AuditBase = {
     region,
-    role: s.decision.role,
+    role: settings.decision.role,
     code: decision.code,
     reason: decision.reason,
     action: decision.action.kind,
@@ -92,13 +94,18 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
     if (action.notify) {
       await audit('page', { probes: summarize(detail) });
       try {
-        await notify(clients, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, {
-          region,
-          role: s.decision.role,
-          code: decision.code,
-          reason: decision.reason,
-          observation,
-        });
+        await notify(
+          clients,
+          settings.alertTopicArn,
+          `[failover ${settings.environmentSuffix} ${region}] ${decision.code}`,
+          {
+            region,
+            role: settings.decision.role,
+            code: decision.code,
+            reason: decision.reason,
+            observation,
+          },
+        );
       } catch (err) {
         // Forget that this page went out, so the next tick sends it instead of waiting out the re-page interval.
         await store
@@ -115,20 +122,25 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
   }
   if (action.kind === 'fence-self') {
     // Own region only: this region's flag, which its gateways read (503 on /health, writes refused).
-    const r = await putParameter(clients, s.maintenanceParameter, 'on');
+    const r = await putParameter(clients, settings.maintenanceParameter, 'on');
     await audit('fenced', {
-      parameter: s.maintenanceParameter,
+      parameter: settings.maintenanceParameter,
       previous: r.previous ?? null,
       peerWriter: observation.peerWriter,
     });
-    deps.log(auditLine({ at: deps.now(), event: 'fenced', ...base, parameter: s.maintenanceParameter }));
-    await notify(clients, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, {
-      region,
-      role: s.decision.role,
-      code: decision.code,
-      reason: decision.reason,
-      observation,
-    });
+    deps.log(auditLine({ at: deps.now(), event: 'fenced', ...base, parameter: settings.maintenanceParameter }));
+    await notify(
+      clients,
+      settings.alertTopicArn,
+      `[failover ${settings.environmentSuffix} ${region}] ${decision.code}`,
+      {
+        region,
+        role: settings.decision.role,
+        code: decision.code,
+        reason: decision.reason,
+        observation,
+      },
+    );
     return resultOf(decision, true);
   }
   if (action.kind !== 'promote' && action.kind !== 'resume-promotion') return resultOf(decision, true);
@@ -138,7 +150,7 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
       lagAtDecision: decision.state.promotion.lagAtDecision,
       probes: summarize(detail),
     });
-    await notify(clients, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] promoting`, {
+    await notify(clients, settings.alertTopicArn, `[failover ${settings.environmentSuffix} ${region}] promoting`, {
       region,
       reason: decision.reason,
       steps: action.steps,
@@ -150,7 +162,7 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
 }
 
 async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[], base: AuditBase): Promise<RunResult> {
-  const { settings: s, clients, store } = deps;
+  const { settings, clients, store } = deps;
   let state = decision.state;
   // The stored version after runOnce recorded the decision; every later write must match it.
   let version = decision.state.version + 1;
@@ -193,42 +205,47 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
       if (STEP_NEEDS_WRITER.has(step) && !writerReady) continue;
       switch (step) {
         case 'promote-database': {
-          let outcome = await promoteDatabase(clients, s.dbIdentifier);
+          let outcome = await promoteDatabase(clients, settings.dbIdentifier);
           // Wait for the promotion within this invocation's budget: every minute saved is RTO.
-          const deadline = deps.now() + s.waitBudgetMs;
+          const deadline = deps.now() + settings.waitBudgetMs;
           while (outcome.status === 'in-progress' && deps.now() < deadline) {
             await deps.sleep(Math.min(10_000, Math.max(0, deadline - deps.now())));
-            if (await isPromoted(clients, s.dbIdentifier))
-              outcome = { step, status: 'done', detail: `${s.dbIdentifier} is a standalone writer` };
+            if (await isPromoted(clients, settings.dbIdentifier))
+              outcome = { step, status: 'done', detail: `${settings.dbIdentifier} is a standalone writer` };
           }
           await record(outcome);
           writerReady = outcome.status !== 'in-progress';
           break;
         }
         case 'raise-capacity':
-          await record(await raiseCapacity(clients, s.asgName, s.failoverCapacity));
+          await record(await raiseCapacity(clients, settings.asgName, settings.failoverCapacity));
           break;
         case 'update-writer-endpoint': {
-          const db = await requireDatabase(clients, s.dbIdentifier);
+          const db = await requireDatabase(clients, settings.dbIdentifier);
           if (!db.endpoint)
             throw new DrError({
               code: 'E_DB_NO_ENDPOINT',
               kind: 'aws',
-              message: `${s.dbIdentifier} reports no endpoint`,
+              message: `${settings.dbIdentifier} reports no endpoint`,
               fix: 'Wait until the instance is available; the next tick retries.',
             });
           // Only the endpoint moves: the region's secret parameter already names the local replica of the master
           // secret, whose user and password the promoted instance keeps.
-          await record(await setWriterEndpoint(clients, s.writerEndpointParameter, db.endpoint));
+          await record(await setWriterEndpoint(clients, settings.writerEndpointParameter, db.endpoint));
           break;
         }
         case 'notify':
           await record(
-            await notify(clients, s.alertTopicArn, `[failover ${s.environmentSuffix} ${clients.region}] promoted`, {
-              region: clients.region,
-              reason: decision.reason,
-              steps: state.promotion.completedSteps,
-            }),
+            await notify(
+              clients,
+              settings.alertTopicArn,
+              `[failover ${settings.environmentSuffix} ${clients.region}] promoted`,
+              {
+                region: clients.region,
+                reason: decision.reason,
+                steps: state.promotion.completedSteps,
+              },
+            ),
           );
           break;
       }
@@ -239,8 +256,8 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
     await store.audit({ at: deps.now(), event: 'step-failed', ...base, error: message }).catch(() => undefined);
     await notify(
       clients,
-      s.alertTopicArn,
-      `[failover ${s.environmentSuffix} ${clients.region}] promotion step failed`,
+      settings.alertTopicArn,
+      `[failover ${settings.environmentSuffix} ${clients.region}] promotion step failed`,
       { error: message, completed: state.promotion.completedSteps },
     ).catch(() => undefined);
     return { ...resultOf({ ...decision, state }, true), steps: outcomes, error: message };

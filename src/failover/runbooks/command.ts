@@ -120,19 +120,19 @@ async function runLocked(
   ctx: CommandContext,
   runbook: RunbookName,
   opts: RunbookCommandOptions,
-  o: RunbookOverrides,
+  overrides: RunbookOverrides,
   base: Pick<RunbookDeps, 'config' | 'clients' | 'clock' | 'signal'>,
 ): Promise<number> {
   const { config, clients } = base;
-  const store = o.store ?? new FileStateStore(ctx.root, config.environment, runbook);
+  const store = overrides.store ?? new FileStateStore(ctx.root, config.environment, runbook);
   // Failover may have to run while the primary region's APIs are down: it may fall back to the cached names.
   const topology = await loadTopology(ctx.root, config, clients, ctx.reporter, { allowCache: runbook === 'failover' });
   const deps: RunbookDeps = {
     ...base,
     root: ctx.root,
     topology,
-    http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }),
-    dns: o.dns ?? systemDnsResolver(),
+    http: overrides.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }),
+    dns: overrides.dns ?? systemDnsResolver(),
     store,
     reporter: ctx.reporter,
   };
@@ -142,7 +142,7 @@ async function runLocked(
       yes: Boolean(opts.yes),
       force: Boolean(opts.force),
       acceptUnchecked: Boolean(opts.acceptUnchecked),
-      ...(o.timeouts ? { timeouts: o.timeouts } : {}),
+      ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}),
     });
     summarize(ctx.reporter, state);
     const result = runbookResult(state, store.location);

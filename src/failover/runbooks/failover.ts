@@ -31,28 +31,28 @@ export interface RunbookOptions {
 const iso = (at: number) => new Date(at).toISOString();
 
 export function failoverPrechecks(deps: RunbookDeps): Precheck[] {
-  const { topology: t, clients, clock, http } = deps;
-  const secondary = clients(t.secondary.region);
-  const route53 = clients(t.global.region);
-  const replica = shared(() => describeDbInstance(secondary, t.secondary.dbIdentifier));
+  const { topology, clients, clock, http } = deps;
+  const secondary = clients(topology.secondary.region);
+  const route53 = clients(topology.global.region);
+  const replica = shared(() => describeDbInstance(secondary, topology.secondary.dbIdentifier));
   const guard = rpoGuardSeconds(deps);
   return [
     {
       check: 'secondary-health-endpoint',
-      fix: `Bring the secondary's gateways back to health (target group of ${t.secondary.albDnsName}) before failing over to it.`,
+      fix: `Bring the secondary's gateways back to health (target group of ${topology.secondary.albDnsName}) before failing over to it.`,
       async run() {
-        const answer = await http.request('GET', t.secondary.healthCheckUrl);
+        const answer = await http.request('GET', topology.secondary.healthCheckUrl);
         return {
           status: isOk(answer) ? 'pass' : 'fail',
-          evidence: `GET ${t.secondary.healthCheckUrl} → ${answer.status || answer.error}`,
+          evidence: `GET ${topology.secondary.healthCheckUrl} → ${answer.status || answer.error}`,
         };
       },
     },
     {
       check: 'secondary-route53-health-check',
-      fix: `Find out why Route 53's checkers fail the secondary (health check ${t.global.secondaryHealthCheckId}) before moving traffic to it.`,
+      fix: `Find out why Route 53's checkers fail the secondary (health check ${topology.global.secondaryHealthCheckId}) before moving traffic to it.`,
       async run() {
-        const id = t.global.secondaryHealthCheckId;
+        const id = topology.global.secondaryHealthCheckId;
         try {
           const observed = await healthCheckObservedHealthy(route53, id);
           const inverted = await healthCheckInverted(route53, id);
@@ -72,12 +72,15 @@ export function failoverPrechecks(deps: RunbookDeps): Precheck[] {
     },
     {
       check: 'replica-exists',
-      fix: `Check the data stack in ${t.secondary.region} (DatabaseIdentifier ${t.secondary.dbIdentifier}).`,
+      fix: `Check the data stack in ${topology.secondary.region} (DatabaseIdentifier ${topology.secondary.dbIdentifier}).`,
       async run() {
         const db = await replica();
         return db
           ? { status: 'pass', evidence: `${db.identifier} is ${db.status}` }
-          : { status: 'fail', evidence: `${t.secondary.dbIdentifier} not found in ${t.secondary.region}` };
+          : {
+              status: 'fail',
+              evidence: `${topology.secondary.dbIdentifier} not found in ${topology.secondary.region}`,
+            };
       },
     },
     {
@@ -85,7 +88,7 @@ export function failoverPrechecks(deps: RunbookDeps): Precheck[] {
       fix: 'The secondary already is the writer: nothing to fail over. To return to the primary, use drctl failback.',
       async run() {
         const db = await replica();
-        if (!db) return { status: 'fail', evidence: `${t.secondary.dbIdentifier} not found` };
+        if (!db) return { status: 'fail', evidence: `${topology.secondary.dbIdentifier} not found` };
         return db.sourceArn
           ? { status: 'pass', evidence: `replicating from ${db.sourceArn}` }
           : { status: 'fail', evidence: `${db.identifier} is already a standalone instance` };
@@ -96,7 +99,7 @@ export function failoverPrechecks(deps: RunbookDeps): Precheck[] {
       fix: 'Wait for the replica to become available (RDS refuses to promote it otherwise), then re-run.',
       async run() {
         const db = await replica();
-        if (!db) return { status: 'fail', evidence: `${t.secondary.dbIdentifier} not found` };
+        if (!db) return { status: 'fail', evidence: `${topology.secondary.dbIdentifier} not found` };
         return { status: db.status === 'available' ? 'pass' : 'fail', evidence: `status ${db.status}` };
       },
     },
@@ -105,10 +108,10 @@ export function failoverPrechecks(deps: RunbookDeps): Precheck[] {
       overridable: true,
       fix: `Wait for ReplicaLag to fall under ${guard} s, or accept losing up to the lag with --force.`,
       async run() {
-        const series = await replicaLagSeries(secondary, t.secondary.dbIdentifier, clock.now());
+        const series = await replicaLagSeries(secondary, topology.secondary.dbIdentifier, clock.now());
         // Only an unreachable primary has stopped taking writes; one that still answers may still be writing, and
         // then everything behind the replica is at risk: the latest lag, however it grew.
-        const primaryAnswers = (await http.request('GET', t.primary.healthCheckUrl)).status !== 0;
+        const primaryAnswers = (await http.request('GET', topology.primary.healthCheckUrl)).status !== 0;
         const atStop = lagAtReplicationStop(series);
         const lag =
           atStop && primaryAnswers ? { ...atStop, seconds: atStop.latest.seconds, stoppedAt: undefined } : atStop;
@@ -126,27 +129,30 @@ export function failoverPrechecks(deps: RunbookDeps): Precheck[] {
 }
 
 function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
-  const { topology: t, clients, clock, reporter, http, dns, signal } = deps;
-  const primary = () => clients(t.primary.region);
-  const secondary = () => clients(t.secondary.region);
-  const route53 = () => clients(t.global.region);
+  const { topology, clients, clock, reporter, http, dns, signal } = deps;
+  const primary = () => clients(topology.primary.region);
+  const secondary = () => clients(topology.secondary.region);
+  const route53 = () => clients(topology.global.region);
   return [
     {
       id: 'fence-primary',
-      title: `fence the primary: maintenance flag on in ${t.primary.region}`,
-      async run(h) {
+      title: `fence the primary: maintenance flag on in ${topology.primary.region}`,
+      async run(helpers) {
         // Best effort: when the primary region is down it is fenced already; the failover must not wait on it.
         try {
-          const { previous } = await putParameter(primary(), t.primary.maintenanceParameter, 'on');
-          h.state.facts.fenced = true;
-          return { status: 'done', detail: { parameter: t.primary.maintenanceParameter, previous: previous ?? null } };
+          const { previous } = await putParameter(primary(), topology.primary.maintenanceParameter, 'on');
+          helpers.state.facts.fenced = true;
+          return {
+            status: 'done',
+            detail: { parameter: topology.primary.maintenanceParameter, previous: previous ?? null },
+          };
         } catch (err) {
-          h.state.facts.fenced = false;
+          helpers.state.facts.fenced = false;
           reporter.emit({
             code: 'FAILOVER_FENCE_UNREACHABLE',
             level: 'warn',
-            text: `could not set the maintenance flag in ${t.primary.region}: ${(err as Error).message}`,
-            data: { region: t.primary.region },
+            text: `could not set the maintenance flag in ${topology.primary.region}: ${(err as Error).message}`,
+            data: { region: topology.primary.region },
           });
           return { status: 'skipped', note: 'primary region unreachable', detail: { error: (err as Error).message } };
         }
@@ -154,15 +160,15 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     },
     {
       id: 'promote-replica',
-      title: `promote ${t.secondary.dbIdentifier} in ${t.secondary.region}`,
-      async run(h) {
-        const r = await promoteReplica(secondary(), t.secondary.dbIdentifier, h, {
+      title: `promote ${topology.secondary.dbIdentifier} in ${topology.secondary.region}`,
+      async run(helpers) {
+        const r = await promoteReplica(secondary(), topology.secondary.dbIdentifier, helpers, {
           clock,
           timeoutMs: to.promotionMs,
           pollMs: to.pollMs,
           signal,
         });
-        h.state.facts.writerEndpoint = r.endpoint;
+        helpers.state.facts.writerEndpoint = r.endpoint;
         return {
           status: r.alreadyPromoted ? 'skipped' : 'done',
           note: r.alreadyPromoted ? 'already standalone' : undefined,
@@ -173,16 +179,17 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     {
       id: 'update-writer-endpoint',
       title: 'point the writer endpoint parameters at the promoted instance',
-      async run(h) {
-        const endpoint = String(h.state.facts.writerEndpoint ?? '');
+      async run(helpers) {
+        const endpoint = String(helpers.state.facts.writerEndpoint ?? '');
         // The secret parameter stays: it names the secondary's replica of the master secret, whose user and password
         // the promoted instance keeps (decision 0007).
         const secondaryDetail = [
-          (await setWriterEndpoint(secondary(), t.secondary.writerEndpointParameter, endpoint)).detail,
+          (await setWriterEndpoint(secondary(), topology.secondary.writerEndpointParameter, endpoint)).detail,
         ];
         let primaryDetail: string;
         try {
-          primaryDetail = (await setWriterEndpoint(primary(), t.primary.writerEndpointParameter, endpoint)).detail;
+          primaryDetail = (await setWriterEndpoint(primary(), topology.primary.writerEndpointParameter, endpoint))
+            .detail;
         } catch (err) {
           primaryDetail = `not updated (${(err as Error).message}); failback rewrites it`; // the primary region is fenced or down
         }
@@ -192,42 +199,42 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     {
       id: 'shift-traffic',
       title: 'move traffic: Route 53 must route the domain to the secondary',
-      async run(h) {
-        const hc = t.global.primaryHealthCheckId;
+      async run(helpers) {
+        const hc = topology.global.primaryHealthCheckId;
         let inverted = false;
-        if (!h.state.facts.fenced) {
+        if (!helpers.state.facts.fenced) {
           // The flag could not be set: if Route 53 still sees the primary healthy, invert its check to force the flip.
           // (If Route 53's API does not answer either, DNS is all there is to watch.)
           const observed = await healthCheckObservedHealthy(route53(), hc).catch(() => ({ healthy: false }));
           if (observed.healthy) {
             await setHealthCheckInverted(route53(), hc, true);
-            h.state.facts.invertedPrimaryCheck = true;
+            helpers.state.facts.invertedPrimaryCheck = true;
             inverted = true;
-            await h.checkpoint();
+            await helpers.checkpoint();
           }
         }
-        const ns = t.global.nameServers;
+        const ns = topology.global.nameServers;
         const target = await waitFor(
           clock,
           {
-            what: `${t.global.domainName} to resolve to the secondary ALB`,
+            what: `${topology.global.domainName} to resolve to the secondary ALB`,
             timeoutMs: to.dnsMs,
             intervalMs: Math.min(to.pollMs, 5_000),
             code: 'E_DNS_FLIP_TIMEOUT',
             signal,
-            onPending: (ms) => h.progress(`waiting for DNS to answer the secondary (${Math.round(ms / 1000)} s)`),
+            onPending: (ms) => helpers.progress(`waiting for DNS to answer the secondary (${Math.round(ms / 1000)} s)`),
           },
           async () => {
             const answer = await failoverRecordTarget(
               dns,
-              t.global.domainName,
-              { primary: t.primary.albDnsName, secondary: t.secondary.albDnsName },
+              topology.global.domainName,
+              { primary: topology.primary.albDnsName, secondary: topology.secondary.albDnsName },
               ns,
             );
             return answer.target === 'secondary' ? answer : undefined;
           },
         );
-        const probe = await http.request('GET', t.secondary.healthCheckUrl);
+        const probe = await http.request('GET', topology.secondary.healthCheckUrl);
         return {
           status: 'done',
           detail: { invertedPrimaryCheck: inverted, answers: target.addresses, secondaryHealth: probe.status },
@@ -236,32 +243,32 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     },
     {
       id: 'raise-capacity',
-      title: `raise ${t.secondary.asgName} to full size`,
-      async run(h) {
-        let desired = t.secondary.failoverDesiredCapacity;
+      title: `raise ${topology.secondary.asgName} to full size`,
+      async run(helpers) {
+        let desired = topology.secondary.failoverDesiredCapacity;
         if (desired === undefined) {
           try {
-            desired = (await describeGroup(primary(), t.primary.asgName))?.desired;
+            desired = (await describeGroup(primary(), topology.primary.asgName))?.desired;
           } catch {
             desired = undefined;
           }
         }
         if (desired === undefined)
           return { status: 'skipped', note: 'no FailoverDesiredCapacity and the primary group is unreadable' };
-        const outcome = await raiseCapacity(secondary(), t.secondary.asgName, desired);
+        const outcome = await raiseCapacity(secondary(), topology.secondary.asgName, desired);
         const target = desired;
         const ready = await waitFor(
           clock,
           {
-            what: `${target} in-service instances in ${t.secondary.asgName}`,
+            what: `${target} in-service instances in ${topology.secondary.asgName}`,
             timeoutMs: to.capacityMs,
             intervalMs: to.pollMs,
             code: 'E_CAPACITY_TIMEOUT',
             signal,
-            onPending: (ms) => h.progress(`waiting for instances (${Math.round(ms / 1000)} s)`),
+            onPending: (ms) => helpers.progress(`waiting for instances (${Math.round(ms / 1000)} s)`),
           },
           async () => {
-            const group = await describeGroup(secondary(), t.secondary.asgName);
+            const group = await describeGroup(secondary(), topology.secondary.asgName);
             return group && group.inService >= target ? group : undefined;
           },
         );
@@ -275,25 +282,25 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     {
       id: 'notify-and-audit',
       title: 'notify the alert topic and write the audit record',
-      async run(h) {
+      async run(helpers) {
         const record = {
           at: clock.now(),
-          region: t.secondary.region,
+          region: topology.secondary.region,
           role: 'secondary',
           event: 'operator-failover',
-          environment: t.environment,
-          runId: h.state.runId,
-          forced: Boolean(h.state.facts.forced),
-          writerEndpoint: h.state.facts.writerEndpoint,
-          steps: h.state.steps.map((s) => ({ id: s.id, status: s.status, durationMs: s.durationMs ?? null })),
+          environment: topology.environment,
+          runId: helpers.state.runId,
+          forced: Boolean(helpers.state.facts.forced),
+          writerEndpoint: helpers.state.facts.writerEndpoint,
+          steps: helpers.state.steps.map((s) => ({ id: s.id, status: s.status, durationMs: s.durationMs ?? null })),
         };
         const sent = await notify(
           secondary(),
-          t.secondary.alertTopicArn,
-          `[${t.environment}] operator failover to ${t.secondary.region} completed`,
+          topology.secondary.alertTopicArn,
+          `[${topology.environment}] operator failover to ${topology.secondary.region} completed`,
           record,
         );
-        const audited = await writeAudit(deps, t.secondary, record);
+        const audited = await writeAudit(deps, topology.secondary, record);
         return { status: 'done', detail: { notify: sent.detail, audit: audited } };
       },
     },
@@ -302,12 +309,12 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
 
 /** Runs (or resumes) the failover runbook; returns the final state. */
 export async function runFailover(deps: RunbookDeps, opts: RunbookOptions): Promise<RunbookState> {
-  const t = deps.topology;
+  const topology = deps.topology;
   return startOrResume(deps, {
     runbook: 'failover',
     steps: failoverSteps(deps, { ...DEFAULT_TIMEOUTS, ...opts.timeouts }),
     prechecks: () => failoverPrechecks(deps),
-    question: `Fail over ${t.environment} from ${t.primary.region} to ${t.secondary.region}? This promotes ${t.secondary.dbIdentifier}.`,
+    question: `Fail over ${topology.environment} from ${topology.primary.region} to ${topology.secondary.region}? This promotes ${topology.secondary.dbIdentifier}.`,
     overrides: { yes: opts.yes, force: opts.force, acceptUnchecked: Boolean(opts.acceptUnchecked) },
   });
 }
