@@ -11,8 +11,20 @@ import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { getEventListeners } from 'node:events';
 import { AwsWorld } from './aws-world.js';
+import { DEFAULT_START, VirtualClock } from './virtual-clock.js';
 import { pkTable, startLocalDynamo, type LocalDynamo } from './dynamodb.js';
+
+describe('the clock double', () => {
+  it('removes its abort listener when a sleep ends, so a long-lived signal collects none', async () => {
+    const clock = new VirtualClock();
+    const signal = new AbortController().signal;
+    for (let k = 0; k < 50; k++) await clock.sleep(1_000, signal);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    expect(clock.now() - DEFAULT_START).toBe(50_000);
+  });
+});
 
 describe('AWS doubles', () => {
   it('RDS promotes a replica asynchronously and refuses a second promotion', async () => {

@@ -177,6 +177,28 @@ describe('drctl failover (operator-initiated)', () => {
     expect(r.reporter.byCode('E_FAILOVER_PRECHECK')[0]?.text).toMatch(/ReplicaLag 182 s \(guard 60 s\)/);
   });
 
+  it("stops waiting on the command's abort signal (Ctrl-C): exit 130, the lock released, the next run resumes", async () => {
+    const abort = new AbortController();
+    const promotingSince = w.clock.now();
+    w.onTick(() => {
+      // 30 s into the 90 s promotion wait.
+      if (w.clock.now() - promotingSince >= 30_000) abort.abort();
+    });
+    const first = await runRunbook(w, 'failover', { yes: true }, new MemoryReporter(), abort.signal);
+    expect(first.code).toBe(130);
+    expect(first.error).toMatchObject({ code: 'E_INTERRUPTED', kind: 'interrupted' });
+    const mid = await state();
+    expect(mid.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending', 'pending', 'pending']);
+    expect(first.reporter.codes()).toContain('LOCK_RELEASED');
+    // It installed no SIGINT handler of its own: the context's signal is the one it obeys.
+    expect(process.listenerCount('SIGINT')).toBe(0);
+
+    const second = await runRunbook(w, 'failover', { yes: true });
+    expect(second.code).toBe(0);
+    expect(second.reporter.byCode('FAILOVER_RESUMED')[0]?.data).toMatchObject({ step: 'promote-replica' });
+    expect(w.aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(1);
+  });
+
   it('resumes an interrupted run at the step after the last completed one', async () => {
     const stopAfterPromotion = new InterruptingReporter(
       (m) => m.code === 'FAILOVER_STEP_DONE' && (m.data as { step: string }).step === 'promote-replica',

@@ -33,8 +33,14 @@ export async function runRunbook(
   runbook: RunbookName,
   opts: RunbookCommandOptions,
   reporter = new MemoryReporter(),
+  signal?: AbortSignal,
 ): Promise<RunOutcome> {
-  const ctx: CommandContext = { root: w.root, reporter, options: { json: Boolean(opts.json), yes: Boolean(opts.yes) } };
+  const ctx: CommandContext = {
+    root: w.root,
+    reporter,
+    options: { json: Boolean(opts.json), yes: Boolean(opts.yes) },
+    ...(signal ? { signal } : {}),
+  };
   try {
     const code = await runRunbookCommand(
       ctx,
