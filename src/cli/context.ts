@@ -16,6 +16,8 @@ export interface CommandContext {
   root: string;
   reporter: Reporter;
   options: GlobalOptions;
+  /** Aborted on Ctrl-C; long-running bodies stop waiting and leave things resumable. */
+  signal?: AbortSignal;
 }
 
 export function createContext(options: GlobalOptions, reporter?: Reporter): CommandContext {

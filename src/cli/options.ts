@@ -9,3 +9,10 @@ export const profileOption = () =>
   new Option('--profile <name>', 'AWS named profile (else the standard credential chain)');
 export const endpointOption = () =>
   new Option('--endpoint-url <url>', 'send every AWS call to this endpoint (a local emulator)');
+export const acceptUncheckedOption = () =>
+  new Option(
+    '--accept-unchecked',
+    'go ahead although some pre-checks could not be checked (a dependency did not answer); never overrides a failed check',
+  );
+export const forceUnlockOption = () =>
+  new Option('--force-unlock', "remove another run's environment lock first (only when that run is dead)");

@@ -7,10 +7,19 @@ import { exitCodeFor, usageError, type DrError } from '../errors.js';
 import type { Message, Reporter } from '../io/messages.js';
 import { StreamReporter } from '../io/reporters.js';
 import { reportError, runAction, type CommandContext, type GlobalOptions } from '../cli/context.js';
-import { endpointOption, envOption, jsonOption, profileOption, verboseOption, yesOption } from '../cli/options.js';
+import {
+  endpointOption,
+  envOption,
+  forceUnlockOption,
+  jsonOption,
+  profileOption,
+  verboseOption,
+  yesOption,
+} from '../cli/options.js';
 import { loadProject, type Project } from './project.js';
 import { statusBoard } from './progress.js';
-import { defaultRuntime, type Runtime } from './runtime.js';
+import { defaultRuntime, reportThrottling, type Runtime } from './runtime.js';
+import { commandSignal } from '../session/interrupt.js';
 
 export interface AwsCommandOptions {
   json?: boolean;
@@ -25,8 +34,6 @@ export function addAwsOptions(cmd: Command): Command {
   return cmd.addOption(profileOption()).addOption(endpointOption()).addOption(jsonOption()).addOption(verboseOption());
 }
 
-export const forceUnlockOption = () =>
-  new Option('--force-unlock', "remove another run's lock first (only when that run is dead)");
 export const concurrencyOption = (what: string) =>
   new Option('--concurrency <n>', `${what} at once (default: config deploy.concurrency or 4)`);
 
@@ -54,26 +61,32 @@ export function commandReporter(opts: AwsCommandOptions): Reporter {
 
 /**
  * First Ctrl-C: stop starting new work, let CloudFormation finish what it is doing, release the lock, exit 130.
- * Second Ctrl-C: leave at once (the lock stays; --force-unlock clears it).
+ * Second Ctrl-C: leave at once (the lock stays; --force-unlock clears it). The signal comes from the command context
+ * when the CLI provides one; otherwise this listens for SIGINT itself.
  */
-export function withInterrupts<T>(reporter: Reporter, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const ctl = new AbortController();
-  const onSigint = () => {
-    if (ctl.signal.aborted) process.exit(130);
-    reporter.emit({
-      code: 'INTERRUPT_REQUESTED',
-      level: 'warn',
-      text: 'interrupt: no new stacks will start; waiting steps stop now, CloudFormation finishes the running ones. Ctrl-C again to quit at once.',
-    });
-    ctl.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return body(ctl.signal).finally(() => process.off('SIGINT', onSigint));
+export async function withInterrupts<T>(
+  ctx: Pick<CommandContext, 'reporter' | 'signal'>,
+  body: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const interrupt = commandSignal(ctx.signal, ctx.reporter, {
+    code: 'INTERRUPT_REQUESTED',
+    text: 'interrupt: no new stacks will start; waiting steps stop now, CloudFormation finishes the running ones. Ctrl-C again to quit at once.',
+  });
+  try {
+    return await body(interrupt.signal);
+  } finally {
+    interrupt.dispose();
+  }
 }
 
 export async function cliRuntime(opts: AwsCommandOptions, reporter: Reporter, signal?: AbortSignal): Promise<Runtime> {
   const { sdkClientFactory } = await import('../aws/clients.js');
-  return defaultRuntime(sdkClientFactory({ profile: opts.profile, endpointUrl: opts.endpointUrl }), reporter, signal);
+  const factory = sdkClientFactory({
+    profile: opts.profile,
+    endpointUrl: opts.endpointUrl,
+    onThrottled: reportThrottling(reporter),
+  });
+  return defaultRuntime(factory, reporter, signal);
 }
 
 export interface EnvironmentChangeOptions extends GlobalOptions, AwsCommandOptions {
@@ -117,7 +130,7 @@ export async function runEnvironmentChange<R extends object>(
   opts: AwsCommandOptions,
   run: (rt: Runtime) => Promise<{ report: R; error?: DrError }>,
 ): Promise<number> {
-  const { report, error } = await withInterrupts(ctx.reporter, async (signal) =>
+  const { report, error } = await withInterrupts(ctx, async (signal) =>
     run(await cliRuntime(opts, ctx.reporter, signal)),
   );
   if (error) reportError({ ...ctx, options: { ...ctx.options, json: false } }, error);

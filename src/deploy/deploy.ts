@@ -1,19 +1,18 @@
 // drctl deploy: pre-flight, lock, then run the deploy graph (build, publish, stack change sets) with bounded
 // concurrency, passing outputs across regions. Nothing is changed before credentials, account and lock check out.
-import type { Stack, Tag } from '@aws-sdk/client-cloudformation';
 import { DrError, usageError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 import type { StackNode, DeployNode, NodeState } from './graph.js';
 import { isStackNode } from './graph.js';
 import { nodeStateMessage, runGraph, type ExecutionResult } from './executor.js';
-import { ensureStateBucket, stateBucketName } from './lock.js';
+import { ensureStateBucket, stateBucketName } from '../session/state-bucket.js';
 import { buildArtifact, publishArtifact, type BuiltArtifact } from './packaging.js';
 import type { Project } from './project.js';
-import type { Runtime } from './runtime.js';
+import { sessionOf, type Runtime } from './runtime.js';
 import { deployStack, outputsOf, type StackOutcome } from './stack-deployer.js';
-import { stackOpsByRegion, type StackOps } from './stack-ops.js';
+import { stackOpsByRegion, type Stack, type StackOps, type Tag } from '../aws/services/cloudformation.js';
 import { templateSource, type TemplateStore } from './template-source.js';
-import { withEnvironmentLock } from './session.js';
+import { withEnvironmentLock } from '../session/environment-session.js';
 
 export interface DeployRequest {
   /** Layers (`data`) or stack nodes (`data@primary`) to deploy; everything when empty. */
@@ -182,20 +181,12 @@ function warnSecondPassesLeftOut(project: Project, selected: Set<string>, report
 function stateBucketTemplates(rt: Runtime, account: string): TemplateStore {
   const buckets = new Map<string, Promise<string>>();
   return {
-    clock: rt.clock,
-    s3: (region) => rt.factory(region).s3,
+    s3: (region) => rt.factory(region),
     bucket: (region) => {
       let b = buckets.get(region);
       if (!b) {
         const name = stateBucketName(account, region);
-        buckets.set(
-          region,
-          (b = ensureStateBucket(
-            { s3: rt.factory(region).s3, clock: rt.clock, reporter: rt.reporter },
-            name,
-            region,
-          ).then(() => name)),
-        );
+        buckets.set(region, (b = ensureStateBucket(rt.factory(region), name, rt.reporter).then(() => name)));
       }
       return b;
     },
@@ -286,7 +277,7 @@ export async function runDeploy(
   rt: Runtime,
 ): Promise<{ report: DeployReport; error?: DrError }> {
   const selected = selectNodes(project, req.only);
-  return withEnvironmentLock(project, rt, 'deploy', req.forceUnlock, async (identity) => {
+  return withEnvironmentLock(sessionOf(project, rt), 'deploy', req.forceUnlock, async (identity) => {
     const g = project.graph;
     const ops = stackOpsByRegion(rt);
     const { done, outputs } = await outputsFromOutsideTheRun(project, selected, ops);
@@ -325,7 +316,7 @@ export async function runDeploy(
             message: `${node.id}: no artifact bucket name to upload to`,
             fix: 'Check the foundation stack outputs (ArtifactBucketName).',
           });
-        const uploaded = await publishArtifact(rt.factory(node.region).s3, bucket, art, (ms) => rt.clock.sleep(ms));
+        const uploaded = await publishArtifact(rt.factory(node.region), bucket, art);
         artifactKeys.set(node.id, art.key);
         outcomes.set(node.id, uploaded ? 'uploaded' : 'exists');
         rt.reporter.emit({

@@ -3,18 +3,20 @@
 // CloudFormation cannot delete either as they are. The secondary's RDS replica goes before its source (the reverse
 // of the input edge that created it), and the global table goes with the primary data stack once every stack
 // that consumes it is gone. Stacks without this environment's tag are never touched.
-import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Stack, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DrError } from '../errors.js';
-import { errorName, throttlingRetry } from '../aws/retry.js';
-import type { Clock } from '../clock.js';
-import { withEnvironmentLock } from './session.js';
+import { emptyBucket, type BucketEmptyResult } from '../aws/services/s3.js';
+import { withEnvironmentLock } from '../session/environment-session.js';
 import { nodeStateMessage, runGraph, type ExecNode, type ExecutionResult } from './executor.js';
 import { stackInstances, type DeployGraph, type NodeState, type StackNode } from './graph.js';
 import type { Project } from './project.js';
-import type { Runtime } from './runtime.js';
+import { sessionOf, type Runtime } from './runtime.js';
 import { removeSecretReplicas } from './secret-replicas.js';
-import { stackOpsByRegion, type StackOps } from './stack-ops.js';
+import {
+  stackOpsByRegion,
+  type Stack,
+  type StackOps,
+  type StackResourceSummary,
+} from '../aws/services/cloudformation.js';
 
 export interface DestroyNode extends ExecNode {
   stack: StackNode;
@@ -53,51 +55,7 @@ export function destroyGraph(g: DeployGraph): DestroyNode[] {
     .reverse();
 }
 
-export interface BucketEmptyResult {
-  bucket: string;
-  versions: number;
-  deleteMarkers: number;
-}
-
-/** Deletes every object version and delete marker, a page (≤1000) at a time, until the bucket is empty. */
-export async function emptyBucket(s3: S3Client, bucket: string, clock: Clock): Promise<BucketEmptyResult> {
-  const retry = throttlingRetry((ms) => clock.sleep(ms));
-  const result = { bucket, versions: 0, deleteMarkers: 0 };
-  for (;;) {
-    let page;
-    try {
-      page = await retry(() => s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: 1000 })));
-    } catch (err) {
-      if (errorName(err) === 'NoSuchBucket') return result;
-      throw new DrError({
-        code: 'E_EMPTY_BUCKET',
-        kind: 'aws',
-        message: `cannot list ${bucket}: ${errorName(err)}: ${(err as Error).message}`,
-        fix: 'Grant s3:ListBucketVersions and s3:DeleteObjectVersion, then destroy again.',
-        cause: err,
-      });
-    }
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
-      Key: v.Key!,
-      VersionId: v.VersionId,
-    }));
-    if (!objects.length) return result;
-    const out = await retry(() =>
-      s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })),
-    );
-    if (out.Errors?.length) {
-      const e = out.Errors[0]!;
-      throw new DrError({
-        code: 'E_EMPTY_BUCKET',
-        kind: 'aws',
-        message: `cannot delete ${e.Key} (${e.VersionId}) from ${bucket}: ${e.Code}: ${e.Message}`,
-        fix: 'Check s3:DeleteObjectVersion permission and Object Lock settings, then destroy again.',
-      });
-    }
-    result.versions += page.Versions?.length ?? 0;
-    result.deleteMarkers += page.DeleteMarkers?.length ?? 0;
-  }
-}
+export { emptyBucket, type BucketEmptyResult };
 
 export interface DestroyRequest {
   yes: boolean;
@@ -142,7 +100,7 @@ async function prepareForDeletion(
   const resources = await o.listResources(stackId);
   let count = 0;
   for (const bucket of live(resources, 'AWS::S3::Bucket')) {
-    const res = await emptyBucket(clients.s3, bucket, rt.clock);
+    const res = await emptyBucket(clients, bucket);
     count++;
     const seen = emptied.find((b) => b.bucket === res.bucket);
     if (seen) {
@@ -158,7 +116,7 @@ async function prepareForDeletion(
   }
   // The stack's own secrets only, in its own Region: a stack's secret resource is always the primary copy there.
   for (const secret of live(resources, 'AWS::SecretsManager::Secret')) {
-    const removed = await removeSecretReplicas(clients.secretsmanager, secret, rt.clock);
+    const removed = await removeSecretReplicas(clients, secret);
     if (!removed) continue;
     count++;
     rt.reporter.emit({
@@ -287,7 +245,7 @@ export async function runDestroy(
   req: DestroyRequest,
   rt: Runtime,
 ): Promise<{ report: DestroyReport; error?: DrError }> {
-  return withEnvironmentLock(project, rt, 'destroy', req.forceUnlock, async (identity) => {
+  return withEnvironmentLock(sessionOf(project, rt), 'destroy', req.forceUnlock, async (identity) => {
     const opsFor = stackOpsByRegion(rt);
     const nodes = destroyGraph(project.graph);
     const { targets, foreign } = await inventory(project, nodes, opsFor, rt.reporter);

@@ -2,10 +2,8 @@
 import type { Project } from './project.js';
 import type { Runtime } from './runtime.js';
 import { stackInstances } from './graph.js';
-import { callerIdentity } from './preflight.js';
-import { stackOpsByRegion } from './stack-ops.js';
-import { outputsOf } from './stack-deployer.js';
-import type { Stack } from '@aws-sdk/client-cloudformation';
+import { callerIdentity } from '../session/identity.js';
+import { outputsOf, stackOpsByRegion, type Stack } from '../aws/services/cloudformation.js';
 
 export const NOT_DEPLOYED = 'NOT_DEPLOYED';
 
@@ -26,12 +24,8 @@ async function describeAll(
   project: Project,
   rt: Runtime,
 ): Promise<{ row: StackStatusRow; stack: Stack | undefined }[]> {
-  await callerIdentity(
-    rt.factory(project.config.regions.primary).sts,
-    project.config.expectedAccountId,
-    project.file,
-    (ms) => rt.clock.sleep(ms),
-  );
+  const { primary, secondary } = project.config.regions;
+  await callerIdentity(rt.factory, [primary, secondary], project.config.expectedAccountId, project.file);
   const opsFor = stackOpsByRegion(rt);
   const instances = stackInstances(project.graph).sort(
     (a, b) => a.role.localeCompare(b.role) || project.graph.order.indexOf(a.id) - project.graph.order.indexOf(b.id),

@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ServiceClients } from '../aws/clients.js';
+import { objectExists, putObject } from '../aws/services/s3.js';
 import { DrError } from '../errors.js';
-import { errorName, throttlingRetry } from '../aws/retry.js';
 import type { ArtifactBuildNode } from './graph.js';
 import { zipSync } from 'fflate';
 
@@ -71,43 +71,22 @@ export async function buildArtifact(root: string, node: ArtifactBuildNode): Prom
 }
 
 /** Uploads unless the key is already there (HeadObject); returns whether it uploaded. */
-export async function publishArtifact(
-  s3: S3Client,
-  bucket: string,
-  art: BuiltArtifact,
-  sleep: (ms: number) => Promise<void>,
-): Promise<boolean> {
-  const retry = throttlingRetry(sleep);
-  try {
-    await retry(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: art.key })));
-    return false;
-  } catch (err) {
-    if (errorName(err) !== 'NotFound' && errorName(err) !== 'NoSuchKey') throw publishError(bucket, art, err);
-  }
-  try {
-    await retry(() =>
-      s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: art.key,
-          Body: art.bytes,
-          ContentType: art.kind === 'lambda' ? 'application/zip' : 'text/javascript',
-          Metadata: { sha256: art.sha256, 'built-by': 'drctl' },
-        }),
-      ),
-    );
-  } catch (err) {
-    throw publishError(bucket, art, err);
-  }
-  return true;
-}
-
-function publishError(bucket: string, art: BuiltArtifact, err: unknown): DrError {
-  return new DrError({
+export async function publishArtifact(aws: ServiceClients<'s3'>, bucket: string, art: BuiltArtifact): Promise<boolean> {
+  const error = {
     code: 'E_ARTIFACT_PUBLISH',
-    kind: 'aws',
-    message: `cannot upload ${art.key} to ${bucket}: ${errorName(err)}: ${(err as Error).message}`,
     fix: 'Check that the artifact bucket exists (foundation stack) and that you may write to it (s3:PutObject).',
-    cause: err,
-  });
+  };
+  if (await objectExists(aws, bucket, art.key, error)) return false;
+  await putObject(
+    aws,
+    {
+      bucket,
+      key: art.key,
+      body: art.bytes,
+      contentType: art.kind === 'lambda' ? 'application/zip' : 'text/javascript',
+      metadata: { sha256: art.sha256, 'built-by': 'drctl' },
+    },
+    error,
+  );
+  return true;
 }

@@ -1,8 +1,10 @@
 // What the deploy commands need from the outside world, injected: AWS clients, time, output, Ctrl-C, host.
 import os from 'node:os';
-import type { ClientFactory } from '../aws/clients.js';
+import type { ClientFactory, ThrottledAttempt } from '../aws/clients.js';
 import type { Reporter } from '../io/messages.js';
 import { realClock, type Clock } from '../clock.js';
+import type { SessionDeps } from '../session/environment-session.js';
+import type { Project } from './project.js';
 
 export interface Runtime {
   factory: ClientFactory;
@@ -23,5 +25,28 @@ export function defaultRuntime(factory: ClientFactory, reporter: Reporter, signa
     pollMs: 5000,
     signal,
     host: { hostname: os.hostname(), pid: process.pid },
+  };
+}
+
+/** The SDK retries throttled calls itself (the only retry layer); this says so, as `AWS_THROTTLED` debug messages. */
+export function reportThrottling(reporter: Reporter): (t: ThrottledAttempt) => void {
+  return (t) =>
+    reporter.emit({
+      code: 'AWS_THROTTLED',
+      level: 'debug',
+      text: `throttled (${t.error}) ${t.operation} in ${t.region}; the SDK retries (attempt ${t.attempt}${t.maxAttempts ? ` of ${t.maxAttempts}` : ''})`,
+      data: t,
+    });
+}
+
+/** What the environment session (identity, lock) needs, from a deploy-family runtime. */
+export function sessionOf(project: Project, rt: Runtime): SessionDeps {
+  return {
+    config: project.config,
+    configFile: project.file,
+    factory: rt.factory,
+    reporter: rt.reporter,
+    now: () => rt.clock.now(),
+    host: rt.host,
   };
 }

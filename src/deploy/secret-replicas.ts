@@ -3,59 +3,29 @@
 // […]"; the documented order is RemoveRegionsFromReplication, then DeleteSecret), and nothing documents that
 // CloudFormation's secret handler removes them first. Removing a replica deletes it at once; the primary secret
 // itself is left to CloudFormation.
-import {
-  DescribeSecretCommand,
-  RemoveRegionsFromReplicationCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { DrError } from '../errors.js';
-import { errorName, throttlingRetry } from '../aws/retry.js';
-import type { Clock } from '../clock.js';
+import type { ServiceClients } from '../aws/clients.js';
+import { removeReplicaRegions, secretReplicaRegions } from '../aws/services/secrets-manager.js';
 
 export interface SecretReplicasRemoved {
   secret: string;
   regions: string[];
 }
 
-/** A secret deleted meanwhile (an earlier destroy, by hand) has nothing left to prepare. */
-const gone = (err: unknown) => errorName(err) === 'ResourceNotFoundException';
-
-function replicaError(secret: string, action: string, err: unknown): DrError {
-  return new DrError({
-    code: 'E_SECRET_REPLICAS',
-    kind: 'aws',
-    message: `cannot ${action} ${secret}: ${errorName(err)}: ${(err as Error).message}`,
-    fix: 'Grant secretsmanager:DescribeSecret and secretsmanager:RemoveRegionsFromReplication (and secretsmanager:DeleteSecret in the replica Regions), then destroy again.',
-    cause: err,
-  });
-}
+const REPLICA_ERROR = {
+  code: 'E_SECRET_REPLICAS',
+  fix: 'Grant secretsmanager:DescribeSecret and secretsmanager:RemoveRegionsFromReplication (and secretsmanager:DeleteSecret in the replica Regions), then destroy again.',
+};
 
 /**
  * Removes every replica of one secret, through a client of the secret's own (primary) Region. Undefined when there
  * was nothing to remove: no replicas, or the secret is gone. Running it again is harmless.
  */
 export async function removeSecretReplicas(
-  sm: SecretsManagerClient,
+  aws: ServiceClients<'secretsmanager'>,
   secret: string,
-  clock: Clock,
 ): Promise<SecretReplicasRemoved | undefined> {
-  const retry = throttlingRetry((ms) => clock.sleep(ms));
-  let regions: string[];
-  try {
-    const d = await retry(() => sm.send(new DescribeSecretCommand({ SecretId: secret })));
-    regions = (d.ReplicationStatus ?? []).flatMap((r) => (r.Region ? [r.Region] : []));
-  } catch (err) {
-    if (gone(err)) return undefined;
-    throw replicaError(secret, 'describe', err);
-  }
-  if (!regions.length) return undefined;
-  try {
-    await retry(() =>
-      sm.send(new RemoveRegionsFromReplicationCommand({ SecretId: secret, RemoveReplicaRegions: regions })),
-    );
-  } catch (err) {
-    if (gone(err)) return undefined;
-    throw replicaError(secret, `remove the replicas in ${regions.join(', ')} of`, err);
-  }
+  const regions = await secretReplicaRegions(aws, secret, REPLICA_ERROR);
+  if (!regions?.length) return undefined;
+  if (!(await removeReplicaRegions(aws, secret, regions, REPLICA_ERROR))) return undefined;
   return { secret, regions };
 }

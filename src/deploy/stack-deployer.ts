@@ -1,13 +1,24 @@
 // Brings one stack to the desired template + parameters through a change set, whatever state a previous run
 // (or a failure) left it in: waits out operations in progress, recreates ROLLBACK_COMPLETE stacks after
 // confirmation, continues UPDATE_ROLLBACK_FAILED rollbacks, replaces stale change sets, and reports "no changes".
-import type { Change, Stack, Tag } from '@aws-sdk/client-cloudformation';
 import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 import type { Clock } from '../clock.js';
 import type { StackNode } from './graph.js';
-import type { TemplateSource } from './template-source.js';
-import { CHANGE_SET_PREFIX, interrupted, isInProgress, isNoChangesReason, type StackOps } from './stack-ops.js';
+import {
+  CHANGE_SET_PREFIX,
+  interrupted,
+  isInProgress,
+  isNoChangesReason,
+  outputsOf,
+  type Change,
+  type Stack,
+  type StackOps,
+  type Tag,
+  type TemplateSource,
+} from '../aws/services/cloudformation.js';
+
+export { outputsOf };
 
 /** Resource types that hold data: replacing or removing one loses it. */
 export const STATEFUL_TYPES = new Set([
@@ -277,8 +288,4 @@ export async function deployStack(
     throw stackFailure(node, status, await ops.firstFailure(final?.StackId ?? node.stackName, since - 1000), fix);
   }
   return { outcome: exists ? 'updated' : 'created', outputs: outputsOf(final) };
-}
-
-export function outputsOf(stack: Stack | undefined): Record<string, string> {
-  return Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
 }

@@ -2,21 +2,21 @@
 // to drctl's state bucket in the stack's own region (CloudFormation reads TemplateURL only from the same region)
 // under a content-addressed key, and passed as TemplateURL.
 import { createHash } from 'node:crypto';
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DrError } from '../errors.js';
-import { errorName, throttlingRetry } from '../aws/retry.js';
-import type { Clock } from '../clock.js';
+import type { ServiceClients } from '../aws/clients.js';
+import type { TemplateSource } from '../aws/services/cloudformation.js';
+import { objectExists, putObject } from '../aws/services/s3.js';
+
+export type { TemplateSource } from '../aws/services/cloudformation.js';
 
 export const TEMPLATE_BODY_LIMIT = 51_200;
-
-export type TemplateSource = { TemplateBody: string } | { TemplateURL: string };
 
 export interface TemplateStore {
   /** Makes sure the region's state bucket exists and returns its name. */
   bucket(region: string): Promise<string>;
-  s3(region: string): S3Client;
-  clock: Clock;
+  s3(region: string): ServiceClients<'s3'>;
 }
+
+const UPLOAD_ERROR = { code: 'E_TEMPLATE_UPLOAD', fix: 'Check s3:PutObject / s3:GetObject on drctl-state-* buckets.' };
 
 export async function templateSource(
   body: string,
@@ -28,28 +28,7 @@ export async function templateSource(
   const bucket = await store.bucket(region);
   const key = `templates/${layer}/${createHash('sha256').update(body).digest('hex')}.json`;
   const s3 = store.s3(region);
-  const retry = throttlingRetry((ms) => store.clock.sleep(ms));
-  try {
-    await retry(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
-  } catch (err) {
-    if (errorName(err) !== 'NotFound') throw uploadError(bucket, key, err);
-    try {
-      await retry(() =>
-        s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' })),
-      );
-    } catch (e) {
-      throw uploadError(bucket, key, e);
-    }
-  }
+  if (!(await objectExists(s3, bucket, key, UPLOAD_ERROR)))
+    await putObject(s3, { bucket, key, body, contentType: 'application/json' }, UPLOAD_ERROR);
   return { TemplateURL: `https://${bucket}.s3.${region}.amazonaws.com/${key}` };
-}
-
-function uploadError(bucket: string, key: string, err: unknown): DrError {
-  return new DrError({
-    code: 'E_TEMPLATE_UPLOAD',
-    kind: 'aws',
-    message: `cannot upload the template to s3://${bucket}/${key}: ${errorName(err)}: ${(err as Error).message}`,
-    fix: 'Check s3:PutObject / s3:GetObject on drctl-state-* buckets.',
-    cause: err,
-  });
 }

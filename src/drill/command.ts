@@ -1,17 +1,21 @@
 // The drill command's body: build the dependencies, run the drill, write the report, map the outcome to an exit
 // code (1 when an objective was missed). Tests call `runDrillCommand` with doubles.
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { clientConfig, sdkClientFactory, type AwsOptions, type ClientFactory } from '../aws/clients.js';
+import os from 'node:os';
+import type { ClientFactory } from '../aws/clients.js';
 import type { CommandContext } from '../cli/context.js';
 import { loadConfig } from '../config/load-config.js';
-import { usageError } from '../errors.js';
+import { exitCodeFor, usageError } from '../errors.js';
 import { realClock, type Clock } from '../clock.js';
-import { systemDnsResolver, type DnsResolver } from '../failover/runbooks/dns.js';
-import { nodeHttpProbe, type HttpProbe } from '../failover/runbooks/http-probe.js';
-import { loadTopology } from '../failover/runbooks/load-topology.js';
-import type { Topology } from '../failover/runbooks/topology.js';
-import { secretsManagerCredentials } from '../service/gateway/db-probe.js';
-import { pgDbCanary, type DbCanary } from './db-canary.js';
+import { operatorClients } from '../operator/clients.js';
+import { systemDnsResolver, type DnsResolver } from '../operator/dns.js';
+import { nodeHttpProbe, type HttpProbe } from '../operator/http-probe.js';
+import { commandSignal } from '../session/interrupt.js';
+import { PrecheckRefusal, refusalDocument } from '../operator/prechecks.js';
+import { loadTopology } from '../operator/topology-cache.js';
+import type { Topology } from '../operator/topology.js';
+import { withEnvironmentLock } from '../session/environment-session.js';
+import { pgDbCanary, secretCredentials, type DbCanary } from './db-canary.js';
+import type { DrillReport } from './report-types.js';
 import { runDrill } from './drill.js';
 import { writeDrillReport } from './report.js';
 import { DRILL_MODES, type DrillMode } from './report-types.js';
@@ -26,6 +30,9 @@ export interface DrillCommandOptions {
   /** Seconds to wait for DNS, writes and canaries. */
   timeout?: string | number;
   dbCanary?: string;
+  acceptUnchecked?: boolean;
+  /** Remove another run's environment lock first (only when that run is dead). */
+  forceUnlock?: boolean;
 }
 
 export interface DrillOverrides {
@@ -37,24 +44,24 @@ export interface DrillOverrides {
   db?: DbCanary | null;
   pollMs?: number;
   restoreTimeoutMs?: number;
-  signal?: AbortSignal;
+  host?: { hostname: string; pid: number };
 }
 
 /** A PostgreSQL canary when the data stacks export endpoints and the master secret. */
-function defaultDbCanary(t: Topology, aws: AwsOptions, now: () => number): DbCanary | undefined {
-  const { primary: p, secondary: s } = t;
-  if (!p.dbEndpoint || !s.dbEndpoint || !p.dbSecretArn) return undefined;
+function defaultDbCanary(topology: Topology, clients: ClientFactory): DbCanary | undefined {
+  const { primary, secondary } = topology;
+  if (!primary.dbEndpoint || !secondary.dbEndpoint || !primary.dbSecretArn) return undefined;
   return pgDbCanary({
-    writer: { host: p.dbEndpoint, port: p.dbPort ?? 5432 },
-    replica: { host: s.dbEndpoint, port: s.dbPort ?? 5432 },
-    credentials: secretsManagerCredentials(p.dbSecretArn, new SecretsManagerClient(clientConfig(p.region, aws)), now),
+    writer: { host: primary.dbEndpoint, port: primary.dbPort ?? 5432 },
+    replica: { host: secondary.dbEndpoint, port: secondary.dbPort ?? 5432 },
+    credentials: secretCredentials(clients(primary.region), primary.dbSecretArn),
   });
 }
 
 export async function runDrillCommand(
   ctx: CommandContext,
   opts: DrillCommandOptions,
-  o: DrillOverrides = {},
+  overrides: DrillOverrides = {},
 ): Promise<number> {
   const mode = (opts.mode ?? 'health-flag') as DrillMode;
   if (!DRILL_MODES.includes(mode))
@@ -79,53 +86,71 @@ export async function runDrillCommand(
       'Use --db-canary auto (default) or off.',
       { field: '--db-canary' },
     );
-  const { config } = await loadConfig(ctx.root, opts.env);
-  const aws: AwsOptions = {
-    ...(ctx.options.profile ? { profile: ctx.options.profile } : {}),
-    ...(ctx.options.endpointUrl ? { endpointUrl: ctx.options.endpointUrl } : {}),
-  };
-  const clients = o.clients ?? sdkClientFactory(aws);
-  const clock = o.clock ?? realClock;
-  const topology = await loadTopology(ctx.root, config, clients, ctx.reporter, { allowCache: false });
-  const db =
-    o.db === null || opts.dbCanary === 'off' ? undefined : (o.db ?? defaultDbCanary(topology, aws, () => clock.now()));
+  const { config, file } = await loadConfig(ctx.root, opts.env);
+  const clients = overrides.clients ?? operatorClients(ctx);
+  const clock = overrides.clock ?? realClock;
   // Ctrl-C must not leave a fault behind: the first one stops measuring and restores; a second one quits at once.
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    ctx.reporter.emit({
-      code: 'DRILL_SIGINT',
-      level: 'warn',
-      text: 'Ctrl-C: undoing the fault before exiting (Ctrl-C again to quit at once)',
-    });
-    abort.abort();
-  };
-  if (!o.signal) process.on('SIGINT', onSigint);
-  let report;
+  const interrupt = commandSignal(ctx.signal, ctx.reporter, {
+    code: 'DRILL_SIGINT',
+    text: 'Ctrl-C: undoing the fault before exiting (Ctrl-C again to quit at once)',
+  });
+  let report: DrillReport;
   try {
-    report = await runDrill(
+    report = await withEnvironmentLock(
       {
-        root: ctx.root,
         config,
-        topology,
-        clients,
-        clock,
-        http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }),
-        dns: o.dns ?? systemDnsResolver(),
+        configFile: file,
+        factory: clients,
         reporter: ctx.reporter,
-        ...(db ? { db } : {}),
+        now: () => clock.now(),
+        host: overrides.host ?? { hostname: os.hostname(), pid: process.pid },
       },
-      {
-        mode,
-        yes: Boolean(opts.yes),
-        timeoutMs: timeoutSeconds * 1000,
-        signal: o.signal ?? abort.signal,
-        ...(o.pollMs ? { pollMs: o.pollMs } : {}),
-        ...(o.restoreTimeoutMs ? { restoreTimeoutMs: o.restoreTimeoutMs } : {}),
+      'drill',
+      Boolean(opts.forceUnlock),
+      async () => {
+        const topology = await loadTopology(ctx.root, config, clients, ctx.reporter, { allowCache: false });
+        const db =
+          overrides.db === null || opts.dbCanary === 'off'
+            ? undefined
+            : (overrides.db ?? defaultDbCanary(topology, clients));
+        return runDrill(
+          {
+            root: ctx.root,
+            config,
+            topology,
+            clients,
+            clock,
+            http: overrides.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }),
+            dns: overrides.dns ?? systemDnsResolver(),
+            reporter: ctx.reporter,
+            signal: interrupt.signal,
+            ...(db ? { db } : {}),
+          },
+          {
+            mode,
+            yes: Boolean(opts.yes),
+            acceptUnchecked: Boolean(opts.acceptUnchecked),
+            timeoutMs: timeoutSeconds * 1000,
+            signal: interrupt.signal,
+            ...(overrides.pollMs ? { pollMs: overrides.pollMs } : {}),
+            ...(overrides.restoreTimeoutMs ? { restoreTimeoutMs: overrides.restoreTimeoutMs } : {}),
+          },
+        );
       },
     );
+  } catch (err) {
+    if (!(err instanceof PrecheckRefusal)) throw err;
+    // Refused: every check in the text output and in the JSON document, then the refusal's exit code (4).
+    ctx.reporter.emit({
+      code: err.code,
+      level: 'error',
+      text: `${err.message}\n  fix: ${err.fix}`,
+      data: err.toJSON(),
+    });
+    ctx.reporter.result({ kind: 'drctl-drill', environment: config.environment, mode, ...refusalDocument(err) });
+    return exitCodeFor(err);
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
   const files = await writeDrillReport(ctx.root, report);
   const rto = report.rto.seconds === null ? 'not reached' : `${report.rto.seconds} s`;

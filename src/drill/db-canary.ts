@@ -1,7 +1,9 @@
 // The RDS canary: a row written on the writer and looked for on the cross-region replica. The drill talks to the
 // database only through DbCanary; `pgDbCanary` is the PostgreSQL implementation (the master secret, TLS).
 import type pg from 'pg';
-import { withPgSession, type CredentialSource } from '../service/gateway/pg-session.js';
+import type { ServiceClients } from '../aws/clients.js';
+import { getSecretString } from '../aws/services/secrets-manager.js';
+import { withPgSession, type CredentialSource } from '../postgres/session.js';
 
 export interface DbCanary {
   /** Says what the RDS RPO figure rests on, for the report. */
@@ -67,5 +69,17 @@ export function pgDbCanary(opts: PgCanaryOptions): DbCanary {
         throw err;
       }
     },
+  };
+}
+
+/** The master secret's user and password (JSON `{username, password}`), read from Secrets Manager for each session. */
+export function secretCredentials(aws: ServiceClients<'secretsmanager'>, secretArn: string): CredentialSource {
+  return async () => {
+    const parsed = JSON.parse((await getSecretString(aws, secretArn)) || '{}') as {
+      username?: string;
+      password?: string;
+    };
+    if (!parsed.username || !parsed.password) throw new Error(`secret ${secretArn} has no username and password`);
+    return { username: parsed.username, password: parsed.password };
   };
 }

@@ -2,8 +2,9 @@
 // 503, so Route 53's checkers see a failing region end to end. inverted-check: Route 53 inverts the primary's
 // health check, so only the DNS side is exercised while the primary stays up.
 import type { ClientFactory } from '../aws/clients.js';
-import { getParameter, putParameter, setHealthCheckInverted } from '../failover/runbooks/aws-ops.js';
-import type { Topology } from '../failover/runbooks/topology.js';
+import { setHealthCheckInverted } from '../aws/services/route53.js';
+import { getParameter, putParameter } from '../aws/services/ssm.js';
+import type { Topology } from '../operator/topology.js';
 import type { DrillMode } from './report-types.js';
 
 export interface InjectedFault {
@@ -17,39 +18,45 @@ export interface InjectedFault {
 
 export async function injectFault(
   mode: DrillMode,
-  t: Topology,
+  topology: Topology,
   clients: ClientFactory,
   now: () => number,
 ): Promise<InjectedFault> {
   if (mode === 'health-flag') {
-    const previous = (await putParameter(clients(t.primary.region).ssm, t.primary.maintenanceParameter, 'on')) ?? 'off';
+    const { previous } = await putParameter(
+      clients(topology.primary.region),
+      topology.primary.maintenanceParameter,
+      'on',
+    );
     return {
       mode,
-      previous,
-      description: `${t.primary.maintenanceParameter}=on in ${t.primary.region}`,
+      previous: previous ?? 'off',
+      description: `${topology.primary.maintenanceParameter}=on in ${topology.primary.region}`,
       injectedAt: now(),
     };
   }
-  const previous = await setHealthCheckInverted(clients(t.global.region).route53, t.global.primaryHealthCheckId, true);
+  const { global } = topology;
+  const previous = await setHealthCheckInverted(clients(global.region), global.primaryHealthCheckId, true);
   return {
     mode,
     previous,
-    description: `health check ${t.global.primaryHealthCheckId} Inverted=true`,
+    description: `health check ${global.primaryHealthCheckId} Inverted=true`,
     injectedAt: now(),
   };
 }
 
-export async function restoreFault(f: InjectedFault, t: Topology, clients: ClientFactory): Promise<string> {
-  if (f.mode === 'health-flag') {
-    const value = f.previous === 'on' ? 'off' : String(f.previous);
-    await putParameter(clients(t.primary.region).ssm, t.primary.maintenanceParameter, value);
-    return `${t.primary.maintenanceParameter}=${value} in ${t.primary.region}`;
+export async function restoreFault(fault: InjectedFault, topology: Topology, clients: ClientFactory): Promise<string> {
+  if (fault.mode === 'health-flag') {
+    const value = fault.previous === 'on' ? 'off' : String(fault.previous);
+    await putParameter(clients(topology.primary.region), topology.primary.maintenanceParameter, value);
+    return `${topology.primary.maintenanceParameter}=${value} in ${topology.primary.region}`;
   }
-  await setHealthCheckInverted(clients(t.global.region).route53, t.global.primaryHealthCheckId, false);
-  return `health check ${t.global.primaryHealthCheckId} Inverted=false`;
+  const { global } = topology;
+  await setHealthCheckInverted(clients(global.region), global.primaryHealthCheckId, false);
+  return `health check ${global.primaryHealthCheckId} Inverted=false`;
 }
 
 /** True when the primary's maintenance flag is on (a fault or a maintenance in progress). */
-export async function maintenanceOn(t: Topology, clients: ClientFactory): Promise<boolean> {
-  return (await getParameter(clients(t.primary.region).ssm, t.primary.maintenanceParameter)) === 'on';
+export async function maintenanceOn(topology: Topology, clients: ClientFactory): Promise<boolean> {
+  return (await getParameter(clients(topology.primary.region), topology.primary.maintenanceParameter)) === 'on';
 }

@@ -1,16 +1,16 @@
 // The measurement loop after the fault: every poll asks the zone's authoritative name servers where the failover
 // record points, tries a write through the public endpoint, looks for the canaries in the secondary and checks
 // whether the controller promoted the replica — until everything is seen, the timeout, or Ctrl-C.
-import { describeDb } from '../failover/runbooks/aws-ops.js';
-import { currentDnsTarget } from '../failover/runbooks/dns.js';
-import { isOk, type HttpAnswer } from '../failover/runbooks/http-probe.js';
+import { describeDbInstance } from '../aws/services/rds.js';
+import { failoverRecordTarget } from '../operator/dns.js';
+import { isOk, type HttpAnswer } from '../operator/http-probe.js';
 import type { Canary } from './canaries.js';
 import type { DrillDeps, DrillOptions } from './deps.js';
 import type { Observations } from './measure.js';
 import type { Timeline } from './timeline.js';
 
 export interface ObserveInput {
-  d: DrillDeps;
+  deps: DrillDeps;
   opts: DrillOptions;
   drillId: string;
   canaries: Canary[];
@@ -24,28 +24,28 @@ function regionOf(a: HttpAnswer): string | undefined {
   return b?.order?.region ?? b?.region;
 }
 
-export async function observe(x: ObserveInput): Promise<'settled' | 'timeout' | 'interrupted'> {
-  const { d, opts, obs, timeline, canaries } = x;
-  const { topology: t, clock } = d;
+export async function observe(input: ObserveInput): Promise<'settled' | 'timeout' | 'interrupted'> {
+  const { deps, opts, obs, timeline, canaries } = input;
+  const { topology, clock } = deps;
   const timeoutMs = opts.timeoutMs ?? 15 * 60_000;
   const pollMs = opts.pollMs ?? 5_000;
-  const albs = { primary: t.primary.albDnsName, secondary: t.secondary.albDnsName };
-  const ordersUrl = `${new URL(t.primary.healthCheckUrl).protocol}//${t.global.domainName}/orders`;
+  const albs = { primary: topology.primary.albDnsName, secondary: topology.secondary.albDnsName };
+  const ordersUrl = `${new URL(topology.primary.healthCheckUrl).protocol}//${topology.global.domainName}/orders`;
   let writeSeq = 0;
   let writesFailing = false;
   const deadline = obs.faultAt + timeoutMs;
   for (;;) {
     if (obs.dnsFlippedAt === undefined) {
-      const target = await currentDnsTarget(d.dns, t.global.domainName, x.nameServers, albs);
-      if (target.role === 'secondary') {
+      const answer = await failoverRecordTarget(deps.dns, topology.global.domainName, albs, input.nameServers);
+      if (answer.target === 'secondary') {
         obs.dnsFlippedAt = clock.now();
-        timeline.record('dns-flipped', 'authoritative DNS answers the secondary ALB', { addresses: target.addresses });
+        timeline.record('dns-flipped', 'authoritative DNS answers the secondary ALB', { addresses: answer.addresses });
       }
     }
     if (obs.writesRecoveredAt === undefined) {
       // A valid limit order (the gateway's contract), idempotent by its client order id.
       const body = {
-        clientOrderId: `${x.drillId}-w${++writeSeq}`,
+        clientOrderId: `${input.drillId}-w${++writeSeq}`,
         symbol: 'DRILL',
         side: 'buy',
         type: 'limit',
@@ -53,27 +53,31 @@ export async function observe(x: ObserveInput): Promise<'settled' | 'timeout' | 
         price: 1,
         timeInForce: 'IOC',
       };
-      const a = await d.http.request('POST', ordersUrl, body);
+      const a = await deps.http.request('POST', ordersUrl, body);
       const region = regionOf(a);
-      if (isOk(a) && (region ? region === t.secondary.region : obs.dnsFlippedAt !== undefined)) {
+      if (isOk(a) && (region ? region === topology.secondary.region : obs.dnsFlippedAt !== undefined)) {
         obs.writesRecoveredAt = clock.now();
-        timeline.record('writes-recovered', `POST /orders through ${t.global.domainName} succeeded on the secondary`, {
-          status: a.status,
-          region: region ?? null,
-          attempt: writeSeq,
-        });
+        timeline.record(
+          'writes-recovered',
+          `POST /orders through ${topology.global.domainName} succeeded on the secondary`,
+          {
+            status: a.status,
+            region: region ?? null,
+            attempt: writeSeq,
+          },
+        );
       } else if (!isOk(a) && !writesFailing) {
         writesFailing = true;
         timeline.record(
           'writes-failing',
-          `POST /orders through ${t.global.domainName} fails (${a.status || a.error})`,
+          `POST /orders through ${topology.global.domainName} fails (${a.status || a.error})`,
           { status: a.status },
         );
       }
     }
     for (const c of canaries) {
       const o = obs.canaries.find((y) => y.store === c.store);
-      if (o && o.seenAt === undefined && (await c.present(x.drillId))) {
+      if (o && o.seenAt === undefined && (await c.present(input.drillId))) {
         o.seenAt = clock.now();
         timeline.record('canary-replicated', `canary present in the secondary: ${c.store}`, {
           store: c.store,
@@ -82,12 +86,12 @@ export async function observe(x: ObserveInput): Promise<'settled' | 'timeout' | 
       }
     }
     if (obs.promotedAt === undefined) {
-      const db = await describeDb(d.clients(t.secondary.region).rds, t.secondary.dbIdentifier);
+      const db = await describeDbInstance(deps.clients(topology.secondary.region), topology.secondary.dbIdentifier);
       if (db && !db.sourceArn) {
         obs.promotedAt = clock.now();
         timeline.record(
           'replica-promoted',
-          `${t.secondary.dbIdentifier} is no longer a replica (the controller promoted it)`,
+          `${topology.secondary.dbIdentifier} is no longer a replica (the controller promoted it)`,
           { status: db.status },
           'warn',
         );
@@ -109,6 +113,6 @@ export async function observe(x: ObserveInput): Promise<'settled' | 'timeout' | 
       timeline.record('timeout', `gave up after ${Math.round(timeoutMs / 1000)} s`, { waitingFor }, 'warn');
       return 'timeout';
     }
-    await clock.sleep(pollMs);
+    await clock.sleep(pollMs, opts.signal);
   }
 }

@@ -1,4 +1,5 @@
 // The drill report: what was done, what was measured, against which objective, and what each figure rests on.
+import type { PrecheckResult } from '../operator/prechecks.js';
 import type { Store } from './canaries.js';
 
 export type DrillMode = 'health-flag' | 'inverted-check';
@@ -46,6 +47,6 @@ export interface DrillReport {
   rpo: { worstSeconds: number | null; met: boolean; stores: StoreRpo[] };
   promotion: { observed: boolean; seconds: number | null };
   restore: { action: string; restored: boolean; dnsRestoredSeconds: number | null; note?: string };
-  prechecks: { check: string; ok: boolean; detail: string }[];
+  prechecks: PrecheckResult[];
   timeline: TimelineEvent[];
 }

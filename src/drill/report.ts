@@ -1,7 +1,7 @@
 // Writes the drill report as JSON (for machines and trend tracking) and Markdown with a timeline (for people),
 // both atomically, under out/drills/<env>-<timestamp>.{json,md}.
 import path from 'node:path';
-import { writeFileAtomic } from '../failover/runbooks/atomic-file.js';
+import { writeFileAtomic } from '../operator/atomic-file.js';
 import type { DrillReport } from './report-types.js';
 
 const fmt = (s: number | null): string => (s === null ? 'not reached' : `${s} s`);
@@ -49,7 +49,9 @@ export function renderMarkdown(r: DrillReport): string {
     '',
     '## Pre-checks',
     '',
-    ...r.prechecks.map((c) => `- ${c.ok ? 'ok' : 'FAIL'} ${c.check}: ${c.detail}`),
+    ...r.prechecks.map(
+      (c) => `- ${c.status === 'pass' ? 'ok' : c.status === 'fail' ? 'FAIL' : 'UNKNOWN'} ${c.check}: ${c.evidence}`,
+    ),
     '',
   );
   return lines.join('\n');

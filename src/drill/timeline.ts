@@ -1,7 +1,7 @@
 // The drill's timeline: every event is recorded with its time and reported as a message `DRILL_<EVENT>`; times are
 // expressed relative to the fault once its time is known.
 import type { Reporter } from '../io/messages.js';
-import type { Clock } from '../failover/runbooks/clock.js';
+import type { Clock } from '../clock.js';
 import type { TimelineEvent } from './report-types.js';
 
 export class Timeline {

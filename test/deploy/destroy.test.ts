@@ -279,7 +279,9 @@ describe('destroy with replicated secrets', () => {
     expect(data.error).toMatchObject({
       code: 'E_SECRET_REPLICAS',
       kind: 'aws',
-      message: expect.stringContaining(`remove the replicas in us-west-2 of ${master}: AccessDeniedException`),
+      message: expect.stringContaining(
+        `secretsmanager:RemoveRegionsFromReplication ${master} in us-east-1 failed: AccessDeniedException`,
+      ),
     });
     expect(
       world

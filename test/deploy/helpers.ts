@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MemoryReporter } from '../../src/io/reporters.js';
 import { loadProject, type Project } from '../../src/deploy/project.js';
-import type { Runtime } from '../../src/deploy/runtime.js';
+import { reportThrottling, type Runtime } from '../../src/deploy/runtime.js';
 import type { AwsWorld } from '../doubles/aws-world.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 
@@ -25,10 +25,11 @@ export function runtime(
   world: AwsWorld,
   opts: { answers?: boolean | boolean[]; signal?: AbortSignal; pid?: number; host?: string } = {},
 ): Runtime & { reporter: MemoryReporter } {
+  const reporter = new MemoryReporter(opts.answers ?? false);
   return {
-    factory: world.factory(),
+    factory: world.factory({ onThrottled: reportThrottling(reporter) }),
     clock: world.clock,
-    reporter: new MemoryReporter(opts.answers ?? false),
+    reporter,
     pollMs: 5000,
     signal: opts.signal,
     host: { hostname: opts.host ?? 'ops-1', pid: opts.pid ?? 4242 },

@@ -53,10 +53,9 @@ describe('packaging', () => {
     const world = new AwsWorld();
     world.s3.createBucket('artifacts-dev', 'us-east-1', 'Enabled');
     const art = await buildArtifact(FIXTURE_ROOT, node('src/fixture/controller.ts', 'lambda'));
-    const s3 = world.factory()('us-east-1').s3;
-    const sleep = (ms: number) => world.clock.sleep(ms);
-    expect(await publishArtifact(s3, 'artifacts-dev', art, sleep)).toBe(true);
-    expect(await publishArtifact(s3, 'artifacts-dev', art, sleep)).toBe(false);
+    const aws = world.factory()('us-east-1');
+    expect(await publishArtifact(aws, 'artifacts-dev', art)).toBe(true);
+    expect(await publishArtifact(aws, 'artifacts-dev', art)).toBe(false);
     expect(world.s3.versionCount('artifacts-dev')).toBe(1);
   });
 });

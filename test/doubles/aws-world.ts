@@ -1,36 +1,55 @@
-// One simulated AWS account: CloudFormation per region, S3, STS and Secrets Manager, on a virtual clock, exposed
-// as a ClientFactory of real SDK v3 clients whose `send` is routed to the doubles (so the code under test builds
-// real commands with real inputs; only the transport is replaced).
+// The one doubles factory: a simulated AWS account — CloudFormation per region, S3, STS, Secrets Manager, RDS,
+// Auto Scaling, SSM, SNS, CloudWatch, Route 53 and (once started) DynamoDB — on one virtual clock, with one call log.
+// `factory()` hands code under test a ClientFactory like the real one. CloudFormation, S3, STS and Secrets Manager
+// are real SDK v3 clients whose requests stop just inside the SDK's retry middleware and go to the doubles (so the
+// code under test builds real commands, and the SDK's own retry handles throttling); the other services are fake
+// clients dispatching `send(new XCommand(input))` to their double; DynamoDB is a local dynalite server.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { AwsClients, ClientFactory } from '../../src/aws/clients.js';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import {
+  observeThrottling,
+  type AwsClients,
+  type ClientFactory,
+  type ThrottledAttempt,
+} from '../../src/aws/clients.js';
+import { AutoScalingDouble } from './autoscaling.js';
+import { CallLog } from './call-log.js';
 import { CloudFormationDouble } from './cloudformation.js';
+import { CloudWatchDouble } from './cloudwatch.js';
+import { startLocalDynamo, type LocalDynamo } from './dynamodb.js';
+import { RdsDouble, type RdsDoubleOptions } from './rds.js';
+import { Route53Double } from './route53.js';
 import { S3Double } from './s3.js';
 import { SecretsManagerDouble } from './secrets-manager.js';
+import { SnsDouble } from './sns.js';
+import { SsmDouble } from './ssm.js';
 import { StsDouble } from './sts.js';
 import { VirtualClock } from './virtual-clock.js';
 
 type Handler = (op: string, input: Record<string, unknown>) => Promise<unknown>;
 
-function route<C extends { send: unknown }>(client: C, handler: Handler): C {
-  (client as { send: unknown }).send = async (command: {
-    input: Record<string, unknown>;
-    constructor: { name: string };
-  }) => {
-    const op = command.constructor.name.replace(/Command$/, '');
-    // Copy so the double never aliases the caller's objects.
-    return handler(op, structuredClone(command.input));
-  };
+interface MiddlewareHost {
+  middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void };
+}
+
+/**
+ * Ends every request of a real SDK client at the double: a middleware after signing and inside the retry middleware
+ * answers with the double's output (or throws its error), so the SDK's retries see the double's errors.
+ */
+function route<C>(client: C, handler: Handler): C {
+  (client as MiddlewareHost).middlewareStack.add(
+    (_next: unknown, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
+      const op = String(context.commandName ?? '').replace(/Command$/, '');
+      // Copy so the double never aliases the caller's objects.
+      const output = (await handler(op, structuredClone(args.input))) as Record<string, unknown>;
+      return { response: {}, output: { $metadata: { httpStatusCode: 200 }, ...output } };
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'awsWorldDouble' },
+  );
   return client;
 }
 
@@ -40,16 +59,68 @@ const unsupported =
     throw new Error(`${service} double: ${op} is not simulated`);
   };
 
-export class AwsWorld {
-  readonly clock = new VirtualClock();
-  readonly s3 = new S3Double(() => this.clock.now());
-  /** Secrets in every region: CloudFormation creates and deletes them, replicas included. */
-  readonly secrets = new SecretsManagerDouble(() => this.clock.now());
-  readonly sts: StsDouble;
-  private readonly cfn = new Map<string, CloudFormationDouble>();
+export interface AwsWorldOptions {
+  account?: string;
+  start?: number;
+  rds?: Omit<RdsDoubleOptions, 'now' | 'log'>;
+  launchMs?: number;
+  /** A specialised S3 double (e.g. one that replicates between buckets). */
+  s3?: (now: () => number) => S3Double;
+}
 
-  constructor(readonly account = '111111111111') {
-    this.sts = new StsDouble(account);
+export class AwsWorld {
+  readonly clock: VirtualClock;
+  readonly account: string;
+  readonly log = new CallLog();
+  readonly s3: S3Double;
+  /** Secrets in every region: CloudFormation creates and deletes them, replicas included. */
+  readonly secrets: SecretsManagerDouble;
+  readonly sts: StsDouble;
+  readonly rds: RdsDouble;
+  readonly autoscaling: AutoScalingDouble;
+  readonly ssm: SsmDouble;
+  readonly sns: SnsDouble;
+  readonly cloudwatch: CloudWatchDouble;
+  readonly route53: Route53Double;
+  /** DynamoDB, once `startDynamo()` ran. */
+  dynamo: LocalDynamo | undefined;
+  private readonly cfn = new Map<string, CloudFormationDouble>();
+  private defaultFactory: ClientFactory | undefined;
+
+  constructor(accountOrOptions: string | AwsWorldOptions = {}) {
+    const opts = typeof accountOrOptions === 'string' ? { account: accountOrOptions } : accountOrOptions;
+    this.account = opts.account ?? '111111111111';
+    this.clock = new VirtualClock(opts.start);
+    const now = this.clock.now;
+    const base = { now, log: this.log };
+    this.s3 = opts.s3 ? opts.s3(now) : new S3Double(now);
+    this.secrets = new SecretsManagerDouble(now);
+    this.sts = new StsDouble(this.account);
+    this.rds = new RdsDouble({ ...base, ...opts.rds });
+    this.autoscaling = new AutoScalingDouble({
+      ...base,
+      ...(opts.launchMs === undefined ? {} : { launchMs: opts.launchMs }),
+    });
+    this.ssm = new SsmDouble(base);
+    this.sns = new SnsDouble(base);
+    this.cloudwatch = new CloudWatchDouble(base);
+    this.route53 = new Route53Double(base);
+  }
+
+  /** One region's clients from a default factory (what most tests hand the code under test). */
+  clientsFor(region: string): AwsClients {
+    this.defaultFactory ??= this.factory();
+    return this.defaultFactory(region);
+  }
+
+  /** Starts the local DynamoDB server (needed by the operator commands' state table and canaries). */
+  async startDynamo(): Promise<LocalDynamo> {
+    this.dynamo ??= await startLocalDynamo(this.log);
+    return this.dynamo;
+  }
+
+  async close(): Promise<void> {
+    await this.dynamo?.close();
   }
 
   cloudformation(region: string): CloudFormationDouble {
@@ -69,28 +140,51 @@ export class AwsWorld {
       .sort((a, b) => a.at - b.at);
   }
 
-  factory(): ClientFactory {
+  /** Records the call in the log, then lets the double answer. */
+  private recorded(service: string, region: string, handler: Handler): Handler {
+    return async (op, input) => {
+      this.log.record({ service, region, operation: op, input: structuredClone(input), at: this.clock.now() });
+      return handler(op, input);
+    };
+  }
+
+  /**
+   * Clients per region, cached. `onThrottled` observes the SDK's retries as the real factory's does; the SDK retries
+   * without backoff delay here (simulated time does not pass in the SDK's own sleeps).
+   */
+  factory(opts: { onThrottled?: (t: ThrottledAttempt) => void } = {}): ClientFactory {
     const cache = new Map<string, AwsClients>();
     return (region: string) => {
       const hit = cache.get(region);
       if (hit) return hit;
-      const cfg = { region, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } };
+      const cfg = {
+        region,
+        credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+        retryStrategy: new ConfiguredRetryStrategy(8, () => 0),
+      };
+      const sdk = <C>(service: string, client: C, handler: Handler): C => {
+        const routed = route(client, this.recorded(service, region, handler));
+        return opts.onThrottled ? observeThrottling(routed, region, opts.onThrottled) : routed;
+      };
       const clients: AwsClients = {
         region,
-        cloudformation: route(new CloudFormationClient(cfg), (op, input) =>
+        cloudformation: sdk('cloudformation', new CloudFormationClient(cfg), (op, input) =>
           this.cloudformation(region).handle(op, input),
         ),
-        s3: route(new S3Client(cfg), (op, input) => this.s3.handle(op, input, region)),
-        sts: route(new STSClient(cfg), (op) => this.sts.handle(op)),
-        dynamodb: route(new DynamoDBClient(cfg), unsupported('DynamoDB')),
-        rds: route(new RDSClient(cfg), unsupported('RDS')),
-        autoscaling: route(new AutoScalingClient(cfg), unsupported('AutoScaling')),
-        ssm: route(new SSMClient(cfg), unsupported('SSM')),
-        sns: route(new SNSClient(cfg), unsupported('SNS')),
-        route53: route(new Route53Client(cfg), unsupported('Route53')),
-        cloudwatch: route(new CloudWatchClient(cfg), unsupported('CloudWatch')),
-        elbv2: route(new ElasticLoadBalancingV2Client(cfg), unsupported('ELBv2')),
-        secretsmanager: route(new SecretsManagerClient(cfg), (op, input) => this.secrets.handle(op, input, region)),
+        s3: sdk('s3', new S3Client(cfg), (op, input) => this.s3.handle(op, input, region)),
+        sts: sdk('sts', new STSClient(cfg), (op) => this.sts.handle(op)),
+        secretsmanager: sdk('secretsmanager', new SecretsManagerClient(cfg), (op, input) =>
+          this.secrets.handle(op, input, region),
+        ),
+        dynamodb: this.dynamo
+          ? this.dynamo.client(region)
+          : sdk('dynamodb', new DynamoDBClient(cfg), unsupported('DynamoDB')),
+        rds: this.rds.client(region),
+        autoscaling: this.autoscaling.client(region),
+        ssm: this.ssm.client(region),
+        sns: this.sns.client(region),
+        route53: this.route53.client(region),
+        cloudwatch: this.cloudwatch.client(region),
       };
       cache.set(region, clients);
       return clients;

@@ -252,13 +252,22 @@ describe('CloudFormation double', () => {
 
   it("throttles the next calls with the service's Throttling error, then answers again", async () => {
     const { world, cfn } = setUp();
-    world.cloudformation('us-east-1').throttle(2, 'DescribeStacks');
+    const double = world.cloudformation('us-east-1');
+    double.throttle(2, 'DescribeStacks');
     for (let i = 0; i < 2; i++)
-      await expect(cfn.send(new DescribeStacksCommand({}))).rejects.toMatchObject({
+      await expect(double.handle('DescribeStacks', {})).rejects.toMatchObject({
         name: 'Throttling',
         message: 'Rate exceeded',
         $metadata: { httpStatusCode: 400 },
       });
-    await expect(cfn.send(new DescribeStacksCommand({}))).resolves.toMatchObject({ Stacks: [] });
+    await expect(double.handle('DescribeStacks', {})).resolves.toMatchObject({ Stacks: [] });
+    // Through a real SDK client the SDK's own retry absorbs the throttling: three attempts, one answer.
+    double.throttle(2, 'DescribeStacks');
+    const before = double.calls.length;
+    await expect(cfn.send(new DescribeStacksCommand({}))).resolves.toMatchObject({
+      Stacks: [],
+      $metadata: { attempts: 3 },
+    });
+    expect(double.calls.slice(before).map((c) => c.op)).toEqual(['DescribeStacks', 'DescribeStacks', 'DescribeStacks']);
   });
 });

@@ -141,6 +141,35 @@ export class CloudFormationDouble {
     this.failures.set(stackName, f);
   }
 
+  /**
+   * A stack that is simply there, as deployed earlier: status, parameters, outputs and tags, no resources. For tests of
+   * code that only reads stacks (the operator commands read outputs).
+   */
+  seedStack(
+    name: string,
+    seed: {
+      status?: string;
+      parameters?: Record<string, string>;
+      outputs?: Record<string, string>;
+      tags?: { Key: string; Value: string }[];
+    },
+  ): SimStack {
+    const stack: SimStack = {
+      stackId: `arn:aws:cloudformation:${this.region}:${this.account}:stack/${name}/seeded`,
+      name,
+      status: seed.status ?? 'CREATE_COMPLETE',
+      current: { template: undefined, body: '', parameters: { ...seed.parameters }, tags: seed.tags ?? [] },
+      resources: new Map(),
+      outputs: Object.entries(seed.outputs ?? {}).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      events: [],
+      changeSets: new Map(),
+      steps: [],
+      creationTime: new Date(this.now()),
+    };
+    this.stacks.set(name, stack);
+    return stack;
+  }
+
   stack(name: string): SimStack | undefined {
     this.advance();
     return this.stacks.get(name);

@@ -1,7 +1,7 @@
 // DNS double for code that takes a DnsResolver: ALB names answer fixed addresses; names in a Route 53 double's
 // zone answer what the zone says now when the zone's own name servers are asked, and what a recursive resolver
 // cached (for `ttlSeconds`) otherwise — so code that forgets to ask the authoritative servers measures late.
-import type { DnsResolver } from '../../src/failover/runbooks/dns.js';
+import type { DnsResolver } from '../../src/operator/dns.js';
 import type { Route53Double } from './route53.js';
 
 export interface DnsQuery {

@@ -11,13 +11,25 @@ import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { AwsDoubles, ManualClock } from './index.js';
+import { getEventListeners } from 'node:events';
+import { AwsWorld } from './aws-world.js';
+import { DEFAULT_START, VirtualClock } from './virtual-clock.js';
 import { pkTable, startLocalDynamo, type LocalDynamo } from './dynamodb.js';
+
+describe('the clock double', () => {
+  it('removes its abort listener when a sleep ends, so a long-lived signal collects none', async () => {
+    const clock = new VirtualClock();
+    const signal = new AbortController().signal;
+    for (let k = 0; k < 50; k++) await clock.sleep(1_000, signal);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    expect(clock.now() - DEFAULT_START).toBe(50_000);
+  });
+});
 
 describe('AWS doubles', () => {
   it('RDS promotes a replica asynchronously and refuses a second promotion', async () => {
-    const clock = new ManualClock();
-    const d = new AwsDoubles({ now: clock.now, rds: { promotionMs: 60_000 } });
+    const d = new AwsWorld({ start: Date.parse('2026-01-05T12:00:00Z'), rds: { promotionMs: 60_000 } });
+    const clock = d.clock;
     const src = d.rds.addInstance('us-east-1', { id: 'db-dev' });
     d.rds.addInstance('us-west-2', { id: 'db-dev', sourceArn: src });
     const rds = d.rds.client('us-west-2');
@@ -44,8 +56,8 @@ describe('AWS doubles', () => {
   });
 
   it('RDS gives an instance a managed secret asynchronously and protects it from deletion when asked', async () => {
-    const clock = new ManualClock();
-    const d = new AwsDoubles({ now: clock.now, rds: { modifyMs: 30_000 } });
+    const d = new AwsWorld({ start: Date.parse('2026-01-05T12:00:00Z'), rds: { modifyMs: 30_000 } });
+    const clock = d.clock;
     d.rds.addInstance('us-west-2', { id: 'db-dev' });
     const rds = d.rds.client('us-west-2');
     await rds.send(
@@ -69,8 +81,8 @@ describe('AWS doubles', () => {
   });
 
   it('RDS refuses a read replica of a source with a managed master secret, and a managed secret on a replica', async () => {
-    const clock = new ManualClock();
-    const d = new AwsDoubles({ now: clock.now, rds: { modifyMs: 1000, createMs: 1000 } });
+    const d = new AwsWorld({ start: Date.parse('2026-01-05T12:00:00Z'), rds: { modifyMs: 1000, createMs: 1000 } });
+    const clock = d.clock;
     const managed = d.rds.addInstance('us-west-2', {
       id: 'db-dev',
       secretArn: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:rds!db-1',
@@ -101,8 +113,8 @@ describe('AWS doubles', () => {
   });
 
   it('SSM, Auto Scaling, SNS and CloudWatch behave like the services', async () => {
-    const clock = new ManualClock();
-    const d = new AwsDoubles({ now: clock.now, launchMs: 1000 });
+    const d = new AwsWorld({ start: Date.parse('2026-01-05T12:00:00Z'), launchMs: 1000 });
+    const clock = d.clock;
     const c = d.clientsFor('us-west-2');
     await c.ssm.send(new PutParameterCommand({ Name: '/p', Value: 'a', Type: 'String' }));
     await expect(c.ssm.send(new PutParameterCommand({ Name: '/p', Value: 'b', Type: 'String' }))).rejects.toMatchObject(

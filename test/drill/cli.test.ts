@@ -40,8 +40,9 @@ describe('drctl drill / failover / failback on the command line', () => {
         );
         expect(r.code, r.stderr).toBe(3);
         const error = JSON.parse(r.stdout).error as { code: string; kind: string; message: string };
-        // The call went to the given endpoint with the profile's keys (no credential error).
-        expect(error).toMatchObject({ code: 'E_AWS_DESCRIBE_STACKS', kind: 'aws' });
+        // The first call (who are we, before the environment's lock) went to the given endpoint with the profile's
+        // keys (no credential error), in the primary region and then the secondary.
+        expect(error).toMatchObject({ code: 'E_AWS_STS', kind: 'aws' });
         expect(error.message).toMatch(/127\.0\.0\.1:9/);
       }
     } finally {

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reportError, type CommandContext } from '../../src/cli/context.js';
@@ -6,7 +6,7 @@ import { runDrillCommand, type DrillCommandOptions, type DrillOverrides } from '
 import type { DrillReport } from '../../src/drill/report-types.js';
 import { exitCodeFor } from '../../src/errors.js';
 import { MemoryReporter } from '../../src/io/reporters.js';
-import { MUTATING } from '../failover-ops/helpers.js';
+import { environmentChanges } from '../failover-ops/helpers.js';
 import { buildWorld, PRIMARY, SECONDARY, type World } from '../failover-ops/world.js';
 import { FakeDbCanary } from './fake-db-canary.js';
 
@@ -18,15 +18,15 @@ beforeEach(async () => {
 });
 afterEach(async () => w?.close());
 
-async function drill(opts: DrillCommandOptions, o: DrillOverrides = {}) {
+async function drill(opts: DrillCommandOptions, o: DrillOverrides = {}, signal?: AbortSignal) {
   const reporter = new MemoryReporter();
-  const ctx: CommandContext = { root: w.root, reporter, options: { json: true } };
+  const ctx: CommandContext = { root: w.root, reporter, options: { json: true }, ...(signal ? { signal } : {}) };
   let code: number;
   try {
     code = await runDrillCommand(
       ctx,
       { env: 'dev', yes: true, json: true, ...opts },
-      { clients: w.clients, clock: w.simClock, http: w.http, dns: w.dns, db, pollMs: 5_000, ...o },
+      { clients: w.clients, clock: w.clock, http: w.http, dns: w.dns, db, pollMs: 5_000, ...o },
     );
   } catch (err) {
     reportError(ctx, err);
@@ -194,7 +194,7 @@ describe('drctl drill', () => {
     w.onTick(() => {
       if (w.clock.now() >= Date.parse('2026-01-05T12:00:10Z')) abort.abort();
     });
-    const { code, report } = await drill({ mode: 'health-flag' }, { signal: abort.signal });
+    const { code, report } = await drill({ mode: 'health-flag' }, {}, abort.signal);
     expect(code).toBe(130);
     const r = report as DrillReport;
     expect(r.outcome).toBe('interrupted');
@@ -206,7 +206,7 @@ describe('drctl drill', () => {
   it('stops before any change when a pre-check fails', async () => {
     w.http.down.secondary = true;
     const unhealthy = await drill({ mode: 'health-flag' });
-    expect(unhealthy.code).toBe(1);
+    expect(unhealthy.code).toBe(4);
     expect(unhealthy.reporter.codes()).toContain('E_DRILL_PRECHECK');
     expect(unhealthy.files).toEqual([]);
     w.http.down.secondary = false;
@@ -215,33 +215,42 @@ describe('drctl drill', () => {
     w = await buildWorld({ replicaLagSeconds: 240 });
     db = new FakeDbCanary(w);
     const lagging = await drill({ mode: 'health-flag' });
-    expect(lagging.code).toBe(1);
+    expect(lagging.code).toBe(4);
     const failed = lagging.reporter
       .byCode<{ check: string; ok: boolean }>('DRILL_PRECHECK')
       .filter((m) => !m.data?.ok)
       .map((m) => m.data?.check);
     expect(failed).toEqual(['replica-lag-within-rpo-guard']);
-    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+    expect(environmentChanges(w)).toEqual([]);
   });
 
   it('stops before any change when a stack is not in a complete state', async () => {
     w.stackStatus.set(`${SECONDARY}/trading-data-dev`, 'UPDATE_ROLLBACK_COMPLETE');
     const r = await drill({ mode: 'inverted-check' });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     const failed = r.reporter
       .byCode<{ check: string; ok: boolean; detail: string }>('DRILL_PRECHECK')
       .filter((m) => !m.data?.ok);
     expect(failed.map((m) => m.data?.check)).toEqual(['stacks-complete']);
     expect(failed[0]?.data?.detail).toBe('trading-data-dev@us-west-2 UPDATE_ROLLBACK_COMPLETE');
-    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+    expect(environmentChanges(w)).toEqual([]);
   });
 
-  it('refuses to start while another drill holds the lock (exit 4)', async () => {
-    await mkdir(path.join(w.root, '.drctl/dev'), { recursive: true });
-    await writeFile(path.join(w.root, '.drctl/dev/drill.lock'), '{"drillId":"drill-dev-earlier"}');
+  it("refuses to start while another run holds the environment's lock (exit 4)", async () => {
+    const bucket = 'drctl-state-111122223333-us-east-1';
+    w.s3.createBucket(bucket, PRIMARY, 'Enabled');
+    const holder = {
+      id: 'earlier',
+      environment: 'dev',
+      operation: 'drill',
+      owner: { arn: 'arn:aws:iam::111122223333:user/bob', user: 'bob', host: 'ops-2', pid: 7 },
+      createdAt: new Date(w.clock.now() - 60_000).toISOString(),
+    };
+    w.s3.put(bucket, 'locks/dev.json', JSON.stringify(holder));
     const r = await drill({ mode: 'health-flag' });
     expect(r.code).toBe(4);
-    expect(r.reporter.codes()).toContain('E_DRILL_IN_PROGRESS');
-    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+    expect(r.reporter.codes()).toContain('E_LOCKED');
+    expect(r.reporter.byCode('E_LOCKED')[0]?.text).toMatch(/bob on ops-2 .* running drill/);
+    expect(environmentChanges(w)).toEqual([]);
   });
 });

@@ -1,43 +1,12 @@
-import dgram from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemDnsResolver } from '../../src/failover/runbooks/dns.js';
+import { systemDnsResolver } from '../../src/operator/dns.js';
+import { startDnsServer, type LocalDnsServer } from '../doubles/dns-server.js';
 
-// A minimal authoritative DNS server over UDP: A records from a table, NXDOMAIN otherwise.
-const RECORDS: Record<string, string[]> = { 'trade.example.com': ['192.0.2.10', '192.0.2.11'] };
-let server: dgram.Socket;
+let server: LocalDnsServer;
 let address: string;
-const asked: string[] = [];
-
-function qname(msg: Buffer): { name: string; end: number } {
-  const labels: string[] = [];
-  let i = 12;
-  while (msg[i]) {
-    const len = msg[i] as number;
-    labels.push(msg.subarray(i + 1, i + 1 + len).toString('ascii'));
-    i += len + 1;
-  }
-  return { name: labels.join('.').toLowerCase(), end: i + 5 }; // zero byte + QTYPE + QCLASS
-}
-
 beforeAll(async () => {
-  server = dgram.createSocket('udp4');
-  server.on('message', (msg, rinfo) => {
-    const { name, end } = qname(msg);
-    asked.push(name);
-    const ips = RECORDS[name] ?? [];
-    const header = Buffer.alloc(12);
-    msg.copy(header, 0, 0, 2); // id
-    header.writeUInt16BE(ips.length ? 0x8400 : 0x8403, 2); // response, authoritative; rcode 3 = NXDOMAIN
-    header.writeUInt16BE(1, 4);
-    header.writeUInt16BE(ips.length, 6);
-    const answers = ips.map((ip) =>
-      Buffer.concat([Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]), Buffer.from(ip.split('.').map(Number))]),
-    );
-    server.send(Buffer.concat([header, msg.subarray(12, end), ...answers]), rinfo.port, rinfo.address);
-  });
-  await new Promise<void>((r) => server.bind(0, '127.0.0.1', r));
-  address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startDnsServer({ 'trade.example.com': ['192.0.2.10', '192.0.2.11'] });
+  address = server.address;
 });
 afterAll(() => server.close());
 
@@ -45,10 +14,27 @@ describe('systemDnsResolver', () => {
   it('asks the given name servers directly', async () => {
     const dns = systemDnsResolver(1_000);
     expect((await dns.resolveA('trade.example.com', [address])).sort()).toEqual(['192.0.2.10', '192.0.2.11']);
-    expect(asked).toContain('trade.example.com');
+    expect(server.asked).toContain('trade.example.com');
   });
 
   it('answers an empty list for a name that does not exist', async () => {
     expect(await systemDnsResolver(1_000).resolveA('nothing.example.com', [address])).toEqual([]);
+  });
+});
+
+describe('systemDnsResolver when DNS does not answer', () => {
+  it('turns name servers that resolve to nothing into a typed error with the fix, not a plain Error', async () => {
+    const broken = await startDnsServer({}, 'SERVFAIL');
+    try {
+      const dns = systemDnsResolver(1_000, [broken.address]);
+      const err = await dns.resolveA('trade.example.com', ['ns-2048.awsdns-64.com']).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'E_DNS_UNREACHABLE', kind: 'aws' });
+      expect((err as Error).message).toMatch(/none of the name servers ns-2048\.awsdns-64\.com resolves to an address/);
+      expect((err as { fix: string }).fix).toMatch(/port 53/);
+      // Asked without name servers, the failing recursive resolver is a typed error too.
+      await expect(dns.resolveA('trade.example.com')).rejects.toMatchObject({ code: 'E_DNS_UNREACHABLE' });
+    } finally {
+      await broken.close();
+    }
   });
 });

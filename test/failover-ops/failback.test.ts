@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunbookState } from '../../src/failover/runbooks/state-store.js';
 import { initialState } from '../../src/failover/controller/model.js';
 import { dynamoStateStore } from '../../src/failover/controller/state-store.js';
-import { InterruptingReporter, MUTATING, runRunbook } from './helpers.js';
+import { environmentChanges, InterruptingReporter, runRunbook } from './helpers.js';
 import { buildWorld, PRIMARY, SECONDARY, type World } from './world.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 
@@ -45,15 +45,15 @@ describe('drctl failback (planned, loss-free)', () => {
   it('refuses when there was no failover (exit 4) and changes nothing', async () => {
     const r = await runRunbook(w, 'failback', { yes: true });
     expect(r.code).toBe(4);
-    expect(r.reporter.codes()).toContain('E_FAILBACK_STATE');
-    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+    expect(r.reporter.codes()).toContain('E_FAILBACK_PRECHECK');
+    expect(environmentChanges(w)).toEqual([]);
   });
 
   it('after a failover, rebuilds replication, switches with writes stopped and restores the original topology', async () => {
     expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
     const n = w.names;
     // The secondary's controller noticed the promotion and remembers it.
-    const controller = dynamoStateStore(w.clients(SECONDARY).dynamodb, n.secondary.stateTable);
+    const controller = dynamoStateStore(w.clients(SECONDARY), n.secondary.stateTable);
     expect(
       await controller.save(
         { ...initialState(), promotion: { status: 'completed', completedAt: w.clock.now(), completedSteps: [] } },
@@ -190,11 +190,12 @@ describe('drctl failback (planned, loss-free)', () => {
     const r = await runRunbook(w, 'failback', { yes: true });
     expect(r.code).toBe(4);
     const check = r.reporter
-      .byCode<{ check: string; ok: boolean; detail: string }>('FAILBACK_PRECHECK')
+      .byCode<{ check: string; status: string; evidence: string; fix: string }>('FAILBACK_PRECHECK')
       .find((m) => m.data?.check === 'secondary-password-not-rds-managed');
-    expect(check?.data).toMatchObject({ ok: false });
-    expect(check?.data?.detail).toContain(w.secrets.secondary);
-    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+    expect(check?.data).toMatchObject({ status: 'fail' });
+    expect(check?.data?.evidence).toMatch(/manages its master password in Secrets Manager \(arn:aws:secretsmanager:/);
+    expect(check?.data?.fix).toContain(w.secrets.secondary);
+    expect(environmentChanges(w)).toEqual([]);
     expect(w.aws.rds.instance(PRIMARY, w.names.primary.dbIdentifier)?.status).toBe('available');
     // And RDS itself would have refused the replica of such a source.
     await expect(
@@ -225,10 +226,11 @@ describe('drctl failback (planned, loss-free)', () => {
     const r = await runRunbook(w, 'failback', { yes: true });
     expect(r.code).toBe(4);
     const check = r.reporter
-      .byCode<{ check: string; ok: boolean; detail: string }>('FAILBACK_PRECHECK')
+      .byCode<{ check: string; status: string; evidence: string; fix: string }>('FAILBACK_PRECHECK')
       .find((m) => m.data?.check === 'no-failover-in-progress');
-    expect(check?.data).toMatchObject({ ok: false });
-    expect(check?.data?.detail).toMatch(/resume it with drctl failover first/);
+    expect(check?.data).toMatchObject({ status: 'fail' });
+    expect(check?.data?.evidence).toMatch(/failover run \S+ is failed|failover run \S+ is running/);
+    expect(check?.data?.fix).toMatch(/Resume the failover with drctl failover first/);
     expect(w.aws.log.ops('rds', 'CreateDBInstanceReadReplica')).toHaveLength(0);
   });
 

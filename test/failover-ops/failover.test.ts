@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryReporter } from '../../src/io/reporters.js';
 import type { RunbookState } from '../../src/failover/runbooks/state-store.js';
-import { InterruptingReporter, MUTATING, runRunbook } from './helpers.js';
+import { environmentChanges, InterruptingReporter, runRunbook } from './helpers.js';
 import { buildWorld, PRIMARY, SECONDARY, type World } from './world.js';
 
 let w: World;
@@ -80,14 +80,14 @@ describe('drctl failover (operator-initiated)', () => {
   it('stops before any change when the secondary is unhealthy', async () => {
     w.http.down.secondary = true;
     const r = await runRunbook(w, 'failover', { yes: true });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.reporter.codes()).toContain('E_FAILOVER_PRECHECK');
     const failed = r.reporter
       .byCode<{ check: string; ok: boolean }>('FAILOVER_PRECHECK')
       .filter((m) => !m.data?.ok)
       .map((m) => m.data?.check);
     expect(failed).toContain('secondary-health-endpoint');
-    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+    expect(environmentChanges(w)).toEqual([]);
     await expect(stat(path.join(w.root, '.drctl/dev/failover.json'))).rejects.toThrow();
   });
 
@@ -95,9 +95,11 @@ describe('drctl failover (operator-initiated)', () => {
     await w.close();
     w = await buildWorld({ replicaLagSeconds: 300 });
     const blocked = await runRunbook(w, 'failover', { yes: true });
-    expect(blocked.code).toBe(1);
-    expect((blocked.error as Error).message).toMatch(/replica-lag-within-rpo-guard .*ReplicaLag 300 s \(guard 60 s\)/);
-    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+    expect(blocked.code).toBe(4);
+    expect(blocked.reporter.byCode('E_FAILOVER_PRECHECK')[0]?.text).toMatch(
+      /replica-lag-within-rpo-guard .*ReplicaLag 300 s \(guard 60 s\)/,
+    );
+    expect(environmentChanges(w)).toEqual([]);
 
     const forced = await runRunbook(w, 'failover', { yes: true, force: true });
     expect(forced.code).toBe(0);
@@ -108,12 +110,17 @@ describe('drctl failover (operator-initiated)', () => {
     const refused = await runRunbook(w, 'failover', {}, new MemoryReporter(false));
     expect(refused.code).toBe(130);
     expect(refused.reporter.codes()).toContain('CONFIRM_ASKED');
-    expect(w.aws.log.calls.filter((c) => MUTATING.has(c.operation))).toEqual([]);
+    expect(environmentChanges(w)).toEqual([]);
 
     expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
     const again = await runRunbook(w, 'failover', { yes: true });
     expect(again.code).toBe(4);
-    expect(again.reporter.codes()).toContain('E_FAILOVER_STATE');
+    expect(again.reporter.codes()).toContain('E_FAILOVER_PRECHECK');
+    const refusedChecks = again.reporter
+      .byCode<{ check: string; status: string }>('FAILOVER_PRECHECK')
+      .filter((m) => m.data?.status !== 'pass')
+      .map((m) => m.data?.check);
+    expect(refusedChecks).toContain('replica-not-promoted');
   });
 
   it('inverts the primary health check when the primary region cannot be fenced', async () => {
@@ -133,14 +140,14 @@ describe('drctl failover (operator-initiated)', () => {
   });
 
   it('fails over while the primary region is down: cached names, no fence, lag bounded at the replication stop', async () => {
-    const { loadTopology } = await import('../../src/failover/runbooks/load-topology.js');
+    const { loadTopology } = await import('../../src/operator/topology-cache.js');
     await loadTopology(w.root, w.config, w.clients, new MemoryReporter(), { allowCache: true }); // an earlier run's cache
     const outageAt = w.clock.now();
     const callsBefore = w.aws.log.calls.length;
     w.downRegions.add(PRIMARY);
     w.http.down.primary = true;
     w.originalReplicaLag = (now) => (now < outageAt ? 2 : 2 + Math.round((now - outageAt) / 1000));
-    for (let k = 0; k < 5; k++) await w.simClock.sleep(60_000); // RDS keeps publishing a growing ReplicaLag
+    for (let k = 0; k < 5; k++) await w.clock.sleep(60_000); // RDS keeps publishing a growing ReplicaLag
 
     const r = await runRunbook(w, 'failover', { yes: true });
     expect(r.error).toBeUndefined();
@@ -164,10 +171,32 @@ describe('drctl failover (operator-initiated)', () => {
   it('with the primary still answering, a growing lag is not discounted', async () => {
     const outageAt = w.clock.now();
     w.originalReplicaLag = (now) => (now < outageAt ? 2 : 2 + Math.round((now - outageAt) / 1000));
-    for (let k = 0; k < 3; k++) await w.simClock.sleep(60_000);
+    for (let k = 0; k < 3; k++) await w.clock.sleep(60_000);
     const r = await runRunbook(w, 'failover', { yes: true });
-    expect(r.code).toBe(1);
-    expect((r.error as Error).message).toMatch(/ReplicaLag 182 s \(guard 60 s\)/);
+    expect(r.code).toBe(4);
+    expect(r.reporter.byCode('E_FAILOVER_PRECHECK')[0]?.text).toMatch(/ReplicaLag 182 s \(guard 60 s\)/);
+  });
+
+  it("stops waiting on the command's abort signal (Ctrl-C): exit 130, the lock released, the next run resumes", async () => {
+    const abort = new AbortController();
+    const promotingSince = w.clock.now();
+    w.onTick(() => {
+      // 30 s into the 90 s promotion wait.
+      if (w.clock.now() - promotingSince >= 30_000) abort.abort();
+    });
+    const first = await runRunbook(w, 'failover', { yes: true }, new MemoryReporter(), abort.signal);
+    expect(first.code).toBe(130);
+    expect(first.error).toMatchObject({ code: 'E_INTERRUPTED', kind: 'interrupted' });
+    const mid = await state();
+    expect(mid.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending', 'pending', 'pending']);
+    expect(first.reporter.codes()).toContain('LOCK_RELEASED');
+    // It installed no SIGINT handler of its own: the context's signal is the one it obeys.
+    expect(process.listenerCount('SIGINT')).toBe(0);
+
+    const second = await runRunbook(w, 'failover', { yes: true });
+    expect(second.code).toBe(0);
+    expect(second.reporter.byCode('FAILOVER_RESUMED')[0]?.data).toMatchObject({ step: 'promote-replica' });
+    expect(w.aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(1);
   });
 
   it('resumes an interrupted run at the step after the last completed one', async () => {

@@ -33,14 +33,20 @@ export async function runRunbook(
   runbook: RunbookName,
   opts: RunbookCommandOptions,
   reporter = new MemoryReporter(),
+  signal?: AbortSignal,
 ): Promise<RunOutcome> {
-  const ctx: CommandContext = { root: w.root, reporter, options: { json: Boolean(opts.json), yes: Boolean(opts.yes) } };
+  const ctx: CommandContext = {
+    root: w.root,
+    reporter,
+    options: { json: Boolean(opts.json), yes: Boolean(opts.yes) },
+    ...(signal ? { signal } : {}),
+  };
   try {
     const code = await runRunbookCommand(
       ctx,
       runbook,
       { env: 'dev', ...opts },
-      { clients: w.clients, clock: w.simClock, http: w.http, dns: w.dns },
+      { clients: w.clients, clock: w.clock, http: w.http, dns: w.dns },
     );
     return { code, reporter, result: reporter.results[0] as Record<string, unknown> | undefined, error: undefined };
   } catch (err) {
@@ -69,3 +75,12 @@ export const MUTATING = new Set([
   'PutObject',
   'PutItem',
 ]);
+
+/** Calls that changed the environment: everything in MUTATING except drctl's own state (the environment lock). */
+export function environmentChanges(w: World) {
+  return w.aws.log.calls.filter(
+    (c) =>
+      MUTATING.has(c.operation) &&
+      !(c.service === 's3' && String((c.input as { Bucket?: unknown }).Bucket).startsWith('drctl-state-')),
+  );
+}

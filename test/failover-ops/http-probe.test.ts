@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeHttpProbe } from '../../src/failover/runbooks/http-probe.js';
+import { nodeHttpProbe } from '../../src/operator/http-probe.js';
 
 let server: http.Server;
 let base: string;
@@ -32,19 +32,19 @@ afterAll(async () => {
 describe('nodeHttpProbe', () => {
   it('returns status and parsed JSON, sends JSON bodies, and names the public host', async () => {
     const probe = nodeHttpProbe({ tlsName: 'trade.example.com', timeoutMs: 2_000 });
-    expect(await probe.request('GET', `${base}/health`)).toEqual({
+    expect(await probe.request('GET', `${base}/health`)).toMatchObject({
       status: 503,
       body: { status: 'maintenance', echo: null },
     });
     const post = await probe.request('POST', `${base}/orders`, { clientOrderId: 'c-1' });
-    expect(post).toEqual({ status: 201, body: { status: 'maintenance', echo: { clientOrderId: 'c-1' } } });
+    expect(post).toMatchObject({ status: 201, body: { status: 'maintenance', echo: { clientOrderId: 'c-1' } } });
     expect(seen.at(-1)).toMatchObject({ method: 'POST', type: 'application/json' });
     expect(seen.at(-1)?.host).toMatch(/^trade\.example\.com:\d+$/);
   });
 
   it('keeps non-JSON bodies as text and turns network failures and timeouts into status 0', async () => {
     const probe = nodeHttpProbe({ timeoutMs: 300 });
-    expect(await probe.request('GET', `${base}/html`)).toEqual({ status: 502, body: '<h1>502 Bad Gateway</h1>' });
+    expect(await probe.request('GET', `${base}/html`)).toMatchObject({ status: 502, body: '<h1>502 Bad Gateway</h1>' });
     const slow = await probe.request('GET', `${base}/slow`);
     expect(slow).toMatchObject({ status: 0, error: 'timeout after 300 ms' });
     const refused = await probe.request('GET', 'http://127.0.0.1:1/health');

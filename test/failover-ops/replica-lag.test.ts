@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lagAtReplicationStop, type LagPoint } from '../../src/failover/runbooks/replica-lag.js';
+import { lagAtReplicationStop, type LagPoint } from '../../src/operator/replica-lag.js';
 
 const T = Date.parse('2026-01-05T12:00:00Z');
 const series = (values: number[], stepS = 60): LagPoint[] =>

@@ -1,11 +1,11 @@
 import { GetHealthCheckStatusCommand, GetHostedZoneCommand, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../doubles/clock.js';
+import { VirtualClock } from '../doubles/virtual-clock.js';
 import { FakeDnsResolver } from '../doubles/dns-resolver.js';
 import { Route53Double } from '../doubles/route53.js';
 
 function setup() {
-  const clock = new ManualClock();
+  const clock = new VirtualClock(Date.parse('2026-01-05T12:00:00Z'));
   const health = { primary: true, secondary: true };
   const r53 = new Route53Double({ now: clock.now });
   r53.addHostedZone('Z1', 'example.com', ['ns-1.example.net']);

@@ -1,21 +1,21 @@
-// A deployed two-region environment built from the AWS doubles, for driving failover, failback and drills end to
-// end: RDS primary + cross-region replica, ASGs, SSM flags, SNS topics, CloudWatch ReplicaLag, S3 buckets with
-// replication, the DynamoDB tables (dynalite), Route 53 health checks and failover record, DNS, and the two
-// gateways' HTTP endpoints. Stack outputs come from a DescribeStacks fixture with the names docs/architecture.md lists.
+// A deployed two-region environment in the one simulated account (AwsWorld), for driving failover, failback and
+// drills end to end: RDS primary + cross-region replica, ASGs, SSM flags, SNS topics, CloudWatch ReplicaLag, S3
+// buckets with replication, the DynamoDB tables (dynalite), Route 53 health checks and failover record, DNS, the two
+// gateways' HTTP endpoints, and the stacks (seeded in the CloudFormation double with the outputs
+// docs/architecture.md lists).
 import { mkdtemp, mkdir, copyFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AwsClients, ClientFactory } from '../../src/aws/clients.js';
 import type { EnvironmentConfig } from '../../src/config/config-types.js';
-import type { HttpAnswer, HttpProbe } from '../../src/failover/runbooks/http-probe.js';
-import type { Clock } from '../../src/failover/runbooks/clock.js';
-import { AwsDoubles, ManualClock } from '../doubles/index.js';
+import type { HttpAnswer, HttpProbe } from '../../src/operator/http-probe.js';
 import { awsError } from '../doubles/aws-error.js';
+import { AwsWorld } from '../doubles/aws-world.js';
 import { FakeDnsResolver } from '../doubles/dns-resolver.js';
-import { pkTable, startLocalDynamo, type LocalDynamo } from '../doubles/dynamodb.js';
-import { fakeClient, FailureInjector, unsupported } from '../doubles/fake-client.js';
-import { Route53Double } from '../doubles/route53.js';
+import { pkTable, type LocalDynamo } from '../doubles/dynamodb.js';
+import type { Route53Double } from '../doubles/route53.js';
 import { S3Double } from '../doubles/s3.js';
+import type { VirtualClock } from '../doubles/virtual-clock.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { deployed, loadTemplate } from '../failover/contract-helpers.js';
 
@@ -84,9 +84,8 @@ export class ReplicatingS3 extends S3Double {
 export interface World {
   root: string;
   config: EnvironmentConfig;
-  clock: ManualClock;
-  simClock: Clock;
-  aws: AwsDoubles;
+  clock: VirtualClock;
+  aws: AwsWorld;
   s3: ReplicatingS3;
   route53: Route53Double;
   dns: FakeDnsResolver;
@@ -94,15 +93,15 @@ export interface World {
   http: FakeGateways;
   clients: ClientFactory;
   names: ReturnType<typeof namesFor>;
-  /** Stack status per `${region}/${name}` (tests make one incomplete). */
-  stackStatus: Map<string, string>;
+  /** Sets a deployed stack's status, keyed `${region}/${name}` (tests make one incomplete). */
+  stackStatus: { set(key: string, status: string): void };
   /** The data layer's master secret in the primary and Secrets Manager's replica of it in the secondary. */
   secrets: Record<Role, string>;
   /** Regions whose AWS APIs time out (tests add the primary to simulate its outage). */
   downRegions: Set<string>;
   /** ReplicaLag the original replica reports at a given time (default: the constant `replicaLagSeconds`). */
   originalReplicaLag?: (now: number) => number;
-  /** Runs after every simulated sleep (e.g. a controller acting at a given time). */
+  /** Runs whenever simulated time moves (e.g. a controller acting at a given time). */
   onTick(fn: () => void): void;
   close(): Promise<void>;
 }
@@ -210,10 +209,6 @@ export const ALB_ADDRESSES: Record<string, string[]> = {
   'alb-dev-secondary.us-west-2.elb.amazonaws.com': ['44.230.0.20', '44.230.0.21'],
 };
 
-function outputs(o: Record<string, string | number>): { OutputKey: string; OutputValue: string }[] {
-  return Object.entries(o).map(([OutputKey, v]) => ({ OutputKey, OutputValue: String(v) }));
-}
-
 export async function buildWorld(
   opts: { withFailoverStack?: boolean; replicaLagSeconds?: number; promotionMs?: number } = {},
 ): Promise<World> {
@@ -222,29 +217,23 @@ export async function buildWorld(
   await copyFile(path.join(PROJECT_ROOT, 'config/dev.json'), path.join(root, 'config/dev.json'));
   const { loadConfig } = await import('../../src/config/load-config.js');
   const { config } = await loadConfig(root, 'dev');
-  const clock = new ManualClock();
-  const ticks: (() => void)[] = [];
-  // Sleeping advances simulated time, then lets the environment move (RDS publishing ReplicaLag each minute).
-  const simClock: Clock = {
-    now: () => clock.now(),
-    sleep: async (ms) => {
-      clock.advance(ms);
-      ticks.forEach((t) => t());
-    },
-  };
-  const aws = new AwsDoubles({
-    now: clock.now,
+  const aws = new AwsWorld({
+    account: '111122223333',
+    start: Date.parse('2026-01-05T12:00:00Z'),
     rds: { promotionMs: opts.promotionMs ?? 90_000, createMs: 20 * 60_000, deleteMs: 6 * 60_000 },
     launchMs: 120_000,
+    s3: (now) => new ReplicatingS3(now),
   });
-  const s3 = new ReplicatingS3(clock.now);
-  const route53 = new Route53Double({ now: clock.now, log: aws.log });
-  const dynamo = await startLocalDynamo(aws.log);
+  const clock = aws.clock;
+  const ticks: (() => void)[] = [];
+  // Whenever time moves, the environment moves too (RDS publishing ReplicaLag each minute, test hooks).
+  clock.onAdvance(() => ticks.forEach((tick) => tick()));
+  const s3 = aws.s3 as ReplicatingS3;
+  const route53 = aws.route53;
+  const dynamo = await aws.startDynamo();
   const names = namesFor();
-  const stackStatus = new Map<string, string>();
   const dns = new FakeDnsResolver({ now: clock.now, route53, albAddresses: ALB_ADDRESSES, ttlSeconds: 60 });
   const http = new FakeGateways(() => ({ aws, names, dns, clock }));
-
   // Data: the primary writer, the replica in the secondary region, lag datapoints, the flags, the tables.
   const primaryArn = aws.rds.addInstance(PRIMARY, { id: names.primary.dbIdentifier });
   // The master secret is the data stack's, not RDS's (an RDS-managed one would forbid the replica); Secrets Manager
@@ -410,29 +399,21 @@ export async function buildWorld(
     }
     return s;
   };
-  const cfnFailures = new FailureInjector();
-  const cfnClient = (region: string) =>
-    fakeClient('cloudformation', region, aws.log, clock.now, cfnFailures, (op, input) => {
-      if (op !== 'DescribeStacks') throw unsupported('cloudformation', op);
-      const name = String(input.StackName);
-      const s = stacks(region)[name];
-      if (!s) throw awsError('ValidationError', `Stack with id ${name} does not exist`);
-      return {
-        Stacks: [
-          {
-            StackName: name,
-            StackStatus: stackStatus.get(`${region}/${name}`) ?? 'UPDATE_COMPLETE',
-            Outputs: outputs(s.outputs),
-            Parameters: Object.entries(s.parameters).map(([ParameterKey, ParameterValue]) => ({
-              ParameterKey,
-              ParameterValue,
-            })),
-          },
-        ],
-      };
-    });
-  const s3Failures = new FailureInjector();
-  const s3Client = (region: string) => fakeClient('s3', region, aws.log, clock.now, s3Failures, () => ({}));
+  for (const region of [PRIMARY, SECONDARY])
+    for (const [name, stack] of Object.entries(stacks(region)))
+      aws.cloudformation(region).seedStack(name, {
+        status: 'UPDATE_COMPLETE',
+        outputs: Object.fromEntries(Object.entries(stack.outputs).map(([k, v]) => [k, String(v)])),
+        parameters: stack.parameters,
+      });
+  const stackStatus = {
+    set(key: string, status: string) {
+      const [region = '', name = ''] = key.split('/');
+      const stack = aws.cloudformation(region).stack(name);
+      if (!stack) throw new Error(`world: no stack ${key}`);
+      stack.status = status;
+    },
+  };
   const downRegions = new Set<string>();
   // A region whose APIs do not answer: every call through its clients fails as a network timeout would.
   const reachable = <T extends object>(region: string, client: T): T =>
@@ -449,24 +430,9 @@ export async function buildWorld(
         return Reflect.get(target, prop, receiver);
       },
     });
-  const rawClients = (region: string) =>
-    ({
-      ...aws.clientsFor(region),
-      dynamodb: dynamo.client(region),
-      route53: route53.client(region),
-      cloudformation: cfnClient(region),
-      // S3Double.handle is async; route the SDK command to it with the client's region.
-      s3: {
-        ...(s3Client(region) as object),
-        send: async (cmd: { input: Input; constructor: { name: string } }) => {
-          const op = cmd.constructor.name.replace(/Command$/, '');
-          aws.log.record({ service: 's3', region, operation: op, input: structuredClone(cmd.input), at: clock.now() });
-          return { $metadata: { httpStatusCode: 200 }, ...((await s3.handle(op, cmd.input, region)) as object) };
-        },
-      },
-    }) as unknown as AwsClients;
+  const factory = aws.factory();
   const clients: ClientFactory = (region) => {
-    const c = rawClients(region) as unknown as Record<string, unknown>;
+    const c = factory(region) as unknown as Record<string, unknown>;
     return Object.fromEntries(
       Object.entries(c).map(([k, v]) => [k, v && typeof v === 'object' ? reachable(region, v) : v]),
     ) as unknown as AwsClients;
@@ -476,7 +442,6 @@ export async function buildWorld(
     root,
     config,
     clock,
-    simClock,
     aws,
     s3,
     route53,
@@ -490,7 +455,7 @@ export async function buildWorld(
     secrets,
     downRegions,
     async close() {
-      await dynamo.close();
+      await aws.close();
       await rm(root, { recursive: true, force: true });
     },
   } satisfies Omit<World, 'originalReplicaLag'>);

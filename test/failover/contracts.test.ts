@@ -20,11 +20,13 @@ import { HealthChecker } from '../../src/service/gateway/health.js';
 import { MaintenanceFlag } from '../../src/service/gateway/maintenance.js';
 import { OrderStore } from '../../src/service/gateway/orders.js';
 import { createGatewayServer } from '../../src/service/gateway/server.js';
-import { resolveTopology, type RegionTopology } from '../../src/failover/runbooks/topology.js';
+import { resolveTopology, type RegionTopology } from '../../src/operator/topology.js';
 import type { ClientFactory } from '../../src/aws/clients.js';
 import { MemoryReporter } from '../../src/io/reporters.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { AwsDoubles, CallLog, ManualClock } from '../doubles/index.js';
+import { AwsWorld } from '../doubles/aws-world.js';
+import { CallLog } from '../doubles/call-log.js';
+import { VirtualClock } from '../doubles/virtual-clock.js';
 import { pkTable, startLocalDynamo, type LocalDynamo } from '../doubles/dynamodb.js';
 import { SsmDouble } from '../doubles/ssm.js';
 import type { RecordedCall } from '../doubles/call-log.js';
@@ -186,7 +188,7 @@ class OutageNetwork implements Network {
       ? { signal: 'unhealthy', error: 'timeout', latencyMs: 3000 }
       : { signal: 'healthy', status: 200, latencyMs: 10 };
   probeTcp = async (): Promise<ProbeResult> => ({ signal: 'unhealthy', error: 'timeout', latencyMs: 3000 });
-  resolver = { resolve4: async (name: string) => (name.includes(EAST) ? ['198.51.100.1'] : ['203.0.113.1']) };
+  resolver = { resolveA: async (name: string) => (name.includes(EAST) ? ['198.51.100.1'] : ['203.0.113.1']) };
 }
 
 describe('permissions: every call the code makes is allowed by its role in the templates', () => {
@@ -198,8 +200,12 @@ describe('permissions: every call the code makes is allowed by its role in the t
 
   it('the controller (failover layer role) through a whole promotion, leaving the secret parameter on the local secret', async () => {
     const n = secondaryNames();
-    const clock = new ManualClock();
-    const aws = new AwsDoubles({ now: clock.now, rds: { promotionMs: 60_000 }, launchMs: 60_000 });
+    const aws = new AwsWorld({
+      start: Date.parse('2026-01-05T12:00:00Z'),
+      rds: { promotionMs: 60_000 },
+      launchMs: 60_000,
+    });
+    const clock = aws.clock;
     const source = aws.rds.addInstance(EAST, { id: n.dbIdentifier });
     aws.rds.addInstance(WEST, { id: n.dbIdentifier, sourceArn: source });
     // The secondary's replica of the master secret: the promoted instance keeps its user and password.
@@ -309,7 +315,7 @@ describe('permissions: every call the code makes is allowed by its role in the t
 
   it("the gateway (compute instance role): health, orders, region, and only its own region's database secret", async () => {
     const n = secondaryNames();
-    const clock = new ManualClock();
+    const clock = new VirtualClock(Date.parse('2026-01-05T12:00:00Z'));
     const log = new CallLog();
     const ddbCallsBefore = ddb.log.calls.length;
     const ssm = new SsmDouble({ now: clock.now, log });

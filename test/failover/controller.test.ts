@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { AwsDoubles, ManualClock } from '../doubles/index.js';
+import { AwsWorld } from '../doubles/aws-world.js';
 import { pkTable, startLocalDynamo, type LocalDynamo } from '../doubles/dynamodb.js';
 import { createHandler, sdkClientsFor } from '../../src/failover/controller/handler.js';
 import type { Network } from '../../src/failover/controller/observe.js';
@@ -31,7 +31,7 @@ class World implements Network {
     return this.ok(host.startsWith('alb-primary') ? this.primaryUp : this.secondaryUp);
   };
   resolver = {
-    resolve4: async (name: string): Promise<string[]> => {
+    resolveA: async (name: string): Promise<string[]> => {
       if (name === 'trade.example.com') return this.dnsTo === 'primary' ? ['198.51.100.1'] : ['203.0.113.1'];
       if (name.startsWith('alb-primary')) return ['198.51.100.1', '198.51.100.2'];
       return ['203.0.113.1'];
@@ -69,8 +69,12 @@ beforeAll(async () => {
 afterAll(() => ddb.close());
 
 async function setup(envOverrides: Record<string, string> = {}, lagSeconds = 3) {
-  const clock = new ManualClock();
-  const aws = new AwsDoubles({ now: clock.now, rds: { promotionMs: 100_000 }, launchMs: 120_000 });
+  const aws = new AwsWorld({
+    start: Date.parse('2026-01-05T12:00:00Z'),
+    rds: { promotionMs: 100_000 },
+    launchMs: 120_000,
+  });
+  const clock = aws.clock;
   const sourceArn = aws.rds.addInstance(EAST, { id: 'trading-db-test' });
   aws.rds.addInstance(WEST, { id: 'trading-db-test', sourceArn });
   aws.autoscaling.addGroup(WEST, 'asg-test', { min: 1, max: 4, desired: 1 });
@@ -205,7 +209,9 @@ describe('failover controller against AWS doubles', () => {
     const results = [];
     for (let i = 0; i < 8; i++) results.push(await t.tick());
     expect(results[3]).toBeInstanceOf(Error);
-    expect((results[3] as Error).message).toMatch(/autoscaling:UpdateAutoScalingGroup failed: Throttling/);
+    expect((results[3] as Error).message).toMatch(
+      /autoscaling:UpdateAutoScalingGroup asg-test in us-west-2 failed: Throttling/,
+    );
     expect(t.aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(1);
     expect(t.aws.autoscaling.group(WEST, 'asg-test')).toMatchObject({ desired: 4 });
     expect(t.aws.sns.published.map((m) => m.subject)).toContain('[failover test us-west-2] promotion step failed');
@@ -307,8 +313,8 @@ describe('failover controller against AWS doubles', () => {
   });
 
   it('in the primary, fences its own region once it finds the writer in the other region, and makes no us-west-2 call', async () => {
-    const clock = new ManualClock();
-    const aws = new AwsDoubles({ now: clock.now });
+    const aws = new AwsWorld({ start: Date.parse('2026-01-05T12:00:00Z') });
+    const clock = aws.clock;
     // The primary came back after an automatic failover: a stale standalone writer, its flag still off.
     aws.rds.addInstance(EAST, { id: 'trading-db-test' });
     aws.ssm.put(EAST, '/trading/test/maintenance', 'off');
@@ -325,7 +331,7 @@ describe('failover controller against AWS doubles', () => {
       probeTcp: async () => ({ signal: 'healthy', latencyMs: 5 }),
       peerWriterView: async (url, _t, tlsName) => (asked.push(`${url} as ${tlsName}`), { ...peer }),
       resolver: {
-        resolve4: async (name: string) => (name.includes('alb-secondary') ? ['203.0.113.1'] : ['198.51.100.1']),
+        resolveA: async (name: string) => (name.includes('alb-secondary') ? ['203.0.113.1'] : ['198.51.100.1']),
       },
     };
     const handler = createHandler({

@@ -46,7 +46,7 @@ describe('controller probes', () => {
       status: 503,
     });
     const slow = await probeHealth(`http://127.0.0.1:${port}/slow`, 150);
-    expect(slow).toMatchObject({ signal: 'unhealthy', error: 'timeout after 150ms' });
+    expect(slow).toMatchObject({ signal: 'unhealthy', error: 'timeout after 150 ms' });
     expect(slow.latencyMs).toBeLessThan(1500);
     expect((await probeHealth('http://127.0.0.1:1/health', 500)).signal).toBe('unhealthy');
   });
@@ -61,7 +61,7 @@ describe('controller probes', () => {
 
   it('maps the failover record to the ALB whose addresses it answers with', async () => {
     const table: Record<string, string[]> = { rec: ['10.0.0.1'], self: ['10.0.0.1', '10.0.0.2'], peer: ['10.1.0.1'] };
-    const resolver = { resolve4: async (n: string) => table[n] ?? Promise.reject(new Error(`ENOTFOUND ${n}`)) };
+    const resolver = { resolveA: async (n: string) => table[n] ?? Promise.reject(new Error(`ENOTFOUND ${n}`)) };
     expect((await resolveDnsTarget(resolver, 'rec', 'self', 'peer')).target).toBe('self');
     table.rec = ['10.1.0.1'];
     expect((await resolveDnsTarget(resolver, 'rec', 'self', 'peer')).target).toBe('peer');

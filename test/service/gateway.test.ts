@@ -8,7 +8,7 @@ import { OrderStore, orderIdFor } from '../../src/service/gateway/orders.js';
 import { createGatewayServer } from '../../src/service/gateway/server.js';
 import { MaintenanceFlag } from '../../src/service/gateway/maintenance.js';
 import { pgProbe, type DbProbe, type DbProbeResult } from '../../src/service/gateway/db-probe.js';
-import { ManualClock } from '../doubles/clock.js';
+import { VirtualClock } from '../doubles/virtual-clock.js';
 import { SsmDouble } from '../doubles/ssm.js';
 import { startLocalDynamo, type LocalDynamo } from '../doubles/dynamodb.js';
 
@@ -50,7 +50,7 @@ afterEach(() => {
 async function start(
   opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number; role?: 'primary' | 'secondary' } = {},
 ) {
-  const clock = new ManualClock();
+  const clock = new VirtualClock(Date.parse('2026-01-05T12:00:00Z'));
   const ssm = new SsmDouble({ now: clock.now });
   ssm.put(REGION, '/trading/gwtest/maintenance', 'off');
   ssm.put(REGION, '/trading/gwtest/db/writer-endpoint', 'db-primary.example');
@@ -173,7 +173,7 @@ describe('gateway /health', () => {
         Item: { orderId: { S: 'health#us-west-2#i-foreign' }, note: { S: 'not ours' } },
       }),
     );
-    const clock = new ManualClock();
+    const clock = new VirtualClock(Date.parse('2026-01-05T12:00:00Z'));
     const ssm = new SsmDouble({ now: clock.now });
     ssm.put(REGION, '/trading/gwtest/maintenance', 'off');
     const health = new HealthChecker({
@@ -348,7 +348,7 @@ describe('gateway orders', () => {
   });
 
   it('keeps the last known flag when Parameter Store fails, and allows writes when it never answered', async () => {
-    const clock = new ManualClock();
+    const clock = new VirtualClock(Date.parse('2026-01-05T12:00:00Z'));
     const ssm = new SsmDouble({ now: clock.now });
     ssm.put(REGION, '/trading/gwtest/maintenance', 'on');
     const flag = new MaintenanceFlag(ssm.client(REGION), '/trading/gwtest/maintenance', 2000, clock.now);
@@ -379,7 +379,7 @@ describe('gateway orders', () => {
 describe('database credentials', () => {
   it("reads the secret named in Parameter Store through its own region's client only, and keeps the last good value", async () => {
     const { secretsManagerCredentials } = await import('../../src/service/gateway/db-probe.js');
-    const clock = new ManualClock();
+    const clock = new VirtualClock(Date.parse('2026-01-05T12:00:00Z'));
     const asked: string[] = [];
     let fail = false;
     let password = 'pw-1';
@@ -438,7 +438,7 @@ describe('database probe over the PostgreSQL protocol', () => {
       const client = {
         send: async () => (reads++, { SecretString: JSON.stringify({ username: 'trader', password: secret }) }),
       } as never;
-      const clock = new ManualClock();
+      const clock = new VirtualClock(Date.parse('2026-01-05T12:00:00Z'));
       const probe = pgProbe({
         host: '127.0.0.1',
         port,

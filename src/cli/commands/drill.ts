@@ -1,7 +1,16 @@
 // drctl drill: inject a real fault into the primary region, measure RTO and RPO per store, restore, report.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { endpointOption, envOption, jsonOption, profileOption, verboseOption, yesOption } from '../options.js';
+import {
+  acceptUncheckedOption,
+  endpointOption,
+  envOption,
+  forceUnlockOption,
+  jsonOption,
+  profileOption,
+  verboseOption,
+  yesOption,
+} from '../options.js';
 import { runAction, type GlobalOptions } from '../context.js';
 import type { Register } from '../main.js';
 import { DRILL_MODES } from '../../drill/report-types.js';
@@ -36,6 +45,8 @@ export const registerDrill: Register = (program: Command, exit) => {
         .default('auto'),
     )
     .addOption(yesOption())
+    .addOption(acceptUncheckedOption())
+    .addOption(forceUnlockOption())
     .addOption(jsonOption())
     .addOption(verboseOption())
     .addOption(profileOption())

@@ -1,6 +1,15 @@
 // drctl failback: planned failback to the original primary (docs/runbooks/failback.md).
 import type { Command } from 'commander';
-import { endpointOption, envOption, jsonOption, profileOption, verboseOption, yesOption } from '../options.js';
+import {
+  acceptUncheckedOption,
+  endpointOption,
+  envOption,
+  forceUnlockOption,
+  jsonOption,
+  profileOption,
+  verboseOption,
+  yesOption,
+} from '../options.js';
 import { runAction, type GlobalOptions } from '../context.js';
 import type { Register } from '../main.js';
 
@@ -14,6 +23,8 @@ export const registerFailback: Register = (program: Command, exit) => {
     )
     .addOption(envOption())
     .addOption(yesOption())
+    .addOption(acceptUncheckedOption())
+    .addOption(forceUnlockOption())
     .addOption(jsonOption())
     .addOption(verboseOption())
     .addOption(profileOption())

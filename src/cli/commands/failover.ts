@@ -1,7 +1,16 @@
 // drctl failover: operator-initiated failover (docs/runbooks/failover.md).
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { endpointOption, envOption, jsonOption, profileOption, verboseOption, yesOption } from '../options.js';
+import {
+  acceptUncheckedOption,
+  endpointOption,
+  envOption,
+  forceUnlockOption,
+  jsonOption,
+  profileOption,
+  verboseOption,
+  yesOption,
+} from '../options.js';
 import { runAction, type GlobalOptions } from '../context.js';
 import type { Register } from '../main.js';
 
@@ -17,6 +26,8 @@ export const registerFailover: Register = (program: Command, exit) => {
     )
     .addOption(envOption())
     .addOption(yesOption())
+    .addOption(acceptUncheckedOption())
+    .addOption(forceUnlockOption())
     .addOption(
       new Option('--force', 'proceed although replica lag exceeds the RPO guard (accepts data loss up to the lag)'),
     )

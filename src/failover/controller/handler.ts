@@ -1,40 +1,24 @@
 // Lambda entry of the failover controller (the failover layer's ControllerCodeKey artifact). It builds clients
 // for its own region only (AWS_REGION): deciding must never depend on the region it may have to replace.
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { controllerClients, type ControllerClients } from '../../aws/lambda-clients.js';
+import { systemDnsResolver } from '../../operator/dns.js';
 import { readSettings } from './config.js';
 import { realNetwork, type Network } from './observe.js';
-import { systemResolver } from './probes.js';
-import { runOnce, type ControllerClients, type RunResult } from './run.js';
+import { runOnce, type RunResult } from './run.js';
 import { dynamoStateStore } from './state-store.js';
 
 export interface HandlerDeps {
   env: Record<string, string | undefined>;
   /** Builds the clients for one region; the handler asks for its own region only. */
-  clientsFor: (region: string) => ControllerClients & { dynamodb: DynamoDBClient };
+  clientsFor: (region: string) => ControllerClients;
   network?: Network;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   log?: (line: string) => void;
 }
 
-export function sdkClientsFor(region: string): ControllerClients & { dynamodb: DynamoDBClient } {
-  // Short timeouts and few retries: a tick that cannot finish is retried by the next one a minute later.
-  const cfg = { region, maxAttempts: 3 };
-  return {
-    region,
-    rds: new RDSClient(cfg),
-    autoscaling: new AutoScalingClient(cfg),
-    ssm: new SSMClient(cfg),
-    sns: new SNSClient(cfg),
-    cloudwatch: new CloudWatchClient(cfg),
-    dynamodb: new DynamoDBClient(cfg),
-  };
-}
+/** The real clients (src/aws's controller factory), for the handler's own region. */
+export const sdkClientsFor = controllerClients;
 
 /** Scheduled ticks carry the rule's constant input; EventBridge's own scheduled-event shape counts too. */
 export function isScheduledTick(event: unknown): boolean {
@@ -64,8 +48,8 @@ export function createHandler(
     const result = await runOnce({
       settings,
       clients,
-      store: dynamoStateStore(clients.dynamodb, settings.stateTable),
-      network: deps.network ?? realNetwork(systemResolver(settings.probeTimeoutMs)),
+      store: dynamoStateStore(clients, settings.stateTable),
+      network: deps.network ?? realNetwork(systemDnsResolver(settings.probeTimeoutMs)),
       now: deps.now ?? Date.now,
       sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       log: deps.log ?? ((line) => console.log(line)),

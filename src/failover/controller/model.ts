@@ -4,8 +4,8 @@ import type { StepName } from '../steps.js';
 /** One probe's verdict: `unknown` means the probe could not run or gave no answer we can interpret. */
 export type Signal = 'healthy' | 'unhealthy' | 'unknown';
 
-/** Where the failover record resolves to: this region's ALB, the peer's, or neither/unresolvable. */
-export type DnsTarget = 'self' | 'peer' | 'unknown';
+/** Where the failover record resolves to, as a controller signal: this region's ALB, the peer's, or neither/unresolvable. */
+export type DnsSignal = 'self' | 'peer' | 'unknown';
 
 export interface LagSample {
   /** Datapoint timestamp (ms). */
@@ -20,7 +20,7 @@ export interface Observation {
   /** Whether the peer region's ALB accepts connections at all (TCP), from this region. */
   peerAlb: Signal;
   /** Where DNS (the data plane) answers the failover record now. */
-  dns: DnsTarget;
+  dns: DnsSignal;
   /** This region's own deep health check. */
   selfHealth: Signal;
   /** ReplicaLag datapoints of this region's replica (own-region CloudWatch), any order. */
@@ -37,7 +37,7 @@ export interface ObservationSummary {
   at: number;
   peerHealth: Signal;
   peerAlb: Signal;
-  dns: DnsTarget;
+  dns: DnsSignal;
   selfHealth: Signal;
 }
 

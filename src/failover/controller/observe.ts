@@ -1,11 +1,12 @@
 // Gathers one Observation using only this region: probes and DNS (data plane) plus own-region CloudWatch,
 // RDS and SSM. Each signal fails independently to `unknown`/`unhealthy`; observing never throws.
-import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { RDSClient } from '@aws-sdk/client-rds';
-import { describeDatabase } from '../steps.js';
-import type { LagSample, Observation, Signal } from './model.js';
-import type { PeerWriterView, ProbeResult, Resolver } from './probes.js';
+import type { ControllerClients } from '../../aws/lambda-clients.js';
+import { replicaLagSeries } from '../../aws/services/cloudwatch.js';
+import { describeDbInstance } from '../../aws/services/rds.js';
+import { getParameter } from '../../aws/services/ssm.js';
+import type { DnsResolver } from '../../operator/dns.js';
+import type { Observation, Signal } from './model.js';
+import type { PeerWriterView, ProbeResult } from './probes.js';
 import { peerWriterView, probeHealth, probeTcp, resolveDnsTarget } from './probes.js';
 import type { ControllerSettings } from './config.js';
 
@@ -14,10 +15,10 @@ export interface Network {
   probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult>;
   /** The other region's database role and writer endpoint as its gateways report them (asked by the primary only). */
   peerWriterView?(healthUrl: string, timeoutMs: number, tlsName?: string): Promise<PeerWriterView>;
-  resolver: Resolver;
+  resolver: DnsResolver;
 }
 
-export function realNetwork(resolver: Resolver): Network {
+export function realNetwork(resolver: DnsResolver): Network {
   return { probeHealth, probeTcp, peerWriterView, resolver };
 }
 
@@ -29,9 +30,7 @@ export function listenerPort(healthUrl: string): number {
 
 export interface ObserveDeps {
   settings: ControllerSettings;
-  rds: RDSClient;
-  cloudwatch: CloudWatchClient;
-  ssm: SSMClient;
+  clients: Pick<ControllerClients, 'region' | 'rds' | 'cloudwatch' | 'ssm'>;
   network: Network;
   now: () => number;
 }
@@ -48,59 +47,28 @@ export interface ObservationDetail {
 
 const LAG_LOOKBACK_MS = 15 * 60_000;
 
-export async function replicaLagSamples(cw: CloudWatchClient, dbIdentifier: string, now: number): Promise<LagSample[]> {
-  const out = await cw.send(
-    new GetMetricDataCommand({
-      StartTime: new Date(now - LAG_LOOKBACK_MS),
-      EndTime: new Date(now),
-      ScanBy: 'TimestampDescending',
-      MetricDataQueries: [
-        {
-          Id: 'lag',
-          ReturnData: true,
-          MetricStat: {
-            Metric: {
-              Namespace: 'AWS/RDS',
-              MetricName: 'ReplicaLag',
-              Dimensions: [{ Name: 'DBInstanceIdentifier', Value: dbIdentifier }],
-            },
-            Period: 60,
-            Stat: 'Maximum',
-          },
-        },
-      ],
-    }),
-  );
-  const r = out.MetricDataResults?.[0];
-  return (r?.Timestamps ?? [])
-    .map((t, i) => ({ at: new Date(t).getTime(), seconds: Number(r?.Values?.[i]) }))
-    .filter((s) => Number.isFinite(s.seconds));
-}
-
 export async function observe(deps: ObserveDeps): Promise<{ observation: Observation; detail: ObservationDetail }> {
-  const { settings: s, network } = deps;
+  const { settings, network } = deps;
   const at = deps.now();
   const errors: string[] = [];
+  // The service modules' errors already name the operation, the resource and the region.
   const note = (what: string) => (err: unknown) => {
-    errors.push(`${what}: ${(err as Error).name}: ${(err as Error).message}`);
+    errors.push(err instanceof Error && err.message.startsWith(what) ? err.message : `${what}: ${String(err)}`);
     return undefined;
   };
   // The primary asks whether the other region now holds the writer (it was failed over to while this region was away).
   const askPeer =
-    s.decision.role === 'primary' && network.peerWriterView
-      ? network.peerWriterView(s.peerHealthUrl, s.probeTimeoutMs, s.failoverRecordName)
+    settings.decision.role === 'primary' && network.peerWriterView
+      ? network.peerWriterView(settings.peerHealthUrl, settings.probeTimeoutMs, settings.failoverRecordName)
       : Promise.resolve(undefined);
   const [peerHealth, peerAlb, selfHealth, dnsAnswer, lag, database, maintenance, peerWriter] = await Promise.all([
-    network.probeHealth(s.peerHealthUrl, s.probeTimeoutMs, s.failoverRecordName),
-    network.probeTcp(s.peerAlbDnsName, listenerPort(s.peerHealthUrl), s.probeTimeoutMs),
-    network.probeHealth(s.selfHealthUrl, s.probeTimeoutMs, s.failoverRecordName),
-    resolveDnsTarget(network.resolver, s.failoverRecordName, s.selfAlbDnsName, s.peerAlbDnsName),
-    replicaLagSamples(deps.cloudwatch, s.dbIdentifier, at).catch(note('cloudwatch:GetMetricData')),
-    describeDatabase(deps.rds, s.dbIdentifier).catch(note('rds:DescribeDBInstances')),
-    deps.ssm
-      .send(new GetParameterCommand({ Name: s.maintenanceParameter }))
-      .then((r) => r.Parameter?.Value)
-      .catch(note('ssm:GetParameter')),
+    network.probeHealth(settings.peerHealthUrl, settings.probeTimeoutMs, settings.failoverRecordName),
+    network.probeTcp(settings.peerAlbDnsName, listenerPort(settings.peerHealthUrl), settings.probeTimeoutMs),
+    network.probeHealth(settings.selfHealthUrl, settings.probeTimeoutMs, settings.failoverRecordName),
+    resolveDnsTarget(network.resolver, settings.failoverRecordName, settings.selfAlbDnsName, settings.peerAlbDnsName),
+    replicaLagSeries(deps.clients, settings.dbIdentifier, at, LAG_LOOKBACK_MS).catch(note('cloudwatch:GetMetricData')),
+    describeDbInstance(deps.clients, settings.dbIdentifier).catch(note('rds:DescribeDBInstances')),
+    getParameter(deps.clients, settings.maintenanceParameter).catch(note('ssm:GetParameter')),
     askPeer,
   ]);
   if (dnsAnswer.error) errors.push(`dns: ${dnsAnswer.error}`);

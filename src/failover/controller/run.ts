@@ -1,23 +1,19 @@
 // One controller tick: load state, observe, decide, record the decision with a conditional write, then act.
 // Only the invocation whose write wins acts, so a promotion starts at most once; steps are idempotent and
 // resumed by later ticks until every one is done.
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { RDSClient } from '@aws-sdk/client-rds';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { ControllerClients } from '../../aws/lambda-clients.js';
+import { putParameter } from '../../aws/services/ssm.js';
 import { DrError } from '../../errors.js';
 import {
   auditLine,
-  describeDatabase,
   isPromoted,
   notify,
   promoteDatabase,
-  putParameterValue,
   raiseCapacity,
+  requireDatabase,
   setWriterEndpoint,
+  type PromotionStepOutcome,
   type StepName,
-  type StepOutcome,
 } from '../steps.js';
 import type { ControllerSettings } from './config.js';
 import { decide, decideRequested } from './decide.js';
@@ -25,14 +21,7 @@ import type { ControllerState, Decision } from './model.js';
 import { observe, type Network, type ObservationDetail } from './observe.js';
 import type { StateStore } from './state-store.js';
 
-export interface ControllerClients {
-  region: string;
-  rds: RDSClient;
-  autoscaling: AutoScalingClient;
-  ssm: SSMClient;
-  sns: SNSClient;
-  cloudwatch: CloudWatchClient;
-}
+export type { ControllerClients } from '../../aws/lambda-clients.js';
 
 export interface RunDeps {
   settings: ControllerSettings;
@@ -53,7 +42,7 @@ export interface RunResult {
   action: Decision['action']['kind'];
   /** False when another invocation recorded its decision first; this one then did nothing. */
   recorded: boolean;
-  steps: StepOutcome[];
+  steps: PromotionStepOutcome[];
   promotion: ControllerState['promotion']['status'];
   error?: string;
 }
@@ -63,21 +52,16 @@ type AuditBase = { region: string; role: string; code: string; reason: string; a
 const STEP_NEEDS_WRITER: ReadonlySet<StepName> = new Set(['update-writer-endpoint', 'notify']);
 
 export async function runOnce(deps: RunDeps): Promise<RunResult> {
-  const { settings: s, clients, store } = deps;
+  const { settings, clients, store } = deps;
   const region = clients.region;
   const prev = await store.load();
-  const { observation, detail } = await observe({
-    settings: s,
-    rds: clients.rds,
-    cloudwatch: clients.cloudwatch,
-    ssm: clients.ssm,
-    network: deps.network,
-    now: deps.now,
-  });
-  const decision = deps.requested ? decideRequested(observation.at, prev) : decide(observation, prev, s.decision);
+  const { observation, detail } = await observe({ settings, clients, network: deps.network, now: deps.now });
+  const decision = deps.requested
+    ? decideRequested(observation.at, prev)
+    : decide(observation, prev, settings.decision);
   const base: AuditBase = {
     region,
-    role: s.decision.role,
+    role: settings.decision.role,
     code: decision.code,
     reason: decision.reason,
     action: decision.action.kind,
@@ -110,13 +94,18 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
     if (action.notify) {
       await audit('page', { probes: summarize(detail) });
       try {
-        await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, {
-          region,
-          role: s.decision.role,
-          code: decision.code,
-          reason: decision.reason,
-          observation,
-        });
+        await notify(
+          clients,
+          settings.alertTopicArn,
+          `[failover ${settings.environmentSuffix} ${region}] ${decision.code}`,
+          {
+            region,
+            role: settings.decision.role,
+            code: decision.code,
+            reason: decision.reason,
+            observation,
+          },
+        );
       } catch (err) {
         // Forget that this page went out, so the next tick sends it instead of waiting out the re-page interval.
         await store
@@ -133,20 +122,25 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
   }
   if (action.kind === 'fence-self') {
     // Own region only: this region's flag, which its gateways read (503 on /health, writes refused).
-    const r = await putParameterValue(clients.ssm, s.maintenanceParameter, 'on');
+    const r = await putParameter(clients, settings.maintenanceParameter, 'on');
     await audit('fenced', {
-      parameter: s.maintenanceParameter,
+      parameter: settings.maintenanceParameter,
       previous: r.previous ?? null,
       peerWriter: observation.peerWriter,
     });
-    deps.log(auditLine({ at: deps.now(), event: 'fenced', ...base, parameter: s.maintenanceParameter }));
-    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] ${decision.code}`, {
-      region,
-      role: s.decision.role,
-      code: decision.code,
-      reason: decision.reason,
-      observation,
-    });
+    deps.log(auditLine({ at: deps.now(), event: 'fenced', ...base, parameter: settings.maintenanceParameter }));
+    await notify(
+      clients,
+      settings.alertTopicArn,
+      `[failover ${settings.environmentSuffix} ${region}] ${decision.code}`,
+      {
+        region,
+        role: settings.decision.role,
+        code: decision.code,
+        reason: decision.reason,
+        observation,
+      },
+    );
     return resultOf(decision, true);
   }
   if (action.kind !== 'promote' && action.kind !== 'resume-promotion') return resultOf(decision, true);
@@ -156,7 +150,7 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
       lagAtDecision: decision.state.promotion.lagAtDecision,
       probes: summarize(detail),
     });
-    await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${region}] promoting`, {
+    await notify(clients, settings.alertTopicArn, `[failover ${settings.environmentSuffix} ${region}] promoting`, {
       region,
       reason: decision.reason,
       steps: action.steps,
@@ -168,13 +162,13 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
 }
 
 async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[], base: AuditBase): Promise<RunResult> {
-  const { settings: s, clients, store } = deps;
+  const { settings, clients, store } = deps;
   let state = decision.state;
   // The stored version after runOnce recorded the decision; every later write must match it.
   let version = decision.state.version + 1;
-  const outcomes: StepOutcome[] = [];
+  const outcomes: PromotionStepOutcome[] = [];
   let writerReady = state.promotion.completedSteps.includes('promote-database');
-  const record = async (outcome: StepOutcome) => {
+  const record = async (outcome: PromotionStepOutcome) => {
     outcomes.push(outcome);
     if (outcome.status === 'in-progress') return;
     const next: ControllerState = {
@@ -211,42 +205,47 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
       if (STEP_NEEDS_WRITER.has(step) && !writerReady) continue;
       switch (step) {
         case 'promote-database': {
-          let outcome = await promoteDatabase(clients.rds, s.dbIdentifier);
+          let outcome = await promoteDatabase(clients, settings.dbIdentifier);
           // Wait for the promotion within this invocation's budget: every minute saved is RTO.
-          const deadline = deps.now() + s.waitBudgetMs;
+          const deadline = deps.now() + settings.waitBudgetMs;
           while (outcome.status === 'in-progress' && deps.now() < deadline) {
             await deps.sleep(Math.min(10_000, Math.max(0, deadline - deps.now())));
-            if (await isPromoted(clients.rds, s.dbIdentifier))
-              outcome = { step, status: 'done', detail: `${s.dbIdentifier} is a standalone writer` };
+            if (await isPromoted(clients, settings.dbIdentifier))
+              outcome = { step, status: 'done', detail: `${settings.dbIdentifier} is a standalone writer` };
           }
           await record(outcome);
           writerReady = outcome.status !== 'in-progress';
           break;
         }
         case 'raise-capacity':
-          await record(await raiseCapacity(clients.autoscaling, s.asgName, s.failoverCapacity));
+          await record(await raiseCapacity(clients, settings.asgName, settings.failoverCapacity));
           break;
         case 'update-writer-endpoint': {
-          const db = await describeDatabase(clients.rds, s.dbIdentifier);
+          const db = await requireDatabase(clients, settings.dbIdentifier);
           if (!db.endpoint)
             throw new DrError({
               code: 'E_DB_NO_ENDPOINT',
               kind: 'aws',
-              message: `${s.dbIdentifier} reports no endpoint`,
+              message: `${settings.dbIdentifier} reports no endpoint`,
               fix: 'Wait until the instance is available; the next tick retries.',
             });
           // Only the endpoint moves: the region's secret parameter already names the local replica of the master
           // secret, whose user and password the promoted instance keeps.
-          await record(await setWriterEndpoint(clients.ssm, s.writerEndpointParameter, db.endpoint));
+          await record(await setWriterEndpoint(clients, settings.writerEndpointParameter, db.endpoint));
           break;
         }
         case 'notify':
           await record(
-            await notify(clients.sns, s.alertTopicArn, `[failover ${s.environmentSuffix} ${clients.region}] promoted`, {
-              region: clients.region,
-              reason: decision.reason,
-              steps: state.promotion.completedSteps,
-            }),
+            await notify(
+              clients,
+              settings.alertTopicArn,
+              `[failover ${settings.environmentSuffix} ${clients.region}] promoted`,
+              {
+                region: clients.region,
+                reason: decision.reason,
+                steps: state.promotion.completedSteps,
+              },
+            ),
           );
           break;
       }
@@ -256,9 +255,9 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
     deps.log(auditLine({ at: deps.now(), event: 'step-failed', ...base, error: message }));
     await store.audit({ at: deps.now(), event: 'step-failed', ...base, error: message }).catch(() => undefined);
     await notify(
-      clients.sns,
-      s.alertTopicArn,
-      `[failover ${s.environmentSuffix} ${clients.region}] promotion step failed`,
+      clients,
+      settings.alertTopicArn,
+      `[failover ${settings.environmentSuffix} ${clients.region}] promotion step failed`,
       { error: message, completed: state.promotion.completedSteps },
     ).catch(() => undefined);
     return { ...resultOf({ ...decision, state }, true), steps: outcomes, error: message };

@@ -2,8 +2,8 @@
 // and, when the failover stack is deployed, an audit item in that region's controller state table.
 import { dynamoStateStore } from '../controller/state-store.js';
 import { auditLine } from '../steps.js';
+import type { RegionTopology } from '../../operator/topology.js';
 import type { RunbookDeps } from './deps.js';
-import type { RegionTopology } from './topology.js';
 
 export async function writeAudit(
   deps: RunbookDeps,
@@ -13,6 +13,6 @@ export async function writeAudit(
   const line = auditLine(record);
   deps.reporter.emit({ code: 'RUNBOOK_AUDIT', level: 'debug', text: line, data: record });
   if (!where.controllerStateTable) return 'output only (no failover stack in this region)';
-  await dynamoStateStore(deps.clients(where.region).dynamodb, where.controllerStateTable).audit(record);
+  await dynamoStateStore(deps.clients(where.region), where.controllerStateTable).audit(record);
   return `written to ${where.controllerStateTable} in ${where.region}`;
 }

@@ -1,16 +1,22 @@
 // The failover and failback commands' bodies: build the dependencies, run the runbook, render the outcome.
 // Tests call `runRunbookCommand` with doubles; the CLI calls it with real SDK clients.
-import { sdkClientFactory, type ClientFactory } from '../../aws/clients.js';
+import os from 'node:os';
+import type { ClientFactory } from '../../aws/clients.js';
 import type { CommandContext } from '../../cli/context.js';
 import { loadConfig } from '../../config/load-config.js';
+import { exitCodeFor } from '../../errors.js';
 import type { Reporter } from '../../io/messages.js';
 import { realClock, type Clock } from '../../clock.js';
+import { operatorClients } from '../../operator/clients.js';
+import { systemDnsResolver, type DnsResolver } from '../../operator/dns.js';
+import { nodeHttpProbe, type HttpProbe } from '../../operator/http-probe.js';
+import { commandSignal } from '../../session/interrupt.js';
+import { PrecheckRefusal, refusalDocument } from '../../operator/prechecks.js';
+import { loadTopology } from '../../operator/topology-cache.js';
+import { withEnvironmentLock } from '../../session/environment-session.js';
 import type { RunbookDeps, RunbookTimeouts } from './deps.js';
-import { systemDnsResolver, type DnsResolver } from './dns.js';
 import { runFailback } from './failback.js';
 import { runFailover } from './failover.js';
-import { nodeHttpProbe, type HttpProbe } from './http-probe.js';
-import { loadTopology } from './load-topology.js';
 import { writeRunbookReport } from './report.js';
 import { FileStateStore, type RunbookName, type RunbookState, type StateStore } from './state-store.js';
 
@@ -18,6 +24,9 @@ export interface RunbookCommandOptions {
   env?: string;
   yes?: boolean;
   force?: boolean;
+  acceptUnchecked?: boolean;
+  /** Remove another run's environment lock first (only when that run is dead). */
+  forceUnlock?: boolean;
   json?: boolean;
 }
 
@@ -29,6 +38,7 @@ export interface RunbookOverrides {
   dns?: DnsResolver;
   store?: StateStore;
   timeouts?: Partial<RunbookTimeouts>;
+  host?: { hostname: string; pid: number };
 }
 
 export function runbookResult(state: RunbookState, stateFile: string): Record<string, unknown> {
@@ -55,9 +65,8 @@ export function runbookResult(state: RunbookState, stateFile: string): Record<st
 
 function summarize(reporter: Reporter, state: RunbookState): void {
   const total = state.steps.reduce((ms, s) => ms + (s.durationMs ?? 0), 0);
-  const P = state.runbook.toUpperCase();
   reporter.emit({
-    code: `${P}_COMPLETED`,
+    code: `${state.runbook.toUpperCase()}_COMPLETED`,
     level: 'result',
     text: `${state.runbook} ${state.runId} completed for ${state.environment}: ${state.steps.filter((s) => s.status === 'done').length} steps done, ${state.steps.filter((s) => s.status === 'skipped').length} skipped, ${(total / 1000).toFixed(1)} s of step time`,
     data: { runId: state.runId, totalStepMs: total },
@@ -68,26 +77,62 @@ export async function runRunbookCommand(
   ctx: CommandContext,
   runbook: RunbookName,
   opts: RunbookCommandOptions,
-  o: RunbookOverrides = {},
+  overrides: RunbookOverrides = {},
 ): Promise<number> {
-  const { config } = await loadConfig(ctx.root, opts.env);
-  const clients =
-    o.clients ??
-    sdkClientFactory({
-      ...(ctx.options.profile ? { profile: ctx.options.profile } : {}),
-      ...(ctx.options.endpointUrl ? { endpointUrl: ctx.options.endpointUrl } : {}),
+  const { config, file } = await loadConfig(ctx.root, opts.env);
+  const clients = overrides.clients ?? operatorClients(ctx);
+  const clock = overrides.clock ?? realClock;
+  const interrupt = commandSignal(ctx.signal, ctx.reporter, {
+    code: `${runbook.toUpperCase()}_SIGINT`,
+    text: `Ctrl-C: stopping after the current wait; re-run drctl ${runbook} to resume (Ctrl-C again to quit at once)`,
+  });
+  try {
+    return await withEnvironmentLock(
+      {
+        config,
+        configFile: file,
+        factory: clients,
+        reporter: ctx.reporter,
+        now: () => clock.now(),
+        host: overrides.host ?? { hostname: os.hostname(), pid: process.pid },
+      },
+      runbook,
+      Boolean(opts.forceUnlock),
+      () => runLocked(ctx, runbook, opts, overrides, { config, clients, clock, signal: interrupt.signal }),
+    );
+  } catch (err) {
+    if (!(err instanceof PrecheckRefusal)) throw err;
+    // Refused: every check in the text output and in the JSON document, then the refusal's exit code (4).
+    ctx.reporter.emit({
+      code: err.code,
+      level: 'error',
+      text: `${err.message}\n  fix: ${err.fix}`,
+      data: err.toJSON(),
     });
-  const store = o.store ?? new FileStateStore(ctx.root, config.environment, runbook);
+    ctx.reporter.result({ runbook, environment: config.environment, ...refusalDocument(err) });
+    return exitCodeFor(err);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function runLocked(
+  ctx: CommandContext,
+  runbook: RunbookName,
+  opts: RunbookCommandOptions,
+  overrides: RunbookOverrides,
+  base: Pick<RunbookDeps, 'config' | 'clients' | 'clock' | 'signal'>,
+): Promise<number> {
+  const { config, clients } = base;
+  const store = overrides.store ?? new FileStateStore(ctx.root, config.environment, runbook);
   // Failover may have to run while the primary region's APIs are down: it may fall back to the cached names.
   const topology = await loadTopology(ctx.root, config, clients, ctx.reporter, { allowCache: runbook === 'failover' });
   const deps: RunbookDeps = {
+    ...base,
     root: ctx.root,
-    config,
     topology,
-    clients,
-    clock: o.clock ?? realClock,
-    http: o.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }),
-    dns: o.dns ?? systemDnsResolver(),
+    http: overrides.http ?? nodeHttpProbe({ tlsName: topology.global.domainName }),
+    dns: overrides.dns ?? systemDnsResolver(),
     store,
     reporter: ctx.reporter,
   };
@@ -96,7 +141,8 @@ export async function runRunbookCommand(
     const state = await run(deps, {
       yes: Boolean(opts.yes),
       force: Boolean(opts.force),
-      ...(o.timeouts ? { timeouts: o.timeouts } : {}),
+      acceptUnchecked: Boolean(opts.acceptUnchecked),
+      ...(overrides.timeouts ? { timeouts: overrides.timeouts } : {}),
     });
     summarize(ctx.reporter, state);
     const result = runbookResult(state, store.location);
@@ -110,7 +156,7 @@ export async function runRunbookCommand(
     ctx.reporter.result({ ...result, report });
     return 0;
   } catch (err) {
-    // The error itself is reported by runAction; the partial timeline goes to the report, and under --json the
+    // The error itself is reported by the caller; the partial timeline goes to the report, and under --json the
     // state so far is worth more than the bare error.
     const state = await store.load();
     if (state && state.status !== 'completed') {

@@ -1,113 +1,101 @@
-// RDS steps shared by failover and failback: promote a replica (with the controller's step, src/failover/steps.ts), retire an instance (final snapshot kept),
-// create a cross-region replica. Each inspects the instance first, so a resumed run does not repeat a call.
-import { CreateDBInstanceReadReplicaCommand, DeleteDBInstanceCommand, type RDSClient } from '@aws-sdk/client-rds';
+// RDS steps shared by failover and failback: promote a replica (with the controller's step, src/failover/steps.ts),
+// retire an instance (final snapshot kept), create a cross-region replica. Each inspects the instance first, so a
+// resumed run does not repeat a call.
+import type { ServiceClients } from '../../aws/clients.js';
+import {
+  createCrossRegionReplica,
+  deleteDbInstanceWithSnapshot,
+  describeDbInstance,
+  type DbInstanceView,
+  type ReplicaSpec,
+} from '../../aws/services/rds.js';
+import type { Clock } from '../../clock.js';
 import { DrError } from '../../errors.js';
-import { awsError, describeDb, type DbView } from './aws-ops.js';
-import { waitFor, type Clock } from './clock.js';
+import { waitFor } from '../../operator/wait.js';
+import { isPromoted, promoteDatabase, requireDatabase } from '../steps.js';
 import type { StepHelpers } from './runner.js';
-import { describeDatabase, isPromoted, promoteDatabase } from '../steps.js';
+
+type Rds = ServiceClients<'rds'>;
+
+export interface WaitSettings {
+  clock: Clock;
+  timeoutMs: number;
+  pollMs: number;
+  signal?: AbortSignal;
+}
+
+const seconds = (ms: number) => Math.round(ms / 1000);
 
 /** Promotes a replica (the controller's idempotent step) and waits until it is a standalone, available writer. */
 export async function promoteReplica(
-  rds: RDSClient,
-  id: string,
-  clock: Clock,
-  h: StepHelpers,
-  timeoutMs: number,
-  pollMs: number,
+  aws: Rds,
+  identifier: string,
+  helpers: StepHelpers,
+  wait: WaitSettings,
 ): Promise<{ alreadyPromoted: boolean; endpoint: string; arn: string }> {
-  const outcome = await promoteDatabase(rds, id);
-  h.progress(outcome.detail, { outcome: outcome.status });
+  const outcome = await promoteDatabase(aws, identifier);
+  helpers.progress(outcome.detail, { outcome: outcome.status });
   await waitFor(
-    clock,
+    wait.clock,
     {
-      what: `${id} to become a standalone, available instance`,
-      timeoutMs,
-      intervalMs: pollMs,
+      what: `${identifier} to become a standalone, available instance`,
+      timeoutMs: wait.timeoutMs,
+      intervalMs: wait.pollMs,
       code: 'E_PROMOTION_TIMEOUT',
-      onPending: (ms) => h.progress(`waiting for ${id} (${Math.round(ms / 1000)} s)`),
+      signal: wait.signal,
+      onPending: (ms) => helpers.progress(`waiting for ${identifier} (${seconds(ms)} s)`),
     },
-    async () => ((await isPromoted(rds, id)) ? true : undefined),
+    async () => ((await isPromoted(aws, identifier)) ? true : undefined),
   );
-  const db = await describeDatabase(rds, id);
-  const arn = (await describeDb(rds, id))?.arn ?? '';
+  const db = await requireDatabase(aws, identifier);
   if (!db.endpoint)
     throw new DrError({
       code: 'E_DB_NO_ENDPOINT',
       kind: 'aws',
-      message: `${id} reports no endpoint`,
+      message: `${identifier} reports no endpoint`,
       fix: 'Wait until the instance is available and re-run.',
     });
   // The writer endpoint parameter holds the host name, as the controller writes it.
-  return { alreadyPromoted: outcome.status === 'already-done', endpoint: db.endpoint, arn };
+  return { alreadyPromoted: outcome.status === 'already-done', endpoint: db.endpoint, arn: db.arn };
 }
 
 /** Deletes an instance, keeping a final snapshot (nothing it held is lost); waits until it is gone. */
 export async function retireInstance(
-  rds: RDSClient,
-  id: string,
+  aws: Rds,
+  identifier: string,
   snapshotId: string,
-  clock: Clock,
-  h: StepHelpers,
-  timeoutMs: number,
-  pollMs: number,
+  helpers: StepHelpers,
+  wait: WaitSettings,
 ): Promise<{ deleted: boolean }> {
-  const db = await describeDb(rds, id);
+  const db = await describeDbInstance(aws, identifier);
   if (!db) return { deleted: false };
   if (db.status !== 'deleting') {
-    try {
-      await rds.send(
-        new DeleteDBInstanceCommand({
-          DBInstanceIdentifier: id,
-          SkipFinalSnapshot: false,
-          FinalDBSnapshotIdentifier: snapshotId,
-          DeleteAutomatedBackups: false,
-        }),
-      );
-    } catch (err) {
-      throw awsError(
-        'E_AWS_RDS_DELETE',
-        `DeleteDBInstance ${id}`,
-        err,
-        'If deletion protection is on, turn it off for this instance (ModifyDBInstance) and re-run.',
-      );
-    }
-    h.progress(`deleting ${id}; final snapshot ${snapshotId}`);
+    await deleteDbInstanceWithSnapshot(aws, identifier, snapshotId);
+    helpers.progress(`deleting ${identifier}; final snapshot ${snapshotId}`);
   }
   await waitFor(
-    clock,
+    wait.clock,
     {
-      what: `${id} to be deleted`,
-      timeoutMs,
-      intervalMs: pollMs,
+      what: `${identifier} to be deleted`,
+      timeoutMs: wait.timeoutMs,
+      intervalMs: wait.pollMs,
       code: 'E_DELETE_TIMEOUT',
-      onPending: (ms) => h.progress(`waiting for ${id} to be deleted (${Math.round(ms / 1000)} s)`),
+      signal: wait.signal,
+      onPending: (ms) => helpers.progress(`waiting for ${identifier} to be deleted (${seconds(ms)} s)`),
     },
-    async () => ((await describeDb(rds, id)) ? undefined : true),
+    async () => ((await describeDbInstance(aws, identifier)) ? undefined : true),
   );
   return { deleted: true };
 }
 
-export interface ReplicaSpec {
-  id: string;
-  sourceArn: string;
-  kmsKeyArn: string;
-  /** Placement copied from the instance the replica replaces. */
-  subnetGroup?: string;
-  securityGroupIds?: string[];
-  instanceClass?: string;
-}
-
-/** Creates (or finds) a cross-region read replica of `sourceArn` and waits until it is available. */
+/** Creates (or finds) a cross-region read replica of `spec.sourceArn` and waits until it is available. */
 export async function ensureCrossRegionReplica(
-  rds: RDSClient,
+  aws: Rds,
   spec: ReplicaSpec,
-  clock: Clock,
-  h: StepHelpers,
-  timeoutMs: number,
-  pollMs: number,
-): Promise<DbView & { created: boolean }> {
-  const existing = await describeDb(rds, spec.id);
+  helpers: StepHelpers,
+  wait: WaitSettings,
+): Promise<DbInstanceView & { created: boolean }> {
+  const existing = await describeDbInstance(aws, spec.id);
   if (existing && existing.sourceArn !== spec.sourceArn) {
     throw new DrError({
       code: 'E_DB_CONFLICT',
@@ -117,36 +105,22 @@ export async function ensureCrossRegionReplica(
     });
   }
   if (!existing) {
-    try {
-      await rds.send(
-        new CreateDBInstanceReadReplicaCommand({
-          DBInstanceIdentifier: spec.id,
-          // A cross-region source must be named by ARN; the key must live in the replica's region. Commercial
-          // regions need no PreSignedUrl (only GovCloud and China do).
-          SourceDBInstanceIdentifier: spec.sourceArn,
-          KmsKeyId: spec.kmsKeyArn,
-          ...(spec.subnetGroup ? { DBSubnetGroupName: spec.subnetGroup } : {}),
-          ...(spec.securityGroupIds?.length ? { VpcSecurityGroupIds: spec.securityGroupIds } : {}),
-          ...(spec.instanceClass ? { DBInstanceClass: spec.instanceClass } : {}),
-        }),
-      );
-    } catch (err) {
-      throw awsError('E_AWS_RDS_CREATE_REPLICA', `CreateDBInstanceReadReplica ${spec.id}`, err);
-    }
-    h.progress(`creating replica ${spec.id} of ${spec.sourceArn}`);
+    await createCrossRegionReplica(aws, spec);
+    helpers.progress(`creating replica ${spec.id} of ${spec.sourceArn}`);
   }
   const ready = await waitFor(
-    clock,
+    wait.clock,
     {
       what: `replica ${spec.id} to become available`,
-      timeoutMs,
-      intervalMs: pollMs,
+      timeoutMs: wait.timeoutMs,
+      intervalMs: wait.pollMs,
       code: 'E_REPLICA_CREATE_TIMEOUT',
-      onPending: (ms) => h.progress(`waiting for replica ${spec.id} (${Math.round(ms / 1000)} s)`),
+      signal: wait.signal,
+      onPending: (ms) => helpers.progress(`waiting for replica ${spec.id} (${seconds(ms)} s)`),
     },
     async () => {
-      const d = await describeDb(rds, spec.id);
-      return d && d.status === 'available' ? d : undefined;
+      const db = await describeDbInstance(aws, spec.id);
+      return db && db.status === 'available' ? db : undefined;
     },
   );
   return { ...ready, created: !existing };

@@ -1,25 +1,9 @@
-// What the runbooks need from the outside world, injected so tests drive them end to end against doubles.
-import type { ClientFactory } from '../../aws/clients.js';
-import type { EnvironmentConfig } from '../../config/config-types.js';
-import type { Reporter } from '../../io/messages.js';
-import type { Clock } from './clock.js';
-import type { DnsResolver } from './dns.js';
-import type { HttpProbe } from './http-probe.js';
+// What the runbooks need beyond the operator home's dependencies: where their own state is kept.
+import type { OperatorDeps } from '../../operator/deps.js';
 import type { StateStore } from './state-store.js';
-import type { Topology } from './topology.js';
 
-/** What every operator command (runbooks and drills) acts through: the deployed names, AWS, time, HTTP and DNS. */
-export interface OperatorDeps {
-  /** Project root: where .drctl/<env>/ state lives. */
-  root: string;
-  config: EnvironmentConfig;
-  topology: Topology;
-  clients: ClientFactory;
-  clock: Clock;
-  http: HttpProbe;
-  dns: DnsResolver;
-  reporter: Reporter;
-}
+export type { OperatorDeps } from '../../operator/deps.js';
+export { rpoGuardSeconds } from '../../operator/deps.js';
 
 export interface RunbookDeps extends OperatorDeps {
   store: StateStore;
@@ -47,8 +31,3 @@ export const DEFAULT_TIMEOUTS: RunbookTimeouts = {
   capacityMs: 15 * 60_000,
   pollMs: 15_000,
 };
-
-/** The RPO guard: the failover layer's RpoGuardSeconds when deployed, else the environment's RPO objective. */
-export function rpoGuardSeconds(deps: Pick<RunbookDeps, 'config' | 'topology'>): number {
-  return deps.topology.secondary.rpoGuardSeconds ?? deps.config.objectives.rpoSeconds;
-}

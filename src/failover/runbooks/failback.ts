@@ -4,85 +4,103 @@
 // writer, secondary replica). The secondary replica is rebuilt after writes resume: it does not hold writes back.
 // Credentials need no step: the master secret (primary) and its replica (secondary) hold the password every
 // instance in the chain keeps, and each region's secret parameter keeps naming its own copy (decision 0007).
+import type { ServiceClients } from '../../aws/clients.js';
+import { setDesiredCapacity } from '../../aws/services/autoscaling.js';
+import { latestReplicaLag } from '../../aws/services/cloudwatch.js';
+import { describeTable } from '../../aws/services/dynamodb.js';
+import { describeDbInstance, type DbInstanceView } from '../../aws/services/rds.js';
+import { healthCheckInverted, healthCheckObservedHealthy, setHealthCheckInverted } from '../../aws/services/route53.js';
+import { enableReplicationRule } from '../../aws/services/s3.js';
+import { putParameter } from '../../aws/services/ssm.js';
 import { DrError } from '../../errors.js';
-import {
-  describeDb,
-  globalTableHealth,
-  healthCheckInverted,
-  healthCheckObservedHealthy,
-  latestReplicaLag,
-  putParameter,
-  setAsgDesired,
-  setHealthCheckInverted,
-  type DbView,
-} from './aws-ops.js';
-import { notify, setWriterEndpoint } from '../steps.js';
-import { writeAudit } from './audit.js';
+import { shared, type Precheck } from '../../operator/prechecks.js';
+import { incompleteStacks } from '../../operator/topology.js';
+import { waitFor } from '../../operator/wait.js';
 import { initialState } from '../controller/model.js';
 import { dynamoStateStore } from '../controller/state-store.js';
-import { waitFor } from './clock.js';
-import { ensureCrossRegionReplica, promoteReplica, retireInstance } from './db-steps.js';
+import { notify, setWriterEndpoint } from '../steps.js';
+import { writeAudit } from './audit.js';
+import { ensureCrossRegionReplica, promoteReplica, retireInstance, type WaitSettings } from './db-steps.js';
 import { DEFAULT_TIMEOUTS, type RunbookDeps, type RunbookTimeouts } from './deps.js';
 import type { RunbookOptions } from './failover.js';
 import type { RunbookStep, StepHelpers } from './runner.js';
-import { ensureReplicationRuleEnabled } from './s3-replication.js';
-import { startOrResume, type PrecheckResult } from './start.js';
+import { startOrResume } from './start.js';
 import { FileStateStore, type RunbookState } from './state-store.js';
-import { incompleteStacks } from './topology.js';
 
-export async function failbackPrechecks(deps: RunbookDeps): Promise<PrecheckResult[]> {
-  const { topology: t, clients } = deps;
-  const results: PrecheckResult[] = [];
-  const sec = await describeDb(clients(t.secondary.region).rds, t.secondary.dbIdentifier);
-  results.push({
-    check: 'secondary-is-writer',
-    ok: Boolean(sec && !sec.sourceArn && sec.status === 'available'),
-    conflict: true,
-    detail: !sec
-      ? `${t.secondary.dbIdentifier} not found`
-      : sec.sourceArn
-        ? `${sec.id} is still a replica of ${sec.sourceArn}: there was no failover`
-        : `${sec.id} is a standalone ${sec.status} instance`,
+export function failbackPrechecks(deps: RunbookDeps): Precheck[] {
+  const { topology, clients } = deps;
+  const secondaryDb = shared(() =>
+    describeDbInstance(clients(topology.secondary.region), topology.secondary.dbIdentifier),
+  );
+  const globalTable = (role: 'primary' | 'secondary'): Precheck => ({
+    check: `global-table-${role}`,
+    fix: 'Wait for the orders table and its replicas to be ACTIVE (DynamoDB console), then re-run.',
+    async run() {
+      const table = await describeTable(clients(topology[role].region), topology[role].ordersTable);
+      return {
+        status: table.healthy ? 'pass' : 'fail',
+        evidence: `${topology[role].ordersTable} ${table.status}${table.replicas.length ? `; replicas ${table.replicas.map((r) => `${r.region}:${r.status}`).join(', ')}` : ''}`,
+      };
+    },
   });
-  // The new primary is created as a replica of this instance; RDS refuses that while RDS manages its master password.
-  results.push({
-    check: 'secondary-password-not-rds-managed',
-    ok: Boolean(sec && !sec.managedSecretArn),
-    conflict: true,
-    detail: !sec
-      ? `${t.secondary.dbIdentifier} not found`
-      : sec.managedSecretArn
-        ? `${sec.id} manages its master password in Secrets Manager (${sec.managedSecretArn}): RDS cannot create a read replica of it. Turn that off, setting the password held in ${t.secondary.dbSecretArn ?? "the data stack's master secret"} (ModifyDBInstance --no-manage-master-user-password --master-user-password …), then re-run`
-        : `${sec.id} uses the data stack's master secret`,
-  });
-  const bad = incompleteStacks(t);
-  results.push({
-    check: 'stacks-complete',
-    ok: bad.length === 0,
-    detail: bad.length
-      ? bad.map((x) => `${x.name}@${x.region} ${x.status}`).join(', ')
-      : `${t.stacks.length} stacks complete`,
-  });
-  // A failover run that did not finish must be finished (or abandoned) first: the two would fight over the same things.
-  const failover = await new FileStateStore(deps.root, t.environment, 'failover').load();
-  results.push({
-    check: 'no-failover-in-progress',
-    ok: !failover || failover.status === 'completed',
-    conflict: true,
-    detail:
-      failover && failover.status !== 'completed'
-        ? `failover run ${failover.runId} is ${failover.status}: resume it with drctl failover first`
-        : 'none',
-  });
-  for (const role of ['primary', 'secondary'] as const) {
-    const g = await globalTableHealth(clients(t[role].region).dynamodb, t[role].ordersTable);
-    results.push({
-      check: `global-table-${role}`,
-      ok: g.healthy,
-      detail: `${t[role].ordersTable} ${g.status}${g.replicas.length ? `; replicas ${g.replicas.map((r) => `${r.region}:${r.status}`).join(', ')}` : ''}`,
-    });
-  }
-  return results;
+  return [
+    {
+      check: 'secondary-is-writer',
+      fix: 'There was no failover to return from (the secondary still replicates); nothing to fail back.',
+      async run() {
+        const db = await secondaryDb();
+        return {
+          status: db && !db.sourceArn && db.status === 'available' ? 'pass' : 'fail',
+          evidence: !db
+            ? `${topology.secondary.dbIdentifier} not found`
+            : db.sourceArn
+              ? `${db.identifier} is still a replica of ${db.sourceArn}: there was no failover`
+              : `${db.identifier} is a standalone ${db.status} instance`,
+        };
+      },
+    },
+    {
+      // The new primary is created as a replica of this instance; RDS refuses that while RDS manages its master password.
+      check: 'secondary-password-not-rds-managed',
+      fix: `Turn RDS-managed passwords off on ${topology.secondary.dbIdentifier}, setting the password held in ${topology.secondary.dbSecretArn ?? "the data stack's master secret"} (ModifyDBInstance --no-manage-master-user-password --master-user-password …), then re-run.`,
+      async run() {
+        const db = await secondaryDb();
+        if (!db) return { status: 'fail', evidence: `${topology.secondary.dbIdentifier} not found` };
+        return db.managedSecretArn
+          ? {
+              status: 'fail',
+              evidence: `${db.identifier} manages its master password in Secrets Manager (${db.managedSecretArn}): RDS cannot create a read replica of it`,
+            }
+          : { status: 'pass', evidence: `${db.identifier} uses the data stack's master secret` };
+      },
+    },
+    {
+      check: 'stacks-complete',
+      fix: 'Bring every stack to a *_COMPLETE state (drctl status, drctl deploy), then re-run.',
+      async run() {
+        const bad = incompleteStacks(topology);
+        return {
+          status: bad.length === 0 ? 'pass' : 'fail',
+          evidence: bad.length
+            ? bad.map((stack) => `${stack.name}@${stack.region} ${stack.status}`).join(', ')
+            : `${topology.stacks.length} stacks complete`,
+        };
+      },
+    },
+    {
+      // A failover run that did not finish must be finished (or abandoned) first: the two would fight over the same things.
+      check: 'no-failover-in-progress',
+      fix: 'Resume the failover with drctl failover first (or move its state file aside to abandon it).',
+      async run() {
+        const failover = await new FileStateStore(deps.root, topology.environment, 'failover').load();
+        return failover && failover.status !== 'completed'
+          ? { status: 'fail', evidence: `failover run ${failover.runId} is ${failover.status}` }
+          : { status: 'pass', evidence: 'none' };
+      },
+    },
+    globalTable('primary'),
+    globalTable('secondary'),
+  ];
 }
 
 /** Waits until the replica's ReplicaLag is 0 in a datapoint newer than `since` (so it covers writes made up to then). */
@@ -91,10 +109,10 @@ async function waitZeroLag(
   region: string,
   dbId: string,
   since: number,
-  h: StepHelpers,
+  helpers: StepHelpers,
   to: RunbookTimeouts,
 ): Promise<{ seconds: number; at: number }> {
-  const cw = deps.clients(region).cloudwatch;
+  const cloudwatch = deps.clients(region);
   return waitFor(
     deps.clock,
     {
@@ -103,16 +121,17 @@ async function waitZeroLag(
       intervalMs: to.pollMs,
       code: 'E_LAG_TIMEOUT',
       fix: 'Check replication on the new replica (RDS events, ReplicaLag); re-run to keep waiting.',
-      onPending: (ms) => h.progress(`waiting for ReplicaLag 0 on ${dbId} (${Math.round(ms / 1000)} s)`),
+      signal: deps.signal,
+      onPending: (ms) => helpers.progress(`waiting for ReplicaLag 0 on ${dbId} (${Math.round(ms / 1000)} s)`),
     },
     async () => {
-      const lag = await latestReplicaLag(cw, dbId, deps.clock.now());
+      const lag = await latestReplicaLag(cloudwatch, dbId, deps.clock.now());
       return lag && lag.at > since && lag.seconds === 0 ? lag : undefined;
     },
   );
 }
 
-function placement(db: DbView | undefined): {
+function placement(db: DbInstanceView | undefined): {
   subnetGroup?: string;
   securityGroupIds?: string[];
   instanceClass?: string;
@@ -127,13 +146,16 @@ function placement(db: DbView | undefined): {
 }
 
 function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
-  const { topology: t, clients, clock } = deps;
-  const pri = () => clients(t.primary.region);
-  const sec = () => clients(t.secondary.region);
-  const r53 = () => clients(t.global.region).route53;
+  const { topology, clients, clock, signal } = deps;
+  const primary = () => clients(topology.primary.region);
+  const secondary = () => clients(topology.secondary.region);
+  const route53 = () => clients(topology.global.region);
+  const wait = (timeoutMs: number): WaitSettings => ({ clock, timeoutMs, pollMs: to.pollMs, signal });
+  const flag = async (aws: ServiceClients<'ssm'>, name: string, value: string) =>
+    (await putParameter(aws, name, value)).previous ?? null;
   const bothFlags = async (value: string) => ({
-    primary: (await putParameter(pri().ssm, t.primary.maintenanceParameter, value)) ?? null,
-    secondary: (await putParameter(sec().ssm, t.secondary.maintenanceParameter, value)) ?? null,
+    primary: await flag(primary(), topology.primary.maintenanceParameter, value),
+    secondary: await flag(secondary(), topology.secondary.maintenanceParameter, value),
   });
   return [
     {
@@ -142,24 +164,28 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       async run() {
         const detail: Record<string, unknown> = {};
         for (const role of ['primary', 'secondary'] as const) {
-          const g = await globalTableHealth(clients(t[role].region).dynamodb, t[role].ordersTable);
-          if (!g.healthy)
+          const table = await describeTable(clients(topology[role].region), topology[role].ordersTable);
+          if (!table.healthy)
             throw new DrError({
               code: 'E_GLOBAL_TABLE_UNHEALTHY',
               kind: 'findings',
-              message: `${t[role].ordersTable} in ${t[role].region} is ${g.status}`,
+              message: `${topology[role].ordersTable} in ${topology[role].region} is ${table.status}`,
               fix: 'Wait for the table and its replicas to be ACTIVE, then re-run.',
             });
-          detail[role] = g.status;
+          detail[role] = table.status;
         }
         return { status: 'done', detail };
       },
     },
     {
       id: 'enable-reverse-s3-replication',
-      title: `enable S3 replication ${t.secondary.assetsBucket} → ${t.primary.assetsBucket}`,
+      title: `enable S3 replication ${topology.secondary.assetsBucket} → ${topology.primary.assetsBucket}`,
       async run() {
-        const r = await ensureReplicationRuleEnabled(sec().s3, t.secondary.assetsBucket, t.primary.assetsBucket);
+        const r = await enableReplicationRule(
+          secondary(),
+          topology.secondary.assetsBucket,
+          topology.primary.assetsBucket,
+        );
         return {
           status: r.wasEnabled ? 'skipped' : 'done',
           note: r.wasEnabled ? 'already enabled' : undefined,
@@ -169,20 +195,20 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     },
     {
       id: 'retire-old-primary',
-      title: `retire the stale ${t.primary.dbIdentifier} in ${t.primary.region} (final snapshot kept)`,
-      async run(h) {
-        const current = await describeDb(pri().rds, t.primary.dbIdentifier);
-        const secArn = (await describeDb(sec().rds, t.secondary.dbIdentifier))?.arn;
-        if (current?.sourceArn && current.sourceArn === secArn)
+      title: `retire the stale ${topology.primary.dbIdentifier} in ${topology.primary.region} (final snapshot kept)`,
+      async run(helpers) {
+        const current = await describeDbInstance(primary(), topology.primary.dbIdentifier);
+        const secondaryArn = (await describeDbInstance(secondary(), topology.secondary.dbIdentifier))?.arn;
+        if (current?.sourceArn && current.sourceArn === secondaryArn)
           return { status: 'skipped', note: 'already a replica of the secondary' };
-        if (current && h.state.facts.oldPrimaryPlacement === undefined) {
-          h.state.facts.oldPrimaryPlacement = placement(current);
-          h.state.facts.oldPrimaryEndpoint = current.endpoint ?? null;
-          await h.checkpoint();
+        if (current && helpers.state.facts.oldPrimaryPlacement === undefined) {
+          helpers.state.facts.oldPrimaryPlacement = placement(current);
+          helpers.state.facts.oldPrimaryEndpoint = current.endpoint ?? null;
+          await helpers.checkpoint();
         }
-        const snapshot = `${t.primary.dbIdentifier}-pre-failback-${h.state.runId}`.slice(0, 255);
-        const r = await retireInstance(pri().rds, t.primary.dbIdentifier, snapshot, clock, h, to.deleteMs, to.pollMs);
-        if (r.deleted) h.state.facts.oldPrimarySnapshot = snapshot;
+        const snapshot = `${topology.primary.dbIdentifier}-pre-failback-${helpers.state.runId}`.slice(0, 255);
+        const r = await retireInstance(primary(), topology.primary.dbIdentifier, snapshot, helpers, wait(to.deleteMs));
+        if (r.deleted) helpers.state.facts.oldPrimarySnapshot = snapshot;
         return {
           status: r.deleted ? 'done' : 'skipped',
           note: r.deleted ? undefined : 'no instance to retire',
@@ -192,46 +218,49 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     },
     {
       id: 'create-primary-replica',
-      title: `create ${t.primary.dbIdentifier} in ${t.primary.region} as a replica of the promoted secondary`,
-      async run(h) {
-        const source = await describeDb(sec().rds, t.secondary.dbIdentifier);
+      title: `create ${topology.primary.dbIdentifier} in ${topology.primary.region} as a replica of the promoted secondary`,
+      async run(helpers) {
+        const source = await describeDbInstance(secondary(), topology.secondary.dbIdentifier);
         if (!source)
           throw new DrError({
             code: 'E_DB_MISSING',
             kind: 'conflict',
-            message: `${t.secondary.dbIdentifier} not found in ${t.secondary.region}`,
+            message: `${topology.secondary.dbIdentifier} not found in ${topology.secondary.region}`,
             fix: 'The promoted secondary is the only copy of recent writes: investigate before going on.',
           });
         const r = await ensureCrossRegionReplica(
-          pri().rds,
+          primary(),
           {
-            id: t.primary.dbIdentifier,
+            id: topology.primary.dbIdentifier,
             sourceArn: source.arn,
-            kmsKeyArn: t.primary.kmsKeyArn,
-            ...(h.state.facts.oldPrimaryPlacement as object),
+            kmsKeyArn: topology.primary.kmsKeyArn,
+            ...(helpers.state.facts.oldPrimaryPlacement as object),
           },
-          clock,
-          h,
-          to.replicaCreateMs,
-          to.pollMs,
+          helpers,
+          wait(to.replicaCreateMs),
         );
-        h.state.facts.replicaReadyAt = clock.now();
+        helpers.state.facts.replicaReadyAt = clock.now();
         return {
           status: 'done',
-          detail: { replica: r.id, source: source.arn, created: r.created, kmsKeyId: t.primary.kmsKeyArn },
+          detail: {
+            replica: r.identifier,
+            source: source.arn,
+            created: r.created,
+            kmsKeyId: topology.primary.kmsKeyArn,
+          },
         };
       },
     },
     {
       id: 'wait-in-sync',
       title: 'wait for the new primary replica to catch up (ReplicaLag 0)',
-      async run(h) {
+      async run(helpers) {
         const lag = await waitZeroLag(
           deps,
-          t.primary.region,
-          t.primary.dbIdentifier,
-          Number(h.state.facts.replicaReadyAt ?? 0),
-          h,
+          topology.primary.region,
+          topology.primary.dbIdentifier,
+          Number(helpers.state.facts.replicaReadyAt ?? 0),
+          helpers,
           to,
         );
         return { status: 'done', detail: { replicaLagSeconds: lag.seconds, at: new Date(lag.at).toISOString() } };
@@ -240,22 +269,22 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     {
       id: 'stop-writes',
       title: 'stop writes: maintenance flag on in both regions',
-      async run(h) {
+      async run(helpers) {
         const previous = await bothFlags('on');
-        h.state.facts.writesStoppedAt = clock.now();
+        helpers.state.facts.writesStoppedAt = clock.now();
         return { status: 'done', detail: { previous } };
       },
     },
     {
       id: 'drain',
       title: 'wait until the last writes have replicated (ReplicaLag 0 after writes stopped)',
-      async run(h) {
+      async run(helpers) {
         const lag = await waitZeroLag(
           deps,
-          t.primary.region,
-          t.primary.dbIdentifier,
-          Number(h.state.facts.writesStoppedAt),
-          h,
+          topology.primary.region,
+          topology.primary.dbIdentifier,
+          Number(helpers.state.facts.writesStoppedAt),
+          helpers,
           to,
         );
         return { status: 'done', detail: { replicaLagSeconds: lag.seconds, at: new Date(lag.at).toISOString() } };
@@ -263,40 +292,40 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     },
     {
       id: 'promote-primary',
-      title: `promote ${t.primary.dbIdentifier} in ${t.primary.region}`,
-      async run(h) {
-        const r = await promoteReplica(pri().rds, t.primary.dbIdentifier, clock, h, to.promotionMs, to.pollMs);
-        h.state.facts.writerEndpoint = r.endpoint;
+      title: `promote ${topology.primary.dbIdentifier} in ${topology.primary.region}`,
+      async run(helpers) {
+        const r = await promoteReplica(primary(), topology.primary.dbIdentifier, helpers, wait(to.promotionMs));
+        helpers.state.facts.writerEndpoint = r.endpoint;
         return { status: 'done', detail: { endpoint: r.endpoint, arn: r.arn, alreadyPromoted: r.alreadyPromoted } };
       },
     },
     {
       id: 'update-writer-endpoints',
       title: 'point both regions’ writer endpoint parameters at the primary',
-      async run(h) {
-        let endpoint = h.state.facts.writerEndpoint as string | undefined;
+      async run(helpers) {
+        let endpoint = helpers.state.facts.writerEndpoint as string | undefined;
         if (!endpoint) {
-          const db = await describeDb(pri().rds, t.primary.dbIdentifier);
+          const db = await describeDbInstance(primary(), topology.primary.dbIdentifier);
           if (!db?.endpoint)
             throw new DrError({
               code: 'E_WRITER_ENDPOINT_UNKNOWN',
               kind: 'aws',
-              message: `${t.primary.dbIdentifier} reports no endpoint`,
+              message: `${topology.primary.dbIdentifier} reports no endpoint`,
               fix: 'Wait until the instance is available and re-run.',
             });
           endpoint = db.endpoint;
         }
-        const primary = await setWriterEndpoint(pri().ssm, t.primary.writerEndpointParameter, endpoint);
-        const secondary = await setWriterEndpoint(sec().ssm, t.secondary.writerEndpointParameter, endpoint);
-        return { status: 'done', detail: { endpoint, primary: primary.detail, secondary: secondary.detail } };
+        const onPrimary = await setWriterEndpoint(primary(), topology.primary.writerEndpointParameter, endpoint);
+        const onSecondary = await setWriterEndpoint(secondary(), topology.secondary.writerEndpointParameter, endpoint);
+        return { status: 'done', detail: { endpoint, primary: onPrimary.detail, secondary: onSecondary.detail } };
       },
     },
     {
       id: 'restore-health-check',
       title: 'restore the primary Route 53 health check (not inverted)',
       async run() {
-        const was = await healthCheckInverted(r53(), t.global.primaryHealthCheckId);
-        if (was) await setHealthCheckInverted(r53(), t.global.primaryHealthCheckId, false);
+        const was = await healthCheckInverted(route53(), topology.global.primaryHealthCheckId);
+        if (was) await setHealthCheckInverted(route53(), topology.global.primaryHealthCheckId, false);
         return {
           status: was ? 'done' : 'skipped',
           note: was ? undefined : 'was not inverted',
@@ -307,7 +336,7 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     {
       id: 'resume-writes',
       title: 'resume writes: maintenance flag off in both regions; wait for the primary to pass its health check',
-      async run(h) {
+      async run(helpers) {
         const previous = await bothFlags('off');
         const hc = await waitFor(
           clock,
@@ -317,11 +346,12 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
             intervalMs: Math.min(to.pollMs, 10_000),
             code: 'E_PRIMARY_HEALTH_TIMEOUT',
             fix: 'Check the primary /health answer (drctl status); re-run to keep waiting.',
-            onPending: (ms) => h.progress(`waiting for the primary health check (${Math.round(ms / 1000)} s)`),
+            signal,
+            onPending: (ms) => helpers.progress(`waiting for the primary health check (${Math.round(ms / 1000)} s)`),
           },
           async () => {
-            const o = await healthCheckObservedHealthy(r53(), t.global.primaryHealthCheckId);
-            return o.healthy ? o : undefined;
+            const observed = await healthCheckObservedHealthy(route53(), topology.global.primaryHealthCheckId);
+            return observed.healthy ? observed : undefined;
           },
         );
         return { status: 'done', detail: { previous, checkersReportingSuccess: `${hc.success}/${hc.total}` } };
@@ -329,70 +359,79 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     },
     {
       id: 'restore-standby-capacity',
-      title: `return ${t.secondary.asgName} to warm-standby size`,
+      title: `return ${topology.secondary.asgName} to warm-standby size`,
       async run() {
-        if (t.secondary.desiredCapacity === undefined)
+        if (topology.secondary.desiredCapacity === undefined)
           return { status: 'skipped', note: 'compute stack has no DesiredCapacity parameter' };
-        const r = await setAsgDesired(sec().autoscaling, t.secondary.asgName, t.secondary.desiredCapacity);
-        return { status: 'done', detail: { before: r.before.desired, desired: r.after.desired } };
+        const r = await setDesiredCapacity(secondary(), topology.secondary.asgName, topology.secondary.desiredCapacity);
+        return { status: 'done', detail: { before: r.before.desired, desired: topology.secondary.desiredCapacity } };
       },
     },
     {
       id: 'retire-old-secondary',
-      title: `retire the former writer ${t.secondary.dbIdentifier} in ${t.secondary.region} (final snapshot kept)`,
-      async run(h) {
-        const current = await describeDb(sec().rds, t.secondary.dbIdentifier);
-        const priArn = (await describeDb(pri().rds, t.primary.dbIdentifier))?.arn;
-        if (current?.sourceArn && current.sourceArn === priArn)
+      title: `retire the former writer ${topology.secondary.dbIdentifier} in ${topology.secondary.region} (final snapshot kept)`,
+      async run(helpers) {
+        const current = await describeDbInstance(secondary(), topology.secondary.dbIdentifier);
+        const primaryArn = (await describeDbInstance(primary(), topology.primary.dbIdentifier))?.arn;
+        if (current?.sourceArn && current.sourceArn === primaryArn)
           return { status: 'skipped', note: 'already a replica of the primary' };
-        if (current && h.state.facts.oldSecondaryPlacement === undefined) {
-          h.state.facts.oldSecondaryPlacement = placement(current);
-          await h.checkpoint();
+        if (current && helpers.state.facts.oldSecondaryPlacement === undefined) {
+          helpers.state.facts.oldSecondaryPlacement = placement(current);
+          await helpers.checkpoint();
         }
-        const snapshot = `${t.secondary.dbIdentifier}-pre-failback-${h.state.runId}`.slice(0, 255);
-        const r = await retireInstance(sec().rds, t.secondary.dbIdentifier, snapshot, clock, h, to.deleteMs, to.pollMs);
-        if (r.deleted) h.state.facts.oldSecondarySnapshot = snapshot;
+        const snapshot = `${topology.secondary.dbIdentifier}-pre-failback-${helpers.state.runId}`.slice(0, 255);
+        const r = await retireInstance(
+          secondary(),
+          topology.secondary.dbIdentifier,
+          snapshot,
+          helpers,
+          wait(to.deleteMs),
+        );
+        if (r.deleted) helpers.state.facts.oldSecondarySnapshot = snapshot;
         return { status: r.deleted ? 'done' : 'skipped', detail: { finalSnapshot: r.deleted ? snapshot : null } };
       },
     },
     {
       id: 'recreate-secondary-replica',
-      title: `re-create ${t.secondary.dbIdentifier} in ${t.secondary.region} as a replica of the primary`,
-      async run(h) {
-        const source = await describeDb(pri().rds, t.primary.dbIdentifier);
+      title: `re-create ${topology.secondary.dbIdentifier} in ${topology.secondary.region} as a replica of the primary`,
+      async run(helpers) {
+        const source = await describeDbInstance(primary(), topology.primary.dbIdentifier);
         if (!source)
           throw new DrError({
             code: 'E_DB_MISSING',
             kind: 'conflict',
-            message: `${t.primary.dbIdentifier} not found in ${t.primary.region}`,
+            message: `${topology.primary.dbIdentifier} not found in ${topology.primary.region}`,
             fix: 'Investigate the primary instance before going on.',
           });
         const r = await ensureCrossRegionReplica(
-          sec().rds,
+          secondary(),
           {
-            id: t.secondary.dbIdentifier,
+            id: topology.secondary.dbIdentifier,
             sourceArn: source.arn,
-            kmsKeyArn: t.secondary.kmsKeyArn,
-            ...(h.state.facts.oldSecondaryPlacement as object),
+            kmsKeyArn: topology.secondary.kmsKeyArn,
+            ...(helpers.state.facts.oldSecondaryPlacement as object),
           },
-          clock,
-          h,
-          to.replicaCreateMs,
-          to.pollMs,
+          helpers,
+          wait(to.replicaCreateMs),
         );
         return {
           status: 'done',
-          detail: { replica: r.id, source: source.arn, created: r.created, kmsKeyId: t.secondary.kmsKeyArn },
+          detail: {
+            replica: r.identifier,
+            source: source.arn,
+            created: r.created,
+            kmsKeyId: topology.secondary.kmsKeyArn,
+          },
         };
       },
     },
     {
       id: 're-arm-controller',
-      title: `re-arm the failover controller in ${t.secondary.region} (its state still says "promoted")`,
+      title: `re-arm the failover controller in ${topology.secondary.region} (its state still says "promoted")`,
       async run() {
-        const table = t.secondary.controllerStateTable;
+        const table = topology.secondary.controllerStateTable;
         if (!table) return { status: 'skipped', note: 'no failover stack in the secondary region' };
-        const store = dynamoStateStore(sec().dynamodb, table);
+        const store = dynamoStateStore(secondary(), table);
         // Conditional on the version read, like every controller write; a concurrent tick just means read again.
         for (let attempt = 1; attempt <= 5; attempt++) {
           const current = await store.load();
@@ -423,26 +462,28 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
     {
       id: 'notify-and-audit',
       title: 'notify the alert topic and write the audit record',
-      async run(h) {
-        const snapshots = [h.state.facts.oldPrimarySnapshot, h.state.facts.oldSecondarySnapshot].filter(Boolean);
+      async run(helpers) {
+        const snapshots = [helpers.state.facts.oldPrimarySnapshot, helpers.state.facts.oldSecondarySnapshot].filter(
+          Boolean,
+        );
         const record = {
           at: clock.now(),
-          region: t.primary.region,
+          region: topology.primary.region,
           role: 'primary',
           event: 'operator-failback',
-          environment: t.environment,
-          runId: h.state.runId,
-          writerEndpoint: h.state.facts.writerEndpoint,
+          environment: topology.environment,
+          runId: helpers.state.runId,
+          writerEndpoint: helpers.state.facts.writerEndpoint,
           finalSnapshots: snapshots,
-          steps: h.state.steps.map((s) => ({ id: s.id, status: s.status, durationMs: s.durationMs ?? null })),
+          steps: helpers.state.steps.map((s) => ({ id: s.id, status: s.status, durationMs: s.durationMs ?? null })),
         };
         const sent = await notify(
-          pri().sns,
-          t.primary.alertTopicArn,
-          `[${t.environment}] failback to ${t.primary.region} completed`,
+          primary(),
+          topology.primary.alertTopicArn,
+          `[${topology.environment}] failback to ${topology.primary.region} completed`,
           record,
         );
-        const audited = await writeAudit(deps, t.primary, record);
+        const audited = await writeAudit(deps, topology.primary, record);
         return { status: 'done', detail: { notify: sent.detail, audit: audited, finalSnapshots: snapshots } };
       },
     },
@@ -451,14 +492,13 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
 
 /** Runs (or resumes) the failback runbook; returns the final state. */
 export async function runFailback(deps: RunbookDeps, opts: RunbookOptions): Promise<RunbookState> {
-  const t = deps.topology;
+  const topology = deps.topology;
   return startOrResume(deps, {
     runbook: 'failback',
     steps: failbackSteps(deps, { ...DEFAULT_TIMEOUTS, ...opts.timeouts }),
     prechecks: () => failbackPrechecks(deps),
-    question: `Fail back ${t.environment} to ${t.primary.region}? Writes stop briefly; ${t.primary.dbIdentifier} and later ${t.secondary.dbIdentifier} are rebuilt (final snapshots kept).`,
-    yes: opts.yes,
-    force: opts.force,
-    fix: 'Fix the failed checks and re-run; nothing was changed.',
+    question: `Fail back ${topology.environment} to ${topology.primary.region}? Writes stop briefly; ${topology.primary.dbIdentifier} and later ${topology.secondary.dbIdentifier} are rebuilt (final snapshots kept).`,
+    // Failback has no check --force may override: it must lose nothing.
+    overrides: { yes: opts.yes, force: false, acceptUnchecked: Boolean(opts.acceptUnchecked) },
   });
 }

@@ -2,7 +2,7 @@
 // Markdown with a timeline of every step, under out/runbooks/<env>-<runbook>-<runId>.{json,md}. Written when a run
 // completes and when it stops on a failure, so an interrupted run leaves its partial timeline too.
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../../operator/atomic-file.js';
 import type { RunbookState } from './state-store.js';
 
 export interface RunbookReportFiles {

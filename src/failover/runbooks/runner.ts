@@ -3,10 +3,10 @@
 // look at the current state of what it changes.
 import type { Reporter } from '../../io/messages.js';
 import { DrError } from '../../errors.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../clock.js';
 import type { RunbookName, RunbookState, StateStore, StepRecord } from './state-store.js';
 
-export interface StepOutcome {
+export interface RunbookStepResult {
   status: 'done' | 'skipped';
   detail?: Record<string, unknown>;
   /** One line for people, e.g. why the step was skipped. */
@@ -24,7 +24,7 @@ export interface StepHelpers {
 export interface RunbookStep {
   id: string;
   title: string;
-  run(helpers: StepHelpers): Promise<StepOutcome>;
+  run(helpers: StepHelpers): Promise<RunbookStepResult>;
 }
 
 export function newState(runbook: RunbookName, environment: string, steps: RunbookStep[], clock: Clock): RunbookState {
@@ -56,6 +56,8 @@ export async function runSteps(opts: {
   store: StateStore;
   reporter: Reporter;
   clock: Clock;
+  /** Ctrl-C: no further step starts; the state says where the next run resumes. */
+  signal?: AbortSignal;
 }): Promise<RunbookState> {
   const { steps, state, store, reporter, clock } = opts;
   const P = state.runbook.toUpperCase();
@@ -74,6 +76,17 @@ export async function runSteps(opts: {
   for (let i = start; i < total; i++) {
     const step = steps[i] as RunbookStep;
     const rec = state.steps[i] as StepRecord;
+    if (opts.signal?.aborted) {
+      state.status = 'failed';
+      state.updatedAt = iso();
+      await store.save(state);
+      throw new DrError({
+        code: 'E_INTERRUPTED',
+        kind: 'interrupted',
+        message: `${state.runbook} interrupted before step ${i + 1}/${total} (${step.id})`,
+        fix: `Run drctl ${state.runbook} again: it resumes at ${step.id}.`,
+      });
+    }
     if (rec.id !== step.id)
       throw new DrError({
         code: 'E_RUNBOOK_STATE_MISMATCH',
@@ -105,7 +118,7 @@ export async function runSteps(opts: {
         }),
       checkpoint: () => store.save(state),
     };
-    let outcome: StepOutcome;
+    let outcome: RunbookStepResult;
     try {
       outcome = await step.run(helpers);
     } catch (err) {

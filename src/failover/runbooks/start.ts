@@ -1,38 +1,27 @@
 // Starting or resuming a runbook: a run that did not complete is resumed (after a fresh confirmation); a new run
-// passes its pre-checks and a confirmation before the first change.
+// runs and reports every pre-check and a confirmation before the first change.
 import { DrError } from '../../errors.js';
+import { enforcePrechecks, type Precheck, type PrecheckOverrides } from '../../operator/prechecks.js';
 import type { RunbookDeps } from './deps.js';
 import { newState, resumeIndex, runSteps, type RunbookStep } from './runner.js';
 import type { RunbookName, RunbookState } from './state-store.js';
 
-export interface PrecheckResult {
-  check: string;
-  ok: boolean;
-  detail: string;
-  /** A failed check that --force may override. */
-  overridable?: boolean;
-  /** A failed check that means the current state forbids the runbook (exit 4) rather than a failed check (exit 1). */
-  conflict?: boolean;
-}
-
 export interface StartSpec {
   runbook: RunbookName;
   steps: RunbookStep[];
-  prechecks: () => Promise<PrecheckResult[]>;
+  prechecks: () => Precheck[];
   question: string;
-  yes: boolean;
-  force: boolean;
-  fix: string;
+  overrides: PrecheckOverrides & { yes: boolean };
 }
 
 export async function startOrResume(deps: RunbookDeps, spec: StartSpec): Promise<RunbookState> {
-  const { reporter, store, clock, topology: t } = deps;
-  const P = spec.runbook.toUpperCase();
+  const { reporter, store, clock, topology } = deps;
+  const prefix = spec.runbook.toUpperCase();
   let state = await store.load();
   if (state && state.status === 'completed') {
     const moved = await store.archive(state);
     reporter.emit({
-      code: `${P}_PREVIOUS_ARCHIVED`,
+      code: `${prefix}_PREVIOUS_ARCHIVED`,
       level: 'debug',
       text: `previous completed run kept as ${moved}`,
       data: { file: moved },
@@ -41,32 +30,23 @@ export async function startOrResume(deps: RunbookDeps, spec: StartSpec): Promise
   }
   if (state) {
     const next = state.steps[resumeIndex(state)];
-    const q = `Resume ${spec.runbook} run ${state.runId} for ${t.environment} at step "${next?.id}"?`;
-    if (!spec.yes && !(await reporter.confirm(q))) throw refused(spec.runbook);
+    const question = `Resume ${spec.runbook} run ${state.runId} for ${topology.environment} at step "${next?.id}"?`;
+    if (!spec.overrides.yes && !(await reporter.confirm(question))) throw refused(spec.runbook);
   } else {
-    const checks = await spec.prechecks();
-    for (const c of checks)
-      reporter.emit({
-        code: `${P}_PRECHECK`,
-        level: c.ok ? 'info' : 'warn',
-        text: `${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`,
-        data: c,
-      });
-    const blocking = checks.filter((c) => !c.ok && !(spec.force && c.overridable));
-    if (blocking.length) {
-      const conflict = blocking.some((c) => c.conflict);
-      throw new DrError({
-        code: conflict ? `E_${P}_STATE` : `E_${P}_PRECHECK`,
-        kind: conflict ? 'conflict' : 'findings',
-        message: `${spec.runbook} pre-checks failed: ${blocking.map((c) => `${c.check} (${c.detail})`).join('; ')}; nothing was changed`,
-        fix: spec.fix,
-      });
-    }
-    if (!spec.yes && !(await reporter.confirm(spec.question))) throw refused(spec.runbook);
-    state = newState(spec.runbook, t.environment, spec.steps, clock);
-    state.facts.forced = spec.force;
+    const results = await enforcePrechecks(reporter, spec.runbook, spec.prechecks(), spec.overrides);
+    if (!spec.overrides.yes && !(await reporter.confirm(spec.question))) throw refused(spec.runbook);
+    state = newState(spec.runbook, topology.environment, spec.steps, clock);
+    state.facts.forced = Boolean(spec.overrides.force);
+    state.facts.prechecks = results.map((r) => ({ check: r.check, status: r.status, evidence: r.evidence }));
   }
-  return runSteps({ steps: spec.steps, state, store, reporter, clock });
+  return runSteps({
+    steps: spec.steps,
+    state,
+    store,
+    reporter,
+    clock,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
 }
 
 function refused(runbook: string): DrError {

@@ -5,7 +5,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { configError } from '../../errors.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../../operator/atomic-file.js';
 
 export type RunbookName = 'failover' | 'failback';
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';

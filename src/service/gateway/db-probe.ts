@@ -3,9 +3,9 @@
 // Secrets Manager hiccup does not take the region out of DNS.
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { withPgSession, type CredentialSource, type DbCredentials } from './pg-session.js';
+import { withPgSession, type CredentialSource, type DbCredentials } from '../../postgres/session.js';
 
-export type { CredentialSource, DbCredentials } from './pg-session.js';
+export type { CredentialSource, DbCredentials } from '../../postgres/session.js';
 
 export interface DbProbeResult {
   inRecovery: boolean;

@@ -1,4 +1,4 @@
-// One short PostgreSQL session with the master credentials from Secrets Manager, shared by the gateway's health probe
+// One short PostgreSQL session with the master credentials, shared by the gateway's health probe
 // and the drill's RDS canary. When the secret's password is changed (a rotation, or an operator setting a new one on
 // the database and in the secret), a refused password re-reads the credentials once instead of failing until a cache
 // expires — otherwise every gateway in both regions would fail its deep /health right after each change.

@@ -1,5 +1,6 @@
 // CloudFormation operations for one region: describe, change sets, execute, delete, continue rollback, and a
-// waiter that streams stack events until the stack leaves *_IN_PROGRESS. Every call retries on throttling.
+// waiter that streams stack events until the stack leaves *_IN_PROGRESS (deploy and destroy); and the deployed
+// view of a stack (status, outputs, parameters) the operator commands read. Throttling is retried by the SDK.
 import {
   ContinueUpdateRollbackCommand,
   CreateChangeSetCommand,
@@ -19,12 +20,16 @@ import {
   type StackResourceSummary,
   type Tag,
 } from '@aws-sdk/client-cloudformation';
-import { DrError } from '../errors.js';
-import type { Reporter } from '../io/messages.js';
-import { errorName, withThrottlingRetry } from '../aws/retry.js';
-import type { Clock } from '../clock.js';
-import type { TemplateSource } from './template-source.js';
-import type { Runtime } from './runtime.js';
+import { DrError } from '../../errors.js';
+import type { Reporter } from '../../io/messages.js';
+import type { Clock } from '../../clock.js';
+import type { AwsClients, ClientFactory } from '../clients.js';
+import { awsCallError, errorName } from '../errors.js';
+
+export type { Change, Parameter, Stack, StackResourceSummary, Tag } from '@aws-sdk/client-cloudformation';
+
+/** How a template reaches CloudFormation: inline, or by URL from a bucket in the stack's region. */
+export type TemplateSource = { TemplateBody: string } | { TemplateURL: string };
 
 export const CHANGE_SET_PREFIX = 'drctl-';
 /** Polls after which a settled status is accepted even though no sign of the new operation was seen. */
@@ -47,17 +52,6 @@ export function isInProgress(status: string | undefined): boolean {
   return Boolean(status?.endsWith('_IN_PROGRESS')) && status !== 'REVIEW_IN_PROGRESS';
 }
 
-export function awsFailure(code: string, what: string, err: unknown, fix: string): DrError {
-  const message = err instanceof Error ? err.message : String(err);
-  return new DrError({
-    code,
-    kind: 'aws',
-    message: `${what}: ${errorName(err) || 'Error'}: ${message}`,
-    fix,
-    cause: err,
-  });
-}
-
 export function interrupted(what: string): DrError {
   return new DrError({
     code: 'E_INTERRUPTED',
@@ -74,43 +68,30 @@ export class StackOps {
     private readonly deps: OpsDeps,
   ) {}
 
-  private call<T>(fn: () => Promise<T>): Promise<T> {
-    return withThrottlingRetry(fn, {
-      sleep: (ms) => this.deps.clock.sleep(ms),
-      onRetry: (attempt, delayMs, err) =>
-        this.deps.reporter.emit({
-          code: 'AWS_THROTTLED',
-          level: 'debug',
-          text: `throttled (${errorName(err)}) in ${this.region}; retry ${attempt} in ${delayMs} ms`,
-          data: { region: this.region, attempt, delayMs },
-        }),
-    });
+  /** A call whose failure needs no special handling: mapped to the one AWS error shape. */
+  private async send<T>(operation: string, resource: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw awsCallError({ operation: `cloudformation:${operation}`, resource, region: this.region }, err);
+    }
   }
 
   /** The stack, or undefined when it does not exist (never created, or deleted). */
   async describe(stackName: string): Promise<Stack | undefined> {
-    try {
-      const out = await this.call(() => this.cfn.send(new DescribeStacksCommand({ StackName: stackName })));
-      const s = out.Stacks?.[0];
-      return s && s.StackStatus !== 'DELETE_COMPLETE' ? s : undefined;
-    } catch (err) {
-      if (errorName(err) === 'ValidationError' && /does not exist/.test((err as Error).message)) return undefined;
-      throw awsFailure(
-        'E_AWS_DESCRIBE',
-        `DescribeStacks ${stackName} in ${this.region}`,
-        err,
-        'Check credentials, region and permissions (cloudformation:DescribeStacks).',
-      );
-    }
+    const s = await describeStackRaw({ region: this.region, cloudformation: this.cfn }, stackName);
+    return s && s.StackStatus !== 'DELETE_COMPLETE' ? s : undefined;
   }
 
   async deleteStaleChangeSets(stackName: string): Promise<string[]> {
-    const out = await this.call(() => this.cfn.send(new ListChangeSetsCommand({ StackName: stackName })));
+    const out = await this.send('ListChangeSets', stackName, () =>
+      this.cfn.send(new ListChangeSetsCommand({ StackName: stackName })),
+    );
     const stale = (out.Summaries ?? []).filter(
       (s) => s.ChangeSetName?.startsWith(CHANGE_SET_PREFIX) && s.ExecutionStatus !== 'EXECUTE_IN_PROGRESS',
     );
     for (const s of stale)
-      await this.call(() =>
+      await this.send('DeleteChangeSet', stackName, () =>
         this.cfn.send(
           new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: s.ChangeSetId ?? s.ChangeSetName }),
         ),
@@ -127,27 +108,27 @@ export class StackOps {
     tags: Tag[];
   }): Promise<string> {
     try {
-      const out = await this.call(() =>
-        this.cfn.send(
-          new CreateChangeSetCommand({
-            StackName: input.stackName,
-            ChangeSetName: input.name,
-            ChangeSetType: input.type,
-            ...input.template,
-            Parameters: input.parameters,
-            Tags: input.tags,
-            Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
-            Description: 'drctl deploy',
-          }),
-        ),
+      const out = await this.cfn.send(
+        new CreateChangeSetCommand({
+          StackName: input.stackName,
+          ChangeSetName: input.name,
+          ChangeSetType: input.type,
+          ...input.template,
+          Parameters: input.parameters,
+          Tags: input.tags,
+          Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+          Description: 'drctl deploy',
+        }),
       );
       return out.Id ?? input.name;
     } catch (err) {
-      throw awsFailure(
-        'E_AWS_CHANGESET',
-        `CreateChangeSet for ${input.stackName} in ${this.region}`,
+      throw awsCallError(
+        { operation: 'cloudformation:CreateChangeSet', resource: input.stackName, region: this.region },
         err,
-        'Read the message: usually a parameter value the template rejects, or a stack state that forbids updates.',
+        {
+          code: 'E_AWS_CHANGESET',
+          fix: 'Read the message: usually a parameter value the template rejects, or a stack state that forbids updates.',
+        },
       );
     }
   }
@@ -158,7 +139,7 @@ export class StackOps {
     id: string,
   ): Promise<{ status: string; reason: string | undefined; changes: Change[] }> {
     for (;;) {
-      const first = await this.call(() =>
+      const first = await this.send('DescribeChangeSet', stackName, () =>
         this.cfn.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: id })),
       );
       const status = first.Status ?? 'UNKNOWN';
@@ -166,7 +147,7 @@ export class StackOps {
         const changes = [...(first.Changes ?? [])];
         let token = first.NextToken;
         while (token) {
-          const page = await this.call(() =>
+          const page = await this.send('DescribeChangeSet', stackName, () =>
             this.cfn.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: id, NextToken: token })),
           );
           changes.push(...(page.Changes ?? []));
@@ -180,44 +161,45 @@ export class StackOps {
   }
 
   async deleteChangeSet(stackName: string, id: string): Promise<void> {
-    await this.call(() => this.cfn.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: id })));
+    await this.send('DeleteChangeSet', stackName, () =>
+      this.cfn.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: id })),
+    );
   }
 
   async executeChangeSet(stackName: string, id: string): Promise<void> {
     try {
-      await this.call(() => this.cfn.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: id })));
+      await this.cfn.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: id }));
     } catch (err) {
-      throw awsFailure(
-        'E_AWS_EXECUTE',
-        `ExecuteChangeSet for ${stackName} in ${this.region}`,
+      throw awsCallError(
+        { operation: 'cloudformation:ExecuteChangeSet', resource: stackName, region: this.region },
         err,
-        'Run deploy again; a change set left behind is replaced.',
+        { code: 'E_AWS_EXECUTE', fix: 'Run deploy again; a change set left behind is replaced.' },
       );
     }
   }
 
   async deleteStack(stackName: string): Promise<void> {
     try {
-      await this.call(() => this.cfn.send(new DeleteStackCommand({ StackName: stackName })));
+      await this.cfn.send(new DeleteStackCommand({ StackName: stackName }));
     } catch (err) {
-      throw awsFailure(
-        'E_AWS_DELETE',
-        `DeleteStack ${stackName} in ${this.region}`,
-        err,
-        'Check the stack state in the console; retry when it is no longer in progress.',
-      );
+      throw awsCallError({ operation: 'cloudformation:DeleteStack', resource: stackName, region: this.region }, err, {
+        code: 'E_AWS_DELETE',
+        fix: 'Check the stack state in the console; retry when it is no longer in progress.',
+      });
     }
   }
 
   async continueUpdateRollback(stackName: string): Promise<void> {
     try {
-      await this.call(() => this.cfn.send(new ContinueUpdateRollbackCommand({ StackName: stackName })));
+      await this.cfn.send(new ContinueUpdateRollbackCommand({ StackName: stackName }));
     } catch (err) {
-      throw awsFailure(
-        'E_AWS_CONTINUE_ROLLBACK',
-        `ContinueUpdateRollback ${stackName} in ${this.region}`,
+      throw awsCallError(
+        { operation: 'cloudformation:ContinueUpdateRollback', resource: stackName, region: this.region },
         err,
-        'Fix the resource that blocks the rollback (see the stack events), or skip it with ResourcesToSkip in the console.',
+        {
+          code: 'E_AWS_CONTINUE_ROLLBACK',
+          fix: 'Fix the resource that blocks the rollback (see the stack events), or skip it with ResourcesToSkip in the console.',
+        },
       );
     }
   }
@@ -226,7 +208,7 @@ export class StackOps {
     const all: StackResourceSummary[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call(() =>
+      const page = await this.send('ListStackResources', stackName, () =>
         this.cfn.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token })),
       );
       all.push(...(page.StackResourceSummaries ?? []));
@@ -240,7 +222,7 @@ export class StackOps {
     const fresh: StackEvent[] = [];
     let token: string | undefined;
     pages: do {
-      const page = await this.call(() =>
+      const page = await this.send('DescribeStackEvents', stackId, () =>
         this.cfn.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: token })),
       );
       for (const e of page.StackEvents ?? []) {
@@ -315,19 +297,8 @@ export class StackOps {
   }
 
   /** Like describe, but by stack id so a deleted stack reports DELETE_COMPLETE instead of vanishing. */
-  private async describeForWait(stackId: string): Promise<Stack | undefined> {
-    try {
-      const out = await this.call(() => this.cfn.send(new DescribeStacksCommand({ StackName: stackId })));
-      return out.Stacks?.[0];
-    } catch (err) {
-      if (errorName(err) === 'ValidationError' && /does not exist/.test((err as Error).message)) return undefined;
-      throw awsFailure(
-        'E_AWS_DESCRIBE',
-        `DescribeStacks ${stackId} in ${this.region}`,
-        err,
-        'Check credentials and permissions (cloudformation:DescribeStacks).',
-      );
-    }
+  private describeForWait(stackId: string): Promise<Stack | undefined> {
+    return describeStackRaw({ region: this.region, cloudformation: this.cfn }, stackId);
   }
 
   /** The reason of the first failed resource event since `since`, for error messages. */
@@ -342,8 +313,8 @@ export class StackOps {
   }
 }
 
-/** One StackOps per region, made on first use, sharing the runtime's clock, reporter, poll interval and Ctrl-C. */
-export function stackOpsByRegion(rt: Runtime): (region: string) => StackOps {
+/** One StackOps per region, made on first use, sharing the caller's clock, reporter, poll interval and Ctrl-C. */
+export function stackOpsByRegion(rt: OpsDeps & { factory: ClientFactory }): (region: string) => StackOps {
   const ops = new Map<string, StackOps>();
   return (region) => {
     let o = ops.get(region);
@@ -359,4 +330,67 @@ export function stackOpsByRegion(rt: Runtime): (region: string) => StackOps {
       );
     return o;
   };
+}
+
+function isMissingStack(err: unknown): boolean {
+  return errorName(err) === 'ValidationError' && /does not exist/i.test((err as Error).message ?? '');
+}
+
+/** DescribeStacks for one stack (name or id); undefined when it does not exist. */
+async function describeStackRaw(
+  aws: Pick<AwsClients, 'region' | 'cloudformation'>,
+  stackName: string,
+): Promise<Stack | undefined> {
+  try {
+    return (await aws.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+  } catch (err) {
+    if (isMissingStack(err)) return undefined;
+    throw awsCallError({ operation: 'cloudformation:DescribeStacks', resource: stackName, region: aws.region }, err, {
+      code: 'E_AWS_DESCRIBE_STACKS',
+      fix: 'Check credentials (--profile), permissions (cloudformation:DescribeStacks) and network access to CloudFormation.',
+    });
+  }
+}
+
+/** A deployed stack as the operator commands read it: status, outputs and parameters by key. */
+export interface DeployedStack {
+  name: string;
+  region: string;
+  status: string;
+  outputs: Record<string, string>;
+  parameters: Record<string, string>;
+}
+
+/** The stack, or undefined when it does not exist in that region. */
+export async function describeDeployedStack(
+  aws: Pick<AwsClients, 'region' | 'cloudformation'>,
+  name: string,
+): Promise<DeployedStack | undefined> {
+  const s = await describeStackRaw(aws, name);
+  if (!s) return undefined;
+  return {
+    name,
+    region: aws.region,
+    status: s.StackStatus ?? 'UNKNOWN',
+    outputs: outputsOf(s),
+    parameters: Object.fromEntries(
+      (s.Parameters ?? []).flatMap((p) =>
+        p.ParameterKey && p.ParameterValue !== undefined ? [[p.ParameterKey, p.ParameterValue]] : [],
+      ),
+    ),
+  };
+}
+
+/** A stack's outputs by key. */
+export function outputsOf(stack: Stack | undefined): Record<string, string> {
+  return Object.fromEntries(
+    (stack?.Outputs ?? []).flatMap((o) =>
+      o.OutputKey && o.OutputValue !== undefined ? [[o.OutputKey, o.OutputValue]] : [],
+    ),
+  );
+}
+
+/** A stack is usable when its last operation completed and was not rolled back. */
+export function isStackComplete(status: string): boolean {
+  return /_COMPLETE$/.test(status) && !/ROLLBACK|DELETE/.test(status);
 }

@@ -1,8 +1,7 @@
-// Waiting with a deadline: runbooks and drills poll through the shared Clock so tests run instantly.
-import { DrError } from '../../errors.js';
-import type { Clock } from '../../clock.js';
-
-export type { Clock } from '../../clock.js';
+// Waiting with a deadline: the controller, the runbooks and the drill poll through the shared Clock, so tests run
+// hours of waiting instantly.
+import { DrError } from '../errors.js';
+import type { Clock } from '../clock.js';
 
 export interface WaitOptions {
   /** What is being waited for, in words (used in the timeout error). */
@@ -14,6 +13,8 @@ export interface WaitOptions {
   fix?: string;
   /** Called after each unsuccessful probe, e.g. to report progress. */
   onPending?: (elapsedMs: number) => void;
+  /** Ctrl-C: stop waiting at once (the wait then throws an interruption). */
+  signal?: AbortSignal;
 }
 
 /** Polls `probe` until it returns a value other than undefined; throws a DrError (exit 1) on timeout. */
@@ -23,6 +24,13 @@ export async function waitFor<T>(clock: Clock, opts: WaitOptions, probe: () => P
     const value = await probe();
     if (value !== undefined) return value;
     const elapsed = clock.now() - start;
+    if (opts.signal?.aborted)
+      throw new DrError({
+        code: 'E_INTERRUPTED',
+        kind: 'interrupted',
+        message: `interrupted after ${Math.round(elapsed / 1000)} s of waiting for ${opts.what}`,
+        fix: 'Run the same command again: it resumes at this step.',
+      });
     if (elapsed >= opts.timeoutMs) {
       throw new DrError({
         code: opts.code ?? 'E_WAIT_TIMEOUT',
@@ -32,6 +40,6 @@ export async function waitFor<T>(clock: Clock, opts: WaitOptions, probe: () => P
       });
     }
     opts.onPending?.(elapsed);
-    await clock.sleep(opts.intervalMs);
+    await clock.sleep(opts.intervalMs, opts.signal);
   }
 }

@@ -1,14 +1,17 @@
 // Pre-flight: who are we and in which account? Runs before anything changes, so missing credentials or the
-// wrong account stop a deploy with a clear error instead of half-way through.
-import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+// wrong account stop a command with a clear error instead of half-way through.
+import type { ClientFactory } from '../aws/clients.js';
+import { awsCallError, errorName, isUnreachable } from '../aws/errors.js';
+import { getCallerIdentity } from '../aws/services/sts.js';
 import { DrError, usageError } from '../errors.js';
-import { errorName, withThrottlingRetry } from '../aws/retry.js';
 
 export interface Identity {
   account: string;
   arn: string;
   /** The human-ish name: IAM user name or the assumed-role session name. */
   user: string;
+  /** The region whose STS endpoint answered. */
+  region: string;
 }
 
 const CREDENTIAL_ERRORS = new Set([
@@ -28,16 +31,26 @@ export function userFromArn(arn: string): string {
   return parts.length > 1 ? (parts[parts.length - 1] ?? resource) : resource;
 }
 
+/**
+ * Asks STS in `regions` (all at once, so an unreachable primary costs no extra wait) and takes the first region's
+ * answer, else the next one's: STS is regional, and during an outage of the primary region the secondary's endpoint
+ * still says who we are. A credential problem is reported as such whichever region says it.
+ */
 export async function callerIdentity(
-  sts: STSClient,
+  factory: ClientFactory,
+  regions: string[],
   expectedAccountId: string | undefined,
   configFile: string,
-  sleep: (ms: number) => Promise<void>,
 ): Promise<Identity> {
-  let out;
-  try {
-    out = await withThrottlingRetry(() => sts.send(new GetCallerIdentityCommand({})), { sleep });
-  } catch (err) {
+  const answers = await Promise.allSettled(regions.map((region) => getCallerIdentity(factory(region))));
+  let found: Identity | undefined;
+  for (const [i, region] of regions.entries()) {
+    const answer = answers[i] as PromiseSettledResult<{ account: string; arn: string }>;
+    if (answer.status === 'fulfilled') {
+      found = { ...answer.value, user: userFromArn(answer.value.arn), region };
+      break;
+    }
+    const err: unknown = answer.reason;
     const name = errorName(err);
     if (CREDENTIAL_ERRORS.has(name)) {
       throw new DrError({
@@ -48,24 +61,19 @@ export async function callerIdentity(
         cause: err,
       });
     }
-    throw new DrError({
+    if (isUnreachable(err) && i < regions.length - 1) continue;
+    throw awsCallError({ operation: 'sts:GetCallerIdentity', resource: 'caller', region }, err, {
       code: 'E_AWS_STS',
-      kind: 'aws',
-      message: `sts:GetCallerIdentity failed: ${name}: ${(err as Error).message}`,
       fix: 'Check network access to STS (or --endpoint-url).',
-      cause: err,
     });
   }
-  const identity = { account: out.Account ?? '', arn: out.Arn ?? '', user: userFromArn(out.Arn ?? '') };
+  const identity = found as Identity;
   if (expectedAccountId && identity.account !== expectedAccountId) {
     throw usageError(
       'E_WRONG_ACCOUNT',
       `the credentials belong to account ${identity.account} (${identity.arn}), but ${configFile} expects ${expectedAccountId}`,
       `Use credentials for account ${expectedAccountId} (--profile / AWS_PROFILE), or fix expectedAccountId in ${configFile}.`,
-      {
-        file: configFile,
-        field: 'expectedAccountId',
-      },
+      { file: configFile, field: 'expectedAccountId' },
     );
   }
   return identity;

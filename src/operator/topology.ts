@@ -1,12 +1,12 @@
 // The deployed DR topology, read from the stacks' outputs in both regions: the names every runbook step and drill
 // phase acts on. Nothing here is guessed from naming conventions; a missing output is an error with a fix.
-import type { EnvironmentConfig } from '../../config/config-types.js';
-import { stackName } from '../../config/load-config.js';
-import type { ClientFactory } from '../../aws/clients.js';
-import { DrError } from '../../errors.js';
-import type { RegionRole } from '../../templates/template-types.js';
-import { authoritativeNameServers } from './dns.js';
-import { describeStack, isStackComplete, type DeployedStack } from './stack-outputs.js';
+import type { EnvironmentConfig } from '../config/config-types.js';
+import { stackName } from '../config/load-config.js';
+import type { ClientFactory } from '../aws/clients.js';
+import { describeDeployedStack, isStackComplete, type DeployedStack } from '../aws/services/cloudformation.js';
+import { authoritativeNameServers } from '../aws/services/route53.js';
+import { DrError } from '../errors.js';
+import type { RegionRole } from '../templates/template-types.js';
 
 export interface RegionTopology {
   role: RegionRole;
@@ -78,15 +78,15 @@ function num(v: string | undefined): number | undefined {
 }
 
 async function mustDescribe(factory: ClientFactory, name: string, region: string): Promise<DeployedStack> {
-  const s = await describeStack(factory(region).cloudformation, name, region);
-  if (!s)
+  const stack = await describeDeployedStack(factory(region), name);
+  if (!stack)
     throw new DrError({
       code: 'E_STACK_MISSING',
       kind: 'conflict',
       message: `stack ${name} does not exist in ${region}`,
       fix: 'Deploy the environment first (drctl deploy --env <env>).',
     });
-  return s;
+  return stack;
 }
 
 export async function resolveTopology(config: EnvironmentConfig, factory: ClientFactory): Promise<Topology> {
@@ -97,14 +97,14 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
     const [foundation, data, compute] = await Promise.all(
       REGIONAL_LAYERS.map((layer) => mustDescribe(factory, stackName(config, layer), region)),
     );
-    const failover = await describeStack(factory(region).cloudformation, stackName(config, 'failover'), region);
-    for (const [layer, s] of [
+    const failover = await describeDeployedStack(factory(region), stackName(config, 'failover'));
+    for (const [layer, stack] of [
       ['foundation', foundation],
       ['data', data],
       ['compute', compute],
       ['failover', failover],
     ] as const) {
-      if (s) stacks.push({ layer, role, name: s.name, region, status: s.status });
+      if (stack) stacks.push({ layer, role, name: stack.name, region, status: stack.status });
     }
     regions[role] = {
       role,
@@ -132,10 +132,10 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
     };
   }
   const globalRegion = config.regions.primary;
-  const g = await mustDescribe(factory, stackName(config, 'global'), globalRegion);
-  const hostedZoneId = need(g, 'HostedZoneId');
-  const nameServers = await authoritativeNameServers(factory(globalRegion).route53, hostedZoneId);
-  stacks.push({ layer: 'global', role: 'primary', name: g.name, region: globalRegion, status: g.status });
+  const global = await mustDescribe(factory, stackName(config, 'global'), globalRegion);
+  const hostedZoneId = need(global, 'HostedZoneId');
+  const nameServers = await authoritativeNameServers(factory(globalRegion), hostedZoneId);
+  stacks.push({ layer: 'global', role: 'primary', name: global.name, region: globalRegion, status: global.status });
   return {
     environment: config.environment,
     primary: regions.primary,
@@ -143,15 +143,15 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
     global: {
       region: globalRegion,
       hostedZoneId,
-      domainName: need(g, 'DomainName').replace(/\.$/, ''),
-      primaryHealthCheckId: need(g, 'PrimaryHealthCheckId'),
-      secondaryHealthCheckId: need(g, 'SecondaryHealthCheckId'),
+      domainName: need(global, 'DomainName').replace(/\.$/, ''),
+      primaryHealthCheckId: need(global, 'PrimaryHealthCheckId'),
+      secondaryHealthCheckId: need(global, 'SecondaryHealthCheckId'),
       nameServers,
     },
     stacks,
   };
 }
 
-export function incompleteStacks(t: Topology): Topology['stacks'] {
-  return t.stacks.filter((s) => !isStackComplete(s.status));
+export function incompleteStacks(topology: Topology): Topology['stacks'] {
+  return topology.stacks.filter((stack) => !isStackComplete(stack.status));
 }

@@ -2,10 +2,10 @@
 // know the names (health check ids, parameters) when the primary region's CloudFormation cannot answer.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ClientFactory } from '../../aws/clients.js';
-import type { EnvironmentConfig } from '../../config/config-types.js';
-import { DrError } from '../../errors.js';
-import type { Reporter } from '../../io/messages.js';
+import type { ClientFactory } from '../aws/clients.js';
+import type { EnvironmentConfig } from '../config/config-types.js';
+import { DrError } from '../errors.js';
+import type { Reporter } from '../io/messages.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { resolveTopology, type Topology } from './topology.js';
 
@@ -22,15 +22,15 @@ export async function loadTopology(
 ): Promise<Topology> {
   const cache = topologyCacheFile(root, config.environment);
   try {
-    const t = await resolveTopology(config, factory);
-    await writeFileAtomic(cache, `${JSON.stringify(t, null, 2)}\n`);
+    const topology = await resolveTopology(config, factory);
+    await writeFileAtomic(cache, `${JSON.stringify(topology, null, 2)}\n`);
     reporter.emit({
       code: 'TOPOLOGY_RESOLVED',
       level: 'debug',
-      text: `read outputs of ${t.stacks.length} stacks`,
-      data: { stacks: t.stacks },
+      text: `read outputs of ${topology.stacks.length} stacks`,
+      data: { stacks: topology.stacks },
     });
-    return t;
+    return topology;
   } catch (err) {
     // Only an unreachable AWS API justifies stale names; a missing stack or output is a real problem.
     if (!opts.allowCache || !(err instanceof DrError) || err.kind !== 'aws') throw err;

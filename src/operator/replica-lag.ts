@@ -1,10 +1,9 @@
 // RDS ReplicaLag as an RPO bound. While the source is reachable the latest datapoint is the bound. Once the source
 // becomes unreachable RDS keeps reporting a lag that grows with the clock (one second per second), which overstates
 // what can be lost: the bound is the lag when that growth began, i.e. when replication stopped.
-export interface LagPoint {
-  at: number;
-  seconds: number;
-}
+import type { LagPoint } from '../aws/services/cloudwatch.js';
+
+export type { LagPoint } from '../aws/services/cloudwatch.js';
 
 /** How close a step's lag growth must be to the elapsed time to count as "growing with the clock". */
 const CLOCK_SLOPE_TOLERANCE = 0.2;
