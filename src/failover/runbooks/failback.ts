@@ -26,6 +26,7 @@ import { DEFAULT_TIMEOUTS, type RunbookDeps, type RunbookTimeouts } from './deps
 import type { RunbookOptions } from './failover.js';
 import type { RunbookStep, StepHelpers } from './runner.js';
 import { ensureReplicationRuleEnabled } from './s3-replication.js';
+import { writeFenceForRegions } from '../../service/gateway/fence.js';
 import { startOrResume, type PrecheckResult } from './start.js';
 import { FileStateStore, type RunbookState } from './state-store.js';
 import { incompleteStacks } from './topology.js';
@@ -242,8 +243,14 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       title: 'stop writes: maintenance flag on in both regions',
       async run(h) {
         const previous = await bothFlags('on');
+        // Writes have stopped once every gateway's fence bound has passed, not when the flag is set.
+        const fence = writeFenceForRegions(deps.config.parameters, ['primary', 'secondary']);
+        h.progress(`waiting ${fence.ms / 1000} s for the gateways' write fence (${fence.formula})`, {
+          writeFenceMs: fence.ms,
+        });
+        await clock.sleep(fence.ms);
         h.state.facts.writesStoppedAt = clock.now();
-        return { status: 'done', detail: { previous } };
+        return { status: 'done', detail: { previous, writeFenceMs: fence.ms } };
       },
     },
     {

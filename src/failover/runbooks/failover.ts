@@ -18,6 +18,7 @@ import { promoteReplica } from './db-steps.js';
 import { currentDnsTarget } from './dns.js';
 import { DEFAULT_TIMEOUTS, rpoGuardSeconds, type RunbookDeps, type RunbookTimeouts } from './deps.js';
 import { isOk } from './http-probe.js';
+import { writeFenceForRegions } from '../../service/gateway/fence.js';
 import type { RunbookStep } from './runner.js';
 import { startOrResume, type PrecheckResult } from './start.js';
 import type { RunbookState } from './state-store.js';
@@ -103,10 +104,10 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       title: `fence the primary: maintenance flag on in ${t.primary.region}`,
       async run(h) {
         // Best effort: when the primary region is down it is fenced already; the failover must not wait on it.
+        let previous: string | undefined;
         try {
-          const previous = await putParameter(pri().ssm, t.primary.maintenanceParameter, 'on');
+          previous = await putParameter(pri().ssm, t.primary.maintenanceParameter, 'on');
           h.state.facts.fenced = true;
-          return { status: 'done', detail: { parameter: t.primary.maintenanceParameter, previous: previous ?? null } };
         } catch (err) {
           h.state.facts.fenced = false;
           reporter.emit({
@@ -117,6 +118,16 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
           });
           return { status: 'skipped', note: 'primary region unreachable', detail: { error: (err as Error).message } };
         }
+        // The primary's gateways may let a write through until their fence bound has passed (docs/architecture.md).
+        const fence = writeFenceForRegions(deps.config.parameters, ['primary']);
+        h.progress(`waiting ${fence.ms / 1000} s for the gateways' write fence (${fence.formula})`, {
+          writeFenceMs: fence.ms,
+        });
+        await clock.sleep(fence.ms);
+        return {
+          status: 'done',
+          detail: { parameter: t.primary.maintenanceParameter, previous: previous ?? null, writeFenceMs: fence.ms },
+        };
       },
     },
     {
