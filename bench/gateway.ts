@@ -153,7 +153,8 @@ async function main(): Promise<void> {
         AWS_REGION: REGION,
         AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: ends.proxy,
+        // Through the stalling proxy only when it is to freeze: the plain run measures the gateway alone.
+        AWS_ENDPOINT_URL_DYNAMODB: FREEZE_MS > 0 ? ends.proxy : ends.dynamo,
         AWS_ENDPOINT_URL_SSM: ends.aws,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: ends.aws,
         REGION_ROLE: 'primary',

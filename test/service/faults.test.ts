@@ -56,15 +56,13 @@ afterEach(() => servers.closeAll());
 /** The order as DynamoDB holds it, read past the proxy. */
 const stored = async (clientOrderId: string) =>
   (
-    await ddb
-      .client(REGION)
-      .send(
-        new GetItemCommand({
-          TableName: TABLE,
-          Key: { orderId: { S: orderIdFor(clientOrderId) } },
-          ConsistentRead: true,
-        }),
-      )
+    await ddb.client(REGION).send(
+      new GetItemCommand({
+        TableName: TABLE,
+        Key: { orderId: { S: orderIdFor(clientOrderId) } },
+        ConsistentRead: true,
+      }),
+    )
   ).Item;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 5000): Promise<T> {
@@ -220,6 +218,48 @@ describe('dependency failures that are not timeouts', () => {
     } finally {
       refused.destroy();
     }
+  });
+
+  it('a write out of time before it was sent (a flag read that does not answer) was not written: 504 DEPENDENCY_TIMEOUT', async () => {
+    const reporter = new MemoryReporter();
+    const ssm = new SsmDouble({ now: Date.now });
+    const calls = ddb.log.calls.length;
+    const server = createGatewayServer({
+      region: REGION,
+      role: 'secondary',
+      environmentSuffix: 'gwtest',
+      health: {} as HealthChecker,
+      orders: {
+        create: async () => {
+          throw new Error('must not be called');
+        },
+      } as unknown as OrderStore,
+      ssm: ssm.client(REGION),
+      writerEndpointParameter: '/x',
+      // Parameter Store does not answer: the check gives up at the request's deadline (with no value ever read).
+      maintenance: {
+        isOn: (signal: AbortSignal) =>
+          new Promise<boolean>((r) => (signal.aborted ? r(false) : signal.addEventListener('abort', () => r(false)))),
+      } as unknown as MaintenanceFlag,
+      reporter,
+      requestDeadlineMs: 200,
+    });
+    servers.track(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...order, clientOrderId: 'slow-flag' }),
+    });
+    expect(res.status).toBe(504);
+    expect(((await res.json()) as { error: unknown }).error).toEqual({
+      code: 'DEPENDENCY_TIMEOUT',
+      message:
+        'the deadline of 200 ms passed before the order could be sent: the order was not written. Retry with the same clientOrderId.',
+      details: { clientOrderId: 'slow-flag', orderId: orderIdFor('slow-flag') },
+    });
+    expect(reporter.byCode('GATEWAY_DEPENDENCY_FAILED')[0]).toMatchObject({ level: 'error', data: { status: 504 } });
+    expect(ddb.log.calls.length).toBe(calls);
   });
 
   it('an error that is neither the client’s nor a dependency’s is a 500, not a 503', async () => {

@@ -104,6 +104,29 @@ describe('MaintenanceFlag', () => {
     expect(errors).toEqual([['AbortError', true]]);
   });
 
+  it('a caller whose deadline comes first gets the last value; the shared read goes on for the others', async () => {
+    const ssm = new HeldSsm();
+    const clock = new ManualClock();
+    const flag = new MaintenanceFlag(ssm.client(), '/m', 2000, clock.now);
+    const first = flag.isOn();
+    ssm.value = 'on';
+    await ssm.answer();
+    expect(await first).toBe(true);
+    clock.advance(2000);
+    const deadline = new AbortController();
+    const hurried = flag.isOn(deadline.signal);
+    const patient = flag.isOn();
+    expect(ssm.calls).toBe(2);
+    deadline.abort();
+    expect(await hurried).toBe(true);
+    ssm.value = 'off';
+    await ssm.answer();
+    expect(await patient).toBe(false);
+    // Never read and out of time: writes are allowed, as for a read that failed.
+    const fresh = new MaintenanceFlag(new HeldSsm().client(), '/m', 2000, clock.now);
+    expect(await fresh.isOn(AbortSignal.abort())).toBe(false);
+  });
+
   it('reports a run of failed reads once, retries at most every second, and allows writes when it never read', async () => {
     const ssm = new HeldSsm();
     const clock = new ManualClock();

@@ -20,9 +20,8 @@ try {
   const cfg = readGatewayConfig(process.env);
   // Only this region's endpoints: the gateway must keep serving when the other region is gone. Every call is
   // bounded by the SDK's own timeouts, and on the request path also by the request's deadline (abort signal).
-  const clientCfg = timedClientConfig(cfg.region, cfg.requestDeadlineMs);
-  const dynamodb = new DynamoDBClient(clientCfg);
-  const ssm = new SSMClient(clientCfg);
+  const dynamodb = new DynamoDBClient(timedClientConfig(cfg.region, cfg.requestDeadlineMs));
+  const ssm = new SSMClient(timedClientConfig(cfg.region, cfg.requestDeadlineMs));
   // The region's copy of the master secret (the secondary holds a replica of the primary's): no cross-region read.
   const paramName = cfg.dbSecretArnParameter;
   const secretArn = paramName

@@ -41,18 +41,32 @@ export class MaintenanceFlag {
    * so a Parameter Store outage does not become a trading outage (the deep /health fails its maintenance check then,
    * which takes the region out of DNS).
    */
-  async isOn(): Promise<boolean> {
+  async isOn(signal?: AbortSignal): Promise<boolean> {
     const t = this.now();
     const fresh = (startedAt: number) => t - startedAt < this.maxAgeMs;
     if (this.last && fresh(this.last.startedAt)) return this.last.on;
-    if (this.inflight && fresh(this.inflight.startedAt)) return this.inflight.promise;
     if (this.failing && t < this.retryAt) return this.last?.on ?? false;
-    const startedAt = t;
-    const promise = this.read(startedAt).finally(() => {
-      if (this.inflight?.promise === promise) this.inflight = undefined;
+    if (!this.inflight || !fresh(this.inflight.startedAt)) {
+      const startedAt = t;
+      const promise = this.read(startedAt).finally(() => {
+        if (this.inflight?.promise === promise) this.inflight = undefined;
+      });
+      this.inflight = { startedAt, promise };
+    }
+    return signal ? this.within(this.inflight.promise, signal) : this.inflight.promise;
+  }
+
+  /** The shared read's answer, or — when the caller's deadline comes first — the last value, as for a failed read. */
+  private within(read: Promise<boolean>, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return Promise.resolve(this.last?.on ?? false);
+    return new Promise((resolve) => {
+      const onAbort = () => resolve(this.last?.on ?? false);
+      signal.addEventListener('abort', onAbort, { once: true });
+      void read.then((on) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(on);
+      });
     });
-    this.inflight = { startedAt, promise };
-    return promise;
   }
 
   private async read(startedAt: number): Promise<boolean> {

@@ -100,8 +100,8 @@ export function createGatewayServer(deps: GatewayDeps): http.Server {
     return value;
   };
 
-  const refuseWhileFenced = async () => {
-    if (await deps.maintenance.isOn())
+  const refuseWhileFenced = async (signal: AbortSignal) => {
+    if (await deps.maintenance.isOn(signal))
       throw new HttpError(
         503,
         'MAINTENANCE',
@@ -138,12 +138,21 @@ export function createGatewayServer(deps: GatewayDeps): http.Server {
       methods: {
         POST: async ({ req, res, signal }) => {
           // Before the body is read: a fenced region takes no writes, valid or not.
-          await refuseWhileFenced();
+          await refuseWhileFenced(signal);
           const v = validateOrder(await readJson(req));
           if (!v.ok) throw new HttpError(400, 'INVALID_ORDER', 'the order is invalid', v.problems);
           // Again right before the write, which is what bounds the fence: the body may have taken a while.
-          await refuseWhileFenced();
+          await refuseWhileFenced(signal);
           const ids = { clientOrderId: v.order.clientOrderId, orderId: orderIdFor(v.order.clientOrderId) };
+          // Out of time before anything was sent (a slow flag read, a slow body): certainly not written.
+          if (signal.aborted)
+            throw new HttpError(
+              504,
+              'DEPENDENCY_TIMEOUT',
+              `the deadline of ${deadlineMs} ms passed before the order could be sent: the order was not written. Retry with the same clientOrderId.`,
+              ids,
+              { 'retry-after': '1' },
+            );
           const r = await deps.orders.create(v.order, signal).catch((err: unknown) => {
             throw new DependencyCallError(err, 'DynamoDB', ids);
           });
@@ -216,13 +225,21 @@ export function createGatewayServer(deps: GatewayDeps): http.Server {
   const answerFailure = (req: http.IncomingMessage, res: http.ServerResponse, signal: AbortSignal, err: unknown) => {
     const what = `${req.method} ${printable(req.url ?? '')}`;
     if (err instanceof HttpError) {
-      // The client's mistake or a refusal by design: worth a line, not an alarm.
+      const data = { method: req.method, target: printable(req.url ?? ''), status: err.status, code: err.code };
+      // The client's mistake is worth a line, not an alarm; a fenced region refuses writes by design.
       if (err.status < 500)
         deps.reporter.emit({
           code: 'GATEWAY_REQUEST_REJECTED',
           level: 'info',
           text: `${what}: ${err.status} ${err.code}`,
-          data: { method: req.method, target: printable(req.url ?? ''), status: err.status, code: err.code },
+          data,
+        });
+      else if (err.code !== 'MAINTENANCE')
+        deps.reporter.emit({
+          code: 'GATEWAY_DEPENDENCY_FAILED',
+          level: 'error',
+          text: `${what}: ${err.status} ${err.code}`,
+          data,
         });
       return sendError(res, err);
     }
