@@ -4,7 +4,8 @@
 // concurrency (new orders, replays of acknowledged ones, racing duplicates), retry with the same clientOrderId when
 // told to, and /health is polled every second as the ALB would. Midway DynamoDB freezes (no refusal, no answer) for
 // a while, then delivers what it held. At the end every acknowledged order is looked up in the table.
-// Figures, not assertions: `npm run bench:gateway -- [--concurrency 10] [--duration 20] [--freeze 3] [--deadline 2000]`.
+// Figures, not assertions: `npm run bench:gateway -- [--concurrency 10] [--duration 20] [--freeze 3] [--deadline 2000]`;
+// `--freeze 0` connects the gateway to dynalite directly (no proxy) for the plain throughput figure.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
