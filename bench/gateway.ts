@@ -5,9 +5,10 @@
 // told to, and /health is polled every second as the ALB would. Midway DynamoDB freezes (no refusal, no answer) for
 // a while, then delivers what it held. At the end every acknowledged order is looked up in the table.
 // Figures, not assertions: `npm run bench:gateway -- [--concurrency 10] [--duration 20] [--freeze 3] [--deadline 2000]`;
-// `--freeze 0` connects the gateway to dynalite directly (no proxy) for the plain throughput figure.
+// `--freeze 0` connects the gateway to dynalite directly (no proxy) for the plain throughput figure; `--bundle <file>`
+// benches another build of the gateway (e.g. an older version, to compare on the same machine).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '20' },
     freeze: { type: 'string', default: '3' },
     deadline: { type: 'string', default: '2000' },
+    // A bundle built elsewhere (another version, to compare) instead of this tree's.
+    bundle: { type: 'string' },
   },
 });
 const CONCURRENCY = Number(args.concurrency);
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
   const pg = await startPostgres();
   try {
     // The bundle exactly as drctl deploy builds it.
+    const bundle = path.join(work, 'gateway.mjs');
     const art = await buildArtifact(ROOT, {
       id: 'build:service-gateway',
       kind: 'artifact-build',
@@ -111,8 +115,7 @@ async function main(): Promise<void> {
       estimateSeconds: 0,
       state: 'pending',
     });
-    const bundle = path.join(work, 'gateway.mjs');
-    writeFileSync(bundle, art.bytes);
+    writeFileSync(bundle, args.bundle ? readFileSync(args.bundle) : art.bytes);
 
     const deps = spawn(
       process.execPath,

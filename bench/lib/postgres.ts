@@ -55,21 +55,25 @@ export async function startPostgres(): Promise<BenchPostgres | undefined> {
   const pwfile = path.join(dir, 'pw');
   writeFileSync(pwfile, password, { mode: 0o644 });
   run(path.join(bin, 'initdb'), ['-D', data, '-U', user, '--pwfile', pwfile, '-A', 'scram-sha-256', '--no-sync']);
-  execFileSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=localhost',
-    '-keyout',
-    path.join(data, 'server.key'),
-    '-out',
-    path.join(data, 'server.crt'),
-  ]);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      path.join(data, 'server.key'),
+      '-out',
+      path.join(data, 'server.crt'),
+    ],
+    { stdio: 'pipe' },
+  );
   if (asRoot) execFileSync('chown', ['postgres', path.join(data, 'server.key'), path.join(data, 'server.crt')]);
   chmodSync(path.join(data, 'server.key'), 0o600);
   const port = await freePort();
