@@ -8,12 +8,14 @@ import {
   requireNumber,
   requireParam,
   resourcesOfType,
+  stackView,
   type ReportInput,
   type StackView,
 } from './report-input.js';
 import type { RtoPath, RtoTerm } from './report-types.js';
 import { DrError } from '../errors.js';
 import { findFixes, type Tunable } from './rto-fixes.js';
+import { FENCE_PARAMETERS, writeFenceFromParameters } from '../service/gateway/fence.js';
 
 type PathBuilder = (input: ReportInput) => Omit<RtoPath, 'worstCaseSeconds' | 'targetSeconds' | 'meets'>;
 
@@ -145,8 +147,23 @@ function controllerDetection(failover: StackView, why: string): RtoTerm[] {
   ];
 }
 
-/** With automatic promotion off the controller only pages; a person runs the failover. */
-function operatorIfDisabled(failover: StackView, why: string): RtoTerm[] {
+/**
+ * drctl failover fences the primary and waits out its gateways' write fence before it promotes: the flag's max age
+ * plus the request deadline plus a margin (src/service/gateway/fence.ts); template defaults where not declared.
+ */
+function operatorFenceWait(input: ReportInput): RtoTerm {
+  const compute = stackView(input, 'compute', 'primary');
+  const fence = writeFenceFromParameters(compute?.params ?? {});
+  const names = Object.values(FENCE_PARAMETERS);
+  const name = 'drctl failover fences the primary and waits out its gateways’ write fence before promoting';
+  const seconds = Math.ceil(fence.ms / 1000);
+  return compute && names.every((n) => compute.params[n] !== undefined)
+    ? { name, seconds, source: paramSource(compute, names, `${names.join(' + ')} + ${fence.marginMs} ms`) }
+    : { name, seconds, source: { kind: 'assumption', says: `The gateway's defaults: ${fence.formula}.` } };
+}
+
+/** With automatic promotion off the controller only pages; a person runs the failover (drctl failover). */
+function operatorIfDisabled(input: ReportInput, failover: StackView, why: string): RtoTerm[] {
   const promotion = requireParam(failover, 'PromotionEnabled', why);
   return promotion.toLowerCase() === 'true'
     ? []
@@ -156,6 +173,7 @@ function operatorIfDisabled(failover: StackView, why: string): RtoTerm[] {
           seconds: FIGURES.operatorResponse.seconds,
           source: { ...FIGURES.operatorResponse.source },
         },
+        operatorFenceWait(input),
       ];
 }
 
@@ -248,7 +266,7 @@ const referenceDataWrites: PathBuilder = (input) => {
   const terms = [
     ...controllerSeesDns(global),
     ...controllerDetection(failover, why),
-    ...operatorIfDisabled(failover, why),
+    ...operatorIfDisabled(input, failover, why),
   ];
   terms.push({ name: 'RDS promotes the cross-region read replica', ...FIGURES.rdsPromotion });
   // A promotion that ends during a run's wait is seen at the next 10 s poll; one that ends after the wait is seen
@@ -342,7 +360,7 @@ const capacity: PathBuilder = (input) => {
     terms: [
       ...controllerSeesDns(global),
       ...controllerDetection(failover, fwhy),
-      ...operatorIfDisabled(failover, fwhy),
+      ...operatorIfDisabled(input, failover, fwhy),
       // run.ts: raise-capacity follows promote-database in the same run, after its wait for the promotion.
       {
         ...promotionWait(failover),

@@ -205,11 +205,13 @@ describe('RTO budget', () => {
   it('reference-data writes: disabling automatic promotion adds the operator and proposes PromotionEnabled → true', async () => {
     const base = await fixtureInput();
     const off = path(withParameter(base, 'secondary', 'PromotionEnabled', 'false'), 'reference-data-writes');
-    expect(off.worstCaseSeconds - path(base, 'reference-data-writes').worstCaseSeconds).toBe(900);
+    // The operator's 900 s, and drctl failover's wait for the primary gateways' write fence (5 s by default).
+    expect(off.worstCaseSeconds - path(base, 'reference-data-writes').worstCaseSeconds).toBe(905);
+    expect(off.terms.find((t) => /write fence/.test(t.name))?.seconds).toBe(5);
     expect(off.fixes?.find((f) => f.parameter === 'PromotionEnabled')).toMatchObject({
       from: 'false',
       to: 'true',
-      savesSeconds: 900,
+      savesSeconds: 905,
     });
   });
 
@@ -249,7 +251,7 @@ describe('RTO budget', () => {
     const hot = path(withParameter(base, 'secondary', 'DesiredCapacity', 2), 'capacity');
     expect(hot).toMatchObject({ worstCaseSeconds: 0, meets: true });
     const off = path(withParameter(base, 'secondary', 'PromotionEnabled', 'false'), 'capacity');
-    expect(off.worstCaseSeconds - p.worstCaseSeconds).toBe(900);
+    expect(off.worstCaseSeconds - p.worstCaseSeconds).toBe(905);
   });
 
   it('capacity: a fix is only proposed when it can be deployed (DesiredCapacity above MaxSize cannot)', async () => {

@@ -52,6 +52,7 @@ describe('gateway bundle', () => {
       env: {
         PATH: process.env.PATH,
         GATEWAY_PORT: '0',
+        GATEWAY_LISTEN_ADDRESS: '127.0.0.1',
         AWS_REGION: 'us-west-2',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
@@ -68,15 +69,23 @@ describe('gateway bundle', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
+    let out = '';
+    const listening = await new Promise<Record<string, unknown> & { port: number }>((resolve, reject) => {
       child!.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
         const line = out.split('\n').find((l) => l.includes('GATEWAY_LISTENING'));
-        if (line) resolve((JSON.parse(line) as { data: { port: number } }).data.port);
+        if (line) resolve((JSON.parse(line) as { data: Record<string, unknown> & { port: number } }).data);
       });
       child!.on('exit', (code) => reject(new Error(`gateway exited ${code}: ${out}`)));
       setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 15_000);
+    });
+    const port = listening.port;
+    // It binds where it is told, and says what it runs with.
+    expect(listening).toMatchObject({
+      address: '127.0.0.1',
+      requestDeadlineMs: 2000,
+      maintenanceMaxAgeMs: 2000,
+      writeFenceMs: 5000,
     });
     const region = await fetch(`http://127.0.0.1:${port}/region`);
     expect(await region.json()).toEqual({
@@ -94,5 +103,14 @@ describe('gateway bundle', () => {
     // No database and no SSM here: the deep check must say so with 503, not hang.
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(503);
+    // Parameter Store refuses here: the flag was never read, writes are allowed, and the log says so once (warn).
+    const lines = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { code: string; level: string });
+    expect(lines.filter((l) => l.code === 'GATEWAY_MAINTENANCE_FLAG_UNREADABLE').map((l) => l.level)).toEqual(['warn']);
+    // A malformed URL is the client's error: 400, logged at info.
+    const bad = await fetch(`http://127.0.0.1:${port}/orders/%ZZ`);
+    expect(bad.status).toBe(400);
   });
 });

@@ -1,105 +1,26 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { MemoryReporter } from '../../src/io/reporters.js';
 import { HealthChecker } from '../../src/service/gateway/health.js';
-import { OrderStore, orderIdFor } from '../../src/service/gateway/orders.js';
-import { createGatewayServer } from '../../src/service/gateway/server.js';
+import { orderIdFor } from '../../src/service/gateway/orders.js';
 import { MaintenanceFlag } from '../../src/service/gateway/maintenance.js';
-import { pgProbe, type DbProbe, type DbProbeResult } from '../../src/service/gateway/db-probe.js';
+import { pgProbe, type DbProbe } from '../../src/service/gateway/db-probe.js';
 import { VirtualClock } from '../doubles/virtual-clock.js';
 import { SsmDouble } from '../doubles/ssm.js';
 import { startLocalDynamo, type LocalDynamo } from '../doubles/dynamodb.js';
-
-const REGION = 'us-west-2';
-const TABLE = 'orders-gwtest';
-
-/** A database that answers as a replica or writer, refuses connections, or hangs. */
-class DbDouble implements DbProbe {
-  mode: 'replica' | 'writer' | 'down' | 'hang' = 'replica';
-  calls = 0;
-  async probe(): Promise<DbProbeResult> {
-    this.calls++;
-    if (this.mode === 'down') throw Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { name: 'Error' });
-    if (this.mode === 'hang') await new Promise((r) => setTimeout(r, 5000));
-    return { inRecovery: this.mode === 'replica', endpoint: 'db.example:5432' };
-  }
-}
+import { DbDouble, ORDERS_TABLE_INPUT, REGION, TABLE, order, serverList, startGateway } from './harness.js';
 
 let ddb: LocalDynamo;
 beforeAll(async () => {
   ddb = await startLocalDynamo();
-  await ddb.createTable({
-    TableName: TABLE,
-    AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  });
+  await ddb.createTable(ORDERS_TABLE_INPUT);
 });
 afterAll(() => ddb.close());
 
-const servers: Server[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
+const servers = serverList();
+afterEach(() => servers.closeAll());
 
-async function start(
-  opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number; role?: 'primary' | 'secondary' } = {},
-) {
-  const clock = new VirtualClock(Date.parse('2026-01-05T12:00:00Z'));
-  const ssm = new SsmDouble({ now: clock.now });
-  ssm.put(REGION, '/trading/gwtest/maintenance', 'off');
-  ssm.put(REGION, '/trading/gwtest/db/writer-endpoint', 'db-primary.example');
-  const db = (opts.db ?? new DbDouble()) as DbDouble;
-  const dynamodb = ddb.client(REGION);
-  const reporter = new MemoryReporter();
-  const health = new HealthChecker({
-    region: REGION,
-    role: opts.role ?? 'secondary',
-    ordersTable: TABLE,
-    maintenanceParameter: '/trading/gwtest/maintenance',
-    dynamodb,
-    ssm: ssm.client(REGION),
-    db,
-    timeoutMs: opts.timeoutMs ?? 2000,
-    cacheMs: opts.cacheMs ?? 2000,
-    now: clock.now,
-    instanceId: 'i-test',
-  });
-  const server = createGatewayServer({
-    region: REGION,
-    role: 'secondary',
-    environmentSuffix: 'gwtest',
-    health,
-    orders: new OrderStore(dynamodb, TABLE, REGION, clock.now),
-    ssm: ssm.client(REGION),
-    writerEndpointParameter: '/trading/gwtest/db/writer-endpoint',
-    maintenance: new MaintenanceFlag(ssm.client(REGION), '/trading/gwtest/maintenance', 2000, clock.now),
-    reporter,
-    now: clock.now,
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const call = async (path: string, init?: RequestInit) => {
-    const res = await fetch(`${base}${path}`, init);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
-    return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
-  };
-  const post = (body: unknown, type = 'application/json') =>
-    call('/orders', {
-      method: 'POST',
-      headers: { 'content-type': type },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-  return { clock, ssm, db, call, post, reporter };
-}
-
-const order = { clientOrderId: 'c-1001', symbol: 'AAPL', side: 'buy', type: 'limit', quantity: 100, price: 187.25 };
+const start = (opts: { db?: DbProbe; cacheMs?: number; timeoutMs?: number; role?: 'primary' | 'secondary' } = {}) =>
+  startGateway(ddb, servers, opts);
 
 describe('gateway /health', () => {
   it('answers 200 with every check, their latency, and the database role', async () => {
@@ -277,7 +198,12 @@ describe('gateway orders', () => {
     });
     const got = await g.call(`/orders/${orderIdFor('c-1001')}`);
     expect(got).toMatchObject({ status: 200, body: { order: first.body.order } });
-    expect(g.reporter.codes()).toEqual(['GATEWAY_ORDER_CREATED', 'GATEWAY_ORDER_REPLAYED']);
+    // The conflict is the client's error: logged at info, not as a failure.
+    expect(g.reporter.codes()).toEqual(['GATEWAY_ORDER_CREATED', 'GATEWAY_ORDER_REPLAYED', 'GATEWAY_REQUEST_REJECTED']);
+    expect(g.reporter.byCode('GATEWAY_REQUEST_REJECTED')[0]).toMatchObject({
+      level: 'info',
+      data: { status: 409, code: 'CLIENT_ORDER_ID_CONFLICT' },
+    });
   });
 
   it('creates exactly one order when the same request races', async () => {

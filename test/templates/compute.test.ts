@@ -288,6 +288,10 @@ describe('compute template: user data', () => {
       MAINTENANCE_PARAMETER: '${MaintenanceFlagParameterName}',
       // Beyond the contract: where the failover controller publishes the promoted writer's secret.
       DB_SECRET_ARN_PARAMETER: '${DatabaseSecretArnParameterName}',
+      // The listen address and the two settings the write fence is made of (docs/architecture.md).
+      GATEWAY_LISTEN_ADDRESS: '${GatewayListenAddress}',
+      GATEWAY_REQUEST_DEADLINE_MS: '${GatewayRequestDeadlineMs}',
+      MAINTENANCE_FLAG_MAX_AGE_MS: '${MaintenanceFlagMaxAgeMs}',
     });
   });
 

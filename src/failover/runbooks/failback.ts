@@ -25,6 +25,7 @@ import { DEFAULT_TIMEOUTS, type RunbookDeps, type RunbookTimeouts } from './deps
 import type { RunbookOptions } from './failover.js';
 import type { RunbookStep, StepHelpers } from './runner.js';
 import { startOrResume } from './start.js';
+import { writeFenceForRegions } from '../../service/gateway/fence.js';
 import { FileStateStore, type RunbookState } from './state-store.js';
 
 export function failbackPrechecks(deps: RunbookDeps): Precheck[] {
@@ -271,8 +272,14 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       title: 'stop writes: maintenance flag on in both regions',
       async run(helpers) {
         const previous = await bothFlags('on');
+        // Writes have stopped once every gateway's fence bound has passed, not when the flag is set.
+        const fence = writeFenceForRegions(deps.config.parameters, ['primary', 'secondary']);
+        helpers.progress(`waiting ${fence.ms / 1000} s for the gateways' write fence (${fence.formula})`, {
+          writeFenceMs: fence.ms,
+        });
+        await clock.sleep(fence.ms);
         helpers.state.facts.writesStoppedAt = clock.now();
-        return { status: 'done', detail: { previous } };
+        return { status: 'done', detail: { previous, writeFenceMs: fence.ms } };
       },
     },
     {

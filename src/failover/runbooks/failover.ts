@@ -15,6 +15,7 @@ import { notify, raiseCapacity, setWriterEndpoint } from '../steps.js';
 import { writeAudit } from './audit.js';
 import { promoteReplica } from './db-steps.js';
 import { DEFAULT_TIMEOUTS, rpoGuardSeconds, type RunbookDeps, type RunbookTimeouts } from './deps.js';
+import { writeFenceForRegions } from '../../service/gateway/fence.js';
 import type { RunbookStep } from './runner.js';
 import { startOrResume } from './start.js';
 import type { RunbookState } from './state-store.js';
@@ -139,13 +140,10 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       title: `fence the primary: maintenance flag on in ${topology.primary.region}`,
       async run(helpers) {
         // Best effort: when the primary region is down it is fenced already; the failover must not wait on it.
+        let previous: string | undefined;
         try {
-          const { previous } = await putParameter(primary(), topology.primary.maintenanceParameter, 'on');
+          ({ previous } = await putParameter(primary(), topology.primary.maintenanceParameter, 'on'));
           helpers.state.facts.fenced = true;
-          return {
-            status: 'done',
-            detail: { parameter: topology.primary.maintenanceParameter, previous: previous ?? null },
-          };
         } catch (err) {
           helpers.state.facts.fenced = false;
           reporter.emit({
@@ -156,6 +154,20 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
           });
           return { status: 'skipped', note: 'primary region unreachable', detail: { error: (err as Error).message } };
         }
+        // The primary's gateways may let a write through until their fence bound has passed (docs/architecture.md).
+        const fence = writeFenceForRegions(deps.config.parameters, ['primary']);
+        helpers.progress(`waiting ${fence.ms / 1000} s for the gateways' write fence (${fence.formula})`, {
+          writeFenceMs: fence.ms,
+        });
+        await clock.sleep(fence.ms);
+        return {
+          status: 'done',
+          detail: {
+            parameter: topology.primary.maintenanceParameter,
+            previous: previous ?? null,
+            writeFenceMs: fence.ms,
+          },
+        };
       },
     },
     {

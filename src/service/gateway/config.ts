@@ -1,8 +1,31 @@
 // The gateway's settings from the environment the compute layer's systemd unit sets (docs/architecture.md).
+import { isIP } from 'node:net';
 import { configError } from '../../errors.js';
+
+/** Defaults of the settings the compute template passes as parameters (its Defaults must equal these). */
+export const GATEWAY_DEFAULTS = {
+  /** Every IPv4 interface: the ALB reaches the instance on its private address; the app security group admits only the ALB. */
+  listenAddress: '0.0.0.0',
+  requestDeadlineMs: 2000,
+  maintenanceMaxAgeMs: 2000,
+} as const;
+
+/** Bounds of GATEWAY_REQUEST_DEADLINE_MS: the top stays far below the ALB's 60 s idle timeout. */
+export const REQUEST_DEADLINE_RANGE = { min: 100, max: 20_000 } as const;
+/** Bounds of MAINTENANCE_FLAG_MAX_AGE_MS: the bottom keeps Parameter Store reads to a few per second per instance. */
+export const MAINTENANCE_MAX_AGE_RANGE = { min: 250, max: 10_000 } as const;
 
 export interface GatewayConfig {
   port: number;
+  /** Address the server binds (GATEWAY_LISTEN_ADDRESS). */
+  listenAddress: string;
+  /**
+   * Budget of every dependency call a request makes (DynamoDB, Parameter Store): past it the SDK abandons the call and
+   * the gateway answers 504, for a write with OUTCOME_UNKNOWN.
+   */
+  requestDeadlineMs: number;
+  /** A write is checked against a maintenance flag read that started at most this long before (the fence's bound). */
+  maintenanceMaxAgeMs: number;
   region: string;
   role: 'primary' | 'secondary';
   environmentSuffix: string;
@@ -59,8 +82,31 @@ export function readGatewayConfig(env: Env): GatewayConfig {
       'Set REGION_ROLE to primary or secondary.',
       { field: 'REGION_ROLE' },
     );
+  const listenAddress = env.GATEWAY_LISTEN_ADDRESS || GATEWAY_DEFAULTS.listenAddress;
+  if (isIP(listenAddress) === 0)
+    throw configError(
+      'E_GATEWAY_ENV',
+      `GATEWAY_LISTEN_ADDRESS=${listenAddress} is not an IP address`,
+      'Set GATEWAY_LISTEN_ADDRESS to an IPv4 or IPv6 address, e.g. 0.0.0.0 (every IPv4 interface) or 127.0.0.1.',
+      { field: 'GATEWAY_LISTEN_ADDRESS' },
+    );
   return {
     port: num(env, 'GATEWAY_PORT', 8080, 0, 65535),
+    listenAddress,
+    requestDeadlineMs: num(
+      env,
+      'GATEWAY_REQUEST_DEADLINE_MS',
+      GATEWAY_DEFAULTS.requestDeadlineMs,
+      REQUEST_DEADLINE_RANGE.min,
+      REQUEST_DEADLINE_RANGE.max,
+    ),
+    maintenanceMaxAgeMs: num(
+      env,
+      'MAINTENANCE_FLAG_MAX_AGE_MS',
+      GATEWAY_DEFAULTS.maintenanceMaxAgeMs,
+      MAINTENANCE_MAX_AGE_RANGE.min,
+      MAINTENANCE_MAX_AGE_RANGE.max,
+    ),
     region: need(env, 'AWS_REGION'),
     role,
     environmentSuffix: need(env, 'ENVIRONMENT_SUFFIX'),

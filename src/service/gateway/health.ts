@@ -126,6 +126,8 @@ export class HealthChecker {
 
   /** Proves this region's replica takes writes and serves them back: conditional put, then a consistent get. */
   private async checkDynamo(): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
+    // The SDK's own cancellation ends the calls at the check's timeout, instead of leaving them running behind it.
+    const signal = AbortSignal.timeout(this.deps.timeoutMs);
     const key = `health#${this.deps.region}#${this.instanceId}`;
     const token = `${this.now()}-${++this.seq}`;
     const at = this.now();
@@ -143,9 +145,11 @@ export class HealthChecker {
         ConditionExpression: 'attribute_not_exists(orderId) OR healthItem = :yes',
         ExpressionAttributeValues: { ':yes': true },
       }),
+      { abortSignal: signal },
     );
     const read = await this.doc.send(
       new GetCommand({ TableName: this.deps.ordersTable, Key: { orderId: key }, ConsistentRead: true }),
+      { abortSignal: signal },
     );
     const ok = read.Item?.token === token;
     return {
@@ -190,7 +194,9 @@ export class HealthChecker {
   }
 
   private async checkMaintenance(): Promise<{ status: CheckStatus; detail: Record<string, unknown> }> {
-    const out = await this.deps.ssm.send(new GetParameterCommand({ Name: this.deps.maintenanceParameter }));
+    const out = await this.deps.ssm.send(new GetParameterCommand({ Name: this.deps.maintenanceParameter }), {
+      abortSignal: AbortSignal.timeout(this.deps.timeoutMs),
+    });
     const flag = out.Parameter?.Value ?? 'off';
     return { status: flag === 'on' ? 'fail' : 'ok', detail: { flag, parameter: this.deps.maintenanceParameter } };
   }

@@ -6,20 +6,22 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DrError } from '../../errors.js';
 import { readGatewayConfig } from './config.js';
 import { pgProbe, secretsManagerCredentials } from './db-probe.js';
+import { writeFence } from './fence.js';
 import { HealthChecker } from './health.js';
 import { JsonLineReporter } from './log.js';
 import { MaintenanceFlag } from './maintenance.js';
 import { OrderStore } from './orders.js';
+import { timedClientConfig } from './sdk-timeouts.js';
 import { createGatewayServer } from './server.js';
 
 const reporter = new JsonLineReporter();
 
 try {
   const cfg = readGatewayConfig(process.env);
-  // Only this region's endpoints: the gateway must keep serving when the other region is gone.
-  const clientCfg = { region: cfg.region, maxAttempts: 2 };
-  const dynamodb = new DynamoDBClient(clientCfg);
-  const ssm = new SSMClient(clientCfg);
+  // Only this region's endpoints: the gateway must keep serving when the other region is gone. Every call is
+  // bounded by the SDK's own timeouts, and on the request path also by the request's deadline (abort signal).
+  const dynamodb = new DynamoDBClient(timedClientConfig(cfg.region, cfg.requestDeadlineMs));
+  const ssm = new SSMClient(timedClientConfig(cfg.region, cfg.requestDeadlineMs));
   // The region's copy of the master secret (the secondary holds a replica of the primary's): no cross-region read.
   const paramName = cfg.dbSecretArnParameter;
   const secretArn = paramName
@@ -32,7 +34,10 @@ try {
   const db = pgProbe({
     host: cfg.dbEndpoint,
     port: cfg.dbPort,
-    credentials: secretsManagerCredentials(secretArn, new SecretsManagerClient(clientCfg)),
+    credentials: secretsManagerCredentials(
+      secretArn,
+      new SecretsManagerClient(timedClientConfig(cfg.region, cfg.checkTimeoutMs)),
+    ),
     timeoutMs: cfg.checkTimeoutMs,
     ...(cfg.dbCaFile ? { caFile: cfg.dbCaFile } : {}),
   });
@@ -55,19 +60,39 @@ try {
     orders: new OrderStore(dynamodb, cfg.ordersTable, cfg.region),
     ssm,
     writerEndpointParameter: cfg.writerEndpointParameter,
-    maintenance: new MaintenanceFlag(ssm, cfg.maintenanceParameter),
+    maintenance: new MaintenanceFlag(ssm, cfg.maintenanceParameter, cfg.maintenanceMaxAgeMs, Date.now, {
+      readTimeoutMs: cfg.requestDeadlineMs,
+      onReadError: (err, kept) =>
+        reporter.emit({
+          code: 'GATEWAY_MAINTENANCE_FLAG_UNREADABLE',
+          level: 'warn',
+          text: `cannot read ${cfg.maintenanceParameter} (${(err as Error).name}: ${(err as Error).message}); ${kept === undefined ? 'never read: writes are allowed' : `keeping the last value (${kept ? 'on' : 'off'})`} until it reads again`,
+          data: { parameter: cfg.maintenanceParameter, kept: kept ?? null },
+        }),
+    }),
     reporter,
+    requestDeadlineMs: cfg.requestDeadlineMs,
   });
   // Longer than the ALB's idle timeout (60 s) so the ALB, not the gateway, closes idle connections.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  server.listen(cfg.port, () => {
+  const fence = writeFence(cfg);
+  server.listen(cfg.port, cfg.listenAddress, () => {
     const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
     reporter.emit({
       code: 'GATEWAY_LISTENING',
       level: 'info',
-      text: `trading gateway listening on ${typeof addr === 'object' && addr ? addr.port : cfg.port}`,
-      data: { port: typeof addr === 'object' && addr ? addr.port : cfg.port, region: cfg.region, role: cfg.role },
+      text: `trading gateway listening on ${cfg.listenAddress}:${port}; request deadline ${cfg.requestDeadlineMs} ms, write fence ${fence.ms} ms`,
+      data: {
+        address: cfg.listenAddress,
+        port,
+        region: cfg.region,
+        role: cfg.role,
+        requestDeadlineMs: cfg.requestDeadlineMs,
+        maintenanceMaxAgeMs: cfg.maintenanceMaxAgeMs,
+        writeFenceMs: fence.ms,
+      },
     });
   });
   const stop = (signal: string) => {

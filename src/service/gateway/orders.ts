@@ -23,6 +23,17 @@ export type CreateResult =
 
 export const ORDER_ID = /^ord_[0-9a-f]{32}$/;
 
+/** The put was refused because the order exists, and reading it back failed: it exists, but is it this one? */
+export class OrderReadBackError extends Error {
+  constructor(
+    readonly orderId: string,
+    readonly failure: unknown,
+  ) {
+    super(`order ${orderId} exists but reading it back failed: ${(failure as Error)?.message ?? String(failure)}`);
+    this.name = (failure as Error)?.name ?? 'OrderReadBackError';
+  }
+}
+
 export function orderIdFor(clientOrderId: string): string {
   return `ord_${createHash('sha256').update(`client-order:${clientOrderId}`).digest('hex').slice(0, 32)}`;
 }
@@ -51,7 +62,8 @@ export class OrderStore {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  async create(req: OrderRequest): Promise<CreateResult> {
+  /** `signal` (the request's deadline) ends the put and the read-back, retries included, when it fires. */
+  async create(req: OrderRequest, signal?: AbortSignal): Promise<CreateResult> {
     const order: StoredOrder = {
       ...req,
       orderId: orderIdFor(req.clientOrderId),
@@ -63,12 +75,15 @@ export class OrderStore {
     try {
       await this.doc.send(
         new PutCommand({ TableName: this.table, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' }),
+        { abortSignal: signal },
       );
       return { kind: 'created', order };
     } catch (err) {
       if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
     }
-    const existing = await this.get(order.orderId);
+    const existing = await this.get(order.orderId, signal).catch((err: unknown) => {
+      throw new OrderReadBackError(order.orderId, err);
+    });
     // The put failed because the item exists, so a strongly consistent read finds it.
     if (!existing) throw new Error(`order ${order.orderId} exists but could not be read back`);
     return existing.requestHash === order.requestHash
@@ -76,8 +91,10 @@ export class OrderStore {
       : { kind: 'conflict', order: existing };
   }
 
-  async get(orderId: string): Promise<StoredOrder | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { orderId }, ConsistentRead: true }));
+  async get(orderId: string, signal?: AbortSignal): Promise<StoredOrder | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { orderId }, ConsistentRead: true }), {
+      abortSignal: signal,
+    });
     return out.Item as StoredOrder | undefined;
   }
 }

@@ -1,12 +1,18 @@
 // The gateway's HTTP surface: GET /health, GET /region, POST /orders, GET /orders/{id}. Handlers are thin:
-// validation, the order store and the health checker do the work.
+// validation, the order store and the health checker do the work. Routing is a table (add a route, not a branch);
+// every error is answered by kind: the client's (4xx, logged at info), a dependency's (503/504, its own message for
+// reads and writes), or ours (500).
 import http from 'node:http';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { Reporter } from '../../io/messages.js';
+import { GATEWAY_DEFAULTS } from './config.js';
+import { dependencyFailure } from './dependency-errors.js';
 import type { HealthChecker } from './health.js';
+import { HttpError, rawErrorResponse, send, sendError } from './http-response.js';
 import type { MaintenanceFlag } from './maintenance.js';
 import { validateOrder } from './order-validation.js';
-import { ORDER_ID, type OrderStore, type StoredOrder } from './orders.js';
+import { ORDER_ID, orderIdFor, type OrderStore, type StoredOrder } from './orders.js';
+import { decodeSegment, printable, requestPath } from './request-target.js';
 
 export interface GatewayDeps {
   region: string;
@@ -19,32 +25,41 @@ export interface GatewayDeps {
   /** The region's maintenance flag: while `on`, POST /orders is refused (the runbooks' "stop writes"). */
   maintenance: MaintenanceFlag;
   reporter: Reporter;
+  /** Budget of the dependency calls of one request (GATEWAY_REQUEST_DEADLINE_MS; default 2000). */
+  requestDeadlineMs?: number;
   now?: () => number;
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
 const WRITER_CACHE_MS = 5000;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
+interface RequestContext {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  /** Path parameters of a pattern route, still percent-encoded. */
+  params: string[];
+  /** Fires at the request's deadline; passed to every SDK call the request makes. */
+  signal: AbortSignal;
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
+type Handler = (ctx: RequestContext) => Promise<void>;
+
+/** A route: an exact path or a pattern whose groups become `params`, and a handler per method. */
+interface Route {
+  path: string | RegExp;
+  methods: Record<string, Handler>;
+}
+
+/** A dependency call of a handler failed (answered 503/504 by `dependencyFailure`). */
+class DependencyCallError extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly dependency: string,
+    readonly order?: { clientOrderId: string; orderId: string },
+  ) {
+    super((failure as Error)?.message ?? String(failure));
+    this.name = 'DependencyCallError';
+  }
 }
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
@@ -72,123 +87,225 @@ function publicOrder(o: StoredOrder): Omit<StoredOrder, 'requestHash'> {
 
 export function createGatewayServer(deps: GatewayDeps): http.Server {
   const now = deps.now ?? Date.now;
+  const deadlineMs = deps.requestDeadlineMs ?? GATEWAY_DEFAULTS.requestDeadlineMs;
   let writer: { at: number; value: string | null } | undefined;
 
-  const writerEndpoint = async (): Promise<string | null> => {
+  const writerEndpoint = async (signal: AbortSignal): Promise<string | null> => {
     if (writer && now() - writer.at < WRITER_CACHE_MS) return writer.value;
     const value = await deps.ssm
-      .send(new GetParameterCommand({ Name: deps.writerEndpointParameter }))
+      .send(new GetParameterCommand({ Name: deps.writerEndpointParameter }), { abortSignal: signal })
       .then((r) => r.Parameter?.Value ?? null)
       .catch(() => null);
     writer = { at: now(), value };
     return value;
   };
 
-  const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    const method = req.method ?? 'GET';
-    const allow = (methods: string) => {
-      if (!methods.split(', ').includes(method))
-        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`, {
-          allow: methods,
-        });
-    };
-    if (url.pathname === '/health') {
-      allow('GET');
-      const report = await deps.health.check();
-      return send(res, report.status === 'ok' ? 200 : 503, report);
-    }
-    if (url.pathname === '/region') {
-      allow('GET');
-      return send(res, 200, {
-        region: deps.region,
-        role: deps.role,
-        environment: deps.environmentSuffix,
-        writerEndpoint: await writerEndpoint(),
-      });
-    }
-    if (url.pathname === '/orders') {
-      allow('POST');
-      // Checked before the body is read: a fenced region takes no writes, valid or not.
-      if (await deps.maintenance.isOn())
-        throw new HttpError(
-          503,
-          'MAINTENANCE',
-          `${deps.region} is in maintenance and takes no writes; retry with the same clientOrderId`,
-        );
-      const v = validateOrder(await readJson(req));
-      if (!v.ok) throw new HttpError(400, 'INVALID_ORDER', 'the order is invalid', v.problems);
-      const r = await deps.orders.create(v.order);
-      if (r.kind === 'conflict')
-        throw new HttpError(
-          409,
-          'CLIENT_ORDER_ID_CONFLICT',
-          `clientOrderId ${v.order.clientOrderId} was already used for a different order`,
-          { orderId: r.order.orderId },
-        );
-      deps.reporter.emit({
-        code: r.kind === 'created' ? 'GATEWAY_ORDER_CREATED' : 'GATEWAY_ORDER_REPLAYED',
-        level: 'info',
-        text: `${r.kind} ${r.order.orderId}`,
-        data: { orderId: r.order.orderId, clientOrderId: r.order.clientOrderId },
-      });
-      return send(
-        res,
-        r.kind === 'created' ? 201 : 200,
-        { order: publicOrder(r.order), replayed: r.kind === 'replayed' },
-        { location: `/orders/${r.order.orderId}` },
+  const refuseWhileFenced = async (signal: AbortSignal) => {
+    if (await deps.maintenance.isOn(signal))
+      throw new HttpError(
+        503,
+        'MAINTENANCE',
+        `${deps.region} is in maintenance and takes no writes; the order was not written: retry with the same clientOrderId`,
+        undefined,
+        { 'retry-after': '5' },
       );
-    }
-    const m = /^\/orders\/([^/]+)$/.exec(url.pathname);
-    if (m) {
-      allow('GET');
-      const id = decodeURIComponent(m[1] as string);
-      if (!ORDER_ID.test(id))
-        throw new HttpError(400, 'INVALID_ORDER_ID', 'order ids look like ord_ followed by 32 hex digits');
-      const order = await deps.orders.get(id);
-      if (!order) throw new HttpError(404, 'ORDER_NOT_FOUND', `no order ${id}`);
-      return send(res, 200, { order: publicOrder(order) });
-    }
-    throw new HttpError(404, 'NOT_FOUND', `no route for ${url.pathname}`);
   };
 
-  return http.createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) {
-        const headers: Record<string, string> | undefined =
-          err.status === 405
-            ? { allow: (err.details as { allow: string }).allow }
-            : err.status === 503
-              ? { 'retry-after': '5' }
-              : undefined;
-        return send(
-          res,
-          err.status,
-          {
-            error: {
-              code: err.code,
-              message: err.message,
-              ...(err.details && err.status !== 405 ? { details: err.details } : {}),
-            },
-          },
-          headers,
-        );
-      }
-      // A dependency failed (DynamoDB throttling, network): tell the client to retry; the id makes it safe.
-      deps.reporter.emit({
-        code: 'GATEWAY_REQUEST_FAILED',
-        level: 'error',
-        text: `${req.method} ${req.url}: ${(err as Error).message}`,
-        data: { name: (err as Error).name },
-      });
-      send(
-        res,
-        503,
-        {
-          error: { code: 'DEPENDENCY_UNAVAILABLE', message: 'a dependency failed; retry with the same clientOrderId' },
+  const routes: Route[] = [
+    {
+      path: '/health',
+      methods: {
+        GET: async ({ res }) => {
+          const report = await deps.health.check();
+          send(res, report.status === 'ok' ? 200 : 503, report);
         },
-        { 'retry-after': '1' },
-      );
+      },
+    },
+    {
+      path: '/region',
+      methods: {
+        GET: async ({ res, signal }) =>
+          send(res, 200, {
+            region: deps.region,
+            role: deps.role,
+            environment: deps.environmentSuffix,
+            writerEndpoint: await writerEndpoint(signal),
+          }),
+      },
+    },
+    {
+      path: '/orders',
+      methods: {
+        POST: async ({ req, res, signal }) => {
+          // Before the body is read: a fenced region takes no writes, valid or not.
+          await refuseWhileFenced(signal);
+          const v = validateOrder(await readJson(req));
+          if (!v.ok) throw new HttpError(400, 'INVALID_ORDER', 'the order is invalid', v.problems);
+          // Again right before the write, which is what bounds the fence: the body may have taken a while.
+          await refuseWhileFenced(signal);
+          const ids = { clientOrderId: v.order.clientOrderId, orderId: orderIdFor(v.order.clientOrderId) };
+          // Out of time before anything was sent (a slow flag read, a slow body): certainly not written.
+          if (signal.aborted)
+            throw new HttpError(
+              504,
+              'DEPENDENCY_TIMEOUT',
+              `the deadline of ${deadlineMs} ms passed before the order could be sent: the order was not written. Retry with the same clientOrderId.`,
+              ids,
+              { 'retry-after': '1' },
+            );
+          const r = await deps.orders.create(v.order, signal).catch((err: unknown) => {
+            throw new DependencyCallError(err, 'DynamoDB', ids);
+          });
+          if (r.kind === 'conflict')
+            throw new HttpError(
+              409,
+              'CLIENT_ORDER_ID_CONFLICT',
+              `clientOrderId ${v.order.clientOrderId} was already used for a different order`,
+              { orderId: r.order.orderId },
+            );
+          deps.reporter.emit({
+            code: r.kind === 'created' ? 'GATEWAY_ORDER_CREATED' : 'GATEWAY_ORDER_REPLAYED',
+            level: 'info',
+            text: `${r.kind} ${r.order.orderId}`,
+            data: { orderId: r.order.orderId, clientOrderId: r.order.clientOrderId },
+          });
+          send(
+            res,
+            r.kind === 'created' ? 201 : 200,
+            { order: publicOrder(r.order), replayed: r.kind === 'replayed' },
+            { location: `/orders/${r.order.orderId}` },
+          );
+        },
+      },
+    },
+    {
+      path: /^\/orders\/([^/]+)$/,
+      methods: {
+        GET: async ({ res, params, signal }) => {
+          const id = decodeSegment(params[0] as string, 'order id');
+          if (!ORDER_ID.test(id))
+            throw new HttpError(400, 'INVALID_ORDER_ID', 'order ids look like ord_ followed by 32 hex digits');
+          const order = await deps.orders.get(id, signal).catch((err: unknown) => {
+            throw new DependencyCallError(err, 'DynamoDB');
+          });
+          if (!order) throw new HttpError(404, 'ORDER_NOT_FOUND', `no order ${id}`);
+          send(res, 200, { order: publicOrder(order) });
+        },
+      },
+    },
+  ];
+
+  const match = (path: string): { route: Route; params: string[] } | undefined => {
+    for (const route of routes) {
+      if (typeof route.path === 'string') {
+        if (route.path === path) return { route, params: [] };
+      } else {
+        const m = route.path.exec(path);
+        if (m) return { route, params: m.slice(1) };
+      }
+    }
+    return undefined;
+  };
+
+  const handle = async (ctx: Omit<RequestContext, 'params'>): Promise<void> => {
+    const path = requestPath(ctx.req.url);
+    const found = match(path);
+    if (!found) throw new HttpError(404, 'NOT_FOUND', `no route for ${printable(path)}`);
+    const method = ctx.req.method ?? 'GET';
+    const handler = found.route.methods[method];
+    if (!handler) {
+      const allow = Object.keys(found.route.methods).join(', ');
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${printable(path)}`, undefined, {
+        allow,
+      });
+    }
+    await handler({ ...ctx, params: found.params });
+  };
+
+  const answerFailure = (req: http.IncomingMessage, res: http.ServerResponse, signal: AbortSignal, err: unknown) => {
+    const what = `${req.method} ${printable(req.url ?? '')}`;
+    if (err instanceof HttpError) {
+      const data = { method: req.method, target: printable(req.url ?? ''), status: err.status, code: err.code };
+      // The client's mistake is worth a line, not an alarm; a fenced region refuses writes by design.
+      if (err.status < 500)
+        deps.reporter.emit({
+          code: 'GATEWAY_REQUEST_REJECTED',
+          level: 'info',
+          text: `${what}: ${err.status} ${err.code}`,
+          data,
+        });
+      else if (err.code !== 'MAINTENANCE')
+        deps.reporter.emit({
+          code: 'GATEWAY_DEPENDENCY_FAILED',
+          level: 'error',
+          text: `${what}: ${err.status} ${err.code}`,
+          data,
+        });
+      return sendError(res, err);
+    }
+    if (err instanceof DependencyCallError) {
+      const answer = dependencyFailure({
+        err: err.failure,
+        access: req.method === 'POST' ? 'write' : 'read',
+        dependency: err.dependency,
+        timedOut: signal.aborted,
+        deadlineMs,
+        ...(err.order ? { order: err.order } : {}),
+      });
+      deps.reporter.emit({
+        code: answer.code === 'OUTCOME_UNKNOWN' ? 'GATEWAY_OUTCOME_UNKNOWN' : 'GATEWAY_DEPENDENCY_FAILED',
+        level: 'error',
+        text: `${what}: ${answer.status} ${answer.code}: ${err.dependency}: ${err.message}`,
+        data: {
+          method: req.method,
+          target: printable(req.url ?? ''),
+          status: answer.status,
+          code: answer.code,
+          dependency: err.dependency,
+          error: (err.failure as Error)?.name,
+          ...(err.order ?? {}),
+        },
+      });
+      return sendError(res, answer);
+    }
+    // Neither the client's nor a dependency's: a defect here. Say so rather than blame a dependency.
+    deps.reporter.emit({
+      code: 'GATEWAY_INTERNAL_ERROR',
+      level: 'error',
+      text: `${what}: ${(err as Error)?.stack ?? String(err)}`,
+      data: { method: req.method, target: printable(req.url ?? ''), error: (err as Error)?.name },
     });
+    if (!res.headersSent)
+      sendError(res, new HttpError(500, 'INTERNAL_ERROR', 'the gateway failed to handle the request; see its log'));
+    else res.destroy();
+  };
+
+  const server = http.createServer((req, res) => {
+    const signal = AbortSignal.timeout(deadlineMs);
+    handle({ req, res, signal }).catch((err: unknown) => answerFailure(req, res, signal, err));
   });
+
+  // Requests the HTTP parser rejects (a malformed request line or header, headers too large) never reach the
+  // handler: answer them in the same JSON shape, and log them as the client's error.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const answer = new HttpError(
+      status,
+      status === 431 ? 'HEADERS_TOO_LARGE' : status === 408 ? 'REQUEST_TIMEOUT' : 'MALFORMED_REQUEST',
+      status === 431
+        ? 'the request headers are too large'
+        : status === 408
+          ? 'the request was not received in time'
+          : `the request is not valid HTTP/1.1 (${err.code ?? err.message})`,
+    );
+    deps.reporter.emit({
+      code: 'GATEWAY_REQUEST_REJECTED',
+      level: 'info',
+      text: `unparsable request: ${status} ${answer.code} (${err.code ?? err.message})`,
+      data: { status, code: answer.code, parserError: err.code },
+    });
+    socket.end(rawErrorResponse(answer));
+  });
+  return server;
 }
