@@ -3,6 +3,7 @@ import { formatPath, type JsonPath } from '../templates/json-source.js';
 import type { LoadedTemplate } from '../templates/catalog.js';
 import type { CfnResource, CfnTemplate } from '../templates/template-types.js';
 import type { SpecIndex, SpecObject, SpecType } from './spec/spec-index.js';
+import { transformsOf } from './rules/helpers.js';
 import type {
   Finding,
   IntrinsicNode,
@@ -15,6 +16,9 @@ import type {
   ValueNode,
   Visitors,
 } from './types.js';
+
+/** The rule that reports a template which is not a JSON object; the only one run on such a file. */
+const STRUCTURE_ROOT_RULE = 'E1001';
 
 export const AUTOMATIC_PARAMETERS = ['EnvironmentSuffix', 'RegionRole', 'PrimaryRegion', 'SecondaryRegion'] as const;
 
@@ -79,7 +83,14 @@ export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: R
     end: [],
   };
 
-  for (const rule of rules) {
+  // A file holding `null`, a list or a scalar gets one structure finding (E1001); every other rule expects an object.
+  // A template with a Transform is judged only by the rules made for it (W1001).
+  const isObject = isPlainObject(template);
+  const transformed = transformsOf(template).length > 0;
+  const runnable = rules.filter((r) =>
+    isObject ? Boolean(r.onTransformed) === transformed : r.id === STRUCTURE_ROOT_RULE,
+  );
+  for (const rule of runnable) {
     const ctx: RuleContext = {
       file: loaded.file,
       template,
@@ -109,7 +120,8 @@ export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: R
   }
 
   for (const h of handlers.template) h(template);
-  if (isPlainObject(template)) walkTemplate(template as CfnTemplate, opts.spec, handlers);
+  if (!isObject) return findings;
+  walkTemplate(template as CfnTemplate, opts.spec, handlers);
   for (const h of handlers.end) h();
   return findings;
 }
@@ -141,12 +153,27 @@ function walkResource(id: string, res: unknown, spec: SpecIndex, h: Handlers): v
     walk(res, path, { section: 'Resources', resource: undefined, inMetadata: false }, undefined, spec, h);
     return;
   }
-  const type = typeof res.Type === 'string' ? res.Type : '';
+  // A resource without a string Type is E3001's finding (reported from the template visitor); its values are still
+  // walked for references, but no rule sees it as a typed resource.
+  if (typeof res.Type !== 'string') {
+    for (const [key, value] of Object.entries(res))
+      if (key !== 'Type')
+        walk(
+          value,
+          [...path, key],
+          { section: 'Resources', resource: undefined, inMetadata: key === 'Metadata' },
+          undefined,
+          spec,
+          h,
+        );
+    return;
+  }
+  const type = res.Type;
   const node: ResourceNode = {
     id,
     resource: res as unknown as CfnResource,
     path,
-    spec: type ? spec.resource(type) : undefined,
+    spec: spec.resource(type),
     custom: isCustomType(type),
   };
   for (const fn of h.resource) fn(node);

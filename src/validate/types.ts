@@ -120,7 +120,12 @@ export interface Rule {
   docsUrl: string;
   tags: string[];
   severity: Severity;
-  family: 'structure' | 'references' | 'conventions';
+  family: 'structure' | 'references' | 'constraints' | 'conventions';
+  /**
+   * True for the rules that run on a template declaring a Transform (or calling Fn::Transform): only they run there,
+   * since every other rule would judge a template CloudFormation never sees unexpanded.
+   */
+  onTransformed?: boolean;
   /** Called once per template; returns what the rule wants to see during the walk. */
   check(ctx: RuleContext): Visitors;
 }

@@ -2,7 +2,15 @@
 // apply suppressions, and time each step. Commands and the bench call this; output formats render its result.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { listTemplateFiles, readTemplateFile, type LoadedTemplate } from '../templates/catalog.js';
+import {
+  DEFAULT_TEMPLATE_DIR,
+  listTemplateFiles,
+  readTemplateFile,
+  type LoadedTemplate,
+} from '../templates/catalog.js';
+import { usageError, type DrError } from '../errors.js';
+import { isPlainObject } from './engine.js';
+import { transformsOf } from './rules/helpers.js';
 import { runRules } from './engine.js';
 import { buildProjectContext } from './project-context.js';
 import { RULES } from './rules/index.js';
@@ -62,6 +70,16 @@ function toRelative(root: string, file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
+/** Validating nothing is a mistake (a wrong directory), never "valid: 0 templates". */
+function noTemplates(dir: string): DrError {
+  return usageError(
+    'E_NO_TEMPLATES',
+    `${dir}: no templates (*.json) in this directory`,
+    'Pass a directory holding CloudFormation JSON templates, or the template files themselves.',
+    { file: dir },
+  );
+}
+
 /** A directory argument stands for the `*.json` files directly in it. */
 async function expandDirectories(root: string, files: readonly string[]): Promise<string[]> {
   const out: string[] = [];
@@ -70,7 +88,13 @@ async function expandDirectories(root: string, files: readonly string[]): Promis
       (s) => s.isDirectory(),
       () => false,
     );
-    out.push(...(isDir ? await listTemplateFiles(root, f) : [f]));
+    if (!isDir) {
+      out.push(f);
+      continue;
+    }
+    const inDir = await listTemplateFiles(root, f);
+    if (inDir.length === 0) throw noTemplates(f);
+    out.push(...inDir);
   }
   return out;
 }
@@ -88,6 +112,7 @@ export async function validateTemplates(opts: ValidateOptions): Promise<Validati
   const files = (
     opts.files?.length ? await expandDirectories(opts.root, opts.files) : await listTemplateFiles(opts.root)
   ).map((f) => toRelative(opts.root, f));
+  if (files.length === 0) throw noTemplates(DEFAULT_TEMPLATE_DIR);
 
   opts.onStep?.('parse', `${files.length} template(s)`);
   const tParse = performance.now();
@@ -127,10 +152,12 @@ export async function validateTemplates(opts: ValidateOptions): Promise<Validati
 
   let policyMs = 0;
   let policyRules: PolicyRuleInfo[] = [];
-  if (opts.policy && templates.length) {
+  // Policy controls judge CloudFormation as deployed: not a file that is no template, nor one still to be transformed.
+  const checkable = templates.filter((t) => isPlainObject(t.template) && transformsOf(t.template).length === 0);
+  if (opts.policy && checkable.length) {
     opts.onStep?.('policy', 'cfn-guard (Control Tower proactive controls)');
     const tPolicy = performance.now();
-    const out = await opts.policy.run(templates);
+    const out = await opts.policy.run(checkable);
     policyMs = performance.now() - tPolicy;
     findings.push(...out.findings);
     policyRules = out.rules;

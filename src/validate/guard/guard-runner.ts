@@ -117,7 +117,7 @@ function resourceTypes(t: LoadedTemplate): Set<string> {
   const resources =
     isPlainObject(t.template) && isPlainObject(t.template.Resources) ? Object.values(t.template.Resources) : [];
   // Lower case: some rule headers misspell the type's case (e.g. "AWS::AutoScaling::AutoscalingGroup").
-  return new Set(resources.map((r) => (isPlainObject(r) ? String(r.Type).toLowerCase() : '')));
+  return new Set(resources.map((r) => (isPlainObject(r) && typeof r.Type === 'string' ? r.Type.toLowerCase() : '')));
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping order. */

@@ -5,6 +5,7 @@ import { rule as E1002 } from './structure/E1002-output-definition.js';
 import { rule as E2002 } from './structure/E2002-parameter-definition.js';
 import { rule as E1018 } from './structure/E1018-intrinsic-function-valid.js';
 import { rule as E1010 } from './structure/E1010-getatt-attribute-exists.js';
+import { rule as W1001 } from './structure/W1001-transform-not-expanded.js';
 import { rule as E3001 } from './structure/E3001-resource-type-exists.js';
 import { rule as E3002 } from './structure/E3002-property-exists.js';
 import { rule as E3003 } from './structure/E3003-required-properties.js';
@@ -68,4 +69,5 @@ export const RULES: readonly Rule[] = [
   E8001,
   E8002,
   E8003,
+  W1001,
 ];
