@@ -4,8 +4,19 @@ import type { LoadedTemplate } from '../templates/catalog.js';
 import type { CfnResource, CfnTemplate } from '../templates/template-types.js';
 import type { SpecIndex, SpecObject, SpecType } from './spec/spec-index.js';
 import { transformsOf } from './rules/helpers.js';
+import { loadRegistrySchemas, type RegistrySchemas } from './schema/registry-schemas.js';
+import { walkSchema } from './schema/schema-walk.js';
+import {
+  assignments,
+  conditionsUsedIn,
+  conditionScenarios,
+  describeAssignment,
+  type Scenario,
+} from './scenario/scenarios.js';
+import { select } from './scenario/view.js';
 import type {
   Finding,
+  ReportInput,
   IntrinsicNode,
   ResourceNode,
   Rule,
@@ -63,6 +74,8 @@ type Handlers = { [K in keyof Visitors]-?: NonNullable<Visitors[K]>[] };
 
 export interface RunOptions {
   spec: SpecIndex;
+  /** Default: the registry schemas package. */
+  registry?: RegistrySchemas;
   /** Security groups used by load balancers, per file (see project-context.ts). */
   loadBalancerGroups?: ReadonlySet<string>;
   /** When given, receives milliseconds spent per rule id (added to what is there). */
@@ -80,6 +93,8 @@ export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: R
     typedValue: [],
     intrinsic: [],
     value: [],
+    scenario: [],
+    schema: [],
     end: [],
   };
 
@@ -90,23 +105,34 @@ export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: R
   const runnable = rules.filter((r) =>
     isObject ? Boolean(r.onTransformed) === transformed : r.id === STRUCTURE_ROOT_RULE,
   );
+  const registry = opts.registry ?? loadRegistrySchemas();
+  // While the scenarios of one resource run, reports are merged here (see ScenarioReports).
+  let merging: ScenarioReports | undefined;
+  const seen = new Set<string>();
+  const emit = (rule: Rule, input: ReportInput): void => {
+    const path = formatPath(input.path);
+    const key = `${rule.id}\u0000${path}\u0000${input.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push({
+      ruleId: rule.id,
+      severity: input.severity ?? rule.severity,
+      template: loaded.file,
+      path,
+      line: loaded.source.lineOf(input.path),
+      message: input.message,
+      fix: input.fix,
+    });
+  };
   for (const rule of runnable) {
     const ctx: RuleContext = {
       file: loaded.file,
       template,
       spec: opts.spec,
+      registry,
       automaticParameters: AUTOMATIC_PARAMETERS,
       loadBalancerGroups: opts.loadBalancerGroups ?? new Set(),
-      report: ({ path, message, fix, severity }) =>
-        findings.push({
-          ruleId: rule.id,
-          severity: severity ?? rule.severity,
-          template: loaded.file,
-          path: formatPath(path),
-          line: loaded.source.lineOf(path),
-          message,
-          fix,
-        }),
+      report: (input) => (merging ? merging.add(rule, input) : emit(rule, input)),
     };
     const visitors = timed(rule.id, opts.timings, () => rule.check(ctx));
     for (const key of Object.keys(handlers) as (keyof Visitors)[]) {
@@ -122,8 +148,91 @@ export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: R
   for (const h of handlers.template) h(template);
   if (!isObject) return findings;
   walkTemplate(template as CfnTemplate, opts.spec, handlers);
+  if (handlers.scenario.length || handlers.schema.length) {
+    const all = conditionScenarios(template as CfnTemplate);
+    for (const node of typedResources(template as CfnTemplate, opts.spec)) {
+      merging = new ScenarioReports();
+      runScenarios(node, template as CfnTemplate, all, registry, handlers, merging);
+      const batch = merging;
+      merging = undefined;
+      batch.flush(emit);
+    }
+  }
   for (const h of handlers.end) h();
   return findings;
+}
+
+/** Findings of one resource's scenarios: each once, with the conditions named when it does not hold in all of them. */
+class ScenarioReports {
+  private readonly entries = new Map<string, { rule: Rule; input: ReportInput; hits: Set<number>; when: string }>();
+  private scenarios = 0;
+  private when = '';
+
+  startScenario(when: string): void {
+    this.scenarios++;
+    this.when = when;
+  }
+
+  add(rule: Rule, input: ReportInput): void {
+    const key = `${rule.id}\u0000${formatPath(input.path)}\u0000${input.message}`;
+    let entry = this.entries.get(key);
+    if (!entry) this.entries.set(key, (entry = { rule, input, hits: new Set(), when: this.when }));
+    entry.hits.add(this.scenarios);
+  }
+
+  flush(emit: (rule: Rule, input: ReportInput) => void): void {
+    for (const { rule, input, hits, when } of this.entries.values()) {
+      const partial = hits.size < this.scenarios && when;
+      emit(rule, partial ? { ...input, message: `${input.message} (when ${when})` } : input);
+    }
+  }
+}
+
+/** Resources with a string Type, as the walk saw them (the scenario pass runs after the walk). */
+function typedResources(template: CfnTemplate, spec: SpecIndex): ResourceNode[] {
+  const resources = isPlainObject(template.Resources) ? template.Resources : {};
+  const out: ResourceNode[] = [];
+  for (const [id, res] of Object.entries(resources)) {
+    if (!isPlainObject(res) || typeof res.Type !== 'string') continue;
+    out.push({
+      id,
+      resource: res as unknown as CfnResource,
+      path: ['Resources', id],
+      spec: spec.resource(res.Type),
+      custom: isCustomType(res.Type),
+    });
+  }
+  return out;
+}
+
+/** Hands scenario and schema visitors the resource in each condition scenario in which it exists. */
+function runScenarios(
+  node: ResourceNode,
+  template: CfnTemplate,
+  all: Scenario[] | undefined,
+  registry: RegistrySchemas,
+  h: Handlers,
+  reports: ScenarioReports,
+): void {
+  const declared = isPlainObject(template.Conditions) ? template.Conditions : {};
+  const own = typeof node.resource.Condition === 'string' ? node.resource.Condition : undefined;
+  const used = [...conditionsUsedIn(node.resource.Properties)].filter((c) => c in declared && c !== own);
+  const names = own && own in declared ? [own, ...used] : used;
+  const schema = h.schema.length ? registry.get(node.resource.Type) : undefined;
+  const props = node.resource.Properties as unknown;
+  for (const conditions of assignments(all, names)) {
+    if (own && conditions.get(own) === false) continue;
+    reports.startScenario(describeAssignment(new Map([...conditions].filter(([n]) => n !== own))));
+    const properties = props === undefined ? undefined : select(props, [...node.path, 'Properties'], conditions);
+    for (const fn of h.scenario) fn({ resource: node, conditions, properties });
+    if (!schema) continue;
+    // No Properties at all is judged as an empty object (its required properties are missing).
+    const view = properties ?? (props === undefined ? { raw: {}, path: node.path } : undefined);
+    if (!view || (!isPlainObject(view.raw) && props !== undefined && intrinsicName(view.raw) === undefined)) continue;
+    walkSchema(view, schema.root, schema.root, conditions, (v) => {
+      for (const fn of h.schema) fn({ resource: node, view: v.view, schema: v.schema, root: v.root, conditions });
+    });
+  }
 }
 
 function timed<T>(id: string, timings: Map<string, number> | undefined, fn: () => T): T {

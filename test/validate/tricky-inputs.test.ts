@@ -167,8 +167,8 @@ describe('nested property types and tags', () => {
     };
     expect(structural(template({ Bucket: bucket }))).toEqual([
       'E3002 Resources.Bucket.Properties.LifecycleConfiguration.Rules[0].Bogus',
-      'E3003 Resources.Bucket.Properties.Tags[0]',
       'E3002 Resources.Bucket.Properties.Tags[1].Extra',
+      'E3003 Resources.Bucket.Properties.Tags[0]',
     ]);
   });
 });

@@ -3,82 +3,11 @@
 // the parameter values that switch the resource off — e.g. only when the secondary is deployed. The rule decides it
 // for every combination of the values the conditions can distinguish.
 import { intrinsicName, isPlainObject } from '../../engine.js';
-import { evaluateConditions, type ParamValues } from '../../../templates/conditions.js';
+import { conditionScenarios, describeScenario, type Scenario } from '../../scenario/scenarios.js';
 import type { CfnTemplate } from '../../../templates/template-types.js';
 import type { JsonPath } from '../../../templates/json-source.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS, referencedNames } from '../helpers.js';
-
-/** Above this many parameter combinations the rule stays silent rather than slow (no template of ours comes close). */
-const MAX_SCENARIOS = 4096;
-const OTHER = '\u0000other';
-
-interface Scenario {
-  params: ParamValues;
-  conditions: Map<string, boolean>;
-}
-
-/** Each parameter the Conditions read, with the literals it is compared with in Fn::Equals. */
-function conditionInputs(conditions: unknown): Map<string, Set<string>> {
-  const inputs = new Map<string, Set<string>>();
-  const literalsOf = (name: string): Set<string> => {
-    let set = inputs.get(name);
-    if (!set) inputs.set(name, (set = new Set()));
-    return set;
-  };
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (isPlainObject(v)) {
-      const fn = intrinsicName(v, 'Conditions');
-      if (fn === 'Ref' && typeof v.Ref === 'string') literalsOf(v.Ref);
-      if (fn === 'Fn::Equals' && Array.isArray(v[fn])) {
-        const [a, b] = v[fn] as unknown[];
-        for (const [ref, lit] of [
-          [a, b],
-          [b, a],
-        ]) {
-          if (
-            intrinsicName(ref) === 'Ref' &&
-            typeof (ref as { Ref: unknown }).Ref === 'string' &&
-            ['string', 'number', 'boolean'].includes(typeof lit)
-          )
-            literalsOf((ref as { Ref: string }).Ref).add(String(lit));
-        }
-      }
-      Object.values(v).forEach(visit);
-    }
-  };
-  if (isPlainObject(conditions)) for (const def of Object.values(conditions)) visit(def);
-  return inputs;
-}
-
-/** One value per way a parameter can make the conditions differ: each literal it is compared with, and one other. */
-function candidates(template: CfnTemplate, name: string, literals: Set<string>): string[] {
-  const p = template.Parameters?.[name] as { AllowedValues?: unknown[] } | undefined;
-  const allowed = Array.isArray(p?.AllowedValues) ? p.AllowedValues.map(String) : undefined;
-  if (allowed) {
-    const compared = allowed.filter((v) => literals.has(v));
-    const other = allowed.find((v) => !literals.has(v));
-    return other === undefined ? compared : [...compared, other];
-  }
-  return [...literals, OTHER];
-}
-
-/** Every distinguishable combination of parameter values, with the conditions it yields; undefined when too many. */
-export function conditionScenarios(template: CfnTemplate): Scenario[] | undefined {
-  let combos: ParamValues[] = [{}];
-  for (const [name, literals] of conditionInputs(template.Conditions)) {
-    const values = candidates(template, name, literals);
-    if (combos.length * values.length > MAX_SCENARIOS) return undefined;
-    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
-  }
-  try {
-    return combos.map((params) => ({ params, conditions: evaluateConditions(template, params) }));
-  } catch {
-    // Malformed conditions are other rules' findings (E8002, E3004).
-    return undefined;
-  }
-}
 
 /** The conditions a value at `path` is used under: its resource's or output's Condition and the Fn::If branches above it. */
 function contextOf(template: CfnTemplate, path: JsonPath): [string, boolean][] {
@@ -101,13 +30,6 @@ function contextOf(template: CfnTemplate, path: JsonPath): [string, boolean][] {
     at = Array.isArray(at) ? at[path[i] as number] : isPlainObject(at) ? at[path[i] as string] : undefined;
   }
   return out;
-}
-
-function describeScenario(s: Scenario): string {
-  return Object.entries(s.params)
-    .filter(([, v]) => v !== OTHER)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(', ');
 }
 
 export const rule: Rule = {
