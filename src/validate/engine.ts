@@ -6,13 +6,7 @@ import type { SpecIndex, SpecObject, SpecType } from './spec/spec-index.js';
 import { transformsOf } from './rules/helpers.js';
 import { loadRegistrySchemas, type RegistrySchemas } from './schema/registry-schemas.js';
 import { walkSchema } from './schema/schema-walk.js';
-import {
-  assignments,
-  conditionsUsedIn,
-  conditionScenarios,
-  describeAssignment,
-  type Scenario,
-} from './scenario/scenarios.js';
+import { conditionsUsedIn, describeAssignment, scenarioSpace, situations } from './scenario/scenarios.js';
 import { select } from './scenario/view.js';
 import type {
   Finding,
@@ -149,10 +143,18 @@ export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: R
   if (!isObject) return findings;
   walkTemplate(template as CfnTemplate, opts.spec, handlers);
   if (handlers.scenario.length || handlers.schema.length) {
-    const all = conditionScenarios(template as CfnTemplate);
+    const space = scenarioSpace(template as CfnTemplate);
+    // Resources using the same conditions share their assignments (computed once over all scenarios).
+    const memo = new Map<string, Map<string, boolean>[]>();
+    const assignmentsOf = (names: string[]): Map<string, boolean>[] => {
+      const key = names.join('\u0000');
+      let hit = memo.get(key);
+      if (!hit) memo.set(key, (hit = situations(space, names).map((s) => s.conditions)));
+      return hit;
+    };
     for (const node of typedResources(template as CfnTemplate, opts.spec)) {
       merging = new ScenarioReports();
-      runScenarios(node, template as CfnTemplate, all, registry, handlers, merging);
+      runScenarios(node, template as CfnTemplate, assignmentsOf, registry, handlers, merging);
       const batch = merging;
       merging = undefined;
       batch.flush(emit);
@@ -209,7 +211,7 @@ function typedResources(template: CfnTemplate, spec: SpecIndex): ResourceNode[] 
 function runScenarios(
   node: ResourceNode,
   template: CfnTemplate,
-  all: Scenario[] | undefined,
+  assignmentsOf: (names: string[]) => Map<string, boolean>[],
   registry: RegistrySchemas,
   h: Handlers,
   reports: ScenarioReports,
@@ -220,7 +222,7 @@ function runScenarios(
   const names = own && own in declared ? [own, ...used] : used;
   const schema = h.schema.length ? registry.get(node.resource.Type) : undefined;
   const props = node.resource.Properties as unknown;
-  for (const conditions of assignments(all, names)) {
+  for (const conditions of assignmentsOf(names)) {
     if (own && conditions.get(own) === false) continue;
     reports.startScenario(describeAssignment(new Map([...conditions].filter(([n]) => n !== own))));
     const properties = props === undefined ? undefined : select(props, [...node.path, 'Properties'], conditions);

@@ -140,28 +140,40 @@ export async function validateTemplates(opts: ValidateOptions): Promise<Validati
   const spec = loadSpecIndex();
   const specMs = performance.now() - tSpec;
 
-  opts.onStep?.('rules', `${rules.length} rules`);
-  const ruleTimes = new Map<string, number>();
-  const tRules = performance.now();
   const findings: Finding[] = [];
-  for (const t of templates)
-    findings.push(
-      ...runRules(t, rules, { spec, timings: ruleTimes, loadBalancerGroups: project.loadBalancerGroups.get(t.file) }),
-    );
-  const rulesMs = performance.now() - tRules;
-
-  let policyMs = 0;
-  let policyRules: PolicyRuleInfo[] = [];
+  // cfn-guard runs in child processes while the rules run here: the two overlap on a machine with two cores or more.
   // Policy controls judge CloudFormation as deployed: not a file that is no template, nor one still to be transformed.
   const checkable = templates.filter((t) => isPlainObject(t.template) && transformsOf(t.template).length === 0);
+  let policyMs = 0;
+  let policyRules: PolicyRuleInfo[] = [];
+  let policyRun: Promise<void> | undefined;
   if (opts.policy && checkable.length) {
     opts.onStep?.('policy', 'cfn-guard (Control Tower proactive controls)');
     const tPolicy = performance.now();
-    const out = await opts.policy.run(checkable);
-    policyMs = performance.now() - tPolicy;
-    findings.push(...out.findings);
-    policyRules = out.rules;
+    const policy = opts.policy;
+    policyRun = policy.run(checkable).then((out) => {
+      policyMs = performance.now() - tPolicy;
+      findings.push(...out.findings);
+      policyRules = out.rules;
+    });
+    // Keep a failure for the await below, not as an unhandled rejection while the rules run.
+    policyRun.catch(() => undefined);
   }
+
+  opts.onStep?.('rules', `${rules.length} rules`);
+  const ruleTimes = new Map<string, number>();
+  let rulesMs = 0;
+  for (const t of templates) {
+    const tTemplate = performance.now();
+    findings.push(
+      ...runRules(t, rules, { spec, timings: ruleTimes, loadBalancerGroups: project.loadBalancerGroups.get(t.file) }),
+    );
+    rulesMs += performance.now() - tTemplate;
+    // Let finished cfn-guard processes be collected and the next ones start.
+    if (policyRun) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  await policyRun;
 
   const sup = await loadSuppressions(opts.root, opts.suppressions);
   if (sup) {

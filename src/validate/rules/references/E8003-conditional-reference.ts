@@ -3,7 +3,13 @@
 // the parameter values that switch the resource off — e.g. only when the secondary is deployed. The rule decides it
 // for every combination of the values the conditions can distinguish.
 import { intrinsicName, isPlainObject } from '../../engine.js';
-import { conditionScenarios, describeScenario, type Scenario } from '../../scenario/scenarios.js';
+import {
+  describeScenario,
+  scenarioSpace,
+  situations,
+  type Scenario,
+  type ScenarioSpace,
+} from '../../scenario/scenarios.js';
 import type { CfnTemplate } from '../../../templates/template-types.js';
 import type { JsonPath } from '../../../templates/json-source.js';
 import type { Rule } from '../../types.js';
@@ -48,19 +54,30 @@ export const rule: Rule = {
       const r = resources[id];
       return isPlainObject(r) && typeof r.Condition === 'string' ? r.Condition : undefined;
     };
-    let scenarios: Scenario[] | undefined | null = null;
+    let space: ScenarioSpace | undefined | null = null;
+    const verdicts = new Map<string, Scenario | null>();
     const check = (target: string, path: JsonPath, what: string): void => {
       const needed = conditionOf(target);
       if (!needed) return;
-      scenarios ??= conditionScenarios(ctx.template);
-      if (!scenarios) return;
+      space ??= scenarioSpace(ctx.template);
+      if (!space) return;
       const context = contextOf(ctx.template, path);
-      const broken = scenarios.find(
-        (s) =>
-          s.conditions.has(needed) &&
-          context.every(([c, v]) => s.conditions.get(c) === v) &&
-          s.conditions.get(needed) === false,
-      );
+      // Many references share the condition they need and the context they sit in: judge each pair once.
+      const key = `${needed}\u0000${context.map(([c, v]) => `${c}=${v}`).join(',')}`;
+      let broken = verdicts.get(key);
+      if (broken === undefined) {
+        const names = [needed, ...new Set(context.map(([c]) => c))].filter((c) => space?.componentOf.has(c));
+        // Only conditions whose scenarios are known are judged (a component too large to enumerate stays silent).
+        const known = names.every((c) => space?.components[space.componentOf.get(c) as number]);
+        broken =
+          (known ? situations(space, names) : []).find(
+            (s) =>
+              s.conditions.has(needed) &&
+              context.every(([c, v]) => s.conditions.get(c) === v) &&
+              s.conditions.get(needed) === false,
+          ) ?? null;
+        verdicts.set(key, broken);
+      }
       if (!broken) return;
       ctx.report({
         path,
