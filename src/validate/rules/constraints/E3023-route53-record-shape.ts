@@ -122,7 +122,7 @@ function checkRecord(ctx: RuleContext, rec: View, conds: Conditions, label: stri
     if (problem)
       ctx.report({
         path: v.path,
-        message: `${label} value "${text}" is not a ${type} record value: ${problem}.`,
+        message: `${label} value "${text}" does not fit record type ${type}: ${problem}.`,
         fix: `Give a ${type} value of that form, or correct Type.`,
       });
   }

@@ -22,7 +22,7 @@ export const rule: Rule = {
       if (typeof minLength === 'number' && length < minLength)
         ctx.report({
           path: node.view.path,
-          message: `${where(node)} is ${show(v)} (${length} characters); at least ${minLength} are required.`,
+          message: `${where(node)} is ${show(v)} (${length} characters); it needs at least ${minLength}.`,
           fix: `Give a value of ${minLength} characters or more.`,
         });
       if (typeof maxLength === 'number' && length > maxLength)
