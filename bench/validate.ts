@@ -3,18 +3,20 @@
 // cfn-lint is on the PATH, cfn-lint over the same files in the same run, with the ratio. Run with `npm run bench`.
 //   cold   no cache (CI, a fresh machine after npm install): cfn-guard runs for every document; the spec index is the
 //          one `npm run build` writes
-//   edited the spec index is cached, cfn-guard reports are not reused (--no-cache): the run after an edit
+//   edited caches from the previous run, then one number in one resource changed: cfn-guard reruns only the
+//          document that resource is in (its reports are cached per control group and template)
 //   warm   every cache in place (nothing changed since the last run)
 // Each figure is the median of BENCH_RUNS runs (default 3); drctl and cfn-lint runs alternate so both see the same load.
 // Wall time is what a person waits; CPU time (drctl with its cfn-guard processes, on Linux) does not depend on how
 // busy the machine is with other work, so it is printed too.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listTemplateFiles } from '../src/templates/catalog.js';
 import { guardPolicy } from '../src/validate/guard/guard-runner.js';
+import { SUPPRESSIONS_FILE } from '../src/validate/suppressions.js';
 import { validateTemplates, type ValidationResult } from '../src/validate/validate.js';
 import { syntheticTemplate } from './validate-synthetic.js';
 
@@ -42,10 +44,10 @@ function childCpuMs(): number | undefined {
   }
 }
 
-function timedRun(cmd: string, args: string[], env: Record<string, string> = {}): Run {
+function timedRun(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Run {
   const cpu0 = childCpuMs();
   const start = performance.now();
-  const r = spawnSync(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = performance.now() - start;
   const cpu1 = childCpuMs();
   return { ms, cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0, code: r.status };
@@ -74,6 +76,20 @@ function summarise(runs: Run[]): Figure {
   return { wall: median(runs.map((r) => r.ms)), cpu: cpus.length === runs.length ? median(cpus) : undefined };
 }
 
+/** Changes one literal number in the first resource that has one: what a person's edit does to one cfn-guard document. */
+function editOne(file: string): void {
+  const t = JSON.parse(readFileSync(file, 'utf8')) as {
+    Resources: Record<string, { Properties?: Record<string, unknown> }>;
+  };
+  for (const r of Object.values(t.Resources))
+    for (const [k, v] of Object.entries(r.Properties ?? {}))
+      if (typeof v === 'number') {
+        (r.Properties as Record<string, unknown>)[k] = v + 1;
+        writeFileSync(file, JSON.stringify(t, null, 2));
+        return;
+      }
+}
+
 function measure(files: string[], cfnLint: boolean): Figures {
   const cold: Run[] = [];
   const edited: Run[] = [];
@@ -82,16 +98,28 @@ function measure(files: string[], cfnLint: boolean): Figures {
   let exit: number | null = null;
   for (let i = 0; i < RUNS; i++) {
     const cache = mkdtempSync(path.join(os.tmpdir(), 'drctl-bench-cache-'));
+    // A copy of the files, so the edited run can change one without touching the project.
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'drctl-bench-files-'));
     try {
       const env = { DRCTL_CACHE_DIR: cache };
-      const first = timedRun(process.execPath, [BIN, 'validate', ...files], env);
+      mkdirSync(path.join(copy, 'templates'));
+      const own = files.map((f) => {
+        const to = path.join('templates', path.basename(f));
+        writeFileSync(path.join(copy, to), readFileSync(path.resolve(ROOT, f)));
+        return to;
+      });
+      if (existsSync(path.join(ROOT, SUPPRESSIONS_FILE)))
+        writeFileSync(path.join(copy, SUPPRESSIONS_FILE), readFileSync(path.join(ROOT, SUPPRESSIONS_FILE)));
+      const first = timedRun(process.execPath, [BIN, 'validate', ...own], copy, env);
       cold.push(first);
       exit = first.code;
-      if (cfnLint) lint.push(timedRun('cfn-lint', files));
-      edited.push(timedRun(process.execPath, [BIN, 'validate', '--no-cache', ...files], env));
-      warm.push(timedRun(process.execPath, [BIN, 'validate', ...files], env));
+      if (cfnLint) lint.push(timedRun('cfn-lint', own, copy));
+      warm.push(timedRun(process.execPath, [BIN, 'validate', ...own], copy, env));
+      editOne(path.join(copy, own[own.length - 1] as string));
+      edited.push(timedRun(process.execPath, [BIN, 'validate', ...own], copy, env));
     } finally {
       rmSync(cache, { recursive: true, force: true });
+      rmSync(copy, { recursive: true, force: true });
     }
   }
   return {
@@ -114,8 +142,8 @@ function report(label: string, f: Figures): void {
   };
   console.log(`\n${label} (drctl exit ${f.exit})`);
   console.log(line('drctl validate, cold', f.cold));
-  console.log(line('drctl validate, edited', f.edited));
   console.log(line('drctl validate, warm', f.warm));
+  console.log(line('drctl validate, edited', f.edited));
   console.log(
     lint ? line('cfn-lint', lint).replace(/ {3}1\.0× faster.*$/, '') : '  cfn-lint              (not on PATH)',
   );
@@ -149,7 +177,10 @@ console.log(
 
 const ours = measure(templates, lintVersion !== undefined);
 report(`project templates (${templates.length} files)`, ours);
-breakdown('cold guard', await validateTemplates({ root: ROOT, policy: guardPolicy({ cache: false }) }));
+breakdown(
+  'cold guard',
+  await validateTemplates({ root: ROOT, policy: guardPolicy({ cache: false }), ruleTimings: true }),
+);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-bench-'));
 try {
@@ -159,7 +190,10 @@ try {
   const resources = Object.keys(merged.Resources as object).length;
   const big = measure([file], lintVersion !== undefined);
   report(`synthetic 5× template (${resources} resources, one file)`, big);
-  breakdown('cold guard', await validateTemplates({ root: dir, files: [file], policy: guardPolicy({ cache: false }) }));
+  breakdown(
+    'cold guard',
+    await validateTemplates({ root: dir, files: [file], policy: guardPolicy({ cache: false }), ruleTimings: true }),
+  );
 
   // Why guard documents are cut per control: the same cold run with whole templates, on the project templates.
   const start = performance.now();

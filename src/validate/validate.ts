@@ -41,6 +41,8 @@ export interface ValidateOptions {
   policy?: PolicyCheck;
   /** Suppressions file; default validation-suppressions.json at the root when present. */
   suppressions?: string;
+  /** Time every rule and rule family (costs two clock reads per rule call); steps are always timed. */
+  ruleTimings?: boolean;
   /** Called as each step starts, for progress output. */
   onStep?: (step: string, detail: string) => void;
 }
@@ -166,7 +168,11 @@ export async function validateTemplates(opts: ValidateOptions): Promise<Validati
   for (const t of templates) {
     const tTemplate = performance.now();
     findings.push(
-      ...runRules(t, rules, { spec, timings: ruleTimes, loadBalancerGroups: project.loadBalancerGroups.get(t.file) }),
+      ...runRules(t, rules, {
+        spec,
+        timings: opts.ruleTimings ? ruleTimes : undefined,
+        loadBalancerGroups: project.loadBalancerGroups.get(t.file),
+      }),
     );
     rulesMs += performance.now() - tTemplate;
     // Let finished cfn-guard processes be collected and the next ones start.

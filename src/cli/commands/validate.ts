@@ -73,6 +73,7 @@ export async function runValidate(
     files,
     policy,
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
+    ruleTimings: Boolean(options.timings),
     onStep: (step, detail) =>
       reporter.emit({ code: 'VALIDATE_STEP', level: 'info', text: `${step}: ${detail}`, data: { step, detail } }),
   });
