@@ -138,7 +138,7 @@ function report(label: string, f: Figures): void {
     const ratio = lint
       ? `   ${(lint.wall / x.wall).toFixed(1)}× faster than cfn-lint${lint.cpu !== undefined && x.cpu ? ` (cpu ${(lint.cpu / x.cpu).toFixed(1)}×)` : ''}`
       : '';
-    return `  ${name.padEnd(22)}wall ${s(x.wall).padStart(8)}${cpu}${ratio}`;
+    return `  ${name.padEnd(24)}wall ${s(x.wall).padStart(8)}${cpu}${ratio}`;
   };
   console.log(`\n${label} (drctl exit ${f.exit})`);
   console.log(line('drctl validate, cold', f.cold));
