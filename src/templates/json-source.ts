@@ -39,6 +39,19 @@ export function parseJsonSource<T = unknown>(file: string, text: string): JsonSo
     });
   }
   const lineCache = new Map<string, number | undefined>();
+  // Offsets where each line starts, so a line is a binary search rather than a scan from the top of the file.
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const lineAt = (offset: number): number => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
   return {
     file,
     text,
@@ -50,7 +63,7 @@ export function parseJsonSource<T = unknown>(file: string, text: string): JsonSo
       for (let n = path.length; n >= 0 && !node; n--) node = findNodeAtLocation(root, path.slice(0, n));
       // For an object member, point at its key, which is where people look.
       const at = node?.parent?.type === 'property' ? node.parent.offset : node?.offset;
-      const line = at === undefined ? undefined : positionOf(text, at).line;
+      const line = at === undefined ? undefined : lineAt(at);
       lineCache.set(key, line);
       return line;
     },

@@ -3,8 +3,15 @@ import { formatPath, type JsonPath } from '../templates/json-source.js';
 import type { LoadedTemplate } from '../templates/catalog.js';
 import type { CfnResource, CfnTemplate } from '../templates/template-types.js';
 import type { SpecIndex, SpecObject, SpecType } from './spec/spec-index.js';
+import { transformsOf } from './rules/helpers.js';
+import { loadRegistrySchemas, type RegistrySchemas } from './schema/registry-schemas.js';
+import { walkSchema } from './schema/schema-walk.js';
+import { conditionsUsedIn, describeAssignment, scenarioSpace, situations } from './scenario/scenarios.js';
+import { select } from './scenario/view.js';
+import { AUTOMATIC_PARAMETERS, intrinsicName, isCustomType, isPlainObject } from './template-values.js';
 import type {
   Finding,
+  ReportInput,
   IntrinsicNode,
   ResourceNode,
   Rule,
@@ -16,7 +23,8 @@ import type {
   Visitors,
 } from './types.js';
 
-export const AUTOMATIC_PARAMETERS = ['EnvironmentSuffix', 'RegionRole', 'PrimaryRegion', 'SecondaryRegion'] as const;
+/** The rule that reports a template which is not a JSON object; the only one run on such a file. */
+const STRUCTURE_ROOT_RULE = 'E1001';
 
 const SECTIONS: Record<string, Section> = {
   Parameters: 'Parameters',
@@ -27,25 +35,6 @@ const SECTIONS: Record<string, Section> = {
   Metadata: 'Metadata',
   Rules: 'Rules',
 };
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `{ "Ref": x }` or `{ "Fn::...": x }` (and `{ "Condition": x }` inside Conditions): the function name, else undefined. */
-export function intrinsicName(v: unknown, section?: Section): string | undefined {
-  if (!isPlainObject(v)) return undefined;
-  const keys = Object.keys(v);
-  if (keys.length !== 1) return undefined;
-  const k = keys[0] as string;
-  if (k === 'Ref' || k.startsWith('Fn::')) return k;
-  if (k === 'Condition' && section === 'Conditions') return k;
-  return undefined;
-}
-
-export function isCustomType(type: string): boolean {
-  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
-}
 
 type Expected = { type: SpecType; previous: SpecType[] | undefined } | { object: SpecObject };
 
@@ -59,6 +48,8 @@ type Handlers = { [K in keyof Visitors]-?: NonNullable<Visitors[K]>[] };
 
 export interface RunOptions {
   spec: SpecIndex;
+  /** Default: the registry schemas package. */
+  registry?: RegistrySchemas;
   /** Security groups used by load balancers, per file (see project-context.ts). */
   loadBalancerGroups?: ReadonlySet<string>;
   /** When given, receives milliseconds spent per rule id (added to what is there). */
@@ -76,26 +67,46 @@ export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: R
     typedValue: [],
     intrinsic: [],
     value: [],
+    scenario: [],
+    schema: [],
     end: [],
   };
 
-  for (const rule of rules) {
+  // A file holding `null`, a list or a scalar gets one structure finding (E1001); every other rule expects an object.
+  // A template with a Transform is judged only by the rules made for it (W1001).
+  const isObject = isPlainObject(template);
+  const transformed = transformsOf(template).length > 0;
+  const runnable = rules.filter((r) =>
+    isObject ? Boolean(r.onTransformed) === transformed : r.id === STRUCTURE_ROOT_RULE,
+  );
+  const registry = opts.registry ?? loadRegistrySchemas();
+  // While the scenarios of one resource run, reports are merged here (see ScenarioReports).
+  let merging: ScenarioReports | undefined;
+  const seen = new Set<string>();
+  const emit = (rule: Rule, input: ReportInput): void => {
+    const path = formatPath(input.path);
+    const key = `${rule.id}\u0000${path}\u0000${input.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push({
+      ruleId: rule.id,
+      severity: input.severity ?? rule.severity,
+      template: loaded.file,
+      path,
+      line: loaded.source.lineOf(input.path),
+      message: input.message,
+      fix: input.fix,
+    });
+  };
+  for (const rule of runnable) {
     const ctx: RuleContext = {
       file: loaded.file,
       template,
       spec: opts.spec,
+      registry,
       automaticParameters: AUTOMATIC_PARAMETERS,
       loadBalancerGroups: opts.loadBalancerGroups ?? new Set(),
-      report: ({ path, message, fix, severity }) =>
-        findings.push({
-          ruleId: rule.id,
-          severity: severity ?? rule.severity,
-          template: loaded.file,
-          path: formatPath(path),
-          line: loaded.source.lineOf(path),
-          message,
-          fix,
-        }),
+      report: (input) => (merging ? merging.add(rule, input) : emit(rule, input)),
     };
     const visitors = timed(rule.id, opts.timings, () => rule.check(ctx));
     for (const key of Object.keys(handlers) as (keyof Visitors)[]) {
@@ -109,9 +120,101 @@ export function runRules(loaded: LoadedTemplate, rules: readonly Rule[], opts: R
   }
 
   for (const h of handlers.template) h(template);
-  if (isPlainObject(template)) walkTemplate(template as CfnTemplate, opts.spec, handlers);
+  if (!isObject) return findings;
+  walkTemplate(template as CfnTemplate, opts.spec, handlers);
+  if (handlers.scenario.length || handlers.schema.length) {
+    const space = scenarioSpace(template as CfnTemplate);
+    // Resources using the same conditions share their assignments (computed once over all scenarios).
+    const memo = new Map<string, Map<string, boolean>[]>();
+    const assignmentsOf = (names: string[]): Map<string, boolean>[] => {
+      const key = names.join('\u0000');
+      let hit = memo.get(key);
+      if (!hit) memo.set(key, (hit = situations(space, names).map((s) => s.conditions)));
+      return hit;
+    };
+    for (const node of typedResources(template as CfnTemplate, opts.spec)) {
+      merging = new ScenarioReports();
+      runScenarios(node, template as CfnTemplate, assignmentsOf, registry, handlers, merging);
+      const batch = merging;
+      merging = undefined;
+      batch.flush(emit);
+    }
+  }
   for (const h of handlers.end) h();
   return findings;
+}
+
+/** Findings of one resource's scenarios: each once, with the conditions named when it does not hold in all of them. */
+class ScenarioReports {
+  private readonly entries = new Map<string, { rule: Rule; input: ReportInput; hits: Set<number>; when: string }>();
+  private scenarios = 0;
+  private when = '';
+
+  startScenario(when: string): void {
+    this.scenarios++;
+    this.when = when;
+  }
+
+  add(rule: Rule, input: ReportInput): void {
+    const key = `${rule.id}\u0000${formatPath(input.path)}\u0000${input.message}`;
+    let entry = this.entries.get(key);
+    if (!entry) this.entries.set(key, (entry = { rule, input, hits: new Set(), when: this.when }));
+    entry.hits.add(this.scenarios);
+  }
+
+  flush(emit: (rule: Rule, input: ReportInput) => void): void {
+    for (const { rule, input, hits, when } of this.entries.values()) {
+      const partial = hits.size < this.scenarios && when;
+      emit(rule, partial ? { ...input, message: `${input.message} (when ${when})` } : input);
+    }
+  }
+}
+
+/** Resources with a string Type, as the walk saw them (the scenario pass runs after the walk). */
+function typedResources(template: CfnTemplate, spec: SpecIndex): ResourceNode[] {
+  const resources = isPlainObject(template.Resources) ? template.Resources : {};
+  const out: ResourceNode[] = [];
+  for (const [id, res] of Object.entries(resources)) {
+    if (!isPlainObject(res) || typeof res.Type !== 'string') continue;
+    out.push({
+      id,
+      resource: res as unknown as CfnResource,
+      path: ['Resources', id],
+      spec: spec.resource(res.Type),
+      custom: isCustomType(res.Type),
+    });
+  }
+  return out;
+}
+
+/** Hands scenario and schema visitors the resource in each condition scenario in which it exists. */
+function runScenarios(
+  node: ResourceNode,
+  template: CfnTemplate,
+  assignmentsOf: (names: string[]) => Map<string, boolean>[],
+  registry: RegistrySchemas,
+  h: Handlers,
+  reports: ScenarioReports,
+): void {
+  const declared = isPlainObject(template.Conditions) ? template.Conditions : {};
+  const own = typeof node.resource.Condition === 'string' ? node.resource.Condition : undefined;
+  const used = [...conditionsUsedIn(node.resource.Properties)].filter((c) => c in declared && c !== own);
+  const names = own && own in declared ? [own, ...used] : used;
+  const schema = h.schema.length ? registry.get(node.resource.Type) : undefined;
+  const props = node.resource.Properties as unknown;
+  for (const conditions of assignmentsOf(names)) {
+    if (own && conditions.get(own) === false) continue;
+    reports.startScenario(describeAssignment(new Map([...conditions].filter(([n]) => n !== own))));
+    const properties = props === undefined ? undefined : select(props, [...node.path, 'Properties'], conditions);
+    for (const fn of h.scenario) fn({ resource: node, conditions, properties });
+    if (!schema) continue;
+    // No Properties at all is judged as an empty object (its required properties are missing).
+    const view = properties ?? (props === undefined ? { raw: {}, path: node.path } : undefined);
+    if (!view || (!isPlainObject(view.raw) && props !== undefined && intrinsicName(view.raw) === undefined)) continue;
+    walkSchema(view, schema.root, schema.root, conditions, (v) => {
+      for (const fn of h.schema) fn({ resource: node, view: v.view, schema: v.schema, root: v.root, conditions });
+    });
+  }
 }
 
 function timed<T>(id: string, timings: Map<string, number> | undefined, fn: () => T): T {
@@ -141,12 +244,27 @@ function walkResource(id: string, res: unknown, spec: SpecIndex, h: Handlers): v
     walk(res, path, { section: 'Resources', resource: undefined, inMetadata: false }, undefined, spec, h);
     return;
   }
-  const type = typeof res.Type === 'string' ? res.Type : '';
+  // A resource without a string Type is E3001's finding (reported from the template visitor); its values are still
+  // walked for references, but no rule sees it as a typed resource.
+  if (typeof res.Type !== 'string') {
+    for (const [key, value] of Object.entries(res))
+      if (key !== 'Type')
+        walk(
+          value,
+          [...path, key],
+          { section: 'Resources', resource: undefined, inMetadata: key === 'Metadata' },
+          undefined,
+          spec,
+          h,
+        );
+    return;
+  }
+  const type = res.Type;
   const node: ResourceNode = {
     id,
     resource: res as unknown as CfnResource,
     path,
-    spec: type ? spec.resource(type) : undefined,
+    spec: spec.resource(type),
     custom: isCustomType(type),
   };
   for (const fn of h.resource) fn(node);

@@ -1,7 +1,7 @@
 // Facts that span templates: which security groups belong to a load balancer. The ALB (compute layer) names its group
 // through a parameter fed by the network layer's output, so the answer needs the drctl metadata of both templates.
 import type { LoadedTemplate } from '../templates/catalog.js';
-import { intrinsicName, isPlainObject } from './engine.js';
+import { intrinsicName, isPlainObject } from './template-values.js';
 import { getAttTarget } from './rules/helpers.js';
 
 export interface ProjectContext {

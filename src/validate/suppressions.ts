@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatPath, parseJsonSource, type JsonSource } from '../templates/json-source.js';
 import { usageError } from '../errors.js';
-import { isPlainObject } from './engine.js';
+import { isPlainObject } from './template-values.js';
 import type { Finding } from './types.js';
 
 export const SUPPRESSIONS_FILE = 'validation-suppressions.json';

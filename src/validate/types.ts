@@ -2,6 +2,8 @@
 import type { JsonPath } from '../templates/json-source.js';
 import type { CfnResource, CfnTemplate } from '../templates/template-types.js';
 import type { SpecIndex, SpecObject, SpecResource, SpecType } from './spec/spec-index.js';
+import type { JsonSchema, RegistrySchemas } from './schema/registry-schemas.js';
+import type { Conditions, View } from './scenario/view.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -76,6 +78,26 @@ export interface ValueNode {
   key: string | undefined;
 }
 
+/** A resource as CloudFormation sees it in one condition scenario (Fn::If branches chosen, AWS::NoValue gone). */
+export interface ScenarioNode {
+  resource: ResourceNode;
+  /** The truth of each condition the resource uses; empty when it uses none. */
+  conditions: Conditions;
+  /** Its Properties in this scenario; undefined when it has none. */
+  properties: View | undefined;
+}
+
+/** A value of a resource's Properties in one scenario, with the registry subschema that constrains it. */
+export interface SchemaNode {
+  resource: ResourceNode;
+  view: View;
+  /** `$ref` resolved. */
+  schema: JsonSchema;
+  /** The type's whole registry schema (for resolving `$ref`s of subschemas). */
+  root: JsonSchema;
+  conditions: Conditions;
+}
+
 export interface Visitors {
   /** Once per template, before the walk. */
   template?(template: CfnTemplate): void;
@@ -84,6 +106,10 @@ export interface Visitors {
   typedValue?(node: TypedValueNode): void;
   intrinsic?(node: IntrinsicNode): void;
   value?(node: ValueNode): void;
+  /** Once per resource and distinguishable condition scenario in which the resource exists. */
+  scenario?(node: ScenarioNode): void;
+  /** Per scenario, every value under a resource's Properties that its registry schema describes (not inside intrinsics). */
+  schema?(node: SchemaNode): void;
   /** Once per template, after the walk: for checks that need everything seen (unused parameters, cycles). */
   end?(): void;
 }
@@ -96,10 +122,17 @@ export interface ReportInput {
   severity?: Severity;
 }
 
+/**
+ * Reports from scenario and schema visitors are merged across scenarios: one finding per rule, path and message,
+ * which names the conditions when it holds only in some scenarios.
+ */
+
 export interface RuleContext {
   file: string;
   template: CfnTemplate;
   spec: SpecIndex;
+  /** The CloudFormation registry resource schemas (value constraints, required groups, dependencies). */
+  registry: RegistrySchemas;
   /** Parameters drctl passes itself when declared (EnvironmentSuffix, RegionRole, ...). */
   automaticParameters: readonly string[];
   /**
@@ -120,7 +153,12 @@ export interface Rule {
   docsUrl: string;
   tags: string[];
   severity: Severity;
-  family: 'structure' | 'references' | 'conventions';
+  family: 'structure' | 'references' | 'constraints' | 'conventions';
+  /**
+   * True for the rules that run on a template declaring a Transform (or calling Fn::Transform): only they run there,
+   * since every other rule would judge a template CloudFormation never sees unexpanded.
+   */
+  onTransformed?: boolean;
   /** Called once per template; returns what the rule wants to see during the walk. */
   check(ctx: RuleContext): Visitors;
 }

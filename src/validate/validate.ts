@@ -2,7 +2,15 @@
 // apply suppressions, and time each step. Commands and the bench call this; output formats render its result.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { listTemplateFiles, readTemplateFile, type LoadedTemplate } from '../templates/catalog.js';
+import {
+  DEFAULT_TEMPLATE_DIR,
+  listTemplateFiles,
+  readTemplateFile,
+  type LoadedTemplate,
+} from '../templates/catalog.js';
+import { usageError, type DrError } from '../errors.js';
+import { isPlainObject } from './template-values.js';
+import { transformsOf } from './rules/helpers.js';
 import { runRules } from './engine.js';
 import { buildProjectContext } from './project-context.js';
 import { RULES } from './rules/index.js';
@@ -33,6 +41,8 @@ export interface ValidateOptions {
   policy?: PolicyCheck;
   /** Suppressions file; default validation-suppressions.json at the root when present. */
   suppressions?: string;
+  /** Time every rule and rule family (costs two clock reads per rule call); steps are always timed. */
+  ruleTimings?: boolean;
   /** Called as each step starts, for progress output. */
   onStep?: (step: string, detail: string) => void;
 }
@@ -62,6 +72,16 @@ function toRelative(root: string, file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
+/** Validating nothing is a mistake (a wrong directory), never "valid: 0 templates". */
+function noTemplates(dir: string): DrError {
+  return usageError(
+    'E_NO_TEMPLATES',
+    `${dir}: no templates (*.json) in this directory`,
+    'Pass a directory holding CloudFormation JSON templates, or the template files themselves.',
+    { file: dir },
+  );
+}
+
 /** A directory argument stands for the `*.json` files directly in it. */
 async function expandDirectories(root: string, files: readonly string[]): Promise<string[]> {
   const out: string[] = [];
@@ -70,7 +90,13 @@ async function expandDirectories(root: string, files: readonly string[]): Promis
       (s) => s.isDirectory(),
       () => false,
     );
-    out.push(...(isDir ? await listTemplateFiles(root, f) : [f]));
+    if (!isDir) {
+      out.push(f);
+      continue;
+    }
+    const inDir = await listTemplateFiles(root, f);
+    if (inDir.length === 0) throw noTemplates(f);
+    out.push(...inDir);
   }
   return out;
 }
@@ -88,6 +114,7 @@ export async function validateTemplates(opts: ValidateOptions): Promise<Validati
   const files = (
     opts.files?.length ? await expandDirectories(opts.root, opts.files) : await listTemplateFiles(opts.root)
   ).map((f) => toRelative(opts.root, f));
+  if (files.length === 0) throw noTemplates(DEFAULT_TEMPLATE_DIR);
 
   opts.onStep?.('parse', `${files.length} template(s)`);
   const tParse = performance.now();
@@ -115,26 +142,44 @@ export async function validateTemplates(opts: ValidateOptions): Promise<Validati
   const spec = loadSpecIndex();
   const specMs = performance.now() - tSpec;
 
-  opts.onStep?.('rules', `${rules.length} rules`);
-  const ruleTimes = new Map<string, number>();
-  const tRules = performance.now();
   const findings: Finding[] = [];
-  for (const t of templates)
-    findings.push(
-      ...runRules(t, rules, { spec, timings: ruleTimes, loadBalancerGroups: project.loadBalancerGroups.get(t.file) }),
-    );
-  const rulesMs = performance.now() - tRules;
-
+  // cfn-guard runs in child processes while the rules run here: the two overlap on a machine with two cores or more.
+  // Policy controls judge CloudFormation as deployed: not a file that is no template, nor one still to be transformed.
+  const checkable = templates.filter((t) => isPlainObject(t.template) && transformsOf(t.template).length === 0);
   let policyMs = 0;
   let policyRules: PolicyRuleInfo[] = [];
-  if (opts.policy && templates.length) {
+  let policyRun: Promise<void> | undefined;
+  if (opts.policy && checkable.length) {
     opts.onStep?.('policy', 'cfn-guard (Control Tower proactive controls)');
     const tPolicy = performance.now();
-    const out = await opts.policy.run(templates);
-    policyMs = performance.now() - tPolicy;
-    findings.push(...out.findings);
-    policyRules = out.rules;
+    const policy = opts.policy;
+    policyRun = policy.run(checkable).then((out) => {
+      policyMs = performance.now() - tPolicy;
+      findings.push(...out.findings);
+      policyRules = out.rules;
+    });
+    // Keep a failure for the await below, not as an unhandled rejection while the rules run.
+    policyRun.catch(() => undefined);
   }
+
+  opts.onStep?.('rules', `${rules.length} rules`);
+  const ruleTimes = new Map<string, number>();
+  let rulesMs = 0;
+  for (const t of templates) {
+    const tTemplate = performance.now();
+    findings.push(
+      ...runRules(t, rules, {
+        spec,
+        timings: opts.ruleTimings ? ruleTimes : undefined,
+        loadBalancerGroups: project.loadBalancerGroups.get(t.file),
+      }),
+    );
+    rulesMs += performance.now() - tTemplate;
+    // Let finished cfn-guard processes be collected and the next ones start.
+    if (policyRun) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  await policyRun;
 
   const sup = await loadSuppressions(opts.root, opts.suppressions);
   if (sup) {

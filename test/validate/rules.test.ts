@@ -34,6 +34,17 @@ describe('rule registry', () => {
     }
   });
 
+  it('registers every rule module on disk', () => {
+    const dir = path.join(PROJECT_ROOT, 'src/validate/rules');
+    const modules = readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(path.join(dir, d.name)))
+      .filter((f) => /^[EW]\d{4}-.+\.ts$/.test(f))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(modules).toEqual(RULES.map((r) => `${r.id}-${r.name}`).sort());
+  });
+
   it('has no fixture without a rule', () => {
     const names = new Set(RULES.map((r) => `${r.id}-${r.name}.json`));
     for (const kind of ['good', 'bad'])

@@ -167,8 +167,8 @@ describe('nested property types and tags', () => {
     };
     expect(structural(template({ Bucket: bucket }))).toEqual([
       'E3002 Resources.Bucket.Properties.LifecycleConfiguration.Rules[0].Bogus',
-      'E3003 Resources.Bucket.Properties.Tags[0]',
       'E3002 Resources.Bucket.Properties.Tags[1].Extra',
+      'E3003 Resources.Bucket.Properties.Tags[0]',
     ]);
   });
 });
@@ -258,7 +258,7 @@ describe('dependencies', () => {
 });
 
 describe('sections', () => {
-  it('accepts Transform and Rules, with the Rules-only functions there', () => {
+  it('accepts Rules, with the Rules-only functions there', () => {
     const rules = {
       ProdOnly: {
         RuleCondition: { 'Fn::Equals': [{ Ref: 'EnvironmentSuffix' }, 'prod'] },
@@ -267,14 +267,11 @@ describe('sections', () => {
         ],
       },
     };
-    const topic = {
-      Type: 'AWS::SNS::Topic',
-      Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { 'Fn::ToJsonString': { a: 1 } } },
-    };
-    expect(structural(template({ Topic: topic }, { Transform: 'AWS::LanguageExtensions', Rules: rules }))).toEqual([]);
+    const topic = { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: 'alias/aws/sns' } };
+    expect(structural(template({ Topic: topic }, { Rules: rules }))).toEqual([]);
   });
 
-  it('accepts references to what the SAM transform generates (FnRole, Fn.Arn) only when the template uses it', () => {
+  it('reports a template with a Transform once (W1001) instead of judging what the transform will replace', () => {
     const resources = {
       Fn: {
         Type: 'AWS::Serverless::Function',
@@ -286,14 +283,19 @@ describe('sections', () => {
         Properties: { Type: 'String', Value: { 'Fn::Sub': '${FnRole.Arn} ${ServerlessRestApi}' } },
       },
     };
-    expect(
-      structural(
-        template(resources, { Transform: ['AWS::Serverless-2016-10-31'], Globals: { Function: { Timeout: 10 } } }),
-      ),
-    ).toEqual([]);
-    expect(structural(template(resources, { Transform: ['AWS::Serverless-2016-10-31'], Global: {} }))).toEqual([
-      'E1001 Global',
+    const sam = template(resources, {
+      Transform: ['AWS::Serverless-2016-10-31'],
+      Globals: { Function: { Timeout: 10 } },
+    });
+    expect(idsAndPaths(validateText(sam))).toEqual(['W1001 Transform']);
+    const topic = {
+      Type: 'AWS::SNS::Topic',
+      Properties: { KmsMasterKeyId: 'alias/aws/sns', DisplayName: { 'Fn::ToJsonString': { a: 1 } } },
+    };
+    expect(idsAndPaths(validateText(template({ Topic: topic }, { Transform: 'AWS::LanguageExtensions' })))).toEqual([
+      'W1001 Transform',
     ]);
+    // Without the transform the same resources are what they look like: references to nothing.
     expect(structural(template(resources))).toEqual([
       'E1010 Resources.Arn.Properties.Value.Fn::GetAtt',
       'E1019 Resources.Role.Properties.Value.Fn::Sub',

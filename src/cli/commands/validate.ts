@@ -23,6 +23,7 @@ export interface ValidateCommandOptions extends GlobalOptions {
   suppressions?: string;
   cache?: boolean;
   listRules?: boolean;
+  showSuppressed?: boolean;
 }
 
 /** The registered rules (and how many Control Tower controls guard can apply), for people and for --json. */
@@ -72,11 +73,14 @@ export async function runValidate(
     files,
     policy,
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
+    ruleTimings: Boolean(options.timings),
     onStep: (step, detail) =>
       reporter.emit({ code: 'VALIDATE_STEP', level: 'info', text: `${step}: ${detail}`, data: { step, detail } }),
   });
+  // Accepted (suppressed) findings are listed only on request; the summary line counts them.
   for (const f of result.findings)
-    reporter.emit({ code: 'VALIDATE_FINDING', level: 'result', text: findingLine(f), data: f });
+    if (!f.suppressed || options.showSuppressed)
+      reporter.emit({ code: 'VALIDATE_FINDING', level: 'result', text: findingLine(f), data: f });
   if (options.timings) {
     for (const line of timingLines(result.timings))
       reporter.emit({ code: 'VALIDATE_TIMING', level: 'result', text: line, data: result.timings });
@@ -126,6 +130,7 @@ export const registerValidate: Register = (program: Command, exit) => {
     .addOption(new Option('--no-guard', 'skip the cfn-guard policy checks'))
     .addOption(new Option('--no-cache', 'run cfn-guard even for templates whose report is cached'))
     .addOption(new Option('--list-rules', 'list the rules and exit'))
+    .addOption(new Option('--show-suppressed', 'also list the findings validation-suppressions.json accepts'))
     .addOption(
       new Option('--suppressions <file>', 'suppressions file (default: validation-suppressions.json when present)'),
     )

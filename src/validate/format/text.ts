@@ -13,7 +13,8 @@ export function summaryLine(r: ValidationResult): string {
   const s = r.summary;
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   const verdict = s.errors === 0 ? 'valid' : 'INVALID';
-  return `${verdict}: ${plural(s.templates, 'template')}, ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.suppressed} suppressed`;
+  const hint = s.suppressed ? ' (--show-suppressed lists them)' : '';
+  return `${verdict}: ${plural(s.templates, 'template')}, ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.suppressed} suppressed${hint}`;
 }
 
 const ms = (n: number): string => `${n.toFixed(1).padStart(8)} ms`;

@@ -14,6 +14,8 @@ export interface GuardRuleFile {
   fix: string;
   /** Resource types the rule reports on (other types it merely looks up do not make it apply). */
   types: string[];
+  /** Every resource type the rule file names (lower case): the ones it reports on and those it looks references up in. */
+  mentions: string[];
 }
 
 export const CONTROL_DOCS = 'https://docs.aws.amazon.com/controltower/latest/controlreference/proactive-controls.html';
@@ -67,6 +69,7 @@ export function parseGuardRuleFile(file: string, text: string): GuardRuleFile {
     title: (head?.[2] ?? fromName).trim(),
     fix: (fix?.[1] ?? 'See the control description.').trim(),
     types: reportsOn(text),
+    mentions: [...new Set([...text.matchAll(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g)].map((m) => m[0].toLowerCase()))],
   };
 }
 

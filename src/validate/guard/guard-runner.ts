@@ -1,15 +1,19 @@
-// Runs cfn-guard once over all templates with the Control Tower rules that can apply, offline, and maps its JSON
-// report to findings (control id, resource logical id, JSON path). Results are read from its output, not its exit code.
+// Runs cfn-guard with the Control Tower rules that can apply, offline, over documents cut as guard-plan.ts says, and
+// maps its JSON reports to findings (control id, resource logical id, JSON path). Results are read from its output,
+// not its exit code.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { DrError } from '../../errors.js';
 import type { LoadedTemplate } from '../../templates/catalog.js';
 import { formatPath, type JsonPath } from '../../templates/json-source.js';
-import { isPlainObject } from '../engine.js';
+import { isPlainObject } from '../template-values.js';
 import type { Finding } from '../types.js';
 import type { PolicyCheck, PolicyRuleInfo } from '../validate.js';
 import { CONTROL_DOCS, guardBinary, guardPackageVersion, loadGuardRules, type GuardRuleFile } from './guard-rules.js';
 import { diskGuardCache, guardCacheKey, type GuardCache } from './guard-cache.js';
+import { packJobs, unitsOf, wholeTemplateUnit, type GuardJob, type GuardUnit } from './guard-plan.js';
 
 export interface GuardFileReport {
   name: string;
@@ -113,13 +117,6 @@ export function parseGuardOutput(stdout: string): GuardFileReport[] {
   return (Array.isArray(parsed) ? parsed : [parsed]) as GuardFileReport[];
 }
 
-function resourceTypes(t: LoadedTemplate): Set<string> {
-  const resources =
-    isPlainObject(t.template) && isPlainObject(t.template.Resources) ? Object.values(t.template.Resources) : [];
-  // Lower case: some rule headers misspell the type's case (e.g. "AWS::AutoScaling::AutoscalingGroup").
-  return new Set(resources.map((r) => (isPlainObject(r) ? String(r.Type).toLowerCase() : '')));
-}
-
 /** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -134,20 +131,42 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return out;
 }
 
-/**
- * One cfn-guard process per template, each loading only the controls for resource types that template declares
- * (guard's cost grows with rules × resources), run in parallel up to the number of cores.
- */
+/** Most cfn-guard processes at once (a packed plan has far fewer; each is a small static binary). */
+const MAX_PROCESSES = 32;
+
 export interface GuardOptions {
   exec?: GuardExec;
   binary?: string;
   concurrency?: number;
-  /** Reuse reports for unchanged templates; default a cache under the temp directory. `false` always runs guard. */
+  /** Reuse reports for unchanged documents; default a cache under the temp directory. `false` always runs guard. */
   cache?: GuardCache | false;
+  /**
+   * `partitioned` (default): each control sees only the resources of the types it names, documents packed into few
+   * processes (see guard-plan.ts). `whole-template`: one process per template with the whole template, as before;
+   * kept to show that both give the same findings, and for the bench.
+   */
+  strategy?: 'partitioned' | 'whole-template';
+}
+
+function byNameOf(rules: readonly GuardRuleFile[]): Map<string, GuardRuleFile> {
+  const map = new Map<string, GuardRuleFile>();
+  for (const r of rules) for (const n of r.names) map.set(n, r);
+  return map;
+}
+
+/** The report of one document, keeping only the controls that document was made for. */
+function ownReport(report: GuardFileReport | undefined, unit: GuardUnit): GuardFileReport {
+  const names = byNameOf(unit.rules);
+  return {
+    name: report?.name ?? '',
+    status: report?.status ?? 'SKIP',
+    not_compliant: (report?.not_compliant ?? []).filter((nc) => nc.Rule?.name && names.has(nc.Rule.name)),
+  };
 }
 
 export function guardPolicy(opts: GuardOptions = {}): PolicyCheck {
   const cache = opts.cache === false ? undefined : (opts.cache ?? diskGuardCache());
+  const strategy = opts.strategy ?? 'partitioned';
   return {
     rulePrefix: 'CT.',
     async run(templates: readonly LoadedTemplate[]) {
@@ -161,31 +180,40 @@ export function guardPolicy(opts: GuardOptions = {}): PolicyCheck {
         });
       }
       const all = loadGuardRules();
-      const used = new Map<string, GuardRuleFile>();
-      const perTemplate = await mapLimit(
-        templates,
-        opts.concurrency ?? Math.max(1, os.availableParallelism()),
-        async (t) => {
-          const types = resourceTypes(t);
-          const rules = all.filter((r) => r.types.some((ty) => types.has(ty.toLowerCase())));
-          if (rules.length === 0) return [];
-          for (const r of rules) used.set(r.id, r);
-          const key = guardCacheKey([guardPackageVersion(), binary, ...rules.map((r) => r.file), t.source.text]);
-          let reports: GuardFileReport[] | undefined;
-          const hit = cache?.get(key);
-          if (hit !== undefined) {
-            try {
-              reports = parseGuardOutput(hit);
-            } catch {
-              reports = undefined;
-            }
-          }
-          if (!reports) {
+      const units = templates.flatMap((t) =>
+        strategy === 'whole-template' ? wholeTemplateUnit(t, all) : unitsOf(t, all),
+      );
+      const keys = units.map((u) =>
+        guardCacheKey([guardPackageVersion(), binary, strategy, ...u.rules.map((r) => r.file), u.doc]),
+      );
+      const reports = new Map<GuardUnit, GuardFileReport>();
+      units.forEach((u, i) => {
+        const hit = cache?.get(keys[i] as string);
+        if (hit === undefined) return;
+        try {
+          reports.set(u, JSON.parse(hit) as GuardFileReport);
+        } catch {
+          // A damaged cache entry: run guard for this document again.
+        }
+      });
+      const pending = units.filter((u) => !reports.has(u));
+      const jobs: GuardJob[] =
+        strategy === 'whole-template' ? pending.map((u) => ({ rules: u.rules, units: [u] })) : packJobs(pending);
+      if (jobs.length) {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-guard-'));
+        try {
+          const fileOf = new Map<GuardUnit, string>();
+          pending.forEach((u, i) => {
+            const file = path.join(dir, `doc-${i}.json`);
+            writeFileSync(file, u.doc);
+            fileOf.set(u, file);
+          });
+          // All processes start at once by default: the rules run on this thread meanwhile and cannot start the next.
+          await mapLimit(jobs, opts.concurrency ?? MAX_PROCESSES, async (job) => {
             const args = [
               'validate',
-              ...rules.flatMap((r) => ['--rules', r.file]),
-              '--data',
-              t.source.file,
+              ...job.rules.flatMap((r) => ['--rules', r.file]),
+              ...job.units.flatMap((u) => ['--data', fileOf.get(u) as string]),
               '--output-format',
               'json',
               '--show-summary',
@@ -193,28 +221,40 @@ export function guardPolicy(opts: GuardOptions = {}): PolicyCheck {
               '--structured',
             ];
             const { stdout, stderr, code } = await (opts.exec ?? defaultExec)(binary, args);
+            let parsed: GuardFileReport[];
             try {
-              reports = parseGuardOutput(stdout);
+              parsed = parseGuardOutput(stdout);
             } catch (cause) {
+              const names = [...new Set(job.units.map((u) => u.template.file))].join(', ');
               throw new DrError({
                 code: 'E_GUARD_FAILED',
                 kind: 'internal',
-                message: `cfn-guard exited ${code} on ${t.file} without a readable report: ${stderr.trim().slice(0, 500)}`,
+                message: `cfn-guard exited ${code} on ${names} without a readable report: ${stderr.trim().slice(0, 500)}`,
                 fix: 'Run with --no-guard to validate without policy checks, and report this.',
                 cause,
               });
             }
-            cache?.set(key, stdout);
-          }
-          const byName = new Map<string, GuardRuleFile>();
-          for (const r of rules) for (const n of r.names) byName.set(n, r);
-          return reports.flatMap((rep) => mapGuardReport(t, rep, byName));
-        },
+            const byFile = new Map(parsed.map((r) => [r.name, r]));
+            for (const u of job.units) {
+              const file = fileOf.get(u) as string;
+              const own = ownReport(byFile.get(file) ?? byFile.get(path.basename(file)), u);
+              reports.set(u, own);
+              cache?.set(keys[units.indexOf(u)] as string, JSON.stringify(own));
+            }
+          });
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+      const used = new Map<string, GuardRuleFile>();
+      for (const u of units) for (const r of u.rules) used.set(r.id, r);
+      const findings = units.flatMap((u) =>
+        mapGuardReport(u.template, reports.get(u) ?? ownReport(undefined, u), byNameOf(u.rules)),
       );
       const info: PolicyRuleInfo[] = [...used.values()]
         .sort((a, b) => a.id.localeCompare(b.id))
         .map((r) => ({ id: r.id, name: r.names[0] ?? r.id, title: r.title, docsUrl: CONTROL_DOCS }));
-      return { findings: perTemplate.flat(), rules: info };
+      return { findings, rules: info };
     },
   };
 }

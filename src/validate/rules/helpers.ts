@@ -1,5 +1,5 @@
 // Small pieces several rules share: reading references out of intrinsic functions, literal leaves, name suggestions.
-import { intrinsicName, isPlainObject } from '../engine.js';
+import { intrinsicName, isPlainObject } from '../template-values.js';
 import type { Rule } from '../types.js';
 
 export const CFN_DOCS = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide';
@@ -172,33 +172,29 @@ export function literalCheck(
   });
 }
 
-const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
-/** Resources the SAM transform adds to a template without a logical id of their own in it. */
-const SAM_IMPLICIT = ['ServerlessRestApi', 'ServerlessHttpApi', 'ServerlessDeploymentBucket'];
-
 /**
- * True when `name` may be a resource the AWS::Serverless transform generates (e.g. `FnRole`, `FnAliaslive`,
- * `ServerlessRestApi`): the template cannot show it, so references to it are not findings.
+ * True when `name` may be a resource a registry module generates: CloudFormation names each of a module's resources
+ * by the module's logical id followed by the resource's id inside the module (`Bucket` in module `Site` → `SiteBucket`).
  */
-export function samGenerated(template: unknown, name: string): boolean {
-  if (!isPlainObject(template)) return false;
-  const transform = template.Transform;
-  if (!(Array.isArray(transform) ? transform : [transform]).includes(SAM_TRANSFORM)) return false;
-  if (SAM_IMPLICIT.some((n) => name.startsWith(n))) return true;
-  const resources = isPlainObject(template.Resources) ? template.Resources : {};
-  return Object.entries(resources).some(
+export function moduleGenerated(template: unknown, name: string): boolean {
+  if (!isPlainObject(template) || !isPlainObject(template.Resources)) return false;
+  return Object.entries(template.Resources).some(
     ([id, r]) =>
       name.startsWith(id) &&
       name !== id &&
       isPlainObject(r) &&
       typeof r.Type === 'string' &&
-      r.Type.startsWith('AWS::Serverless::'),
+      r.Type.endsWith('::MODULE'),
   );
 }
 
-/** True when the template uses the SAM transform and `type` is one of its AWS::Serverless::* types (its attributes come from what it generates). */
-export function samType(template: unknown, type: string): boolean {
-  if (!isPlainObject(template) || !type.startsWith('AWS::Serverless::')) return false;
-  const transform = template.Transform;
-  return (Array.isArray(transform) ? transform : [transform]).includes(SAM_TRANSFORM);
+/** The transforms a template declares (top-level Transform), and whether it calls Fn::Transform anywhere. */
+export function transformsOf(template: unknown): string[] {
+  if (!isPlainObject(template)) return [];
+  const declared = template.Transform;
+  const names = (Array.isArray(declared) ? declared : declared === undefined ? [] : [declared]).map((t) =>
+    typeof t === 'string' ? t : isPlainObject(t) && typeof t.Name === 'string' ? t.Name : JSON.stringify(t),
+  );
+  if (JSON.stringify(template).includes('"Fn::Transform"')) names.push('Fn::Transform');
+  return names;
 }

@@ -5,6 +5,21 @@ import { rule as E1002 } from './structure/E1002-output-definition.js';
 import { rule as E2002 } from './structure/E2002-parameter-definition.js';
 import { rule as E1018 } from './structure/E1018-intrinsic-function-valid.js';
 import { rule as E1010 } from './structure/E1010-getatt-attribute-exists.js';
+import { rule as E3014 } from './constraints/E3014-property-groups.js';
+import { rule as E3021 } from './constraints/E3021-dependent-properties.js';
+import { rule as E3030 } from './constraints/E3030-allowed-values.js';
+import { rule as E3031 } from './constraints/E3031-pattern.js';
+import { rule as E3032 } from './constraints/E3032-list-length.js';
+import { rule as E3033 } from './constraints/E3033-string-length.js';
+import { rule as E3034 } from './constraints/E3034-number-range.js';
+import { rule as E3023 } from './constraints/E3023-route53-record-shape.js';
+import { rule as E3039 } from './constraints/E3039-dynamodb-key-attributes.js';
+import { rule as E3510 } from './constraints/E3510-iam-policy-document.js';
+import { rule as W1001 } from './structure/W1001-transform-not-expanded.js';
+import { rule as W1019 } from './warnings/W1019-sub-variable-unused.js';
+import { rule as W1020 } from './warnings/W1020-sub-without-variables.js';
+import { rule as W2010 } from './warnings/W2010-noecho-exposed.js';
+import { rule as W3005 } from './warnings/W3005-depends-on-redundant.js';
 import { rule as E3001 } from './structure/E3001-resource-type-exists.js';
 import { rule as E3002 } from './structure/E3002-property-exists.js';
 import { rule as E3003 } from './structure/E3003-required-properties.js';
@@ -50,6 +65,16 @@ export const RULES: readonly Rule[] = [
   E3004,
   E3005,
   E3012,
+  E3014,
+  E3021,
+  E3023,
+  E3030,
+  E3031,
+  E3032,
+  E3033,
+  E3034,
+  E3039,
+  E3510,
   E6001,
   E6002,
   E6003,
@@ -68,4 +93,9 @@ export const RULES: readonly Rule[] = [
   E8001,
   E8002,
   E8003,
+  W1001,
+  W1019,
+  W1020,
+  W2010,
+  W3005,
 ];

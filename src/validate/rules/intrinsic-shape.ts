@@ -1,7 +1,7 @@
 // What shape of value an intrinsic function returns, as far as the template alone tells: CloudFormation rejects a
 // list where a string is wanted (e.g. Fn::GetAZs given to AvailabilityZone) and a string where a list is wanted
 // (e.g. Fn::Join given to SubnetIds), so E3012 needs this to judge property values that are function calls.
-import { intrinsicName, isPlainObject } from '../engine.js';
+import { intrinsicName, isPlainObject } from '../template-values.js';
 import type { CfnTemplate } from '../../templates/template-types.js';
 import type { SpecIndex } from '../spec/spec-index.js';
 import { getAttTarget } from './helpers.js';

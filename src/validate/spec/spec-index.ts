@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 /** A property's shape. `ref` names an entry of `SpecIndex.types`. */
@@ -194,10 +195,36 @@ export function defaultCacheDir(): string {
 
 let loaded: SpecIndex | undefined;
 
-/** The index, loaded once per process. */
+/** The index written next to the compiled module by `npm run build` (see writeBuiltIndex): what a fresh checkout reads. */
+function builtIndexFile(version: string): string {
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), `cfn-spec-index-${version}-v${INDEX_FORMAT}.tsv`);
+}
+
+/** The index, loaded once per process: the one built with the package when there, else the cache, else built now. */
 export function loadSpecIndex(): SpecIndex {
+  if (loaded) return loaded;
+  const { version } = specPackageDir();
+  try {
+    const text = readFileSync(builtIndexFile(version), 'utf8');
+    const header = JSON.parse(text.slice(0, text.indexOf('\n'))) as { version: string; format: number };
+    if (header.version === version && header.format === INDEX_FORMAT) loaded = indexFromText(text, version);
+  } catch {
+    // Running from source, or a build without the index: use the cache.
+  }
   loaded ??= openSpecIndex(defaultCacheDir()).index;
   return loaded;
+}
+
+/**
+ * Writes the index beside this module. `npm run build` calls it, so CI and a fresh clone start with the index instead
+ * of spending a second of every cold run on decompressing and parsing the specification database.
+ */
+export function writeBuiltIndex(): string {
+  const { dir, version } = specPackageDir();
+  const db = JSON.parse(gunzipSync(readFileSync(path.join(dir, 'db.json.gz'))).toString('utf8')) as RawDb;
+  const file = builtIndexFile(version);
+  writeFileSync(file, serialise(buildSpecEntries(db), version));
+  return file;
 }
 
 /** Reads the index from the cache in `cacheDir` when it is there and current, else builds it from the package and caches it. */

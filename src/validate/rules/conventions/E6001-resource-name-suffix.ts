@@ -1,5 +1,5 @@
 // E6001: explicitly named resources carry the environment suffix, as `{resource-type}-{environment-suffix}`.
-import { intrinsicName, isPlainObject } from '../../engine.js';
+import { intrinsicName, isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { subParts } from '../helpers.js';
 

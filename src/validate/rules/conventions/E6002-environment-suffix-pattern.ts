@@ -1,5 +1,5 @@
 // E6002: the EnvironmentSuffix parameter exists where names need it, and its AllowedPattern admits only lowercase letters, digits and hyphens.
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 // E6004: deletion protection is a parameter (true for production), never hard-coded true.
 import type { Rule } from '../../types.js';
 import { CFN_DOCS, literalLeaves } from '../helpers.js';
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 
 const FLAGS = new Set([
   'DeletionProtection',

@@ -1,5 +1,5 @@
 // E6010: no secrets in templates: no literal passwords / tokens, no AWS access keys, no echoing secret parameters.
-import { intrinsicName, isPlainObject } from '../../engine.js';
+import { intrinsicName, isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS } from '../helpers.js';
 

@@ -1,5 +1,5 @@
 // E6011: encryption at rest is switched on for every resource type that supports it (a data table: type → how to tell).
-import { intrinsicName, isPlainObject } from '../../engine.js';
+import { intrinsicName, isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { canBeTrue } from '../helpers.js';
 

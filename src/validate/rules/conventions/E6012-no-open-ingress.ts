@@ -1,5 +1,5 @@
 // E6012: no security-group ingress from anywhere, except HTTP/HTTPS on a load balancer's group.
-import { intrinsicName, isPlainObject } from '../../engine.js';
+import { intrinsicName, isPlainObject } from '../../template-values.js';
 import type { JsonPath } from '../../../templates/json-source.js';
 import type { Rule, RuleContext } from '../../types.js';
 import { getAttTarget, literalLeaves } from '../helpers.js';

@@ -1,5 +1,5 @@
 // E6013: instances launched from our launch templates require IMDSv2 (session tokens), which blunts SSRF credential theft.
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { literalLeaves } from '../helpers.js';
 

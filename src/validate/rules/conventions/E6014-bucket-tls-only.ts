@@ -1,5 +1,5 @@
 // E6014: every bucket has a bucket policy in the same template that denies requests not made over TLS.
-import { intrinsicName, isPlainObject } from '../../engine.js';
+import { intrinsicName, isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { getAttTarget } from '../helpers.js';
 

@@ -1,5 +1,5 @@
 // E6015: identity policies grant no service-wide wildcard actions on every resource (least privilege, DESIGN.md §6).
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 
 const IAM_TYPES = new Set([

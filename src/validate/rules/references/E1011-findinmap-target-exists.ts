@@ -1,5 +1,5 @@
 // E1011: Fn::FindInMap names a mapping of the template and, where keys are literal, keys that exist in it.
-import { isPlainObject, intrinsicName } from '../../engine.js';
+import { isPlainObject, intrinsicName } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { didYouMean, TEMPLATE_REF } from '../helpers.js';
 

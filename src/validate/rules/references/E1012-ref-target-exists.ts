@@ -1,6 +1,6 @@
 // E1012: every Ref names a parameter, a resource or a pseudo parameter (and only parameters inside Conditions).
 import type { Rule } from '../../types.js';
-import { didYouMean, PSEUDO_PARAMETERS, samGenerated, sectionNames, TEMPLATE_REF } from '../helpers.js';
+import { didYouMean, PSEUDO_PARAMETERS, moduleGenerated, sectionNames, TEMPLATE_REF } from '../helpers.js';
 
 export const rule: Rule = {
   id: 'E1012',
@@ -35,7 +35,7 @@ export const rule: Rule = {
             message: `Ref to "${node.arg}", which is a condition, not a parameter or resource.`,
             fix: `Use {"Fn::If": ["${node.arg}", valueIfTrue, valueIfFalse]}, or "Condition": "${node.arg}" on a resource or output.`,
           });
-        } else if (!known.has(node.arg) && !samGenerated(ctx.template, node.arg)) {
+        } else if (!known.has(node.arg) && !moduleGenerated(ctx.template, node.arg)) {
           ctx.report({
             path,
             message: `Ref to "${node.arg}", which is not a parameter, resource or pseudo parameter.${didYouMean(node.arg, known)}`,

@@ -4,7 +4,7 @@ import { checkAttribute } from '../structure/E1010-getatt-attribute-exists.js';
 import {
   didYouMean,
   PSEUDO_PARAMETERS,
-  samGenerated,
+  moduleGenerated,
   sectionNames,
   subParts,
   subVariables,
@@ -39,7 +39,7 @@ export const rule: Rule = {
           return;
         }
         for (const v of subVariables(parts.text)) {
-          if (v in parts.vars || known.has(v) || samGenerated(ctx.template, v.split('.')[0] as string)) continue;
+          if (v in parts.vars || known.has(v) || moduleGenerated(ctx.template, v.split('.')[0] as string)) continue;
           const dot = v.indexOf('.');
           if (dot > 0 && !v.startsWith('AWS::')) {
             checkAttribute(ctx, path, v.slice(0, dot), v.slice(dot + 1));

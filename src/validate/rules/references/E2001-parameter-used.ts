@@ -1,5 +1,5 @@
 // E2001: every declared parameter is used somewhere that matters (Metadata does not count).
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS, referencedNames } from '../helpers.js';
 
@@ -8,7 +8,7 @@ export const rule: Rule = {
   name: 'parameter-used',
   title: 'Every parameter is used',
   description:
-    'Each parameter is referenced (Ref or Fn::Sub) from Resources, Outputs, Conditions or Rules. A reference only from Metadata (e.g. Metadata.Drctl) does not count; parameters drctl passes automatically must also be used when declared. An unused parameter in a layer template is usually a wiring mistake.',
+    "Each parameter is referenced (Ref or Fn::Sub) from Resources (including a resource's Metadata, e.g. AWS::CloudFormation::Init), Outputs, Conditions or Rules. A reference only from the template-level Metadata (e.g. Metadata.Drctl) does not count, since CloudFormation never resolves it; parameters drctl passes automatically must also be used when declared. An unused parameter in a layer template is usually a wiring mistake.",
   docsUrl: `${CFN_DOCS}/parameters-section-structure.html`,
   tags: ['references', 'parameters'],
   severity: 'error',
@@ -17,7 +17,9 @@ export const rule: Rule = {
     const used = new Set<string>();
     return {
       intrinsic(node) {
-        if (node.inMetadata) return;
+        // A resource's Metadata is resolved by CloudFormation and read by cfn-init (AWS::CloudFormation::Init), so a
+        // reference there is a use; the template-level Metadata is never resolved, so one there is not.
+        if (node.inMetadata && node.section !== 'Resources') return;
         for (const name of referencedNames(node.fn, node.arg)) used.add(name);
       },
       end() {

@@ -1,6 +1,6 @@
 // E3004: resources do not depend on each other in a circle (through Ref, Fn::GetAtt, Fn::Sub or DependsOn), nor
 // conditions on each other (through {"Condition": name}).
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS, referencedNames } from '../helpers.js';
 

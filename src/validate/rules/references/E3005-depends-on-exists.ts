@@ -1,7 +1,7 @@
 // E3005: DependsOn names resources of this template (and not the resource itself).
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
-import { CFN_DOCS, didYouMean } from '../helpers.js';
+import { CFN_DOCS, didYouMean, moduleGenerated } from '../helpers.js';
 
 export const rule: Rule = {
   id: 'E3005',
@@ -32,7 +32,7 @@ export const rule: Rule = {
           const path = typeof dep === 'string' ? [...node.path, 'DependsOn'] : [...node.path, 'DependsOn', i];
           if (name === node.id)
             ctx.report({ path, message: `${node.id} depends on itself.`, fix: 'Remove it from its own DependsOn.' });
-          else if (!resources.includes(name))
+          else if (!resources.includes(name) && !moduleGenerated(ctx.template, name))
             ctx.report({
               path,
               message: `DependsOn names "${name}", which is not a resource of this template.${didYouMean(name, resources)}`,

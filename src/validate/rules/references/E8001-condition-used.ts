@@ -1,5 +1,5 @@
 // E8001: every declared condition is used by a resource, an output, Fn::If or another condition.
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS } from '../helpers.js';
 
@@ -8,7 +8,7 @@ export const rule: Rule = {
   name: 'condition-used',
   title: 'Every condition is used',
   description:
-    'Each condition declared under Conditions is named by a resource or output Condition attribute, by Fn::If, or by another condition.',
+    "Each condition declared under Conditions is named by a resource or output Condition attribute, by Fn::If (also inside a resource's Metadata, which CloudFormation resolves), or by another condition.",
   docsUrl: `${CFN_DOCS}/conditions-section-structure.html`,
   tags: ['references', 'conditions'],
   severity: 'error',
@@ -25,7 +25,8 @@ export const rule: Rule = {
         if (typeof node.resource.Condition === 'string') used.add(node.resource.Condition);
       },
       intrinsic(node) {
-        if (node.inMetadata) return;
+        // Fn::If in a resource's Metadata (cfn-init configuration) is resolved like its Properties.
+        if (node.inMetadata && node.section !== 'Resources') return;
         if (node.fn === 'Fn::If' && Array.isArray(node.arg) && typeof node.arg[0] === 'string') used.add(node.arg[0]);
         if (node.fn === 'Condition' && typeof node.arg === 'string') used.add(node.arg);
       },

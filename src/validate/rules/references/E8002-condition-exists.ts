@@ -1,5 +1,5 @@
 // E8002: every condition named by a resource, an output, Fn::If or another condition is declared.
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 import type { JsonPath } from '../../../templates/json-source.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS, didYouMean } from '../helpers.js';

@@ -2,83 +2,18 @@
 // stack whose active part names an inactive resource ("Unresolved resource dependencies"), and it does so only for
 // the parameter values that switch the resource off — e.g. only when the secondary is deployed. The rule decides it
 // for every combination of the values the conditions can distinguish.
-import { intrinsicName, isPlainObject } from '../../engine.js';
-import { evaluateConditions, type ParamValues } from '../../../templates/conditions.js';
+import { intrinsicName, isPlainObject } from '../../template-values.js';
+import {
+  describeScenario,
+  scenarioSpace,
+  situations,
+  type Scenario,
+  type ScenarioSpace,
+} from '../../scenario/scenarios.js';
 import type { CfnTemplate } from '../../../templates/template-types.js';
 import type { JsonPath } from '../../../templates/json-source.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS, referencedNames } from '../helpers.js';
-
-/** Above this many parameter combinations the rule stays silent rather than slow (no template of ours comes close). */
-const MAX_SCENARIOS = 4096;
-const OTHER = '\u0000other';
-
-interface Scenario {
-  params: ParamValues;
-  conditions: Map<string, boolean>;
-}
-
-/** Each parameter the Conditions read, with the literals it is compared with in Fn::Equals. */
-function conditionInputs(conditions: unknown): Map<string, Set<string>> {
-  const inputs = new Map<string, Set<string>>();
-  const literalsOf = (name: string): Set<string> => {
-    let set = inputs.get(name);
-    if (!set) inputs.set(name, (set = new Set()));
-    return set;
-  };
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (isPlainObject(v)) {
-      const fn = intrinsicName(v, 'Conditions');
-      if (fn === 'Ref' && typeof v.Ref === 'string') literalsOf(v.Ref);
-      if (fn === 'Fn::Equals' && Array.isArray(v[fn])) {
-        const [a, b] = v[fn] as unknown[];
-        for (const [ref, lit] of [
-          [a, b],
-          [b, a],
-        ]) {
-          if (
-            intrinsicName(ref) === 'Ref' &&
-            typeof (ref as { Ref: unknown }).Ref === 'string' &&
-            ['string', 'number', 'boolean'].includes(typeof lit)
-          )
-            literalsOf((ref as { Ref: string }).Ref).add(String(lit));
-        }
-      }
-      Object.values(v).forEach(visit);
-    }
-  };
-  if (isPlainObject(conditions)) for (const def of Object.values(conditions)) visit(def);
-  return inputs;
-}
-
-/** One value per way a parameter can make the conditions differ: each literal it is compared with, and one other. */
-function candidates(template: CfnTemplate, name: string, literals: Set<string>): string[] {
-  const p = template.Parameters?.[name] as { AllowedValues?: unknown[] } | undefined;
-  const allowed = Array.isArray(p?.AllowedValues) ? p.AllowedValues.map(String) : undefined;
-  if (allowed) {
-    const compared = allowed.filter((v) => literals.has(v));
-    const other = allowed.find((v) => !literals.has(v));
-    return other === undefined ? compared : [...compared, other];
-  }
-  return [...literals, OTHER];
-}
-
-/** Every distinguishable combination of parameter values, with the conditions it yields; undefined when too many. */
-export function conditionScenarios(template: CfnTemplate): Scenario[] | undefined {
-  let combos: ParamValues[] = [{}];
-  for (const [name, literals] of conditionInputs(template.Conditions)) {
-    const values = candidates(template, name, literals);
-    if (combos.length * values.length > MAX_SCENARIOS) return undefined;
-    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
-  }
-  try {
-    return combos.map((params) => ({ params, conditions: evaluateConditions(template, params) }));
-  } catch {
-    // Malformed conditions are other rules' findings (E8002, E3004).
-    return undefined;
-  }
-}
 
 /** The conditions a value at `path` is used under: its resource's or output's Condition and the Fn::If branches above it. */
 function contextOf(template: CfnTemplate, path: JsonPath): [string, boolean][] {
@@ -103,13 +38,6 @@ function contextOf(template: CfnTemplate, path: JsonPath): [string, boolean][] {
   return out;
 }
 
-function describeScenario(s: Scenario): string {
-  return Object.entries(s.params)
-    .filter(([, v]) => v !== OTHER)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(', ');
-}
-
 export const rule: Rule = {
   id: 'E8003',
   name: 'conditional-reference',
@@ -126,19 +54,30 @@ export const rule: Rule = {
       const r = resources[id];
       return isPlainObject(r) && typeof r.Condition === 'string' ? r.Condition : undefined;
     };
-    let scenarios: Scenario[] | undefined | null = null;
+    let space: ScenarioSpace | undefined | null = null;
+    const verdicts = new Map<string, Scenario | null>();
     const check = (target: string, path: JsonPath, what: string): void => {
       const needed = conditionOf(target);
       if (!needed) return;
-      scenarios ??= conditionScenarios(ctx.template);
-      if (!scenarios) return;
+      space ??= scenarioSpace(ctx.template);
+      if (!space) return;
       const context = contextOf(ctx.template, path);
-      const broken = scenarios.find(
-        (s) =>
-          s.conditions.has(needed) &&
-          context.every(([c, v]) => s.conditions.get(c) === v) &&
-          s.conditions.get(needed) === false,
-      );
+      // Many references share the condition they need and the context they sit in: judge each pair once.
+      const key = `${needed}\u0000${context.map(([c, v]) => `${c}=${v}`).join(',')}`;
+      let broken = verdicts.get(key);
+      if (broken === undefined) {
+        const names = [needed, ...new Set(context.map(([c]) => c))].filter((c) => space?.componentOf.has(c));
+        // Only conditions whose scenarios are known are judged (a component too large to enumerate stays silent).
+        const known = names.every((c) => space?.components[space.componentOf.get(c) as number]);
+        broken =
+          (known ? situations(space, names) : []).find(
+            (s) =>
+              s.conditions.has(needed) &&
+              context.every(([c, v]) => s.conditions.get(c) === v) &&
+              s.conditions.get(needed) === false,
+          ) ?? null;
+        verdicts.set(key, broken);
+      }
       if (!broken) return;
       ctx.report({
         path,

@@ -1,7 +1,7 @@
 // E1001: only the sections CloudFormation knows, with Resources present and non-empty.
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
-import { CFN_DOCS, didYouMean, samType } from '../helpers.js';
+import { CFN_DOCS, didYouMean } from '../helpers.js';
 
 const SECTIONS = [
   'AWSTemplateFormatVersion',
@@ -38,8 +38,6 @@ export const rule: Rule = {
         return;
       }
       for (const [key, value] of Object.entries(t)) {
-        // The SAM transform adds its own Globals section (expanded before CloudFormation sees the template).
-        if (key === 'Globals' && samType(t, 'AWS::Serverless::Function')) continue;
         if (!SECTIONS.includes(key)) {
           ctx.report({
             path: [key],
@@ -64,7 +62,8 @@ export const rule: Rule = {
           fix: 'Give the description as text.',
         });
       }
-      for (const section of ['Parameters', 'Resources', 'Outputs', 'Conditions', 'Mappings'] as const) {
+      // Condition names are not logical ids: CloudFormation accepts other characters in them (AWS Quick Starts use `&`).
+      for (const section of ['Parameters', 'Resources', 'Outputs', 'Mappings'] as const) {
         const v = t[section];
         if (!isPlainObject(v)) continue;
         for (const id of Object.keys(v)) {
@@ -76,6 +75,14 @@ export const rule: Rule = {
             });
         }
       }
+      if (isPlainObject(t.Conditions))
+        for (const name of Object.keys(t.Conditions))
+          if (name.length === 0 || name.length > 255 || [...name].some((c) => c.charCodeAt(0) < 32))
+            ctx.report({
+              path: ['Conditions', name],
+              message: `"${name}" is not a valid condition name (1 to 255 printable characters).`,
+              fix: 'Rename the condition.',
+            });
       if (!('Resources' in t))
         ctx.report({
           path: [],

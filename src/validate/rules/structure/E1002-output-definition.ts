@@ -1,5 +1,5 @@
 // E1002: outputs are well-formed: a Value, only known keys, an Export with a Name, at most 200 of them.
-import { intrinsicName, isPlainObject } from '../../engine.js';
+import { intrinsicName, isPlainObject } from '../../template-values.js';
 import { returnShape } from '../intrinsic-shape.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS, didYouMean } from '../helpers.js';

@@ -1,7 +1,7 @@
 // E1010: Fn::GetAtt names a resource of this template and an attribute its type has.
 import type { Rule } from '../../types.js';
-import { didYouMean, getAttTarget, samGenerated, samType, TEMPLATE_REF } from '../helpers.js';
-import { isCustomType, isPlainObject } from '../../engine.js';
+import { didYouMean, getAttTarget, moduleGenerated, TEMPLATE_REF } from '../helpers.js';
+import { isCustomType, isPlainObject } from '../../template-values.js';
 import type { JsonPath } from '../../../templates/json-source.js';
 import type { RuleContext } from '../../types.js';
 
@@ -14,7 +14,7 @@ export function checkAttribute(
 ): void {
   const resources = isPlainObject(ctx.template.Resources) ? ctx.template.Resources : {};
   const res = resources[resource];
-  if (!res && samGenerated(ctx.template, resource)) return;
+  if (!res && moduleGenerated(ctx.template, resource)) return;
   if (!res) {
     ctx.report({
       path,
@@ -23,13 +23,7 @@ export function checkAttribute(
     });
     return;
   }
-  if (
-    attribute === undefined ||
-    typeof res.Type !== 'string' ||
-    isCustomType(res.Type) ||
-    samType(ctx.template, res.Type)
-  )
-    return;
+  if (attribute === undefined || typeof res.Type !== 'string' || isCustomType(res.Type)) return;
   // A nested stack's outputs are attributes named Outputs.<Name>.
   if (res.Type === 'AWS::CloudFormation::Stack' && attribute.startsWith('Outputs.')) return;
   const spec = ctx.spec.resource(res.Type);

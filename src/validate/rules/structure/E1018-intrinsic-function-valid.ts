@@ -1,5 +1,5 @@
 // E1018: intrinsic functions exist, take arguments of the right shape, and appear where CloudFormation allows them.
-import { intrinsicName, isPlainObject } from '../../engine.js';
+import { intrinsicName, isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { didYouMean, TEMPLATE_REF } from '../helpers.js';
 

@@ -1,5 +1,5 @@
 // E2002: parameters are well-formed: a known Type, known keys, and a Default that satisfies the parameter's own constraints.
-import { isPlainObject } from '../../engine.js';
+import { isPlainObject } from '../../template-values.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS, didYouMean } from '../helpers.js';
 

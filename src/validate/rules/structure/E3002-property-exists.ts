@@ -1,6 +1,6 @@
 // E3002: every property (and nested property) exists for its resource type in the specification.
 import type { Rule } from '../../types.js';
-import { intrinsicName, isPlainObject } from '../../engine.js';
+import { intrinsicName, isPlainObject } from '../../template-values.js';
 import { CFN_DOCS, didYouMean } from '../helpers.js';
 
 export const rule: Rule = {

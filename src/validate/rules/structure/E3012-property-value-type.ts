@@ -1,5 +1,5 @@
 // E3012: each property value has the shape the specification declares (string, number, boolean, list, object).
-import { intrinsicName, isPlainObject } from '../../engine.js';
+import { intrinsicName, isPlainObject } from '../../template-values.js';
 import type { SpecResource, SpecType } from '../../spec/spec-index.js';
 import type { Rule } from '../../types.js';
 import { CFN_DOCS } from '../helpers.js';
