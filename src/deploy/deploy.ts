@@ -3,12 +3,12 @@
 import type { Stack, Tag } from '@aws-sdk/client-cloudformation';
 import { DrError, usageError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
-import type { StackNode, DeployNode, NodeState } from './graph.js';
-import { isStackNode } from './graph.js';
+import type { StackNode, DeployNode, NodeState } from '../plan/graph.js';
+import { isStackNode } from '../plan/graph.js';
 import { nodeStateMessage, runGraph, type ExecutionResult } from './executor.js';
 import { ensureStateBucket, stateBucketName } from './lock.js';
 import { buildArtifact, publishArtifact, type BuiltArtifact } from './packaging.js';
-import type { Project } from './project.js';
+import type { Project } from '../plan/project.js';
 import type { Runtime } from './runtime.js';
 import { deployStack, outputsOf, type StackOutcome } from './stack-deployer.js';
 import { stackOpsByRegion, type StackOps } from './stack-ops.js';

@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DrError } from '../errors.js';
 import { errorName, throttlingRetry } from '../aws/retry.js';
-import type { ArtifactBuildNode } from './graph.js';
+import type { ArtifactBuildNode } from '../plan/graph.js';
 import { zipSync } from 'fflate';
 
 /** Zip entries carry this time (the DOS epoch), never the build time. */

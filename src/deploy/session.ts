@@ -2,7 +2,7 @@
 // anything changes), then the environment's lock, held for the run and released on every way out.
 import { acquireLock, ensureStateBucket, stateBucketName, type HeldLock } from './lock.js';
 import { callerIdentity, type Identity } from './preflight.js';
-import type { Project } from './project.js';
+import type { Project } from '../plan/project.js';
 import type { Runtime } from './runtime.js';
 
 export function ownerFor(identity: Identity, rt: Runtime) {

@@ -5,7 +5,7 @@ import type { Change, Stack, Tag } from '@aws-sdk/client-cloudformation';
 import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 import type { Clock } from '../clock.js';
-import type { StackNode } from './graph.js';
+import type { StackNode } from '../plan/graph.js';
 import type { TemplateSource } from './template-source.js';
 import { CHANGE_SET_PREFIX, interrupted, isInProgress, isNoChangesReason, type StackOps } from './stack-ops.js';
 

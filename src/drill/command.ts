@@ -3,7 +3,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { clientConfig, sdkClientFactory, type AwsOptions, type ClientFactory } from '../aws/clients.js';
 import type { CommandContext } from '../cli/context.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadProject } from '../plan/project.js';
 import { usageError } from '../errors.js';
 import { realClock, type Clock } from '../clock.js';
 import { systemDnsResolver, type DnsResolver } from '../failover/runbooks/dns.js';
@@ -79,7 +79,8 @@ export async function runDrillCommand(
       'Use --db-canary auto (default) or off.',
       { field: '--db-canary' },
     );
-  const { config } = await loadConfig(ctx.root, opts.env);
+  // The one parameter resolution: a value the templates refuse stops this command as it stops plan and deploy.
+  const { config } = await loadProject(ctx.root, opts.env);
   const aws: AwsOptions = {
     ...(ctx.options.profile ? { profile: ctx.options.profile } : {}),
     ...(ctx.options.endpointUrl ? { endpointUrl: ctx.options.endpointUrl } : {}),

@@ -1,15 +1,13 @@
-// Derives the deploy graph from the templates' Metadata.Drctl (Regions, Inputs, Artifacts) and the config.
-// No order is written by hand: edges come from inputs; cycles are broken by deferring optional inputs.
+// Derives the deploy graph from the resolved parameters (src/plan/parameters.ts): edges come from inputs, cycles are
+// broken by deferring optional inputs to a second pass, artifacts add build and publish nodes. No order is written
+// by hand.
 import path from 'node:path';
 import { DrError } from '../errors.js';
-import { automaticParameters, parameterToString, stackName } from '../config/load-config.js';
+import { stackName } from '../config/load-config.js';
 import type { EnvironmentConfig } from '../config/config-types.js';
-import type { LoadedTemplate } from '../templates/catalog.js';
-import type { RegionRole, TemplateArtifact } from '../templates/template-types.js';
 import { BUILD_SECONDS, PUBLISH_SECONDS, stackCreateSeconds, stackUpdateSeconds } from './estimates.js';
 import { criticalPath, cycles, priorities, topologicalOrder, waves, type Deps } from './graph-analysis.js';
 import {
-  peerRole,
   stackNodeId,
   type ArtifactBuildNode,
   type ArtifactPublishNode,
@@ -18,236 +16,41 @@ import {
   type ParameterSource,
   type StackNode,
 } from './graph.js';
+import {
+  artifactName,
+  publishNodeId,
+  resolveParameters,
+  type InputEdge,
+  type ParameterInput,
+  type ResolvedParameters,
+} from './parameters.js';
 
-export interface GraphInput {
-  config: EnvironmentConfig;
-  /** The config file, for error messages (e.g. `config/dev.json`). */
-  configFile: string;
-  layers: Map<string, LoadedTemplate>;
-}
-
-const ROLES: RegionRole[] = ['primary', 'secondary'];
-
-/** An input edge between two stack instances. */
-interface Edge {
-  consumer: string;
-  producer: string;
-  param: string;
-  output: string;
-  optional: boolean;
-  file: string;
-}
-
-interface Instance {
-  id: string;
-  layer: string;
-  role: RegionRole;
-  t: LoadedTemplate;
-  params: Record<string, ParameterSource>;
-}
-
-/** A short, stable artifact name from its entry: `src/failover/controller/handler.ts` → `failover-controller`. */
-export function artifactName(entry: string): string {
-  const noExt = entry.replace(/\.[cm]?[jt]sx?$/, '').replace(/^\.?\/?src\//, '');
-  const parts = noExt.split(/[\\/]/).filter(Boolean);
-  if (parts.length > 1 && ['handler', 'index', 'main'].includes(parts[parts.length - 1]!)) parts.pop();
-  return parts
-    .join('-')
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-');
+export interface GraphInput extends ParameterInput {
+  /** Already resolved parameters (loadProject resolves once); resolved from the input otherwise. */
+  resolved?: ResolvedParameters;
 }
 
 function problem(code: string, message: string, fix: string, file: string, field: string): DrError {
   return new DrError({ code, kind: 'config', message: `${file}: ${field}: ${message}`, fix, file, field });
 }
 
-/** Throws the problem, or one error listing all of them (named by the first) so each is fixed in one go. */
-function raise(problems: DrError[]): never {
-  const first = problems[0]!;
-  if (problems.length === 1) throw first;
-  const lines = problems.map((p) => `  - ${p.message}${p.fix ? `\n    fix: ${p.fix}` : ''}`).join('\n');
-  throw new DrError({
-    code: first.code,
-    kind: first.kind,
-    message: `${problems.length} problems in the deploy plan:\n${lines}`,
-    fix: first.fix,
-    file: first.file,
-    field: first.field,
-  });
-}
-
 /** How cheap it is to defer an edge: a primary input waiting on the secondary is the natural second pass. */
-function deferRank(e: Edge): number {
+function deferRank(e: InputEdge): number {
   return e.consumer.endsWith('@primary') && e.producer.endsWith('@secondary') ? 0 : 1;
 }
 
 export function buildDeployGraph(input: GraphInput): DeployGraph {
-  const { config, configFile } = input;
-  const problems: DrError[] = [];
-  const warnings: string[] = [];
-  const instances = new Map<string, Instance>();
-  const usedConfig = new Set<string>();
-  const shadowed = new Map<string, string[]>();
-
-  for (const [layer, t] of [...input.layers].sort(([a], [b]) => a.localeCompare(b))) {
-    const regions = t.drctl?.Regions;
-    if (!Array.isArray(regions) || regions.length === 0 || regions.some((r) => !ROLES.includes(r))) {
-      problems.push(
-        problem(
-          'E_PLAN_BAD_METADATA',
-          `Regions must list "primary" and/or "secondary"`,
-          'Set Metadata.Drctl.Regions, e.g. ["primary", "secondary"].',
-          t.file,
-          'Metadata.Drctl.Regions',
-        ),
-      );
-      continue;
-    }
-    for (const role of ROLES)
-      if (regions.includes(role))
-        instances.set(stackNodeId(layer, role), { id: stackNodeId(layer, role), layer, role, t, params: {} });
-  }
-
-  // Parameters and input edges, per stack instance.
-  const edges: Edge[] = [];
-  const artifactUses: { inst: Instance; param: string; art: TemplateArtifact }[] = [];
-  for (const inst of instances.values()) {
-    const { t, role } = inst;
-    const declared = t.template.Parameters ?? {};
-    const inputs = t.drctl?.Inputs ?? {};
-    const artifacts = t.drctl?.Artifacts ?? {};
-    for (const [param, inp] of Object.entries(inputs)) {
-      const field = `Metadata.Drctl.Inputs.${param}`;
-      if (!(param in declared)) {
-        problems.push(
-          problem(
-            'E_PLAN_INPUT_UNDECLARED',
-            `input for parameter "${param}", which the template does not declare`,
-            `Declare "${param}" under Parameters or remove the input.`,
-            t.file,
-            field,
-          ),
-        );
-        continue;
-      }
-      if (inp.Roles && !inp.Roles.includes(role)) continue;
-      const producerRole = inp.Region === 'self' ? role : inp.Region === 'peer' ? peerRole(role) : inp.Region;
-      const producerId = stackNodeId(inp.Stack, producerRole);
-      const producer = instances.get(producerId);
-      if (!producer) {
-        problems.push(
-          problem(
-            'E_PLAN_INPUT_UNKNOWN_STACK',
-            `input from "${producerId}", but no template deploys layer "${inp.Stack}" in the ${producerRole} region`,
-            `Fix Stack/Region, or add "${producerRole}" to that layer's Metadata.Drctl.Regions.`,
-            t.file,
-            field,
-          ),
-        );
-        continue;
-      }
-      if (!(inp.Output in (producer.t.template.Outputs ?? {}))) {
-        problems.push(
-          problem(
-            'E_PLAN_INPUT_UNKNOWN_OUTPUT',
-            `input from ${producerId}.${inp.Output}, but ${producer.t.file} has no output "${inp.Output}"`,
-            `Use one of: ${Object.keys(producer.t.template.Outputs ?? {}).join(', ') || '(none)'}.`,
-            t.file,
-            field,
-          ),
-        );
-        continue;
-      }
-      const optional = declared[param]?.Default === '';
-      edges.push({ consumer: inst.id, producer: producerId, param, output: inp.Output, optional, file: t.file });
-      inst.params[param] = {
-        kind: 'output',
-        node: producerId,
-        layer: inp.Stack,
-        role: producerRole,
-        output: inp.Output,
-      };
-    }
-    for (const [param, art] of Object.entries(artifacts)) {
-      const field = `Metadata.Drctl.Artifacts.${param}`;
-      if (!(param in declared) || !(art.BucketParameter in declared)) {
-        const missing = param in declared ? art.BucketParameter : param;
-        problems.push(
-          problem(
-            'E_PLAN_ARTIFACT_UNDECLARED',
-            `artifact refers to parameter "${missing}", which the template does not declare`,
-            `Declare "${missing}" under Parameters.`,
-            t.file,
-            field,
-          ),
-        );
-        continue;
-      }
-      if (art.Kind !== 'lambda' && art.Kind !== 'service') {
-        problems.push(
-          problem(
-            'E_PLAN_BAD_METADATA',
-            `Kind is "${String(art.Kind)}"`,
-            'Use "lambda" (zip with index.mjs) or "service" (one .mjs bundle).',
-            t.file,
-            `${field}.Kind`,
-          ),
-        );
-        continue;
-      }
-      artifactUses.push({ inst, param, art });
-    }
-    // Literal values: automatic < common < role block; inputs and artifacts take precedence over all three.
-    const automatic = automaticParameters(config, role);
-    for (const name of Object.keys(declared)) {
-      const fromConfig =
-        config.parameters[role]?.[name] !== undefined
-          ? role
-          : config.parameters.common?.[name] !== undefined
-            ? 'common'
-            : undefined;
-      if (inst.params[name] || name in artifacts) {
-        if (fromConfig) {
-          const key = `${fromConfig}.${name}`;
-          shadowed.set(key, [
-            ...(shadowed.get(key) ?? []),
-            `${inst.id} (${name in artifacts ? 'an artifact' : 'an input'} in ${t.file})`,
-          ]);
-        }
-        continue;
-      }
-      if (fromConfig) usedConfig.add(`${fromConfig}.${name}`);
-      if (fromConfig)
-        inst.params[name] = {
-          kind: 'config',
-          value: parameterToString(config.parameters[fromConfig]![name]!),
-          block: fromConfig,
-        };
-      else if (name in automatic)
-        inst.params[name] = { kind: 'automatic', value: automatic[name as keyof typeof automatic] ?? '' };
-      else if (declared[name]?.Default !== undefined)
-        inst.params[name] = { kind: 'default', value: String(declared[name]!.Default) };
-      else {
-        problems.push(
-          problem(
-            'E_PLAN_MISSING_PARAMETER',
-            `parameter "${name}" of ${inst.id} has no value: no default, no input and nothing in ${configFile}`,
-            `Add "${name}" to parameters.${role} (or parameters.common) in ${configFile}, give it a Default, or feed it from another stack with Metadata.Drctl.Inputs.`,
-            t.file,
-            `Parameters.${name}`,
-          ),
-        );
-      }
-    }
-  }
-  if (problems.length) raise(problems);
-  // A config value that every stack declaring it takes from elsewhere is dead: almost always a mistake.
-  for (const [key, where] of shadowed)
-    if (!usedConfig.has(key))
-      warnings.push(`${configFile}: parameters.${key} is never used: ${where.join(', ')} take it from elsewhere`);
+  const { config } = input;
+  const {
+    stacks: instances,
+    edges,
+    artifacts: artifactUses,
+    warnings: resolvedWarnings,
+  } = input.resolved ?? resolveParameters(input);
+  const warnings = [...resolvedWarnings];
 
   // Break cycles: repeatedly defer the cheapest optional edge inside a cycle.
-  const deferred = new Set<Edge>();
+  const deferred = new Set<InputEdge>();
   const stackDeps = (): Deps => {
     const d: Deps = new Map([...instances.keys()].map((id) => [id, [] as string[]]));
     for (const e of edges) if (!deferred.has(e)) d.get(e.consumer)!.push(e.producer);
@@ -292,7 +95,7 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
   for (const inst of instances.values()) {
     const mine = [...deferred].filter((e) => e.consumer === inst.id);
     const second = stackNodeId(inst.layer, inst.role, 2);
-    const params: Record<string, ParameterSource> = { ...inst.params };
+    const params: Record<string, ParameterSource> = { ...inst.parameters };
     for (const e of mine) {
       const src = params[e.param] as Extract<ParameterSource, { kind: 'output' }>;
       params[e.param] = {
@@ -310,7 +113,7 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
       role: inst.role,
       region: config.regions[inst.role],
       stackName: stackName(config, inst.layer),
-      template: inst.t.file,
+      template: inst.template.file,
     };
     nodes.set(inst.id, {
       ...base,
@@ -322,7 +125,7 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
       dependencies: [
         ...new Set(edges.filter((e) => e.consumer === inst.id && !deferred.has(e)).map((e) => e.producer)),
       ].sort(),
-      estimateSeconds: stackCreateSeconds(inst.t.template, firstPass),
+      estimateSeconds: stackCreateSeconds(inst.template.template, firstPass),
     });
     if (mine.length) {
       nodes.set(second, {
@@ -331,10 +134,10 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
         id: second,
         kind: 'stack',
         pass: 2,
-        parameters: inst.params,
+        parameters: { ...inst.parameters },
         dependencies: [...new Set([inst.id, ...mine.map((e) => e.producer)])].sort(),
         estimateSeconds: stackUpdateSeconds(
-          inst.t.template,
+          inst.template.template,
           mine.map((e) => e.param),
         ),
       });
@@ -342,7 +145,8 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
   }
 
   // Artifacts: one build per entry, one publish per (artifact, region); the consuming stacks wait for the publish.
-  for (const { inst, param, art } of artifactUses) {
+  for (const { stack, param, artifact: art } of artifactUses) {
+    const inst = instances.get(stack)!;
     const name = artifactName(art.Entry);
     const buildId = `build:${name}`;
     const existing = nodes.get(buildId);
@@ -355,7 +159,7 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
         'E_PLAN_ARTIFACT_CONFLICT',
         `artifact "${name}" is declared with a different Entry or Kind elsewhere`,
         'Use the same Entry and Kind for one artifact everywhere.',
-        inst.t.file,
+        inst.template.file,
         `Metadata.Drctl.Artifacts.${param}`,
       );
     }
@@ -370,8 +174,8 @@ export function buildDeployGraph(input: GraphInput): DeployGraph {
         dependencies: [],
         estimateSeconds: BUILD_SECONDS,
       } satisfies ArtifactBuildNode);
-    const publishId = `publish:${name}@${inst.role}`;
-    const bucket = inst.params[art.BucketParameter]!;
+    const publishId = publishNodeId(name, inst.role);
+    const bucket = inst.parameters[art.BucketParameter]!;
     if (!nodes.has(publishId)) {
       const bucketDeps = bucket.kind === 'output' ? [bucket.node] : [];
       nodes.set(publishId, {

@@ -1,39 +1,23 @@
-// Loads what every deploy command needs: the environment's config, the layer templates and the deploy graph.
-import { configError, usageError } from '../errors.js';
-import { loadConfig, unknownConfigParameters } from '../config/load-config.js';
+// Loads what every command that works on an environment needs: the config, the layer templates, the resolved
+// parameters (the one answer plan, deploy, report, failover, failback and drill read) and the deploy graph.
+import { usageError } from '../errors.js';
+import { loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/config-types.js';
 import { loadLayerTemplates, type LoadedTemplate } from '../templates/catalog.js';
 import { buildDeployGraph } from './graph-builder.js';
 import type { DeployGraph } from './graph.js';
+import { resolveParameters, type ResolvedParameters } from './parameters.js';
 
 export interface Project extends LoadedConfig {
   root: string;
   layers: Map<string, LoadedTemplate>;
+  /** Every stack's parameters with their sources, checked against the templates. */
+  parameters: ResolvedParameters;
   graph: DeployGraph;
 }
 
-/** Edit distance, to suggest the parameter a typo meant. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(
-        row[j]! + 1,
-        row[j - 1]! + 1,
-        prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
-      );
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 export async function loadProject(root: string, env: string | undefined): Promise<Project> {
-  const loaded = await loadConfig(root, env);
-  const layers = await loadLayerTemplates(root);
+  const [loaded, layers] = await Promise.all([loadConfig(root, env), loadLayerTemplates(root)]);
   if (layers.size === 0)
     throw usageError(
       'E_NO_LAYERS',
@@ -41,24 +25,13 @@ export async function loadProject(root: string, env: string | undefined): Promis
       'Add the layer templates (see docs/architecture.md, "Template metadata").',
       { file: 'templates' },
     );
-  const templates = [...layers.values()].map((t) => t.template);
-  const unknown = unknownConfigParameters(loaded.config, templates);
-  if (unknown.length) {
-    const declared = [...new Set(templates.flatMap((t) => Object.keys(t.Parameters ?? {})))];
-    const { block, name } = unknown[0]!;
-    const near = declared.map((d) => ({ d, n: distance(name, d) })).sort((a, b) => a.n - b.n)[0];
-    const hint = near && near.n <= Math.max(2, Math.floor(name.length / 4)) ? ` Did you mean "${near.d}"?` : '';
-    const all = unknown.map((u) => `parameters.${u.block}.${u.name}`).join(', ');
-    throw configError(
-      'E_CONFIG_UNKNOWN_PARAMETER',
-      `${loaded.file}: ${all}: no template declares ${unknown.length === 1 ? 'this parameter' : 'these parameters'}`,
-      `Remove it or fix the spelling.${hint}`,
-      {
-        file: loaded.file,
-        field: `parameters.${block}.${name}`,
-      },
-    );
-  }
-  const graph = buildDeployGraph({ config: loaded.config, configFile: loaded.file, layers });
-  return { ...loaded, root, layers, graph };
+  const input = {
+    config: loaded.config,
+    configFile: loaded.file,
+    ...(loaded.source ? { configSource: loaded.source } : {}),
+    layers,
+  };
+  const parameters = resolveParameters(input);
+  const graph = buildDeployGraph({ ...input, resolved: parameters });
+  return { ...loaded, root, layers, parameters, graph };
 }

@@ -2,7 +2,7 @@
 // end: RDS primary + cross-region replica, ASGs, SSM flags, SNS topics, CloudWatch ReplicaLag, S3 buckets with
 // replication, the DynamoDB tables (dynalite), Route 53 health checks and failover record, DNS, and the two
 // gateways' HTTP endpoints. Stack outputs come from a DescribeStacks fixture with the names docs/architecture.md lists.
-import { mkdtemp, mkdir, copyFile, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, copyFile, cp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AwsClients, ClientFactory } from '../../src/aws/clients.js';
@@ -220,6 +220,8 @@ export async function buildWorld(
   const root = await mkdtemp(path.join(os.tmpdir(), 'drctl-dr-'));
   await mkdir(path.join(root, 'config'), { recursive: true });
   await copyFile(path.join(PROJECT_ROOT, 'config/dev.json'), path.join(root, 'config/dev.json'));
+  // The commands resolve the config against the templates (the one parameter resolution), as in a real project.
+  await cp(path.join(PROJECT_ROOT, 'templates'), path.join(root, 'templates'), { recursive: true });
   const { loadConfig } = await import('../../src/config/load-config.js');
   const { config } = await loadConfig(root, 'dev');
   const clock = new ManualClock();

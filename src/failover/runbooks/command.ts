@@ -2,7 +2,7 @@
 // Tests call `runRunbookCommand` with doubles; the CLI calls it with real SDK clients.
 import { sdkClientFactory, type ClientFactory } from '../../aws/clients.js';
 import type { CommandContext } from '../../cli/context.js';
-import { loadConfig } from '../../config/load-config.js';
+import { loadProject } from '../../plan/project.js';
 import type { Reporter } from '../../io/messages.js';
 import { realClock, type Clock } from '../../clock.js';
 import type { RunbookDeps, RunbookTimeouts } from './deps.js';
@@ -70,7 +70,8 @@ export async function runRunbookCommand(
   opts: RunbookCommandOptions,
   o: RunbookOverrides = {},
 ): Promise<number> {
-  const { config } = await loadConfig(ctx.root, opts.env);
+  // The one parameter resolution: a value the templates refuse stops this command as it stops plan and deploy.
+  const { config } = await loadProject(ctx.root, opts.env);
   const clients =
     o.clients ??
     sdkClientFactory({
