@@ -40,7 +40,7 @@ function credentialCause(err: unknown): Error | undefined {
  * Any error that comes down to credentials becomes E_AWS_CREDENTIALS (exit 3) with the same message and fix in every
  * command; other errors are returned as they are.
  */
-export function normalizeCredentialsError(err: unknown, profile: string | undefined): unknown {
+export function normalizeCredentialsError<E>(err: E, profile: string | undefined): E | DrError {
   const cause = credentialCause(err);
   if (!cause) return err;
   const why = `${cause.name}: ${cause.message}`;

@@ -1,6 +1,6 @@
-// The deploy family's runtime at the CLI edge: real SDK clients from --profile / --endpoint-url (or the clients the
-// caller injected), the real clock and host. The AWS SDK is imported only when a command that needs it runs:
-// `drctl plan` (what `npm start` runs) must not pay for loading it.
+// AWS clients at the CLI edge, for every command: real SDK clients from --profile / --endpoint-url / AWS_MAX_ATTEMPTS
+// (or the clients the caller injected); for the deploy family also the real clock and host. The AWS SDK is imported
+// only when a command that needs it runs: `drctl plan` (what `npm start` runs) must not pay for loading it.
 import type { ClientFactory } from '../aws/clients.js';
 import { defaultRuntime, type Runtime } from '../deploy/runtime.js';
 import type { CommandContext } from './context.js';
@@ -11,6 +11,8 @@ export async function commandClients(ctx: CommandContext): Promise<ClientFactory
   return sdkClientFactory({
     ...(ctx.options.profile ? { profile: ctx.options.profile } : {}),
     ...(ctx.options.endpointUrl ? { endpointUrl: ctx.options.endpointUrl } : {}),
+    // The SDK's own convention; drctl's client settings would otherwise override it.
+    ...(ctx.env?.AWS_MAX_ATTEMPTS ? { maxAttempts: ctx.env.AWS_MAX_ATTEMPTS } : {}),
   });
 }
 

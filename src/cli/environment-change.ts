@@ -7,6 +7,7 @@ import { exitCodeFor, EXIT } from '../errors.js';
 import { statusBoard } from '../deploy/progress.js';
 import type { Runtime } from '../deploy/runtime.js';
 import { loadProject, type Project } from '../plan/project.js';
+import { normalizeCredentialsError } from './aws-access.js';
 import { commandRuntime } from './aws-runtime.js';
 import { defineCommand, type Registrar } from './command.js';
 import { reportError, type CommandContext, type GlobalOptions } from './context.js';
@@ -52,7 +53,10 @@ export function defineEnvironmentChange<O extends EnvironmentChangeOptions>(
     run: async (ctx, opts) => {
       const project = await loadProject(ctx.root, opts.env);
       const concurrency = parseConcurrency(opts.concurrency, project.config.deploy?.concurrency ?? 4);
-      const { report, error } = await spec.run(ctx, project, concurrency, opts, await commandRuntime(ctx));
+      const outcome = await spec.run(ctx, project, concurrency, opts, await commandRuntime(ctx));
+      const { report } = outcome;
+      // The run's error is part of its report (not thrown): give it the same credentials form as every command's.
+      const error = outcome.error && normalizeCredentialsError(outcome.error, opts.profile ?? ctx.env?.AWS_PROFILE);
       if (error) reportError({ ...ctx, options: { ...ctx.options, json: false } }, error);
       ctx.reporter.result(resultDocument(report, error));
       return error ? exitCodeFor(error) : EXIT.ok;

@@ -46,6 +46,12 @@ export const environmentVariablesSchema = z.object({
     .meta({ description: 'Named profile of ~/.aws/config when --profile is not given.' }),
   AWS_ENDPOINT_URL: endpoint('every AWS service'),
   ...Object.fromEntries(SERVICE_ENDPOINTS.map((s) => [`AWS_ENDPOINT_URL_${s}`, endpoint(s)])),
+  AWS_MAX_ATTEMPTS: z
+    .string()
+    .regex(/^[1-9]\d*$/, { error: 'must be a whole number of attempts, at least 1' })
+    .transform(Number)
+    .optional()
+    .meta({ description: 'Attempts per AWS call, retries included (the SDK convention; default 8).' }),
   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: flag
     .optional()
     .meta({ description: 'true: ignore AWS_ENDPOINT_URL* (the SDK does the same).' }),
@@ -61,6 +67,7 @@ export type DrctlEnvironment = z.output<typeof environmentVariablesSchema>;
 const FIXES: Record<string, string> = {
   AWS_PROFILE: 'Set AWS_PROFILE to a profile name from ~/.aws/config, or unset it.',
   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'Set it to true or false, or unset it.',
+  AWS_MAX_ATTEMPTS: 'Set it to a whole number such as 3, or unset it (default 8).',
 };
 
 /** The variables drctl reads, checked; throws E_ENV_VAR_INVALID naming each bad one. */

@@ -20,10 +20,4 @@ describe('the built bin', () => {
     expect(plan.stdout).toMatch(/^Plan for dev /);
     expect(version.stdout.trim()).toBe('0.1.0');
   });
-
-  it('a usage error under --json is a JSON document on stdout and exit 2 from the real process too', async () => {
-    const r = await runBin(['report', '--nope', '--json']);
-    expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'E_UNKNOWN_OPTION', field: '--nope' } });
-  });
 });

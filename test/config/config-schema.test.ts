@@ -71,8 +71,11 @@ describe('environment variables drctl reads', () => {
     const env = readEnvironment({
       AWS_ENDPOINT_URL_S3: 'http://localhost:4566',
       AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE',
+      AWS_MAX_ATTEMPTS: '3',
       CI: 'false',
     });
+    expect(env.AWS_MAX_ATTEMPTS).toBe(3);
+    expect(() => readEnvironment({ AWS_MAX_ATTEMPTS: '0' })).toThrow(/AWS_MAX_ATTEMPTS: must be a whole number/);
     expect(env).toMatchObject({
       AWS_ENDPOINT_URL_S3: 'http://localhost:4566',
       AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: true,

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin, runCli } from '../helpers/run-cli.js';
 
-describe('drctl drill / failover / failback on the command line', () => {
+// Concurrent: the second test mostly waits on the SDK's retries inside the drctl processes.
+describe.concurrent('drctl drill / failover / failback on the command line', () => {
   it('rejects a bad drill mode or timeout as usage errors (exit 2) and documents the modes', async () => {
     const bad = await runCli(['drill', '--mode', 'pull-the-plug', '--yes']);
     expect(bad.code).toBe(2);
@@ -39,7 +40,14 @@ describe('drctl drill / failover / failback on the command line', () => {
               '--endpoint-url',
               'http://127.0.0.1:9',
             ],
-            { env: { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: path.join(dir, 'config') } },
+            {
+              env: {
+                AWS_SHARED_CREDENTIALS_FILE: credentials,
+                AWS_CONFIG_FILE: path.join(dir, 'config'),
+                // Two attempts, not the default eight with backoff between them: the outcome is the same, sooner.
+                AWS_MAX_ATTEMPTS: '2',
+              },
+            },
           ),
         ),
       );

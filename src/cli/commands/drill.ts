@@ -1,5 +1,6 @@
 // drctl drill: inject a real fault into the primary region, measure RTO and RPO per store, restore, report.
 import { Option } from 'commander';
+import { commandClients } from '../aws-runtime.js';
 import { defineCommand, type Registrar } from '../command.js';
 import type { GlobalOptions } from '../context.js';
 import { DRILL_MODES } from '../../drill/report-types.js';
@@ -37,7 +38,7 @@ export const registerDrill = (r: Registrar) =>
       // The wrapper owns Ctrl-C: the drill stops on ctx.signal.
       return runDrillCommand(ctx, opts, {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
-        ...(ctx.io?.clients ? { clients: ctx.io.clients } : {}),
+        clients: await commandClients(ctx),
       });
     },
   });

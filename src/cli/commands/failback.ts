@@ -1,4 +1,5 @@
 // drctl failback: planned failback to the original primary (docs/runbooks/failback.md).
+import { commandClients } from '../aws-runtime.js';
 import { defineCommand, type Registrar } from '../command.js';
 
 export const registerFailback = (r: Registrar) =>
@@ -12,6 +13,6 @@ export const registerFailback = (r: Registrar) =>
     run: async (ctx, opts) => {
       // Loaded when the command runs: other commands (plan, what npm start runs) do not pay for the AWS SDK.
       const { runRunbookCommand } = await import('../../failover/runbooks/command.js');
-      return runRunbookCommand(ctx, 'failback', opts, ctx.io?.clients ? { clients: ctx.io.clients } : {});
+      return runRunbookCommand(ctx, 'failback', opts, { clients: await commandClients(ctx) });
     },
   });

@@ -1,5 +1,6 @@
 // drctl failover: operator-initiated failover (docs/runbooks/failover.md).
 import { Option } from 'commander';
+import { commandClients } from '../aws-runtime.js';
 import { defineCommand, type Registrar } from '../command.js';
 import type { GlobalOptions } from '../context.js';
 
@@ -21,6 +22,6 @@ export const registerFailover = (r: Registrar) =>
     run: async (ctx, opts) => {
       // Loaded when the command runs: other commands (plan, what npm start runs) do not pay for the AWS SDK.
       const { runRunbookCommand } = await import('../../failover/runbooks/command.js');
-      return runRunbookCommand(ctx, 'failover', opts, ctx.io?.clients ? { clients: ctx.io.clients } : {});
+      return runRunbookCommand(ctx, 'failover', opts, { clients: await commandClients(ctx) });
     },
   });
