@@ -3,7 +3,7 @@
 // the AWS profile check, Ctrl-C (first: abort `ctx.signal`; second: exit 130 at once), and turning the outcome or
 // the error into the exit code (errors.ts maps error kinds to codes; bodies return EXIT.* for outcomes).
 import type { Command, Option } from 'commander';
-import { readEnvironment } from '../config/environment-variables.js';
+import { onCi, readEnvironment } from '../config/environment-variables.js';
 import { exitCodeFor, EXIT } from '../errors.js';
 import type { Message } from '../io/messages.js';
 import { StreamReporter } from '../io/reporters.js';
@@ -72,9 +72,8 @@ async function runCommand<O extends GlobalOptions>(
   args: string[],
 ): Promise<number> {
   const json = Boolean(opts.json);
-  // On CI nobody answers: confirmations say no unless --yes (CI set to anything but "", 0 or false).
-  const ci = Boolean(io.env.CI) && !/^(0|false)$/i.test(io.env.CI ?? '');
-  const interactive = Boolean(io.stdin.isTTY) && !ci;
+  // On CI nobody answers: confirmations say no unless --yes.
+  const interactive = Boolean(io.stdin.isTTY) && !onCi(io.env.CI);
   const reporter = new StreamReporter({
     json,
     verbose: Boolean(opts.verbose),

@@ -34,6 +34,11 @@ const flag = z
   .regex(/^(true|false)$/i, { error: 'must be true or false' })
   .transform((v) => v.toLowerCase() === 'true');
 
+/** CI set to anything but "", 0 or false: nobody answers questions. */
+export function onCi(value: string | undefined): boolean {
+  return Boolean(value) && !/^(0|false)$/i.test(value ?? '');
+}
+
 export const environmentVariablesSchema = z.object({
   DRCTL_CACHE_DIR: z
     .string()
@@ -58,7 +63,7 @@ export const environmentVariablesSchema = z.object({
   CI: z
     .string()
     .optional()
-    .transform((v) => v !== undefined && !/^(0|false)$/i.test(v))
+    .transform(onCi)
     .meta({ description: 'Set on CI: never ask questions (confirmations answer no unless --yes).' }),
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, runBin } from '../helpers/run-cli.js';
 
-describe('the built bin', () => {
+describe('the built bin', { timeout: 60_000 }, () => {
   it("npm start's command prints the plan on one screen, nothing on stderr, exit 0", async () => {
     const pkg = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
       scripts: { start: string };

@@ -21,7 +21,8 @@ afterAll(() => server.stop());
 const ENV_KEYS = { AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: 'secret' };
 
 // Concurrent: most of the time is spent in the drctl processes, and the tests share no state they change.
-describe.concurrent('drctl CLI (deploy family), built bin against an emulator endpoint', () => {
+// A minute each: drctl processes on a busy two-core machine.
+describe.concurrent('drctl CLI (deploy family), built bin against an emulator endpoint', { timeout: 60_000 }, () => {
   it('status talks to --endpoint-url with credentials from the standard environment variables, in both regions; the SDK retries a throttled call itself', async () => {
     // One HTTP 400 Throttling answer: the SDK's retry middleware sends the call again (no drctl retry needed).
     world.cloudformation('us-east-1').throttle(1, 'DescribeStacks');

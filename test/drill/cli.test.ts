@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runBin, runCli } from '../helpers/run-cli.js';
 
 // Concurrent: the second test mostly waits on the SDK's retries inside the drctl processes.
-describe.concurrent('drctl drill / failover / failback on the command line', () => {
+describe.concurrent('drctl drill / failover / failback on the command line', { timeout: 60_000 }, () => {
   it('rejects a bad drill mode or timeout as usage errors (exit 2) and documents the modes', async () => {
     const bad = await runCli(['drill', '--mode', 'pull-the-plug', '--yes']);
     expect(bad.code).toBe(2);
