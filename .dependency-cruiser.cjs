@@ -8,7 +8,6 @@
 //   service/gateway, rotation (workloads running in AWS) ─► postgres, errors; their own SDK clients
 //   plan, report, validate, config, templates: offline, no AWS
 //
-// A folder that does not exist yet (src/plan, which offline planning moves to) is covered already.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -85,12 +84,21 @@ module.exports = {
       to: { path: '^src/(aws|session|operator|failover|drill)/|^node_modules/@aws-sdk/' },
     },
     {
+      name: 'plan-below-execution',
+      severity: 'error',
+      comment:
+        'Offline planning (graph, parameter resolution, estimates) is read by deploy, report and the runbooks; it ' +
+        'knows nothing of how the plan is executed.',
+      from: { path: '^src/plan/' },
+      to: { path: '^src/(deploy|cli|report)/' },
+    },
+    {
       name: 'nothing-imports-the-cli',
       severity: 'error',
       comment:
-        'The CLI is the top layer. Command bodies may name its CommandContext type; deploy/cli-support.ts is the ' +
-        'known exception until the command wrapper takes over its CLI part.',
-      from: { path: '^src/', pathNot: '^src/(cli/|deploy/cli-support\\.ts$)' },
+        'The CLI is the top layer: only src/cli knows commander and the process. Command bodies may name its ' +
+        'CommandContext type.',
+      from: { path: '^src/', pathNot: '^src/cli/' },
       to: { path: '^src/cli/', dependencyTypesNot: ['type-only'] },
     },
     {

@@ -16,6 +16,8 @@ export class DrError extends Error {
   readonly fix: string | undefined;
   readonly file: string | undefined;
   readonly field: string | undefined;
+  /** Structured detail for machines (e.g. every problem of a config file); printed under `error` in --json. */
+  readonly details: Record<string, unknown> | undefined;
 
   constructor(opts: {
     code: string;
@@ -24,6 +26,7 @@ export class DrError extends Error {
     fix?: string;
     file?: string;
     field?: string;
+    details?: Record<string, unknown>;
     cause?: unknown;
   }) {
     super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -33,6 +36,7 @@ export class DrError extends Error {
     this.fix = opts.fix;
     this.file = opts.file;
     this.field = opts.field;
+    this.details = opts.details;
   }
 
   toJSON(): Record<string, unknown> {
@@ -43,6 +47,7 @@ export class DrError extends Error {
       ...(this.file ? { file: this.file } : {}),
       ...(this.field ? { field: this.field } : {}),
       ...(this.fix ? { fix: this.fix } : {}),
+      ...(this.details ?? {}),
     };
   }
 }
@@ -56,6 +61,16 @@ const EXIT_CODES: Record<ErrorKind, number> = {
   interrupted: 130,
   internal: 70,
 };
+
+/** Exit codes of outcomes that are not errors: what a command body returns (errors are thrown and mapped above). */
+export const EXIT = {
+  /** Done; nothing found, every objective met. */
+  ok: 0,
+  /** Done, and it found something: error-level findings, a missed objective (report --check, drill). */
+  findings: EXIT_CODES.findings,
+  /** Stopped by Ctrl-C, or a confirmation was refused. */
+  interrupted: EXIT_CODES.interrupted,
+} as const;
 
 export function exitCodeFor(err: unknown): number {
   return err instanceof DrError ? EXIT_CODES[err.kind] : EXIT_CODES.internal;

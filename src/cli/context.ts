@@ -1,7 +1,9 @@
-// What every command gets: the project root, the reporter for its output mode, and the shared AWS options.
-import { StreamReporter } from '../io/reporters.js';
+// What every command body gets: the project root, the reporter for its output mode, the options, and the signal
+// that the first Ctrl-C aborts. The command wrapper (command.ts) builds it; tests may build one by hand.
+import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
-import { DrError, exitCodeFor } from '../errors.js';
+import type { DrctlEnvironment } from '../config/environment-variables.js';
+import type { CliIo } from './io.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -18,43 +20,21 @@ export interface CommandContext {
   options: GlobalOptions;
   /** Aborted on Ctrl-C; long-running bodies stop waiting and leave things resumable. */
   signal?: AbortSignal;
+  /** The environment variables drctl reads, checked (see config/environment-variables.ts). */
+  env?: DrctlEnvironment;
+  /** The process the command runs in (streams, injected AWS clients); absent when a test builds the context. */
+  io?: CliIo;
 }
 
-export function createContext(options: GlobalOptions, reporter?: Reporter): CommandContext {
-  return {
-    root: process.cwd(),
-    reporter:
-      reporter ??
-      new StreamReporter({
-        json: Boolean(options.json),
-        verbose: Boolean(options.verbose),
-        assumeYes: Boolean(options.yes),
-      }),
-    options,
-  };
-}
-
-/** Runs a command body and turns its outcome into an exit code; the one place errors become exit codes. */
-export async function runAction(
-  options: GlobalOptions,
-  body: (ctx: CommandContext) => Promise<number | void>,
-  reporter?: Reporter,
-): Promise<number> {
-  const ctx = createContext(options, reporter);
-  try {
-    return (await body(ctx)) ?? 0;
-  } catch (err) {
-    reportError(ctx, err);
-    return exitCodeFor(err);
-  }
-}
-
+/** The error for people (message and fix on stderr) and, under --json, as the `{"error": …}` document. */
 export function reportError(ctx: CommandContext, err: unknown): void {
   if (err instanceof DrError) {
+    // A list of problems carries a fix per problem in its message; repeating the first one adds nothing.
+    const listed = Array.isArray(err.details?.problems) && err.details.problems.length > 1;
     ctx.reporter.emit({
       code: err.code,
       level: 'error',
-      text: err.fix ? `${err.message}\n  fix: ${err.fix}` : err.message,
+      text: err.fix && !listed ? `${err.message}\n  fix: ${err.fix}` : err.message,
       data: err.toJSON(),
     });
     if (ctx.options.json) ctx.reporter.result({ error: err.toJSON() });

@@ -1,26 +1,17 @@
-// The per-environment configuration (config/<env>.json); documented in docs/configuration.md.
-import type { RegionRole } from '../templates/template-types.js';
+// The per-environment configuration (config/<env>.json). The type is inferred from the zod schema, so the checks and
+// the type cannot drift apart; docs/parameters.md lists the template parameters it sets.
+import type { z } from 'zod';
+import type { environmentConfigSchema, parameterValueSchema } from './config-schema.js';
+import type { JsonSource } from '../templates/json-source.js';
 
-export type ParameterValue = string | number | boolean | string[];
+export type ParameterValue = z.output<typeof parameterValueSchema>;
 
-export interface EnvironmentConfig {
-  /** Must equal the file name without .json. */
-  environment: string;
-  /** Lowercase letters, digits and hyphens; appended to every resource name. */
-  environmentSuffix: string;
-  application: string;
-  /** Stack names are `<stackPrefix>-<layer>-<environmentSuffix>`. */
-  stackPrefix: string;
-  /** When set, deploy refuses to run against any other account. */
-  expectedAccountId?: string;
-  regions: Record<RegionRole, string>;
-  objectives: { rtoSeconds: number; rpoSeconds: number };
-  deploy?: { concurrency?: number };
-  /** Template parameter values: `common` applies in both regions, a role's block overrides it. */
-  parameters: { common?: Record<string, ParameterValue> } & Partial<Record<RegionRole, Record<string, ParameterValue>>>;
-}
+export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
 
 export interface LoadedConfig {
+  /** e.g. `config/dev.json`, relative to the project root. */
   file: string;
   config: EnvironmentConfig;
+  /** The parsed file with positions, so errors about a value can name its line. */
+  source?: JsonSource<unknown>;
 }

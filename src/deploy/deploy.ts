@@ -2,12 +2,12 @@
 // concurrency, passing outputs across regions. Nothing is changed before credentials, account and lock check out.
 import { DrError, usageError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
-import type { StackNode, DeployNode, NodeState } from './graph.js';
-import { isStackNode } from './graph.js';
+import type { StackNode, DeployNode, NodeState } from '../plan/graph.js';
+import { isStackNode } from '../plan/graph.js';
 import { nodeStateMessage, runGraph, type ExecutionResult } from './executor.js';
 import { ensureStateBucket, stateBucketName } from '../session/state-bucket.js';
 import { buildArtifact, publishArtifact, type BuiltArtifact } from './packaging.js';
-import type { Project } from './project.js';
+import type { Project } from '../plan/project.js';
 import { sessionOf, type Runtime } from './runtime.js';
 import { deployStack, outputsOf, type StackOutcome } from './stack-deployer.js';
 import { stackOpsByRegion, type Stack, type StackOps, type Tag } from '../aws/services/cloudformation.js';

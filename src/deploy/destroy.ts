@@ -7,8 +7,8 @@ import { DrError } from '../errors.js';
 import { emptyBucket, type BucketEmptyResult } from '../aws/services/s3.js';
 import { withEnvironmentLock } from '../session/environment-session.js';
 import { nodeStateMessage, runGraph, type ExecNode, type ExecutionResult } from './executor.js';
-import { stackInstances, type DeployGraph, type NodeState, type StackNode } from './graph.js';
-import type { Project } from './project.js';
+import { stackInstances, type DeployGraph, type NodeState, type StackNode } from '../plan/graph.js';
+import type { Project } from '../plan/project.js';
 import { sessionOf, type Runtime } from './runtime.js';
 import { removeSecretReplicas } from './secret-replicas.js';
 import {

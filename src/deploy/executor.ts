@@ -3,7 +3,7 @@
 // leaves what has not started pending.
 import type { Level } from '../io/messages.js';
 import { DrError } from '../errors.js';
-import type { NodeState } from './graph.js';
+import type { NodeState } from '../plan/graph.js';
 
 export interface ExecNode {
   id: string;

@@ -1,7 +1,7 @@
 // drctl status and drctl outputs: read-only views of every stack of the environment in both regions.
-import type { Project } from './project.js';
+import type { Project } from '../plan/project.js';
 import type { Runtime } from './runtime.js';
-import { stackInstances } from './graph.js';
+import { stackInstances } from '../plan/graph.js';
 import { callerIdentity } from '../session/identity.js';
 import { outputsOf, stackOpsByRegion, type Stack } from '../aws/services/cloudformation.js';
 

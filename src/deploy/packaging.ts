@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import type { ServiceClients } from '../aws/clients.js';
 import { objectExists, putObject } from '../aws/services/s3.js';
 import { DrError } from '../errors.js';
-import type { ArtifactBuildNode } from './graph.js';
+import type { ArtifactBuildNode } from '../plan/graph.js';
 import { zipSync } from 'fflate';
 
 /** Zip entries carry this time (the DOS epoch), never the build time. */

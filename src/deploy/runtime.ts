@@ -4,7 +4,7 @@ import type { ClientFactory, ThrottledAttempt } from '../aws/clients.js';
 import type { Reporter } from '../io/messages.js';
 import { realClock, type Clock } from '../clock.js';
 import type { SessionDeps } from '../session/environment-session.js';
-import type { Project } from './project.js';
+import type { Project } from '../plan/project.js';
 
 export interface Runtime {
   factory: ClientFactory;

@@ -4,7 +4,7 @@
 import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 import type { Clock } from '../clock.js';
-import type { StackNode } from './graph.js';
+import type { StackNode } from '../plan/graph.js';
 import {
   CHANGE_SET_PREFIX,
   interrupted,

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { ClientFactory } from '../aws/clients.js';
 import type { CommandContext } from '../cli/context.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadProject } from '../plan/project.js';
 import { exitCodeFor, usageError } from '../errors.js';
 import { realClock, type Clock } from '../clock.js';
 import { operatorClients } from '../operator/clients.js';
@@ -86,7 +86,8 @@ export async function runDrillCommand(
       'Use --db-canary auto (default) or off.',
       { field: '--db-canary' },
     );
-  const { config, file } = await loadConfig(ctx.root, opts.env);
+  // The one parameter resolution: a value the templates refuse stops this command as it stops plan and deploy.
+  const { config, file } = await loadProject(ctx.root, opts.env);
   const clients = overrides.clients ?? operatorClients(ctx);
   const clock = overrides.clock ?? realClock;
   // Ctrl-C must not leave a fault behind: the first one stops measuring and restores; a second one quits at once.

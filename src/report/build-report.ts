@@ -1,11 +1,10 @@
 // Assembles the report from its parts, and loads its inputs from the project (config + layer templates + prices).
-import { loadConfig } from '../config/load-config.js';
-import { loadLayerTemplates } from '../templates/catalog.js';
+import { loadProject } from '../plan/project.js';
 import { computeCost } from './cost.js';
 import { buildDiagram } from './diagram-model.js';
 import { loadPriceTable, type PriceTable } from './prices.js';
 import { computeReadiness } from './readiness.js';
-import type { LayerTemplate, ReportInput } from './report-input.js';
+import { rememberResolved, type ReportInput } from './report-input.js';
 import type { Report } from './report-types.js';
 import { computeRpo } from './rpo.js';
 import { computeRto } from './rto.js';
@@ -27,13 +26,13 @@ export function buildReport(input: ReportInput, prices: PriceTable): Report {
   };
 }
 
+/** The environment as plan and deploy load it: the same config checks and the same parameter resolution. */
 export async function loadReportInput(root: string, env: string): Promise<ReportInput> {
-  const { config } = await loadConfig(root, env);
-  const loaded = await loadLayerTemplates(root);
-  const layers = new Map<string, LayerTemplate>();
-  for (const [layer, t] of loaded)
-    if (t.drctl) layers.set(layer, { layer, file: t.file, template: t.template, regions: t.drctl.Regions });
-  return { config, layers };
+  const project = await loadProject(root, env);
+  return rememberResolved(
+    { config: project.config, configFile: project.file, layers: project.layers },
+    project.parameters,
+  );
 }
 
 export async function loadReport(root: string, env: string, pricesFile?: string): Promise<Report> {

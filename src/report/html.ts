@@ -1,6 +1,7 @@
 // The report as one self-contained HTML file: inline CSS and SVG, no scripts, no external URLs except reference links.
 import { renderDiagramSvg, escapeXml as esc } from './diagram-svg.js';
 import type { Report, RtoPath, TermSource } from './report-types.js';
+import { verdicts } from './verdicts.js';
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 const link = (url: string) => `<a href="${esc(url)}">${esc(url)}</a>`;
@@ -70,9 +71,15 @@ body{font-family:system-ui,sans-serif;margin:2rem;color:#24292f;max-width:1260px
 table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}
 th{background:#f6f8fa}.num{text-align:right;white-space:nowrap}.ok{color:#1a7f37;font-weight:600}.miss{color:#cf222e;font-weight:600}
 tr.total td{font-weight:600}tr.warn td:first-child{color:#9a6700;font-weight:600}.note{background:#fff8c5;padding:6px}
-code{background:#f6f8fa;padding:0 3px}small{color:#57606a}svg{max-width:100%;height:auto;border:1px solid #d0d7de}
+code{background:#f6f8fa;padding:0 3px}.verdict{font-size:16px;margin:.3rem 0}.verdict a{color:inherit}small{color:#57606a}svg{max-width:100%;height:auto;border:1px solid #d0d7de}
 </style></head><body>
 <h1>DR report — ${esc(r.environment)}</h1>
+<section id="verdicts">${verdicts(r)
+    .map(
+      (v) =>
+        `<p class="verdict ${v.meets ? 'ok' : 'miss'}" data-objective="${v.objective}"><a href="#${v.objective}">${esc(v.text)}</a></p>`,
+    )
+    .join('')}</section>
 <p>${esc(r.regions.primary)} primary, ${esc(r.regions.secondary)} secondary. Objectives: RTO ${r.objectives.rtoSeconds} s, RPO ${r.objectives.rpoSeconds} s. Computed offline from the templates and config; every number names its source.</p>
 <h2>Architecture</h2>
 ${renderDiagramSvg(r.diagram.nodes, r.diagram.edges, r.regions)}

@@ -1,7 +1,10 @@
-// What every part of the report reads: the config, each layer's template and its effective parameters per role.
-import { resolveParameters } from '../config/load-config.js';
+// What every part of the report reads: the config, each layer's template and its parameters per role, resolved by
+// the plan's one parameter resolution (src/plan/parameters.ts), so report and deploy see the same values.
 import type { EnvironmentConfig } from '../config/config-types.js';
 import { DrError } from '../errors.js';
+import { stackNodeId } from '../plan/graph.js';
+import { resolveParameters, type ResolvedParameters } from '../plan/parameters.js';
+import type { LoadedTemplate } from '../templates/catalog.js';
 import {
   activeResources,
   effectiveParameters,
@@ -14,15 +17,13 @@ import type { TermSource } from './report-types.js';
 
 export const ROLES: RegionRole[] = ['primary', 'secondary'];
 
-export interface LayerTemplate {
-  layer: string;
-  file: string;
-  template: CfnTemplate;
-  regions: RegionRole[];
-}
+/** A layer template as the report reads it (the project's loaded template). */
+export type LayerTemplate = LoadedTemplate;
 
 export interface ReportInput {
   config: EnvironmentConfig;
+  /** The config file, for errors (e.g. `config/dev.json`). */
+  configFile?: string;
   layers: Map<string, LayerTemplate>;
 }
 
@@ -38,15 +39,48 @@ export interface StackView {
   active: Set<string>;
 }
 
+// Fixes re-run the budget with one value changed: resolve each (config, layers) pair once.
+const resolvedCache = new WeakMap<EnvironmentConfig, WeakMap<Map<string, LayerTemplate>, ResolvedParameters>>();
+
+/** Remembers a resolution already made (the project's), so the report does not resolve the same input again. */
+export function rememberResolved(input: ReportInput, resolved: ResolvedParameters): ReportInput {
+  let byLayers = resolvedCache.get(input.config);
+  if (!byLayers) resolvedCache.set(input.config, (byLayers = new WeakMap()));
+  byLayers.set(input.layers, resolved);
+  return input;
+}
+
+/** The plan's resolution for this input (throws what plan and deploy would throw for the same config). */
+export function resolvedParameters(input: ReportInput): ResolvedParameters {
+  let byLayers = resolvedCache.get(input.config);
+  if (!byLayers) resolvedCache.set(input.config, (byLayers = new WeakMap()));
+  let resolved = byLayers.get(input.layers);
+  if (!resolved) {
+    resolved = resolveParameters({
+      config: input.config,
+      configFile: input.configFile ?? `config/${input.config.environment}.json`,
+      layers: input.layers,
+    });
+    byLayers.set(input.layers, resolved);
+  }
+  return resolved;
+}
+
 export function stackView(input: ReportInput, layer: string, role: RegionRole): StackView | undefined {
   const t = input.layers.get(layer);
-  if (!t || !t.regions.includes(role)) return undefined;
-  const given = resolveParameters(input.config, role, t.template);
-  // Inputs come from other stacks' outputs at deploy time; offline they get a stand-in so the resources
-  // that depend on them (replication rules, the read replica) are evaluated as they will be deployed.
-  for (const [name, inp] of Object.entries(t.template.Metadata?.Drctl?.Inputs ?? {})) {
-    if (given[name] === undefined && (!inp.Roles || inp.Roles.includes(role)))
-      given[name] = `<${inp.Stack}.${inp.Output} from ${inp.Region}>`;
+  if (!t || !(t.drctl?.Regions ?? []).includes(role)) return undefined;
+  const stack = resolvedParameters(input).stacks.get(stackNodeId(layer, role));
+  if (!stack) return undefined;
+  const given: ParamValues = {};
+  for (const [name, src] of Object.entries(stack.parameters)) {
+    if (src.kind === 'output')
+      // Known only at deploy time; a stand-in lets the resources that depend on it (replication rules, the read
+      // replica) be evaluated as they will be deployed.
+      given[name] = `<${src.layer}.${src.output} from ${src.role}>`;
+    else if (src.kind === 'artifact') {
+      const def = t.template.Parameters?.[name]?.Default;
+      given[name] = def !== undefined ? String(def) : `<artifact ${src.artifact}>`;
+    } else if (src.kind !== 'deferred') given[name] = src.value;
   }
   const region = input.config.regions[role];
   // Pseudo parameters let resolveValue answer `Ref AWS::Region` (e.g. global-table replica regions).

@@ -22,11 +22,17 @@ export async function readTemplateFile(file: string): Promise<LoadedTemplate> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw usageError('E_FILE_UNREADABLE', `${file}: cannot read (${code ?? String(err)})`, 'Check the path; drctl validate takes template files or reads every template under templates/.', { file });
+    throw usageError(
+      'E_FILE_UNREADABLE',
+      `${file}: cannot read (${code ?? String(err)})`,
+      'Check the path; drctl validate takes template files or reads every template under templates/.',
+      { file },
+    );
   }
   const source = parseJsonSource<CfnTemplate>(file, text);
   const template = source.value;
-  const drctl = template && typeof template === 'object' ? (template.Metadata?.Drctl as DrctlMetadata | undefined) : undefined;
+  const drctl =
+    template && typeof template === 'object' ? (template.Metadata?.Drctl as DrctlMetadata | undefined) : undefined;
   return { file, source, template, drctl };
 }
 
@@ -37,7 +43,12 @@ export async function listTemplateFiles(root: string, dir = DEFAULT_TEMPLATE_DIR
   try {
     names = await readdir(abs);
   } catch {
-    throw usageError('E_NO_TEMPLATES', `${dir}/: no such directory`, 'Run drctl from the project root, or pass template files explicitly.', { file: dir });
+    throw usageError(
+      'E_NO_TEMPLATES',
+      `${dir}/: no such directory`,
+      'Run drctl from the project root, or pass template files explicitly.',
+      { file: dir },
+    );
   }
   return names
     .filter((n) => n.endsWith('.json'))
@@ -48,16 +59,23 @@ export async function listTemplateFiles(root: string, dir = DEFAULT_TEMPLATE_DIR
 /** The project's layer templates (those with drctl metadata), keyed by layer name. */
 export async function loadLayerTemplates(root: string): Promise<Map<string, LoadedTemplate>> {
   const files = await listTemplateFiles(root);
-  const loaded = await Promise.all(files.map((f) => readTemplateFile(path.join(root, f)).then((t) => ({ ...t, file: f }))));
+  const loaded = await Promise.all(
+    files.map((f) => readTemplateFile(path.join(root, f)).then((t) => ({ ...t, file: f }))),
+  );
   const layers = new Map<string, LoadedTemplate>();
   for (const t of loaded) {
     if (!t.drctl) continue;
     const existing = layers.get(t.drctl.Layer);
     if (existing) {
-      throw usageError('E_DUPLICATE_LAYER', `${t.file}: layer "${t.drctl.Layer}" is also declared by ${existing.file}`, 'Give each template a distinct Metadata.Drctl.Layer.', {
-        file: t.file,
-        field: 'Metadata.Drctl.Layer',
-      });
+      throw usageError(
+        'E_DUPLICATE_LAYER',
+        `${t.file}: layer "${t.drctl.Layer}" is also declared by ${existing.file}`,
+        'Give each template a distinct Metadata.Drctl.Layer.',
+        {
+          file: t.file,
+          field: 'Metadata.Drctl.Layer',
+        },
+      );
     }
     layers.set(t.drctl.Layer, t);
   }

@@ -7,7 +7,8 @@ export type ParamValues = Record<string, string>;
 /** Parameter values as CloudFormation would see them: the template's defaults overridden by `given`. */
 export function effectiveParameters(template: CfnTemplate, given: ParamValues): ParamValues {
   const out: ParamValues = {};
-  for (const [name, p] of Object.entries(template.Parameters ?? {})) if (p.Default !== undefined) out[name] = String(p.Default);
+  for (const [name, p] of Object.entries(template.Parameters ?? {}))
+    if (p.Default !== undefined) out[name] = String(p.Default);
   return { ...out, ...given };
 }
 
@@ -15,7 +16,12 @@ export function effectiveParameters(template: CfnTemplate, given: ParamValues): 
  * Resolves a value made of literals, Ref to parameters / pseudo parameters, Fn::If, Fn::Join, Fn::Select,
  * Fn::Split, Fn::FindInMap and Fn::Sub over parameters. Anything that needs a deployed resource returns `undefined`.
  */
-export function resolveValue(template: CfnTemplate, params: ParamValues, value: unknown, conditions?: Map<string, boolean>): unknown {
+export function resolveValue(
+  template: CfnTemplate,
+  params: ParamValues,
+  value: unknown,
+  conditions?: Map<string, boolean>,
+): unknown {
   const conds = conditions ?? evaluateConditions(template, params);
   const r = (v: unknown): unknown => resolveValue(template, params, v, conds);
   if (value === null || typeof value !== 'object') return value;
@@ -91,7 +97,8 @@ export function evaluateConditions(template: CfnTemplate, given: ParamValues): M
   const value = (v: unknown): unknown => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const [fn, arg] = Object.entries(v)[0] ?? [];
-      if (fn === 'Condition' || fn?.startsWith('Fn::') && ['Fn::Equals', 'Fn::And', 'Fn::Or', 'Fn::Not'].includes(fn)) return evalExpr(v);
+      if (fn === 'Condition' || (fn?.startsWith('Fn::') && ['Fn::Equals', 'Fn::And', 'Fn::Or', 'Fn::Not'].includes(fn)))
+        return evalExpr(v);
       if (fn === 'Fn::If') {
         const [c, a, b] = arg as [string, unknown, unknown];
         return evalCond(c) ? value(a) : value(b);

@@ -1,5 +1,12 @@
 // Parses JSON keeping positions, so every finding and error can name a line (and column) in the file.
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import {
+  findNodeAtLocation,
+  getNodeValue,
+  parseTree,
+  printParseErrorCode,
+  type Node,
+  type ParseError,
+} from 'jsonc-parser';
 import { usageError } from '../errors.js';
 
 export type JsonPath = (string | number)[];
@@ -33,10 +40,15 @@ export function parseJsonSource<T = unknown>(file: string, text: string): JsonSo
   if (first || !root) {
     const { line, column } = positionOf(text, first?.offset ?? 0);
     const what = first ? printParseErrorCode(first.error) : 'EmptyContent';
-    throw usageError('E_JSON_INVALID', `${file}:${line}:${column}: invalid JSON (${what})`, 'Fix the JSON syntax at that position; templates and config files must be strict JSON.', {
-      file,
-      field: `line ${line}, column ${column}`,
-    });
+    throw usageError(
+      'E_JSON_INVALID',
+      `${file}:${line}:${column}: invalid JSON (${what})`,
+      'Fix the JSON syntax at that position; templates and config files must be strict JSON.',
+      {
+        file,
+        field: `line ${line}, column ${column}`,
+      },
+    );
   }
   const lineCache = new Map<string, number | undefined>();
   // Offsets where each line starts, so a line is a binary search rather than a scan from the top of the file.
@@ -72,5 +84,8 @@ export function parseJsonSource<T = unknown>(file: string, text: string): JsonSo
 
 /** `Resources.Bucket.Properties.Tags[0]` style rendering of a path. */
 export function formatPath(path: JsonPath): string {
-  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+  return path.reduce<string>(
+    (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg),
+    '',
+  );
 }

@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, writeFile, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, resolveParameters, unknownConfigParameters } from '../../src/config/load-config.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { configValues } from '../../src/plan/parameters.js';
 import { DrError } from '../../src/errors.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 
 async function tempProject(configs: Record<string, unknown>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'drctl-config-'));
   await mkdir(path.join(dir, 'config'));
-  for (const [name, body] of Object.entries(configs)) await writeFile(path.join(dir, 'config', `${name}.json`), typeof body === 'string' ? body : JSON.stringify(body));
+  for (const [name, body] of Object.entries(configs))
+    await writeFile(path.join(dir, 'config', `${name}.json`), typeof body === 'string' ? body : JSON.stringify(body));
   return dir;
 }
 
@@ -49,13 +51,30 @@ describe('loadConfig', () => {
   });
 });
 
-describe('resolveParameters', () => {
+describe('configValues', () => {
   it('layers automatic, common and role values, keeping only declared parameters', async () => {
     const { config } = await loadConfig(PROJECT_ROOT);
-    const c = { ...config, parameters: { common: { InstanceType: 't3.small', Unused: 'x' }, secondary: { InstanceType: 't3.micro' } } };
-    const template = { Resources: {}, Parameters: { EnvironmentSuffix: { Type: 'String' }, RegionRole: { Type: 'String' }, InstanceType: { Type: 'String' } } };
-    expect(resolveParameters(c, 'primary', template)).toEqual({ EnvironmentSuffix: 'dev', RegionRole: 'primary', InstanceType: 't3.small' });
-    expect(resolveParameters(c, 'secondary', template)).toEqual({ EnvironmentSuffix: 'dev', RegionRole: 'secondary', InstanceType: 't3.micro' });
-    expect(unknownConfigParameters(c, [template])).toEqual([{ block: 'common', name: 'Unused' }]);
+    const c = {
+      ...config,
+      parameters: { common: { InstanceType: 't3.small', Unused: 'x' }, secondary: { InstanceType: 't3.micro' } },
+    };
+    const template = {
+      Resources: {},
+      Parameters: {
+        EnvironmentSuffix: { Type: 'String' },
+        RegionRole: { Type: 'String' },
+        InstanceType: { Type: 'String' },
+      },
+    };
+    expect(configValues(c, 'primary', template)).toEqual({
+      EnvironmentSuffix: 'dev',
+      RegionRole: 'primary',
+      InstanceType: 't3.small',
+    });
+    expect(configValues(c, 'secondary', template)).toEqual({
+      EnvironmentSuffix: 'dev',
+      RegionRole: 'secondary',
+      InstanceType: 't3.micro',
+    });
   });
 });

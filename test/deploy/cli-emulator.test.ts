@@ -1,17 +1,16 @@
-// drctl as an operator runs it against an AWS emulator: the CLI, spawned with unmodified SDK v3 clients, talks over
+// drctl as an operator runs it against an AWS emulator: the built bin, with unmodified SDK v3 clients, talks over
 // HTTP to the in-memory account (CloudFormation and STS over the query protocol, S3 over REST-XML, path-style).
 // The project's own templates and config/dev.json; a real SIGINT; credentials from --profile and the environment.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runDeploy } from '../../src/deploy/deploy.js';
-import { loadProject } from '../../src/deploy/project.js';
+import { loadProject } from '../../src/plan/project.js';
 import { AwsHttpEndpoint } from '../doubles/aws-http.js';
 import { AwsWorld } from '../doubles/aws-world.js';
-import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { PROJECT_ROOT, runBin, spawnBin } from '../helpers/run-cli.js';
 import { ALL, runtime } from './helpers.js';
-import { drctl, spawnCli } from './spawn-cli.js';
 
 const ACCOUNT = '123456789012';
 const STATE_BUCKET = `drctl-state-${ACCOUNT}-us-east-1`;
@@ -33,25 +32,25 @@ async function profileFiles(profile: string, accessKeyId: string): Promise<Recor
   return { AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'), AWS_CONFIG_FILE: path.join(dir, 'config') };
 }
 
-describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
-  let world: AwsWorld;
-  let endpoint: AwsHttpEndpoint;
-  let url: string;
-  beforeEach(async () => {
-    world = new AwsWorld(ACCOUNT);
-    endpoint = new AwsHttpEndpoint(world);
-    url = await endpoint.start();
-  });
-  afterEach(() => endpoint.stop());
+/** A fresh account behind its own HTTP endpoint, stopped when the test ends (tests run concurrently). */
+async function emulator(): Promise<{ world: AwsWorld; endpoint: AwsHttpEndpoint; url: string }> {
+  const world = new AwsWorld(ACCOUNT);
+  const endpoint = new AwsHttpEndpoint(world);
+  const url = await endpoint.start();
+  onTestFinished(() => endpoint.stop());
+  return { world, endpoint, url };
+}
 
+// Concurrent: each test has its own account and endpoint, and most of the time is spent in the drctl processes.
+describe.concurrent('drctl against an AWS endpoint (an emulator) over HTTP', () => {
   it('Ctrl-C during deploy: exit 130, the JSON report says interrupted, the lock is released and no change set is left; the next run resumes', async () => {
+    const { world, endpoint, url } = await emulator();
     const files = await profileFiles('ops', 'AKIDPROFILE');
     // The environment's keys are there too: an explicit --profile wins over them, as with the AWS CLI.
-    const run = spawnCli(
-      ['deploy', '--json', '--profile', 'ops', '--endpoint-url', url],
-      { ...files, AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'secret' },
-      PROJECT_ROOT,
-    );
+    const run = spawnBin(['deploy', '--json', '--profile', 'ops', '--endpoint-url', url], {
+      cwd: PROJECT_ROOT,
+      env: { ...files, AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'secret' },
+    });
     let executed = false;
     let interrupted = false;
     endpoint.onRequest = (r) => {
@@ -97,11 +96,12 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
   }, 60_000);
 
   it('a second operator deploying the same environment gets exit 4 naming who holds the lock, and since when', async () => {
+    const { world, endpoint, url } = await emulator();
     const env = { AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'secret' };
-    const first = spawnCli(['deploy', '--json', '--endpoint-url', url], env, PROJECT_ROOT);
+    const first = spawnBin(['deploy', '--json', '--endpoint-url', url], { env, cwd: PROJECT_ROOT });
     // Once a stack operation runs, the first run holds the lock (taken before anything changed).
     await new Promise<void>((resolve) => (endpoint.onRequest = (r) => r.op === 'ExecuteChangeSet' && resolve()));
-    const second = await drctl(['deploy', '--json', '--endpoint-url', url], env, PROJECT_ROOT);
+    const second = await runBin(['deploy', '--json', '--endpoint-url', url], { env, cwd: PROJECT_ROOT });
     first.child.kill('SIGINT');
     expect(second.code).toBe(4);
     const error = (JSON.parse(second.stdout) as { error: { code: string; kind: string; message: string; fix: string } })
@@ -117,6 +117,7 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
   }, 60_000);
 
   it('status, outputs and destroy reach the endpoint through AWS_ENDPOINT_URL alone, S3 path-style on a host name', async () => {
+    const { world, endpoint, url } = await emulator();
     const project = await loadProject(PROJECT_ROOT, 'dev');
     expect((await runDeploy(project, { ...ALL, only: ['foundation'] }, runtime(world))).report.status).toBe(
       'succeeded',
@@ -127,7 +128,11 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
       AWS_SECRET_ACCESS_KEY: 'secret',
     };
 
-    const status = await drctl(['status', '--json'], env, PROJECT_ROOT);
+    // Both read-only: run at once.
+    const [status, outputsRun] = await Promise.all([
+      runBin(['status', '--json'], { env, cwd: PROJECT_ROOT }),
+      runBin(['outputs', '--json'], { env, cwd: PROJECT_ROOT }),
+    ]);
     expect(status.code).toBe(0);
     const rows = (JSON.parse(status.stdout) as { stacks: { id: string; status: string }[] }).stacks;
     expect(
@@ -137,16 +142,14 @@ describe('drctl against an AWS endpoint (an emulator) over HTTP', () => {
         .sort(),
     ).toEqual(['foundation@primary', 'foundation@secondary']);
 
-    const outputs = JSON.parse((await drctl(['outputs', '--json'], env, PROJECT_ROOT)).stdout) as Record<
-      string,
-      string
-    >;
+    expect(outputsRun.code).toBe(0);
+    const outputs = JSON.parse(outputsRun.stdout) as Record<string, string>;
     const artifacts = outputs['foundation@secondary.ArtifactBucketName']!;
     expect(world.s3.buckets.get(artifacts)?.region).toBe('us-west-2');
     for (let i = 0; i < 3; i++) world.s3.put(artifacts, 'artifacts/x.zip', `build ${i}`);
 
     endpoint.timeScale = 500;
-    const destroy = await drctl(['destroy', '--yes', '--json'], env, PROJECT_ROOT);
+    const destroy = await runBin(['destroy', '--yes', '--json'], { env, cwd: PROJECT_ROOT });
     expect(destroy.code).toBe(0);
     const report = JSON.parse(destroy.stdout) as {
       status: string;

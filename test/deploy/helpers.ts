@@ -3,7 +3,7 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MemoryReporter } from '../../src/io/reporters.js';
-import { loadProject, type Project } from '../../src/deploy/project.js';
+import { loadProject, type Project } from '../../src/plan/project.js';
 import { reportThrottling, type Runtime } from '../../src/deploy/runtime.js';
 import type { AwsWorld } from '../doubles/aws-world.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';

@@ -1,7 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { buildArtifact, publishArtifact } from '../../src/deploy/packaging.js';
-import type { ArtifactBuildNode } from '../../src/deploy/graph.js';
+import type { ArtifactBuildNode } from '../../src/plan/graph.js';
 import type { DrError } from '../../src/errors.js';
 import { AwsWorld } from '../doubles/aws-world.js';
 import { FIXTURE_ROOT } from './helpers.js';

@@ -4,12 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resultDocument } from '../../src/deploy/cli-support.js';
+import { resultDocument } from '../../src/cli/environment-change.js';
 import { runDeploy } from '../../src/deploy/deploy.js';
 import { runDestroy } from '../../src/deploy/destroy.js';
 import { stackOutputs, stackStatus } from '../../src/deploy/inspect.js';
-import { planJson } from '../../src/deploy/plan-view.js';
-import { loadProject } from '../../src/deploy/project.js';
+import { planJson } from '../../src/plan/plan-view.js';
+import { loadProject } from '../../src/plan/project.js';
 import { AwsWorld } from '../doubles/aws-world.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { ALL, fixtureProject, runtime } from './helpers.js';

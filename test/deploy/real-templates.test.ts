@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runDeploy } from '../../src/deploy/deploy.js';
 import { runDestroy } from '../../src/deploy/destroy.js';
 import { stackOutputs } from '../../src/deploy/inspect.js';
-import { loadProject } from '../../src/deploy/project.js';
+import { loadProject } from '../../src/plan/project.js';
 import { AwsWorld } from '../doubles/aws-world.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { ALL, runtime } from './helpers.js';

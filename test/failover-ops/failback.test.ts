@@ -265,4 +265,26 @@ describe('drctl failback (planned, loss-free)', () => {
       attempt: 2,
     });
   });
+  it('a replica that takes longer to create than the wait is exit 1 (E_REPLICA_CREATE_TIMEOUT), resumable', async () => {
+    await w.close();
+    // RDS needs 100 minutes for the cross-region replica; the runbook waits 90 (DEFAULT_TIMEOUTS.replicaCreateMs).
+    w = await buildWorld({ replicaCreateMs: 100 * 60_000 });
+    expect((await runRunbook(w, 'failover', { yes: true })).code).toBe(0);
+    const r = await runRunbook(w, 'failback', { yes: true, json: true });
+    expect(r.code).toBe(1);
+    expect((r.error as { code?: string } | undefined)?.code).toBe('E_REPLICA_CREATE_TIMEOUT');
+    const s = await state();
+    expect(s.status).not.toBe('completed');
+    expect(s.steps.find((x) => x.id === 'retire-old-primary')?.status).toBe('done');
+    // The re-run resumes at the replica, which RDS has finished meanwhile, and goes on until the secondary's new
+    // replica, which takes as long again: a third run finishes.
+    const again = await runRunbook(w, 'failback', { yes: true, json: true });
+    expect(again.reporter.byCode('FAILBACK_RESUMED')[0]?.data).toMatchObject({ step: 'create-primary-replica' });
+    expect(again.code).toBe(1);
+    expect((await state()).steps.find((x) => x.id === 'create-primary-replica')?.status).toBe('done');
+    const third = await runRunbook(w, 'failback', { yes: true, json: true });
+    expect(third.reporter.byCode('FAILBACK_RESUMED')[0]?.data).toMatchObject({ step: 'recreate-secondary-replica' });
+    expect(third.code).toBe(0);
+    expect((await state()).status).toBe('completed');
+  });
 });

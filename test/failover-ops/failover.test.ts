@@ -227,4 +227,20 @@ describe('drctl failover (operator-initiated)', () => {
     expect(w.aws.log.ops('rds', 'PromoteReadReplica')).toHaveLength(1);
     expect((await state()).steps.map((s) => s.attempts)).toEqual([1, 1, 1, 1, 1, 1]);
   });
+  it('a promotion slower than its wait is exit 1 (E_PROMOTION_TIMEOUT) with the state kept; the next run finishes it', async () => {
+    await w.close();
+    // RDS takes 40 minutes to promote; the runbook waits 30 (DEFAULT_TIMEOUTS.promotionMs).
+    w = await buildWorld({ promotionMs: 40 * 60_000 });
+    const r = await runRunbook(w, 'failover', { yes: true, json: true });
+    expect(r.code).toBe(1);
+    expect((r.error as { code?: string } | undefined)?.code ?? r.reporter.codes()).toContain('E_PROMOTION_TIMEOUT');
+    const failed = await state();
+    expect(failed.status).not.toBe('completed');
+    expect(failed.steps.find((x) => x.id === 'fence-primary')?.status).toBe('done');
+    // RDS finishes the promotion meanwhile; the re-run resumes at the promotion and completes.
+    const again = await runRunbook(w, 'failover', { yes: true, json: true });
+    expect(again.code).toBe(0);
+    expect(again.reporter.byCode('FAILOVER_RESUMED')[0]?.data).toMatchObject({ step: 'promote-replica' });
+    expect((await state()).status).toBe('completed');
+  });
 });

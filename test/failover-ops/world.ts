@@ -3,7 +3,7 @@
 // buckets with replication, the DynamoDB tables (dynalite), Route 53 health checks and failover record, DNS, the two
 // gateways' HTTP endpoints, and the stacks (seeded in the CloudFormation double with the outputs
 // docs/architecture.md lists).
-import { mkdtemp, mkdir, copyFile, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, copyFile, cp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AwsClients, ClientFactory } from '../../src/aws/clients.js';
@@ -210,17 +210,28 @@ export const ALB_ADDRESSES: Record<string, string[]> = {
 };
 
 export async function buildWorld(
-  opts: { withFailoverStack?: boolean; replicaLagSeconds?: number; promotionMs?: number } = {},
+  opts: {
+    withFailoverStack?: boolean;
+    replicaLagSeconds?: number;
+    promotionMs?: number;
+    replicaCreateMs?: number;
+  } = {},
 ): Promise<World> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'drctl-dr-'));
   await mkdir(path.join(root, 'config'), { recursive: true });
   await copyFile(path.join(PROJECT_ROOT, 'config/dev.json'), path.join(root, 'config/dev.json'));
+  // The commands resolve the config against the templates (the one parameter resolution), as in a real project.
+  await cp(path.join(PROJECT_ROOT, 'templates'), path.join(root, 'templates'), { recursive: true });
   const { loadConfig } = await import('../../src/config/load-config.js');
   const { config } = await loadConfig(root, 'dev');
   const aws = new AwsWorld({
     account: '111122223333',
     start: Date.parse('2026-01-05T12:00:00Z'),
-    rds: { promotionMs: opts.promotionMs ?? 90_000, createMs: 20 * 60_000, deleteMs: 6 * 60_000 },
+    rds: {
+      promotionMs: opts.promotionMs ?? 90_000,
+      createMs: opts.replicaCreateMs ?? 20 * 60_000,
+      deleteMs: 6 * 60_000,
+    },
     launchMs: 120_000,
     s3: (now) => new ReplicatingS3(now),
   });

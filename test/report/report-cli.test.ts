@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../../src/report/report-types.js';
-import { PROJECT_ROOT } from '../helpers/run-cli.js';
-import { fixtureProject, runCliIn } from './report-fixture.js';
+import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
+import { fixtureProject } from './report-fixture.js';
 
-describe('drctl report (CLI)', () => {
+describe('drctl report (CLI entry point)', () => {
   it('--json prints one document with rto.paths, rpo.stores, readiness and cost.monthlyUsd per region', async () => {
     const cwd = await fixtureProject();
-    const r = runCliIn(cwd, ['report', '--env', 'dev', '--json']);
+    const r = await runCli(['report', '--env', 'dev', '--json'], { cwd });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as Report;
     expect(doc.rto.paths.map((p) => p.name)).toEqual(['traffic', 'order-writes', 'reference-data-writes', 'capacity']);
@@ -38,7 +38,7 @@ describe('drctl report (CLI)', () => {
     const block = /```json\n([\s\S]*?)```/.exec(section)?.[1];
     expect(block, 'a json block in the drctl report section').toBeDefined();
     const documented = JSON.parse(block!) as Report;
-    const doc = JSON.parse(runCliIn(await fixtureProject(), ['report', '--json']).stdout) as Report;
+    const doc = JSON.parse((await runCli(['report', '--json'], { cwd: await fixtureProject() })).stdout) as Report;
     expect(Object.keys(documented).sort()).toEqual(Object.keys(doc).sort());
     expect(documented.rto.paths.map((p) => p.name)).toEqual(doc.rto.paths.map((p) => p.name));
     expect(Object.keys(documented.rto.paths[0]!).sort()).toEqual(Object.keys(doc.rto.paths[0]!).sort());
@@ -59,7 +59,7 @@ describe('drctl report (CLI)', () => {
 
   it('readable output lists each path with its verdict and the fix for a path that misses', async () => {
     const cwd = await fixtureProject();
-    const r = runCliIn(cwd, ['report']);
+    const r = await runCli(['report'], { cwd });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/RTO traffic: 216 s worst case vs 300 s — meets/);
     expect(r.stdout).toMatch(/RTO capacity: 556 s worst case vs 300 s — MISSES/);
@@ -76,7 +76,7 @@ describe('drctl report (CLI)', () => {
     const cfg = JSON.parse(await readFile(file, 'utf8')) as { parameters: { primary: Record<string, unknown> } };
     cfg.parameters.primary.HealthCheckIntervalSeconds = 10;
     await writeFile(file, JSON.stringify(cfg));
-    const doc = JSON.parse(runCliIn(cwd, ['report', '--json']).stdout) as {
+    const doc = JSON.parse((await runCli(['report', '--json'], { cwd })).stdout) as {
       rto: { paths: { name: string; worstCaseSeconds: number }[] };
     };
     expect(doc.rto.paths.find((p) => p.name === 'traffic')?.worstCaseSeconds).toBe(216 - 20 * 3);
@@ -88,7 +88,7 @@ describe('drctl report (CLI)', () => {
     const t = JSON.parse(await readFile(file, 'utf8')) as { Parameters: Record<string, unknown> };
     delete t.Parameters.FailoverWindowSeconds;
     await writeFile(file, JSON.stringify(t));
-    const r = runCliIn(cwd, ['report', '--json']);
+    const r = await runCli(['report', '--json'], { cwd });
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout) as { error: { code: string; file: string; field: string } };
     expect(doc.error).toMatchObject({

@@ -1,13 +1,11 @@
 // The fixture project for report tests: small layer templates carrying the parameters and resources the report reads.
-import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadReportInput } from '../../src/report/build-report.js';
 import { loadPriceTable, type PriceTable } from '../../src/report/prices.js';
 import type { ReportInput } from '../../src/report/report-input.js';
-import { PROJECT_ROOT, type CliRun } from '../helpers/run-cli.js';
+import { PROJECT_ROOT } from '../helpers/run-cli.js';
 
 export const FIXTURE_ROOT = path.join(PROJECT_ROOT, 'test/fixtures/report');
 
@@ -27,23 +25,4 @@ export async function fixtureProject(): Promise<string> {
   await mkdir(path.join(dir, 'data'), { recursive: true });
   await cp(path.join(PROJECT_ROOT, 'data/prices'), path.join(dir, 'data/prices'), { recursive: true });
   return dir;
-}
-
-/**
- * runCli for a project outside the repository: `--import tsx` would resolve tsx from that directory,
- * so the loader is given by absolute URL.
- */
-export function runCliIn(cwd: string, args: string[]): CliRun {
-  const loader = pathToFileURL(path.join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  const r = spawnSync(
-    process.execPath,
-    ['--import', loader, path.join(PROJECT_ROOT, 'test/helpers/cli-entry.ts'), ...args],
-    {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  );
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

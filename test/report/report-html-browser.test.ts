@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { loadReport } from '../../src/report/build-report.js';
 import { renderHtml } from '../../src/report/html.js';
-import { PROJECT_ROOT } from '../helpers/run-cli.js';
-import { fixtureProject, runCliIn } from './report-fixture.js';
+import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
+import { fixtureProject } from './report-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -28,7 +28,7 @@ describe('HTML report in a real browser', () => {
     // The project's own prod report has the longest names (SecondaryFailoverRecord, …) and three AZs.
     prodFile = path.join(cwd, 'prod.html');
     await writeFile(prodFile, renderHtml(await loadReport(PROJECT_ROOT, 'prod')), 'utf8');
-    const r = runCliIn(cwd, ['report', '--html', 'report.html', '--json']);
+    const r = await runCli(['report', '--html', 'report.html', '--json'], { cwd });
     expect(r.code, r.stderr).toBe(0);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -97,6 +97,23 @@ describe('HTML report in a real browser', () => {
 
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
+    await page.close();
+  });
+
+  it('opens with one verdict line per objective, above the diagram and within the first screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const verdicts = page.locator('#verdicts p.verdict');
+    await expect(verdicts.evaluateAll((els) => els.map((e) => e.getAttribute('data-objective')))).resolves.toEqual([
+      'rto',
+      'rpo',
+    ]);
+    await expect(verdicts.first().innerText()).resolves.toMatch(/^RTO ≤ 300 s: MISSED by 2 of 4 recovery paths/);
+    const first = (await verdicts.first().boundingBox())!;
+    const last = (await verdicts.last().boundingBox())!;
+    const diagram = (await page.locator('svg#architecture').boundingBox())!;
+    expect(last.y + last.height).toBeLessThanOrEqual(diagram.y);
+    expect(first.y + first.height).toBeLessThan(900);
     await page.close();
   });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientFactory } from '../../src/aws/clients.js';
 import { runDeploy, type DeployReport } from '../../src/deploy/deploy.js';
-import { loadProject } from '../../src/deploy/project.js';
+import { loadProject } from '../../src/plan/project.js';
 import type { Runtime } from '../../src/deploy/runtime.js';
 import type { DrError } from '../../src/errors.js';
 import type { Message } from '../../src/io/messages.js';

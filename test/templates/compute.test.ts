@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveParameters } from '../../src/config/load-config.js';
+import { configValues as resolveParameters } from '../../src/plan/parameters.js';
 import type { CfnTemplate } from '../../src/templates/template-types.js';
 import {
   activeIds,
@@ -44,11 +44,18 @@ describe('compute template: structure and metadata', () => {
     const d = t.Metadata?.Drctl;
     expect(d?.Layer).toBe('compute');
     expect(d?.Regions).toEqual(['primary', 'secondary']);
-    expect(d?.Artifacts?.GatewayBundleKey).toEqual({ Entry: 'src/service/gateway/main.ts', BucketParameter: 'ArtifactBucketName', Kind: 'service' });
+    expect(d?.Artifacts?.GatewayBundleKey).toEqual({
+      Entry: 'src/service/gateway/main.ts',
+      BucketParameter: 'ArtifactBucketName',
+      Kind: 'service',
+    });
   });
 
   it('groups and labels every parameter for the console', () => {
-    const iface = t.Metadata?.['AWS::CloudFormation::Interface'] as { ParameterGroups: { Parameters: string[] }[]; ParameterLabels: Record<string, unknown> };
+    const iface = t.Metadata?.['AWS::CloudFormation::Interface'] as {
+      ParameterGroups: { Parameters: string[] }[];
+      ParameterLabels: Record<string, unknown>;
+    };
     const grouped = iface.ParameterGroups.flatMap((g) => g.Parameters);
     for (const name of Object.keys(t.Parameters ?? {})) {
       expect(grouped, name).toContain(name);
@@ -65,8 +72,10 @@ describe('compute template: structure and metadata', () => {
   it('every input parameter exists and every referenced parameter is declared', () => {
     const declared = new Set([...Object.keys(t.Parameters ?? {}), ...Object.keys(t.Resources)]);
     for (const name of Object.keys(t.Metadata?.Drctl?.Inputs ?? {})) expect(t.Parameters?.[name], name).toBeDefined();
-    for (const name of referencedNames(t.Resources)) if (!name.startsWith('AWS::')) expect(declared.has(name), name).toBe(true);
-    for (const name of referencedNames(t.Outputs)) if (!name.startsWith('AWS::')) expect(declared.has(name), name).toBe(true);
+    for (const name of referencedNames(t.Resources))
+      if (!name.startsWith('AWS::')) expect(declared.has(name), name).toBe(true);
+    for (const name of referencedNames(t.Outputs))
+      if (!name.startsWith('AWS::')) expect(declared.has(name), name).toBe(true);
   });
 
   it('names, for every input, an output the producing layer template declares', () => {
@@ -89,7 +98,18 @@ describe('compute template: structure and metadata', () => {
 
   it('publishes exactly the outputs other layers rely on', () => {
     const names = outputNames(t);
-    for (const o of ['AlbArn', 'AlbDnsName', 'AlbHostedZoneId', 'AlbFullName', 'TargetGroupArn', 'TargetGroupFullName', 'AutoScalingGroupName', 'InstanceRoleArn', 'HealthCheckUrl', 'FailoverDesiredCapacity']) {
+    for (const o of [
+      'AlbArn',
+      'AlbDnsName',
+      'AlbHostedZoneId',
+      'AlbFullName',
+      'TargetGroupArn',
+      'TargetGroupFullName',
+      'AutoScalingGroupName',
+      'InstanceRoleArn',
+      'HealthCheckUrl',
+      'FailoverDesiredCapacity',
+    ]) {
       expect(names.has(o), o).toBe(true);
     }
     expect(t.Outputs?.AlbHostedZoneId?.Value).toEqual({ 'Fn::GetAtt': ['LoadBalancer', 'CanonicalHostedZoneID'] });
@@ -111,8 +131,12 @@ describe('compute template: names carry the environment suffix', () => {
 
   it('keeps ALB and target group names within the 32-character limit for the longest suffix', () => {
     const longest = 'a'.repeat(20);
-    expect(String(resolve(t, props(t, 'LoadBalancer').Name, { EnvironmentSuffix: longest })).length).toBeLessThanOrEqual(32);
-    expect(String(resolve(t, props(t, 'TargetGroup').Name, { EnvironmentSuffix: longest })).length).toBeLessThanOrEqual(32);
+    expect(
+      String(resolve(t, props(t, 'LoadBalancer').Name, { EnvironmentSuffix: longest })).length,
+    ).toBeLessThanOrEqual(32);
+    expect(String(resolve(t, props(t, 'TargetGroup').Name, { EnvironmentSuffix: longest })).length).toBeLessThanOrEqual(
+      32,
+    );
   });
 });
 
@@ -126,13 +150,22 @@ describe('compute template: load balancer and listeners', () => {
   });
 
   it('logs to the foundation bucket, drops invalid headers and takes deletion protection from a parameter defaulting to false', () => {
-    const attrs = Object.fromEntries((props(t, 'LoadBalancer').LoadBalancerAttributes as { Key: string; Value: unknown }[]).map((a) => [a.Key, a.Value]));
+    const attrs = Object.fromEntries(
+      (props(t, 'LoadBalancer').LoadBalancerAttributes as { Key: string; Value: unknown }[]).map((a) => [
+        a.Key,
+        a.Value,
+      ]),
+    );
     expect(attrs['access_logs.s3.enabled']).toBe('true');
     expect(attrs['access_logs.s3.bucket']).toEqual({ Ref: 'LogsBucketName' });
     expect(attrs['routing.http.drop_invalid_header_fields.enabled']).toBe('true');
     expect(attrs['deletion_protection.enabled']).toEqual({ Ref: 'DeletionProtection' });
     expect(t.Parameters?.DeletionProtection?.Default).toBe('false');
-    expect(t.Metadata?.Drctl?.Inputs?.LogsBucketName).toEqual({ Stack: 'foundation', Region: 'self', Output: 'LogsBucketName' });
+    expect(t.Metadata?.Drctl?.Inputs?.LogsBucketName).toEqual({
+      Stack: 'foundation',
+      Region: 'self',
+      Output: 'LogsBucketName',
+    });
   });
 
   it('without a certificate serves HTTP and forwards to the target group', () => {
@@ -157,7 +190,9 @@ describe('compute template: load balancer and listeners', () => {
     expect(https.Port).toBe(443);
     expect(https.SslPolicy).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
     expect(https.Certificates).toEqual([{ CertificateArn: { Ref: 'CertificateArn' } }]);
-    const redirect = (props(t, 'HttpRedirectListener').DefaultActions as { Type: string; RedirectConfig: Record<string, string> }[])[0];
+    const redirect = (
+      props(t, 'HttpRedirectListener').DefaultActions as { Type: string; RedirectConfig: Record<string, string> }[]
+    )[0];
     expect(redirect?.Type).toBe('redirect');
     expect(redirect?.RedirectConfig.Protocol).toBe('HTTPS');
     expect(redirect?.RedirectConfig.StatusCode).toBe('HTTP_301');
@@ -165,7 +200,9 @@ describe('compute template: load balancer and listeners', () => {
   });
 
   it('builds the health-check URL from the listener protocol and the health path', () => {
-    const out = t.Outputs?.HealthCheckUrl?.Value as { 'Fn::If': [string, { 'Fn::Sub': string }, { 'Fn::Sub': string }] };
+    const out = t.Outputs?.HealthCheckUrl?.Value as {
+      'Fn::If': [string, { 'Fn::Sub': string }, { 'Fn::Sub': string }];
+    };
     expect(out['Fn::If'][0]).toBe('HasCertificate');
     expect(out['Fn::If'][1]['Fn::Sub']).toBe('https://${LoadBalancer.DNSName}${HealthCheckPath}');
     expect(out['Fn::If'][2]['Fn::Sub']).toBe('http://${LoadBalancer.DNSName}${HealthCheckPath}');
@@ -190,13 +227,17 @@ describe('compute template: target group', () => {
     expect(p.HealthyThresholdCount).toEqual({ Ref: 'TargetHealthyThresholdCount' });
     expect(p.UnhealthyThresholdCount).toEqual({ Ref: 'TargetUnhealthyThresholdCount' });
     expect(p.Matcher).toEqual({ HttpCode: '200' });
-    const attrs = Object.fromEntries((p.TargetGroupAttributes as { Key: string; Value: unknown }[]).map((a) => [a.Key, a.Value]));
+    const attrs = Object.fromEntries(
+      (p.TargetGroupAttributes as { Key: string; Value: unknown }[]).map((a) => [a.Key, a.Value]),
+    );
     expect(attrs['deregistration_delay.timeout_seconds']).toEqual({ Ref: 'DeregistrationDelaySeconds' });
     expect(Number(t.Parameters?.DeregistrationDelaySeconds?.Default)).toBeLessThanOrEqual(60);
   });
 
   it('keeps the health-check timeout default below the interval default', () => {
-    expect(Number(t.Parameters?.TargetHealthCheckTimeoutSeconds?.Default)).toBeLessThan(Number(t.Parameters?.TargetHealthCheckIntervalSeconds?.Default));
+    expect(Number(t.Parameters?.TargetHealthCheckTimeoutSeconds?.Default)).toBeLessThan(
+      Number(t.Parameters?.TargetHealthCheckIntervalSeconds?.Default),
+    );
   });
 });
 
@@ -206,7 +247,9 @@ describe('compute template: launch template', () => {
   it('takes the Amazon Linux 2023 AMI from the SSM public parameter', () => {
     expect(data().ImageId).toEqual({ Ref: 'ImageId' });
     expect(t.Parameters?.ImageId?.Type).toBe('AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>');
-    expect(t.Parameters?.ImageId?.Default).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64');
+    expect(t.Parameters?.ImageId?.Default).toBe(
+      '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+    );
   });
 
   it('requires IMDSv2 with a hop limit of at most 2', () => {
@@ -251,7 +294,12 @@ describe('compute template: user data', () => {
     expect(json).toBeDefined();
     // Inside Fn::Sub, ${!x} is the escape for a literal ${x}.
     const cfg = JSON.parse((json as string).replaceAll('${!', '${')) as {
-      metrics: { namespace: string; append_dimensions: Record<string, string>; aggregation_dimensions: string[][]; metrics_collected: Record<string, { measurement: string[]; resources?: string[] }> };
+      metrics: {
+        namespace: string;
+        append_dimensions: Record<string, string>;
+        aggregation_dimensions: string[][];
+        metrics_collected: Record<string, { measurement: string[]; resources?: string[] }>;
+      };
     };
     expect(cfg.metrics.namespace).toBe('CWAgent');
     expect(cfg.metrics.append_dimensions.AutoScalingGroupName).toBe('${aws:AutoScalingGroupName}');
@@ -322,22 +370,34 @@ describe('compute template: Auto Scaling group and scaling', () => {
     expect(p.MinSize).toEqual({ Ref: 'MinSize' });
     expect(p.MaxSize).toEqual({ Ref: 'MaxSize' });
     expect(p.DesiredCapacity).toEqual({ Ref: 'DesiredCapacity' });
-    expect(p.LaunchTemplate).toEqual({ LaunchTemplateId: { Ref: 'LaunchTemplate' }, Version: { 'Fn::GetAtt': ['LaunchTemplate', 'LatestVersionNumber'] } });
+    expect(p.LaunchTemplate).toEqual({
+      LaunchTemplateId: { Ref: 'LaunchTemplate' },
+      Version: { 'Fn::GetAtt': ['LaunchTemplate', 'LatestVersionNumber'] },
+    });
   });
 
   it('does not reset a size the failover controller raised when a stack update leaves the sizes unchanged', () => {
-    const up = (resource(t, 'AutoScalingGroup') as unknown as { UpdatePolicy: { AutoScalingScheduledAction: { IgnoreUnmodifiedGroupSizeProperties: boolean } } }).UpdatePolicy;
+    const up = (
+      resource(t, 'AutoScalingGroup') as unknown as {
+        UpdatePolicy: { AutoScalingScheduledAction: { IgnoreUnmodifiedGroupSizeProperties: boolean } };
+      }
+    ).UpdatePolicy;
     expect(up.AutoScalingScheduledAction.IgnoreUnmodifiedGroupSizeProperties).toBe(true);
   });
 
   it('tracks CPU always and ALB requests per target through whichever listener exists', () => {
     const cpu = props(t, 'CpuScalingPolicy').TargetTrackingConfiguration as Record<string, unknown>;
     expect(cpu.PredefinedMetricSpecification).toEqual({ PredefinedMetricType: 'ASGAverageCPUUtilization' });
-    for (const [cert, id, listener] of [[CERT, 'RequestCountScalingPolicyHttps', 'HttpsListener'], ['', 'RequestCountScalingPolicyHttp', 'HttpListener']] as const) {
+    for (const [cert, id, listener] of [
+      [CERT, 'RequestCountScalingPolicyHttps', 'HttpsListener'],
+      ['', 'RequestCountScalingPolicyHttp', 'HttpListener'],
+    ] as const) {
       const ids = activeIds(t, { CertificateArn: cert });
       expect(ids.has(id)).toBe(true);
       expect(resource(t, id).DependsOn).toBe(listener);
-      const tt = props(t, id).TargetTrackingConfiguration as { PredefinedMetricSpecification: { PredefinedMetricType: string } };
+      const tt = props(t, id).TargetTrackingConfiguration as {
+        PredefinedMetricSpecification: { PredefinedMetricType: string };
+      };
       expect(tt.PredefinedMetricSpecification.PredefinedMetricType).toBe('ALBRequestCountPerTarget');
     }
     expect(idsOfType(t, 'AWS::AutoScaling::ScalingPolicy').filter((id) => activeIds(t, {}).has(id))).toHaveLength(2);
@@ -351,7 +411,11 @@ describe('compute template: Auto Scaling group and scaling', () => {
 
   it('tags the primary fleet active and the secondary warm-standby', () => {
     const tag = (role: 'primary' | 'secondary'): unknown => {
-      const tags = viewStack(t, stackParams(role)).resources.AutoScalingGroup?.Properties?.Tags as { Key: string; Value: unknown; PropagateAtLaunch: boolean }[];
+      const tags = viewStack(t, stackParams(role)).resources.AutoScalingGroup?.Properties?.Tags as {
+        Key: string;
+        Value: unknown;
+        PropagateAtLaunch: boolean;
+      }[];
       return tags.find((x) => x.Key === 'Capacity');
     };
     expect(tag('primary')).toEqual({ Key: 'Capacity', Value: 'active', PropagateAtLaunch: true });
@@ -363,14 +427,18 @@ describe('compute template: Auto Scaling group and scaling', () => {
     const secondary = conditionsFor(t, { RegionRole: 'secondary' });
     expect(primary.get('IsPrimary')).toBe(true);
     expect(secondary.get('IsPrimary')).toBe(false);
-    expect([...activeIds(t, { RegionRole: 'primary' })].sort()).toEqual([...activeIds(t, { RegionRole: 'secondary' })].sort());
+    expect([...activeIds(t, { RegionRole: 'primary' })].sort()).toEqual(
+      [...activeIds(t, { RegionRole: 'secondary' })].sort(),
+    );
   });
 });
 
 describe('compute template: instance role is least privilege', () => {
   type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
   const statements = (): Statement[] =>
-    ((props(t, 'InstanceRole').Policies as { PolicyDocument: { Statement: Statement[] } }[]) ?? []).flatMap((p) => p.PolicyDocument.Statement);
+    ((props(t, 'InstanceRole').Policies as { PolicyDocument: { Statement: Statement[] } }[]) ?? []).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
   const bySid = (sid: string): Statement => {
     const s = statements().find((x) => x.Sid === sid);
     if (!s) throw new Error(`no statement ${sid}`);
@@ -378,7 +446,9 @@ describe('compute template: instance role is least privilege', () => {
   };
 
   it('attaches only the SSM core managed policy', () => {
-    expect(props(t, 'InstanceRole').ManagedPolicyArns).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore' }]);
+    expect(props(t, 'InstanceRole').ManagedPolicyArns).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore' },
+    ]);
   });
 
   it('allows no wildcard actions and a wildcard resource only where the API has no resource-level permission', () => {
@@ -391,7 +461,9 @@ describe('compute template: instance role is least privilege', () => {
 
   it('reads only the gateway bundle object', () => {
     expect(bySid('ReadGatewayBundle').Action).toBe('s3:GetObject');
-    expect(bySid('ReadGatewayBundle').Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${ArtifactBucketName}/${GatewayBundleKey}' });
+    expect(bySid('ReadGatewayBundle').Resource).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:s3:::${ArtifactBucketName}/${GatewayBundleKey}',
+    });
   });
 
   it('scopes DynamoDB to the orders table and its indexes', () => {
@@ -404,34 +476,57 @@ describe('compute template: instance role is least privilege', () => {
 
   it('scopes secrets, parameters, KMS and logs to their own resources', () => {
     expect(bySid('DatabaseSecret').Resource).toEqual({ Ref: 'DatabaseSecretArn' });
-    expect(bySid('TradingParameters').Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/trading/${EnvironmentSuffix}/*' });
+    expect(bySid('TradingParameters').Resource).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/trading/${EnvironmentSuffix}/*',
+    });
     // Only this region's key: the secondary's copy of the secret is encrypted with the secondary's own key.
     expect(bySid('DecryptWithFoundationKey').Resource).toEqual({ Ref: 'KmsKeyArn' });
-    for (const role of ['primary', 'secondary'] as const) expect(resolve(t, bySid('DecryptWithFoundationKey').Resource, { RegionRole: role, KmsKeyArn: 'k-self' })).toBe('k-self');
+    for (const role of ['primary', 'secondary'] as const)
+      expect(resolve(t, bySid('DecryptWithFoundationKey').Resource, { RegionRole: role, KmsKeyArn: 'k-self' })).toBe(
+        'k-self',
+      );
     expect(t.Parameters?.PrimaryKmsKeyArn).toBeUndefined();
     expect(t.Metadata?.Drctl?.Inputs?.PrimaryKmsKeyArn).toBeUndefined();
     expect(bySid('DecryptWithFoundationKey').Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
-    expect(referencedNames(bySid('ShipGatewayLogs').Resource)).toEqual(new Set(['AWS::Partition', 'AWS::Region', 'AWS::AccountId', 'ApplicationLogGroupName']));
+    expect(referencedNames(bySid('ShipGatewayLogs').Resource)).toEqual(
+      new Set(['AWS::Partition', 'AWS::Region', 'AWS::AccountId', 'ApplicationLogGroupName']),
+    );
   });
 
-  it('reads only its own region\'s database secret (the replica in the secondary), through one statement', () => {
+  it("reads only its own region's database secret (the replica in the secondary), through one statement", () => {
     const secretStatements = statements().filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
     expect(secretStatements.map((s) => s.Sid)).toEqual(['DatabaseSecret']);
     expect(bySid('DatabaseSecret').Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
     expect(bySid('DatabaseSecret').Resource).toEqual({ Ref: 'DatabaseSecretArn' });
-    expect(t.Metadata?.Drctl?.Inputs?.DatabaseSecretArn).toEqual({ Stack: 'data', Region: 'self', Output: 'DatabaseSecretArn' });
+    expect(t.Metadata?.Drctl?.Inputs?.DatabaseSecretArn).toEqual({
+      Stack: 'data',
+      Region: 'self',
+      Output: 'DatabaseSecretArn',
+    });
     // In the secondary, the data stack's DatabaseSecretArn is the replica in us-west-2, never the primary's secret.
     const data = loadLayerTemplate('data');
     const primarySecret = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-master-dev-AbCdEf';
-    const dataView = viewStack(data, stackParams('secondary', { SourceDatabaseArn: 'arn:aws:rds:us-east-1:111122223333:db:db-dev', PrimaryDatabaseSecretArn: primarySecret }));
+    const dataView = viewStack(
+      data,
+      stackParams('secondary', {
+        SourceDatabaseArn: 'arn:aws:rds:us-east-1:111122223333:db:db-dev',
+        PrimaryDatabaseSecretArn: primarySecret,
+      }),
+    );
     const local = dataView.resolve(dataView.outputs.DatabaseSecretArn);
-    expect(resolve(t, bySid('DatabaseSecret').Resource, { RegionRole: 'secondary', DatabaseSecretArn: String(local) })).toBe('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf');
+    expect(
+      resolve(t, bySid('DatabaseSecret').Resource, { RegionRole: 'secondary', DatabaseSecretArn: String(local) }),
+    ).toBe('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf');
     expect(JSON.stringify(statements())).not.toContain('rds!db');
   });
 
   it('can be assumed by EC2 only', () => {
-    const doc = props(t, 'InstanceRole').AssumeRolePolicyDocument as { Statement: { Principal: unknown; Action: string }[] };
-    expect(doc.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    const doc = props(t, 'InstanceRole').AssumeRolePolicyDocument as {
+      Statement: { Principal: unknown; Action: string }[];
+    };
+    expect(doc.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
   });
 });
 
@@ -440,20 +535,24 @@ describe('compute template: environment configs', () => {
     expect(configValueProblems(loadEnvironmentConfig(env), t)).toEqual([]);
   });
 
-  it.each(['dev', 'prod'])('%s runs the secondary as a smaller warm standby raised to the primary size on failover', (env) => {
-    const config = loadEnvironmentConfig(env);
-    const primary = resolveParameters(config, 'primary', t);
-    const secondary = resolveParameters(config, 'secondary', t);
-    const n = (v: string | undefined): number => Number(v);
-    const eff = (p: Record<string, string>, name: string): number => n(p[name] ?? String(t.Parameters?.[name]?.Default));
-    expect(eff(secondary, 'DesiredCapacity')).toBeLessThan(eff(primary, 'DesiredCapacity'));
-    expect(eff(secondary, 'FailoverDesiredCapacity')).toBe(eff(primary, 'DesiredCapacity'));
-    for (const p of [primary, secondary]) {
-      expect(eff(p, 'MinSize')).toBeLessThanOrEqual(eff(p, 'DesiredCapacity'));
-      expect(eff(p, 'DesiredCapacity')).toBeLessThanOrEqual(eff(p, 'MaxSize'));
-      expect(eff(p, 'FailoverDesiredCapacity')).toBeLessThanOrEqual(eff(p, 'MaxSize'));
-    }
-  });
+  it.each(['dev', 'prod'])(
+    '%s runs the secondary as a smaller warm standby raised to the primary size on failover',
+    (env) => {
+      const config = loadEnvironmentConfig(env);
+      const primary = resolveParameters(config, 'primary', t);
+      const secondary = resolveParameters(config, 'secondary', t);
+      const n = (v: string | undefined): number => Number(v);
+      const eff = (p: Record<string, string>, name: string): number =>
+        n(p[name] ?? String(t.Parameters?.[name]?.Default));
+      expect(eff(secondary, 'DesiredCapacity')).toBeLessThan(eff(primary, 'DesiredCapacity'));
+      expect(eff(secondary, 'FailoverDesiredCapacity')).toBe(eff(primary, 'DesiredCapacity'));
+      for (const p of [primary, secondary]) {
+        expect(eff(p, 'MinSize')).toBeLessThanOrEqual(eff(p, 'DesiredCapacity'));
+        expect(eff(p, 'DesiredCapacity')).toBeLessThanOrEqual(eff(p, 'MaxSize'));
+        expect(eff(p, 'FailoverDesiredCapacity')).toBeLessThanOrEqual(eff(p, 'MaxSize'));
+      }
+    },
+  );
 
   it('keeps dev cheap: a small instance, one secondary instance', () => {
     const config = loadEnvironmentConfig('dev');

@@ -1,31 +1,64 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { activeResources, evaluateConditions, resolveValue, effectiveParameters } from '../../src/templates/conditions.js';
+import {
+  activeResources,
+  evaluateConditions,
+  resolveValue,
+  effectiveParameters,
+} from '../../src/templates/conditions.js';
 import type { CfnTemplate } from '../../src/templates/template-types.js';
 import { readSettings } from '../../src/failover/controller/config.js';
 import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
 
 const template = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'templates/failover.json'), 'utf8')) as CfnTemplate;
-const required = { KmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/abc', AlertTopicArn: 'arn:aws:sns:us-west-2:111122223333:alerts-dev' };
+const required = {
+  KmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/abc',
+  AlertTopicArn: 'arn:aws:sns:us-west-2:111122223333:alerts-dev',
+};
 
 type Statement = { Sid: string; Action: string | string[]; Resource: unknown };
-const statements = (): Statement[] => ((template.Resources.ControllerRole?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[])[0] as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement;
+const statements = (): Statement[] =>
+  (
+    (
+      template.Resources.ControllerRole?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[]
+    )[0] as { PolicyDocument: { Statement: Statement[] } }
+  ).PolicyDocument.Statement;
 
 describe('templates/failover.json', () => {
   it('declares the layer contract: both regions, same- and peer-region inputs, the controller artifact', () => {
     const d = template.Metadata?.Drctl;
-    expect(d).toMatchObject({ Layer: 'failover', Regions: ['primary', 'secondary'], Artifacts: { ControllerCodeKey: { Entry: 'src/failover/controller/handler.ts', BucketParameter: 'ArtifactBucketName', Kind: 'lambda' } } });
+    expect(d).toMatchObject({
+      Layer: 'failover',
+      Regions: ['primary', 'secondary'],
+      Artifacts: {
+        ControllerCodeKey: {
+          Entry: 'src/failover/controller/handler.ts',
+          BucketParameter: 'ArtifactBucketName',
+          Kind: 'lambda',
+        },
+      },
+    });
     expect(d?.Inputs?.PeerHealthCheckUrl).toEqual({ Stack: 'compute', Region: 'peer', Output: 'HealthCheckUrl' });
     expect(d?.Inputs?.DatabaseArn).toEqual({ Stack: 'data', Region: 'self', Output: 'DatabaseArn' });
     // Never anything from the peer's control-plane resources: only plain strings the probes use.
-    expect(Object.values(d?.Inputs ?? {}).filter((i) => i.Region === 'peer').map((i) => i.Output).sort()).toEqual(['AlbDnsName', 'HealthCheckUrl']);
+    expect(
+      Object.values(d?.Inputs ?? {})
+        .filter((i) => i.Region === 'peer')
+        .map((i) => i.Output)
+        .sort(),
+    ).toEqual(['AlbDnsName', 'HealthCheckUrl']);
     for (const name of Object.keys(d?.Inputs ?? {})) expect(template.Parameters).toHaveProperty(name);
-    expect(Object.keys(template.Outputs ?? {})).toEqual(expect.arrayContaining(['ControllerFunctionName', 'ControllerStateTableName']));
+    expect(Object.keys(template.Outputs ?? {})).toEqual(
+      expect.arrayContaining(['ControllerFunctionName', 'ControllerStateTableName']),
+    );
   });
 
   it('gives every parameter a description and a constraint, and groups every parameter', () => {
-    const grouped = ((template.Metadata?.['AWS::CloudFormation::Interface'] as { ParameterGroups: { Parameters: string[] }[] }).ParameterGroups ?? []).flatMap((g) => g.Parameters);
+    const grouped = (
+      (template.Metadata?.['AWS::CloudFormation::Interface'] as { ParameterGroups: { Parameters: string[] }[] })
+        .ParameterGroups ?? []
+    ).flatMap((g) => g.Parameters);
     for (const [name, p] of Object.entries(template.Parameters ?? {})) {
       expect(p.Description, name).toBeTruthy();
       expect(p.AllowedPattern ?? p.AllowedValues ?? p.MinValue, name).toBeDefined();
@@ -36,14 +69,20 @@ describe('templates/failover.json', () => {
   it('creates the Region switch plan only in the secondary and only when asked', () => {
     const base = { ...required, RegionRole: 'secondary' };
     expect(activeResources(template, base)).not.toContain('RegionSwitchPlan');
-    expect(activeResources(template, { ...base, EnableRegionSwitchPlan: 'true' })).toEqual(expect.arrayContaining(['RegionSwitchPlan', 'RegionSwitchExecutionRole']));
-    expect(activeResources(template, { ...required, RegionRole: 'primary', EnableRegionSwitchPlan: 'true' })).not.toContain('RegionSwitchPlan');
+    expect(activeResources(template, { ...base, EnableRegionSwitchPlan: 'true' })).toEqual(
+      expect.arrayContaining(['RegionSwitchPlan', 'RegionSwitchExecutionRole']),
+    );
+    expect(
+      activeResources(template, { ...required, RegionRole: 'primary', EnableRegionSwitchPlan: 'true' }),
+    ).not.toContain('RegionSwitchPlan');
   });
 
   it('lets only the secondary promote on its own', () => {
     const envVar = (given: Record<string, string>, name: string) => {
       const params = effectiveParameters(template, { ...required, ...given });
-      const vars = (template.Resources.ControllerFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const vars = (
+        template.Resources.ControllerFunction?.Properties?.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
       return resolveValue(template, params, vars[name], evaluateConditions(template, { ...required, ...given }));
     };
     expect(envVar({ RegionRole: 'secondary' }, 'PROMOTION_ENABLED')).toBe('true');
@@ -67,10 +106,23 @@ describe('templates/failover.json', () => {
       PeerHealthCheckUrl: 'http://alb-dev-1.us-east-1.elb.amazonaws.com/health',
     };
     const params = { ...effectiveParameters(template, given), ControllerStateTable: 'failover-state-dev' };
-    const vars = (template.Resources.ControllerFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-    const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(resolveValue(template, params, v, evaluateConditions(template, given)))]));
+    const vars = (
+      template.Resources.ControllerFunction?.Properties?.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    const env = Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [
+        k,
+        String(resolveValue(template, params, v, evaluateConditions(template, given))),
+      ]),
+    );
     const settings = readSettings(env);
-    expect(settings).toMatchObject({ stateTable: 'failover-state-dev', failoverCapacity: 2, probeTimeoutMs: 3000, executeOnInvoke: false, decision: { role: 'secondary', enabled: true, windowSeconds: 180, rpoGuardSeconds: 60, scheduleSeconds: 60 } });
+    expect(settings).toMatchObject({
+      stateTable: 'failover-state-dev',
+      failoverCapacity: 2,
+      probeTimeoutMs: 3000,
+      executeOnInvoke: false,
+      decision: { role: 'secondary', enabled: true, windowSeconds: 180, rpoGuardSeconds: 60, scheduleSeconds: 60 },
+    });
     // Every variable the controller requires is set by the template (removing one is reported by name).
     for (const k of Object.keys(vars)) {
       try {
@@ -84,18 +136,38 @@ describe('templates/failover.json', () => {
 
   it('runs one controller at a time, on the schedule, with encrypted environment and a dead-letter queue', () => {
     const f = template.Resources.ControllerFunction?.Properties ?? {};
-    expect(f).toMatchObject({ Runtime: 'nodejs24.x', ReservedConcurrentExecutions: 1, KmsKeyArn: { Ref: 'KmsKeyArn' }, Code: { S3Bucket: { Ref: 'ArtifactBucketName' }, S3Key: { Ref: 'ControllerCodeKey' } } });
+    expect(f).toMatchObject({
+      Runtime: 'nodejs24.x',
+      ReservedConcurrentExecutions: 1,
+      KmsKeyArn: { Ref: 'KmsKeyArn' },
+      Code: { S3Bucket: { Ref: 'ArtifactBucketName' }, S3Key: { Ref: 'ControllerCodeKey' } },
+    });
     expect(f.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': ['ControllerDeadLetterQueue', 'Arn'] } });
     const rule = template.Resources.ControllerSchedule?.Properties ?? {};
     const conds = evaluateConditions(template, required);
-    expect(resolveValue(template, effectiveParameters(template, required), rule.ScheduleExpression, conds)).toBe('rate(1 minute)');
-    expect(resolveValue(template, effectiveParameters(template, { ...required, ControllerScheduleMinutes: '5' }), rule.ScheduleExpression, evaluateConditions(template, { ...required, ControllerScheduleMinutes: '5' }))).toBe('rate(5 minutes)');
-    expect(template.Resources.ControllerStateTable?.Properties).toMatchObject({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, SSESpecification: { SSEType: 'KMS' } });
+    expect(resolveValue(template, effectiveParameters(template, required), rule.ScheduleExpression, conds)).toBe(
+      'rate(1 minute)',
+    );
+    expect(
+      resolveValue(
+        template,
+        effectiveParameters(template, { ...required, ControllerScheduleMinutes: '5' }),
+        rule.ScheduleExpression,
+        evaluateConditions(template, { ...required, ControllerScheduleMinutes: '5' }),
+      ),
+    ).toBe('rate(5 minutes)');
+    expect(template.Resources.ControllerStateTable?.Properties).toMatchObject({
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEType: 'KMS' },
+    });
   });
 
   it('scopes every IAM statement to a resource, except the actions AWS cannot scope', () => {
     const wildcard = statements().filter((s) => JSON.stringify(s.Resource) === '"*"');
-    expect(wildcard.map((s) => s.Action).sort()).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudwatch:GetMetricData']);
+    expect(wildcard.map((s) => s.Action).sort()).toEqual([
+      'autoscaling:DescribeAutoScalingGroups',
+      'cloudwatch:GetMetricData',
+    ]);
     for (const s of wildcard) expect(s.Sid).toMatch(/HasNoResourceScope$/);
     const promote = statements().find((s) => ([] as string[]).concat(s.Action).includes('rds:PromoteReadReplica'));
     expect(promote?.Resource).toEqual({ Ref: 'DatabaseArn' });
@@ -113,11 +185,14 @@ describe('templates/failover.json', () => {
     const global = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'templates/global.json'), 'utf8')) as CfnTemplate;
     const mine = template.Parameters?.DomainName;
     const theirs = global.Parameters?.DomainName;
-    expect({ pattern: mine?.AllowedPattern, max: mine?.MaxLength }).toEqual({ pattern: theirs?.AllowedPattern, max: theirs?.MaxLength });
+    expect({ pattern: mine?.AllowedPattern, max: mine?.MaxLength }).toEqual({
+      pattern: theirs?.AllowedPattern,
+      max: theirs?.MaxLength,
+    });
   });
 
-  it('passes drctl validate', () => {
-    const r = runCli(['validate', 'templates/failover.json']);
+  it('passes drctl validate', async () => {
+    const r = await runCli(['validate', 'templates/failover.json']);
     expect(r.stderr + r.stdout).toMatch(/valid: 1 template, 0 errors/);
     expect(r.code).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveParameters } from '../../src/config/load-config.js';
+import { configValues as resolveParameters } from '../../src/plan/parameters.js';
 import type { CfnTemplate } from '../../src/templates/template-types.js';
 import {
   activeIds,
@@ -24,7 +24,8 @@ const INPUTS = {
   SecondaryAlbDnsName: 'alb-dev-987654321.us-west-2.elb.amazonaws.com',
   SecondaryAlbHostedZoneId: 'Z1H1FL5HABSF5',
 };
-const params = (extra: Record<string, string> = {}): Record<string, string> => stackParams('primary', { ...INPUTS, ...extra });
+const params = (extra: Record<string, string> = {}): Record<string, string> =>
+  stackParams('primary', { ...INPUTS, ...extra });
 
 type HealthCheckConfig = Record<string, unknown>;
 const checkConfig = (id: string, given: Record<string, string> = {}): HealthCheckConfig =>
@@ -52,7 +53,8 @@ describe('global template: structure', () => {
     ]);
     expect(conventionProblems(t).filter((p) => !expected.has(p))).toEqual([]);
     expect(t.Conditions).not.toHaveProperty('IsPrimary');
-    for (const id of idsOfType(t, 'AWS::Route53::RecordSet')) expect(parameterRefs(t, props(t, id).Name), id).toContain('DomainName');
+    for (const id of idsOfType(t, 'AWS::Route53::RecordSet'))
+      expect(parameterRefs(t, props(t, id).Name), id).toContain('DomainName');
   });
 
   it('takes both ALBs from the compute stacks of both regions and the topic from the primary foundation', () => {
@@ -60,15 +62,30 @@ describe('global template: structure', () => {
     expect(inputs.PrimaryAlbDnsName).toEqual({ Stack: 'compute', Region: 'primary', Output: 'AlbDnsName' });
     expect(inputs.PrimaryAlbHostedZoneId).toEqual({ Stack: 'compute', Region: 'primary', Output: 'AlbHostedZoneId' });
     expect(inputs.SecondaryAlbDnsName).toEqual({ Stack: 'compute', Region: 'secondary', Output: 'AlbDnsName' });
-    expect(inputs.SecondaryAlbHostedZoneId).toEqual({ Stack: 'compute', Region: 'secondary', Output: 'AlbHostedZoneId' });
+    expect(inputs.SecondaryAlbHostedZoneId).toEqual({
+      Stack: 'compute',
+      Region: 'secondary',
+      Output: 'AlbHostedZoneId',
+    });
     expect(inputs.AlertTopicArn).toEqual({ Stack: 'foundation', Region: 'self', Output: 'AlertTopicArn' });
-    expect(inputProblems(t, { compute: loadLayerTemplate('compute'), foundation: loadLayerTemplate('foundation') })).toEqual([]);
+    expect(
+      inputProblems(t, { compute: loadLayerTemplate('compute'), foundation: loadLayerTemplate('foundation') }),
+    ).toEqual([]);
   });
 
   it('publishes the identifiers the failover controller, drills and the dashboard read', () => {
-    for (const o of ['PrimaryHealthCheckId', 'SecondaryHealthCheckId', 'HostedZoneId', 'DomainName', 'WeightedRecordName']) expect(t.Outputs?.[o], o).toBeDefined();
+    for (const o of [
+      'PrimaryHealthCheckId',
+      'SecondaryHealthCheckId',
+      'HostedZoneId',
+      'DomainName',
+      'WeightedRecordName',
+    ])
+      expect(t.Outputs?.[o], o).toBeDefined();
     expect(t.Outputs?.PrimaryHealthCheckId?.Value).toEqual({ Ref: 'PrimaryHealthCheck' });
-    expect(resolve(t, t.Outputs?.WeightedRecordName?.Value, params({ DomainName: 'api.trading.example.com' }))).toBe('weighted.api.trading.example.com');
+    expect(resolve(t, t.Outputs?.WeightedRecordName?.Value, params({ DomainName: 'api.trading.example.com' }))).toBe(
+      'weighted.api.trading.example.com',
+    );
   });
 
   it('has placeholders for the zone and the name that pass their own constraints', () => {
@@ -91,7 +108,11 @@ describe('global template: health checks', () => {
     expect(raw.RequestInterval).toEqual({ Ref: 'HealthCheckIntervalSeconds' });
     expect(raw.FailureThreshold).toEqual({ Ref: 'HealthCheckFailureThreshold' });
     expect(raw.ResourcePath).toEqual({ Ref: 'HealthCheckPath' });
-    const c = checkConfig(id, { HealthCheckIntervalSeconds: '30', HealthCheckFailureThreshold: '5', HealthCheckRegions: 'us-east-1,eu-west-1,ap-southeast-1' });
+    const c = checkConfig(id, {
+      HealthCheckIntervalSeconds: '30',
+      HealthCheckFailureThreshold: '5',
+      HealthCheckRegions: 'us-east-1,eu-west-1,ap-southeast-1',
+    });
     expect(c.FullyQualifiedDomainName).toBe(dns);
     expect(c.ResourcePath).toBe('/health');
     expect(c.RequestInterval).toBe('30');
@@ -113,16 +134,24 @@ describe('global template: health checks', () => {
 
   it('allows only the 10 s and 30 s intervals, thresholds 1-10, and at least three valid checker regions', () => {
     expect(t.Parameters?.HealthCheckIntervalSeconds?.AllowedValues).toEqual([10, 30]);
-    expect([t.Parameters?.HealthCheckFailureThreshold?.MinValue, t.Parameters?.HealthCheckFailureThreshold?.MaxValue]).toEqual([1, 10]);
+    expect([
+      t.Parameters?.HealthCheckFailureThreshold?.MinValue,
+      t.Parameters?.HealthCheckFailureThreshold?.MaxValue,
+    ]).toEqual([1, 10]);
     const regions = new RegExp(t.Parameters?.HealthCheckRegions?.AllowedPattern ?? '');
     expect(regions.test('us-east-1,us-west-2,eu-west-1')).toBe(true);
-    expect(regions.test('us-east-1,us-west-1,us-west-2,eu-west-1,ap-southeast-1,ap-southeast-2,ap-northeast-1,sa-east-1')).toBe(true);
+    expect(
+      regions.test('us-east-1,us-west-1,us-west-2,eu-west-1,ap-southeast-1,ap-southeast-2,ap-northeast-1,sa-east-1'),
+    ).toBe(true);
     expect(regions.test('us-east-1,us-west-2')).toBe(false);
     expect(regions.test('us-east-1,us-west-2,eu-central-1')).toBe(false);
   });
 
   it('alarms on each health check status in AWS/Route53 to the alert topic, with OK notifications', () => {
-    for (const [alarmId, checkId] of [['PrimaryHealthCheckAlarm', 'PrimaryHealthCheck'], ['SecondaryHealthCheckAlarm', 'SecondaryHealthCheck']] as const) {
+    for (const [alarmId, checkId] of [
+      ['PrimaryHealthCheckAlarm', 'PrimaryHealthCheck'],
+      ['SecondaryHealthCheckAlarm', 'SecondaryHealthCheck'],
+    ] as const) {
       const a = props(t, alarmId);
       expect(a.Namespace).toBe('AWS/Route53');
       expect(a.MetricName).toBe('HealthCheckStatus');
@@ -150,12 +179,24 @@ describe('global template: records', () => {
     }
     expect(records.PrimaryFailoverRecord?.HealthCheckId).toEqual({ Ref: 'PrimaryHealthCheck' });
     expect(records.SecondaryFailoverRecord?.HealthCheckId).toEqual({ Ref: 'SecondaryHealthCheck' });
-    expect(records.SecondaryFailoverRecord?.AliasTarget).toEqual({ DNSName: { Ref: 'SecondaryAlbDnsName' }, HostedZoneId: { Ref: 'SecondaryAlbHostedZoneId' }, EvaluateTargetHealth: true });
+    expect(records.SecondaryFailoverRecord?.AliasTarget).toEqual({
+      DNSName: { Ref: 'SecondaryAlbDnsName' },
+      HostedZoneId: { Ref: 'SecondaryAlbHostedZoneId' },
+      EvaluateTargetHealth: true,
+    });
   });
 
   it('routes the PRIMARY record through the weighted set, which it depends on', () => {
-    const p = resolve(t, props(t, 'PrimaryFailoverRecord').AliasTarget, params({ DomainName: 'api.trading.example.com', HostedZoneId: 'ZABC123' }));
-    expect(p).toEqual({ DNSName: 'weighted.api.trading.example.com', HostedZoneId: 'ZABC123', EvaluateTargetHealth: true });
+    const p = resolve(
+      t,
+      props(t, 'PrimaryFailoverRecord').AliasTarget,
+      params({ DomainName: 'api.trading.example.com', HostedZoneId: 'ZABC123' }),
+    );
+    expect(p).toEqual({
+      DNSName: 'weighted.api.trading.example.com',
+      HostedZoneId: 'ZABC123',
+      EvaluateTargetHealth: true,
+    });
     expect(t.Resources.PrimaryFailoverRecord?.DependsOn).toEqual(['PrimaryWeightedRecord', 'SecondaryWeightedRecord']);
   });
 
@@ -167,9 +208,18 @@ describe('global template: records', () => {
     expect(records.SecondaryWeightedRecord?.Weight).toEqual({ Ref: 'SecondaryWeight' });
     expect(records.PrimaryWeightedRecord?.HealthCheckId).toEqual({ Ref: 'PrimaryHealthCheck' });
     expect(records.SecondaryWeightedRecord?.HealthCheckId).toEqual({ Ref: 'SecondaryHealthCheck' });
-    expect(resolve(t, records.PrimaryWeightedRecord?.AliasTarget, params())).toEqual({ DNSName: INPUTS.PrimaryAlbDnsName, HostedZoneId: INPUTS.PrimaryAlbHostedZoneId, EvaluateTargetHealth: true });
-    expect(resolve(t, records.SecondaryWeightedRecord?.AliasTarget, params())).toEqual({ DNSName: INPUTS.SecondaryAlbDnsName, HostedZoneId: INPUTS.SecondaryAlbHostedZoneId, EvaluateTargetHealth: true });
-    for (const w of ['PrimaryWeight', 'SecondaryWeight']) expect([t.Parameters?.[w]?.MinValue, t.Parameters?.[w]?.MaxValue]).toEqual([0, 255]);
+    expect(resolve(t, records.PrimaryWeightedRecord?.AliasTarget, params())).toEqual({
+      DNSName: INPUTS.PrimaryAlbDnsName,
+      HostedZoneId: INPUTS.PrimaryAlbHostedZoneId,
+      EvaluateTargetHealth: true,
+    });
+    expect(resolve(t, records.SecondaryWeightedRecord?.AliasTarget, params())).toEqual({
+      DNSName: INPUTS.SecondaryAlbDnsName,
+      HostedZoneId: INPUTS.SecondaryAlbHostedZoneId,
+      EvaluateTargetHealth: true,
+    });
+    for (const w of ['PrimaryWeight', 'SecondaryWeight'])
+      expect([t.Parameters?.[w]?.MinValue, t.Parameters?.[w]?.MaxValue]).toEqual([0, 255]);
     expect(t.Parameters?.PrimaryWeight?.Default).toBe(255);
     expect(t.Parameters?.SecondaryWeight?.Default).toBe(0);
   });
@@ -178,7 +228,10 @@ describe('global template: records', () => {
     const byName = new Map<string, string[]>();
     for (const r of Object.values(recordsOf(t))) {
       const name = JSON.stringify(r.Name);
-      byName.set(name, [...(byName.get(name) ?? []), String(resolve(t, r.SetIdentifier, params({ EnvironmentSuffix: 'prod' })))]);
+      byName.set(name, [
+        ...(byName.get(name) ?? []),
+        String(resolve(t, r.SetIdentifier, params({ EnvironmentSuffix: 'prod' }))),
+      ]);
     }
     for (const ids of byName.values()) expect(new Set(ids).size).toBe(ids.length);
     expect([...byName.values()].flat().every((id) => id.endsWith('-prod'))).toBe(true);
@@ -210,7 +263,8 @@ describe('global template: environment configs', () => {
     const config = loadEnvironmentConfig('prod');
     const compute = loadLayerTemplate('compute');
     expect(resolveParameters(config, 'primary', t).HealthCheckProtocol).toBe('HTTPS');
-    for (const role of ['primary', 'secondary'] as const) expect(resolveParameters(config, role, compute).CertificateArn, role).toBeTruthy();
+    for (const role of ['primary', 'secondary'] as const)
+      expect(resolveParameters(config, role, compute).CertificateArn, role).toBeTruthy();
     expect(resolveParameters(loadEnvironmentConfig('dev'), 'primary', t).HealthCheckProtocol).toBe('HTTP');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveParameters } from '../../src/config/load-config.js';
+import { configValues as resolveParameters } from '../../src/plan/parameters.js';
 import type { CfnTemplate } from '../../src/templates/template-types.js';
 import {
   activeIds,
@@ -19,8 +19,18 @@ import {
 const t = loadLayerTemplate('monitoring');
 
 const NAMES = {
-  primary: { alb: 'app/alb-dev/0123456789abcdef', tg: 'targetgroup/tg-dev/0123456789abcdef', db: 'db-dev', bucket: 'assets-dev-111122223333-us-east-1' },
-  secondary: { alb: 'app/alb-dev/fedcba9876543210', tg: 'targetgroup/tg-dev/fedcba9876543210', db: 'db-dev-replica', bucket: 'assets-dev-111122223333-us-west-2' },
+  primary: {
+    alb: 'app/alb-dev/0123456789abcdef',
+    tg: 'targetgroup/tg-dev/0123456789abcdef',
+    db: 'db-dev',
+    bucket: 'assets-dev-111122223333-us-east-1',
+  },
+  secondary: {
+    alb: 'app/alb-dev/fedcba9876543210',
+    tg: 'targetgroup/tg-dev/fedcba9876543210',
+    db: 'db-dev-replica',
+    bucket: 'assets-dev-111122223333-us-west-2',
+  },
 };
 const HC = { primary: '11111111-2222-3333-4444-555555555555', secondary: '66666666-7777-8888-9999-000000000000' };
 
@@ -60,15 +70,19 @@ type AlarmProps = {
   OKActions: unknown[];
   EvaluationPeriods: unknown;
 };
-const alarms = (tpl: CfnTemplate): [string, AlarmProps][] => idsOfType(tpl, 'AWS::CloudWatch::Alarm').map((id) => [id, props(tpl, id) as unknown as AlarmProps]);
+const alarms = (tpl: CfnTemplate): [string, AlarmProps][] =>
+  idsOfType(tpl, 'AWS::CloudWatch::Alarm').map((id) => [id, props(tpl, id) as unknown as AlarmProps]);
 const alarmFor = (ns: string, metric: string): [string, AlarmProps] => {
   const hit = alarms(t).find(([, a]) => a.Namespace === ns && a.MetricName === metric);
   if (!hit) throw new Error(`no alarm on ${ns} ${metric}`);
   return hit;
 };
-const dims = (a: AlarmProps, params: Record<string, string>): Record<string, unknown> => Object.fromEntries(a.Dimensions.map((d) => [d.Name, resolve(t, d.Value, params)]));
+const dims = (a: AlarmProps, params: Record<string, string>): Record<string, unknown> =>
+  Object.fromEntries(a.Dimensions.map((d) => [d.Name, resolve(t, d.Value, params)]));
 
-function dashboard(params: Record<string, string>): { widgets: { type: string; properties: { title?: string; region?: string; metrics?: unknown[][] } }[] } {
+function dashboard(params: Record<string, string>): {
+  widgets: { type: string; properties: { title?: string; region?: string; metrics?: unknown[][] } }[];
+} {
   const body = resolve(t, props(t, 'Dashboard').DashboardBody, params);
   expect(typeof body).toBe('string');
   return JSON.parse(body as string) as ReturnType<typeof dashboard>;
@@ -83,7 +97,10 @@ describe('monitoring template: structure', () => {
 
   it('names, for every input, an output its producing layer declares', () => {
     const layers = Object.fromEntries(
-      [...new Set(Object.values(t.Metadata?.Drctl?.Inputs ?? {}).map((i) => i.Stack))].map((name) => [name, loadLayerTemplate(name)]),
+      [...new Set(Object.values(t.Metadata?.Drctl?.Inputs ?? {}).map((i) => i.Stack))].map((name) => [
+        name,
+        loadLayerTemplate(name),
+      ]),
     );
     expect(Object.keys(layers).sort()).toEqual(['compute', 'data', 'foundation', 'global']);
     expect(inputProblems(t, layers)).toEqual([]);
@@ -98,7 +115,9 @@ describe('monitoring template: structure', () => {
 
   it('publishes the dashboard and replica-lag alarm names', () => {
     expect(t.Outputs?.DashboardName?.Value).toEqual({ Ref: 'Dashboard' });
-    expect(t.Outputs?.ReplicaLagAlarmName).toEqual(expect.objectContaining({ Condition: 'IsSecondary', Value: { Ref: 'ReplicaLagAlarm' } }));
+    expect(t.Outputs?.ReplicaLagAlarmName).toEqual(
+      expect.objectContaining({ Condition: 'IsSecondary', Value: { Ref: 'ReplicaLagAlarm' } }),
+    );
   });
 
   it('names every alarm and the dashboard with the environment suffix', () => {
@@ -107,7 +126,9 @@ describe('monitoring template: structure', () => {
       expect(String(resolve(t, a.AlarmName, { EnvironmentSuffix: 'prod' })), id).toMatch(/^alarm-[a-z0-9-]+-prod$/);
     }
     expect(resolve(t, props(t, 'Dashboard').DashboardName, { EnvironmentSuffix: 'prod' })).toBe('dashboard-prod');
-    expect(resolve(t, props(t, 'ReplicaLagAlarm').AlarmName, { EnvironmentSuffix: 'prod' })).toBe('alarm-rds-replica-lag-prod');
+    expect(resolve(t, props(t, 'ReplicaLagAlarm').AlarmName, { EnvironmentSuffix: 'prod' })).toBe(
+      'alarm-rds-replica-lag-prod',
+    );
   });
 });
 
@@ -134,7 +155,11 @@ describe('monitoring template: alarms', () => {
   });
 
   it('sends ALARM and OK to the foundation alert topic, with missing-data handling chosen per alarm', () => {
-    expect(t.Metadata?.Drctl?.Inputs?.AlertTopicArn).toEqual({ Stack: 'foundation', Region: 'self', Output: 'AlertTopicArn' });
+    expect(t.Metadata?.Drctl?.Inputs?.AlertTopicArn).toEqual({
+      Stack: 'foundation',
+      Region: 'self',
+      Output: 'AlertTopicArn',
+    });
     const list = alarms(t);
     expect(list.length).toBeGreaterThanOrEqual(15);
     for (const [id, a] of list) {
@@ -156,14 +181,19 @@ describe('monitoring template: alarms', () => {
       const th = a.Threshold as { Ref?: string };
       expect(th.Ref && t.Parameters?.[th.Ref], id).toBeTruthy();
     }
-    expect(alarmFor('AWS/S3', 'OperationsFailedReplication')[1]).toEqual(expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }));
+    expect(alarmFor('AWS/S3', 'OperationsFailedReplication')[1]).toEqual(
+      expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
+    );
   });
 
   it('watches the Auto Scaling group, the ALB and the database of its own region', () => {
     const p = paramsFor('primary');
     expect(dims(alarmFor('CWAgent', 'mem_used_percent')[1], p)).toEqual({ AutoScalingGroupName: 'asg-dev' });
     expect(dims(alarmFor('CWAgent', 'disk_used_percent')[1], p)).toEqual({ AutoScalingGroupName: 'asg-dev' });
-    expect(dims(alarmFor('AWS/ApplicationELB', 'UnHealthyHostCount')[1], p)).toEqual({ TargetGroup: NAMES.primary.tg, LoadBalancer: NAMES.primary.alb });
+    expect(dims(alarmFor('AWS/ApplicationELB', 'UnHealthyHostCount')[1], p)).toEqual({
+      TargetGroup: NAMES.primary.tg,
+      LoadBalancer: NAMES.primary.alb,
+    });
     expect(dims(alarmFor('AWS/RDS', 'FreeStorageSpace')[1], p)).toEqual({ DBInstanceIdentifier: NAMES.primary.db });
     expect(alarmFor('AWS/ApplicationELB', 'TargetResponseTime')[1].ExtendedStatistic).toBe('p99');
   });
@@ -184,11 +214,15 @@ describe('monitoring template: alarms', () => {
     expect(dims(a, paramsFor('secondary'))).toEqual({ TableName: 'orders-dev', ReceivingRegion: 'us-east-1' });
   });
 
-  it('watches S3 replication from the primary bucket with the data layer\'s rule id, and the failback rule only when it is on', () => {
+  it("watches S3 replication from the primary bucket with the data layer's rule id, and the failback rule only when it is on", () => {
     const data = loadLayerTemplate('data');
     const ruleId = (role: 'primary' | 'secondary', extra: Record<string, string>): unknown => {
       const view = viewStack(data, stackParams(role, extra));
-      const rules = (props({ Resources: view.resources } as CfnTemplate, 'AssetsBucket').ReplicationConfiguration as { Rules: { Id: unknown }[] }).Rules;
+      const rules = (
+        props({ Resources: view.resources } as CfnTemplate, 'AssetsBucket').ReplicationConfiguration as {
+          Rules: { Id: unknown }[];
+        }
+      ).Rules;
       return view.resolve(rules[0]?.Id);
     };
     const [id, latency] = alarmFor('AWS/S3', 'ReplicationLatency');
@@ -200,7 +234,10 @@ describe('monitoring template: alarms', () => {
     expect(dims(latency, primary)).toEqual({
       SourceBucket: NAMES.primary.bucket,
       DestinationBucket: NAMES.secondary.bucket,
-      RuleId: ruleId('primary', { ReplicationDestinationBucketArn: `arn:aws:s3:::${NAMES.secondary.bucket}`, SecondaryKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/k' }),
+      RuleId: ruleId('primary', {
+        ReplicationDestinationBucketArn: `arn:aws:s3:::${NAMES.secondary.bucket}`,
+        SecondaryKmsKeyArn: 'arn:aws:kms:us-west-2:111122223333:key/k',
+      }),
     });
 
     expect(activeIds(t, paramsFor('primary', { PeerAssetsBucketName: '' })).has(id)).toBe(false);
@@ -210,14 +247,19 @@ describe('monitoring template: alarms', () => {
     expect(dims(latency, failback)).toEqual({
       SourceBucket: NAMES.secondary.bucket,
       DestinationBucket: NAMES.primary.bucket,
-      RuleId: ruleId('secondary', { PrimaryAssetsBucketArn: `arn:aws:s3:::${NAMES.primary.bucket}`, PrimaryKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/k' }),
+      RuleId: ruleId('secondary', {
+        PrimaryAssetsBucketArn: `arn:aws:s3:::${NAMES.primary.bucket}`,
+        PrimaryKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/k',
+      }),
     });
   });
 });
 
 describe('monitoring template: dashboard', () => {
   const regionsOf = (d: ReturnType<typeof dashboard>, metric: string): string[] =>
-    d.widgets.filter((w) => w.properties.metrics?.some((m) => m.includes(metric))).map((w) => w.properties.region ?? '');
+    d.widgets
+      .filter((w) => w.properties.metrics?.some((m) => m.includes(metric)))
+      .map((w) => w.properties.region ?? '');
 
   it.each(['primary', 'secondary'] as const)('in the %s region shows both regions with explicit regions', (role) => {
     const d = dashboard(paramsFor(role));
@@ -226,12 +268,14 @@ describe('monitoring template: dashboard', () => {
     expect(regionsOf(d, 'ReplicaLag')).toEqual(['us-west-2']);
     expect(regionsOf(d, 'HealthCheckStatus')).toEqual(['us-east-1']);
     const dynamo = d.widgets.find((w) => w.properties.metrics?.some((m) => m[0] === 'AWS/DynamoDB'));
-    const metricRegions = (dynamo?.properties.metrics ?? []).map((m) => (m[m.length - 1] as { region: string }).region).sort();
+    const metricRegions = (dynamo?.properties.metrics ?? [])
+      .map((m) => (m[m.length - 1] as { region: string }).region)
+      .sort();
     expect(metricRegions).toEqual(['us-east-1', 'us-west-2']);
     expect(regionsOf(d, 'OperationsFailedReplication')).toEqual(['us-east-1']);
   });
 
-  it('puts each region\'s own names into its widgets, whichever region the dashboard lives in', () => {
+  it("puts each region's own names into its widgets, whichever region the dashboard lives in", () => {
     for (const role of ['primary', 'secondary'] as const) {
       const d = dashboard(paramsFor(role));
       const alb = d.widgets.filter((w) => w.properties.metrics?.some((m) => m.includes('HTTPCode_ELB_5XX_Count')));
@@ -259,10 +303,15 @@ describe('monitoring template: dashboard', () => {
 });
 
 describe('monitoring template: environment configs', () => {
-  it.each(['dev', 'prod'])('%s values satisfy the template constraints and alarm on replica lag at the RPO objective', (env) => {
-    const config = loadEnvironmentConfig(env);
-    expect(configValueProblems(config, t)).toEqual([]);
-    const lag = resolveParameters(config, 'secondary', t).ReplicaLagThresholdSeconds ?? String(t.Parameters?.ReplicaLagThresholdSeconds?.Default);
-    expect(Number(lag)).toBeLessThanOrEqual(config.objectives.rpoSeconds);
-  });
+  it.each(['dev', 'prod'])(
+    '%s values satisfy the template constraints and alarm on replica lag at the RPO objective',
+    (env) => {
+      const config = loadEnvironmentConfig(env);
+      expect(configValueProblems(config, t)).toEqual([]);
+      const lag =
+        resolveParameters(config, 'secondary', t).ReplicaLagThresholdSeconds ??
+        String(t.Parameters?.ReplicaLagThresholdSeconds?.Default);
+      expect(Number(lag)).toBeLessThanOrEqual(config.objectives.rpoSeconds);
+    },
+  );
 });

@@ -13,7 +13,8 @@ import {
 } from '../helpers/templates.js';
 
 const t = loadLayerTemplate('network');
-const view = (extra: ParamValues = {}, role: 'primary' | 'secondary' = 'primary'): StackView => viewStack(t, stackParams(role, extra));
+const view = (extra: ParamValues = {}, role: 'primary' | 'secondary' = 'primary'): StackView =>
+  viewStack(t, stackParams(role, extra));
 const ofType = (v: StackView, type: string): string[] =>
   Object.entries(v.resources)
     .filter(([, r]) => r.Type === type)
@@ -36,20 +37,34 @@ describe('network template: contract', () => {
   });
 
   it('takes its KMS key from the foundation layer in the same region', () => {
-    expect(t.Metadata?.Drctl).toMatchObject({ Layer: 'network', Regions: ['primary', 'secondary'], Inputs: { KmsKeyArn: { Stack: 'foundation', Region: 'self', Output: 'KmsKeyArn' } } });
+    expect(t.Metadata?.Drctl).toMatchObject({
+      Layer: 'network',
+      Regions: ['primary', 'secondary'],
+      Inputs: { KmsKeyArn: { Stack: 'foundation', Region: 'self', Output: 'KmsKeyArn' } },
+    });
     expect(inputProblems(t, { foundation: loadLayerTemplate('foundation') })).toEqual([]);
     expect(t.Parameters?.KmsKeyArn?.Default).toBeUndefined();
   });
 
   it('publishes every output other layers rely on', () => {
-    for (const name of ['VpcId', 'VpcCidr', 'PublicSubnetIds', 'AppSubnetIds', 'DataSubnetIds', 'AlbSecurityGroupId', 'AppSecurityGroupId', 'DataSecurityGroupId']) {
+    for (const name of [
+      'VpcId',
+      'VpcCidr',
+      'PublicSubnetIds',
+      'AppSubnetIds',
+      'DataSubnetIds',
+      'AlbSecurityGroupId',
+      'AppSecurityGroupId',
+      'DataSecurityGroupId',
+    ]) {
       expect(Object.keys(t.Outputs ?? {}), name).toContain(name);
     }
   });
 
   it('names the VPC and its parts with the environment suffix', () => {
     const v = view({ EnvironmentSuffix: 'qa-7' });
-    const name = (id: string): unknown => v.resolve((propsIn(v, id).Tags as { Key: string; Value: unknown }[]).find((x) => x.Key === 'Name')?.Value);
+    const name = (id: string): unknown =>
+      v.resolve((propsIn(v, id).Tags as { Key: string; Value: unknown }[]).find((x) => x.Key === 'Name')?.Value);
     expect(name('Vpc')).toBe('vpc-qa-7');
     expect(name('AppSubnetB')).toBe('subnet-app-b-qa-7');
     expect(v.resolve(propsIn(v, 'AlbSecurityGroup').GroupName)).toBe('alb-qa-7');
@@ -60,14 +75,23 @@ describe('network template: contract', () => {
     expect(propsIn(view(), 'Vpc').CidrBlock).toEqual({ Ref: 'VpcCidr' });
     expect(t.Parameters?.VpcCidr?.Default).toBe('10.0.0.0/16');
     const pattern = new RegExp(t.Parameters?.VpcCidr?.AllowedPattern as string);
-    for (const ok of ['10.0.0.0/16', '10.1.0.0/16', '172.20.0.0/16', '192.168.0.0/16']) expect(pattern.test(ok), ok).toBe(true);
-    for (const bad of ['8.8.0.0/16', '10.0.0.0/24', '10.256.0.0/16', '172.32.0.0/16']) expect(pattern.test(bad), bad).toBe(false);
+    for (const ok of ['10.0.0.0/16', '10.1.0.0/16', '172.20.0.0/16', '192.168.0.0/16'])
+      expect(pattern.test(ok), ok).toBe(true);
+    for (const bad of ['8.8.0.0/16', '10.0.0.0/24', '10.256.0.0/16', '172.32.0.0/16'])
+      expect(pattern.test(bad), bad).toBe(false);
   });
 });
 
 describe('network template: subnets and zones', () => {
   it('creates public, app and data subnets in 2 AZs by default and in 3 with AzCount 3', () => {
-    expect(ofType(view(), 'AWS::EC2::Subnet')).toEqual(['AppSubnetA', 'AppSubnetB', 'DataSubnetA', 'DataSubnetB', 'PublicSubnetA', 'PublicSubnetB']);
+    expect(ofType(view(), 'AWS::EC2::Subnet')).toEqual([
+      'AppSubnetA',
+      'AppSubnetB',
+      'DataSubnetA',
+      'DataSubnetB',
+      'PublicSubnetA',
+      'PublicSubnetB',
+    ]);
     expect(ofType(view({ AzCount: '3' }), 'AWS::EC2::Subnet')).toHaveLength(9);
   });
 
@@ -87,17 +111,29 @@ describe('network template: subnets and zones', () => {
   });
 
   it('lists two or three subnet ids per tier in the outputs', () => {
-    const ids = (v: StackView, out: string): unknown[] => (v.outputs[out] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const ids = (v: StackView, out: string): unknown[] =>
+      (v.outputs[out] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
     expect(ids(view(), 'AppSubnetIds')).toEqual([{ Ref: 'AppSubnetA' }, { Ref: 'AppSubnetB' }]);
-    expect(ids(view({ AzCount: '3' }), 'DataSubnetIds')).toEqual([{ Ref: 'DataSubnetA' }, { Ref: 'DataSubnetB' }, { Ref: 'DataSubnetC' }]);
+    expect(ids(view({ AzCount: '3' }), 'DataSubnetIds')).toEqual([
+      { Ref: 'DataSubnetA' },
+      { Ref: 'DataSubnetB' },
+      { Ref: 'DataSubnetC' },
+    ]);
   });
 });
 
 describe('network template: internet access', () => {
   it('routes the public subnets to the internet gateway', () => {
     const v = view();
-    expect(propsIn(v, 'PublicDefaultRoute')).toMatchObject({ RouteTableId: { Ref: 'PublicRouteTable' }, DestinationCidrBlock: '0.0.0.0/0', GatewayId: { Ref: 'InternetGateway' } });
-    expect(propsIn(v, 'InternetGatewayAttachment')).toEqual({ VpcId: { Ref: 'Vpc' }, InternetGatewayId: { Ref: 'InternetGateway' } });
+    expect(propsIn(v, 'PublicDefaultRoute')).toMatchObject({
+      RouteTableId: { Ref: 'PublicRouteTable' },
+      DestinationCidrBlock: '0.0.0.0/0',
+      GatewayId: { Ref: 'InternetGateway' },
+    });
+    expect(propsIn(v, 'InternetGatewayAttachment')).toEqual({
+      VpcId: { Ref: 'Vpc' },
+      InternetGatewayId: { Ref: 'InternetGateway' },
+    });
   });
 
   it('runs one NAT gateway per AZ by default, each app route table using its own zone', () => {
@@ -116,14 +152,20 @@ describe('network template: internet access', () => {
     const v = view({ AzCount: '3', NatGatewayMode: 'single' });
     expect(ofType(v, 'AWS::EC2::NatGateway')).toEqual(['NatGatewayA']);
     expect(ofType(v, 'AWS::EC2::EIP')).toEqual(['NatEipA']);
-    for (const az of ['A', 'B', 'C']) expect(propsIn(v, `AppDefaultRoute${az}`).NatGatewayId).toEqual({ Ref: 'NatGatewayA' });
+    for (const az of ['A', 'B', 'C'])
+      expect(propsIn(v, `AppDefaultRoute${az}`).NatGatewayId).toEqual({ Ref: 'NatGatewayA' });
   });
 
   it('gives the data subnets no route to the internet', () => {
     const v = view({ AzCount: '3' });
-    const routesOfData = Object.values(v.resources).filter((r) => r.Type === 'AWS::EC2::Route' && JSON.stringify(r.Properties?.RouteTableId) === JSON.stringify({ Ref: 'DataRouteTable' }));
+    const routesOfData = Object.values(v.resources).filter(
+      (r) =>
+        r.Type === 'AWS::EC2::Route' &&
+        JSON.stringify(r.Properties?.RouteTableId) === JSON.stringify({ Ref: 'DataRouteTable' }),
+    );
     expect(routesOfData).toEqual([]);
-    for (const az of ['A', 'B', 'C']) expect(propsIn(v, `DataSubnet${az}RouteTableAssociation`).RouteTableId).toEqual({ Ref: 'DataRouteTable' });
+    for (const az of ['A', 'B', 'C'])
+      expect(propsIn(v, `DataSubnet${az}RouteTableAssociation`).RouteTableId).toEqual({ Ref: 'DataRouteTable' });
   });
 });
 
@@ -131,16 +173,30 @@ describe('network template: flow logs', () => {
   const v = view();
 
   it('logs the VPC to a KMS-encrypted group with FlowLogRetentionDays', () => {
-    expect(propsIn(v, 'VpcFlowLog')).toMatchObject({ ResourceType: 'VPC', ResourceId: { Ref: 'Vpc' }, LogDestinationType: 'cloud-watch-logs', LogGroupName: { Ref: 'FlowLogGroup' } });
-    expect(propsIn(v, 'FlowLogGroup')).toMatchObject({ RetentionInDays: { Ref: 'FlowLogRetentionDays' }, KmsKeyId: { Ref: 'KmsKeyArn' } });
+    expect(propsIn(v, 'VpcFlowLog')).toMatchObject({
+      ResourceType: 'VPC',
+      ResourceId: { Ref: 'Vpc' },
+      LogDestinationType: 'cloud-watch-logs',
+      LogGroupName: { Ref: 'FlowLogGroup' },
+    });
+    expect(propsIn(v, 'FlowLogGroup')).toMatchObject({
+      RetentionInDays: { Ref: 'FlowLogRetentionDays' },
+      KmsKeyId: { Ref: 'KmsKeyArn' },
+    });
   });
 
   it('lets only VPC Flow Logs of this account assume a role that writes only to that group', () => {
     const role = propsIn(v, 'FlowLogRole');
-    const trust = (role.AssumeRolePolicyDocument as { Statement: { Principal: unknown; Condition: Record<string, Record<string, unknown>> }[] }).Statement[0];
+    const trust = (
+      role.AssumeRolePolicyDocument as {
+        Statement: { Principal: unknown; Condition: Record<string, Record<string, unknown>> }[];
+      }
+    ).Statement[0];
     expect(trust?.Principal).toEqual({ Service: 'vpc-flow-logs.amazonaws.com' });
     expect(trust?.Condition.StringEquals?.['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
-    const stmts = (role.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+    const stmts = (
+      role.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown[] }[] } }[]
+    ).flatMap((p) => p.PolicyDocument.Statement);
     for (const s of stmts) {
       // A log group's Arn attribute already ends in ":*" and so covers its streams; appending ":log-stream:*" to it
       // would build an ARN that matches nothing.
@@ -159,7 +215,10 @@ describe('network template: endpoints', () => {
       ['3', ['AppRouteTableA', 'AppRouteTableB', 'AppRouteTableC', 'DataRouteTable']],
     ] as const) {
       const v = view({ AzCount: azCount });
-      for (const [id, svc] of [['S3GatewayEndpoint', 's3'], ['DynamoDbGatewayEndpoint', 'dynamodb']]) {
+      for (const [id, svc] of [
+        ['S3GatewayEndpoint', 's3'],
+        ['DynamoDbGatewayEndpoint', 'dynamodb'],
+      ]) {
         const p = propsIn(v, id as string);
         expect(p.VpcEndpointType).toBe('Gateway');
         expect(v.resolve(p.ServiceName)).toBe(`com.amazonaws.us-east-1.${svc}`);
@@ -173,14 +232,18 @@ describe('network template: endpoints', () => {
     const services = ofType(v, 'AWS::EC2::VPCEndpoint')
       .map((id) => propsIn(v, id))
       .filter((p) => p.VpcEndpointType === 'Interface');
-    expect(services.map((p) => v.resolve(p.ServiceName)).sort()).toEqual(['ec2messages', 'secretsmanager', 'ssm', 'ssmmessages'].map((s) => `com.amazonaws.us-west-2.${s}`));
+    expect(services.map((p) => v.resolve(p.ServiceName)).sort()).toEqual(
+      ['ec2messages', 'secretsmanager', 'ssm', 'ssmmessages'].map((s) => `com.amazonaws.us-west-2.${s}`),
+    );
     for (const p of services) {
       expect(p.PrivateDnsEnabled).toBe(true);
       expect(p.SecurityGroupIds).toEqual([{ Ref: 'EndpointSecurityGroup' }]);
       expect(p.SubnetIds).toEqual([{ Ref: 'AppSubnetA' }, { Ref: 'AppSubnetB' }]);
     }
     const ingress = propsIn(v, 'EndpointSecurityGroup').SecurityGroupIngress as Rule[];
-    expect(ingress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: { Ref: 'VpcCidr' } })]);
+    expect(ingress).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: { Ref: 'VpcCidr' } }),
+    ]);
   });
 });
 
@@ -190,26 +253,47 @@ describe('network template: security groups chained ALB -> app -> data', () => {
     Object.values(v.resources)
       .filter((r) => r.Type === type && JSON.stringify(r.Properties?.GroupId) === JSON.stringify({ Ref: group }))
       .map((r) => r.Properties as unknown as Rule);
-  const ingressOf = (group: string): Rule[] => [...((propsIn(v, group).SecurityGroupIngress as Rule[]) ?? []), ...standaloneRules('AWS::EC2::SecurityGroupIngress', group)];
-  const egressOf = (group: string): Rule[] => [...((propsIn(v, group).SecurityGroupEgress as Rule[]) ?? []), ...standaloneRules('AWS::EC2::SecurityGroupEgress', group)];
+  const ingressOf = (group: string): Rule[] => [
+    ...((propsIn(v, group).SecurityGroupIngress as Rule[]) ?? []),
+    ...standaloneRules('AWS::EC2::SecurityGroupIngress', group),
+  ];
+  const egressOf = (group: string): Rule[] => [
+    ...((propsIn(v, group).SecurityGroupEgress as Rule[]) ?? []),
+    ...standaloneRules('AWS::EC2::SecurityGroupEgress', group),
+  ];
 
   it('opens the ALB on 443 and 80 to IPv4 and IPv6 and nothing else', () => {
-    const rules = ingressOf('AlbSecurityGroup').map((r) => `${String(r.FromPort)}-${String(r.ToPort)} ${String(r.CidrIp ?? r.CidrIpv6)}`).sort();
+    const rules = ingressOf('AlbSecurityGroup')
+      .map((r) => `${String(r.FromPort)}-${String(r.ToPort)} ${String(r.CidrIp ?? r.CidrIpv6)}`)
+      .sort();
     expect(rules).toEqual(['443-443 0.0.0.0/0', '443-443 ::/0', '80-80 0.0.0.0/0', '80-80 ::/0']);
     expect(egressOf('AlbSecurityGroup').filter((r) => r.DestinationSecurityGroupId)).toEqual([
-      expect.objectContaining({ DestinationSecurityGroupId: { Ref: 'AppSecurityGroup' }, FromPort: { Ref: 'AppPort' } }),
+      expect.objectContaining({
+        DestinationSecurityGroupId: { Ref: 'AppSecurityGroup' },
+        FromPort: { Ref: 'AppPort' },
+      }),
     ]);
   });
 
   it('admits the app port only from the ALB security group', () => {
     expect(ingressOf('AppSecurityGroup')).toEqual([
-      expect.objectContaining({ IpProtocol: 'tcp', FromPort: { Ref: 'AppPort' }, ToPort: { Ref: 'AppPort' }, SourceSecurityGroupId: { Ref: 'AlbSecurityGroup' } }),
+      expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: { Ref: 'AppPort' },
+        ToPort: { Ref: 'AppPort' },
+        SourceSecurityGroupId: { Ref: 'AlbSecurityGroup' },
+      }),
     ]);
   });
 
   it('admits PostgreSQL only from the app security group and lets the database send nothing out', () => {
     expect(ingressOf('DataSecurityGroup')).toEqual([
-      expect.objectContaining({ IpProtocol: 'tcp', FromPort: { Ref: 'DbPort' }, ToPort: { Ref: 'DbPort' }, SourceSecurityGroupId: { Ref: 'AppSecurityGroup' } }),
+      expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: { Ref: 'DbPort' },
+        ToPort: { Ref: 'DbPort' },
+        SourceSecurityGroupId: { Ref: 'AppSecurityGroup' },
+      }),
     ]);
     expect(t.Parameters?.DbPort?.Default).toBe(5432);
     const egress = egressOf('DataSecurityGroup');
@@ -218,7 +302,9 @@ describe('network template: security groups chained ALB -> app -> data', () => {
   });
 
   it('restricts app egress to HTTPS and the database port', () => {
-    const egress = egressOf('AppSecurityGroup').map((r) => `${String(r.IpProtocol)} ${JSON.stringify(r.FromPort)}`).sort();
+    const egress = egressOf('AppSecurityGroup')
+      .map((r) => `${String(r.IpProtocol)} ${JSON.stringify(r.FromPort)}`)
+      .sort();
     expect(egress).toEqual(['tcp 443', 'tcp {"Ref":"DbPort"}']);
   });
 

@@ -9,7 +9,16 @@ import { PROJECT_ROOT } from '../helpers/run-cli.js';
 describe('the project templates', () => {
   it('validate with no error, with cfn-guard and the suppressions file, each suppression carrying its reason', async () => {
     const r = await validateTemplates({ root: PROJECT_ROOT, policy: guardPolicy() });
-    expect(r.templates).toEqual(expect.arrayContaining(['templates/compute.json', 'templates/data.json', 'templates/foundation.json', 'templates/global.json', 'templates/monitoring.json', 'templates/network.json']));
+    expect(r.templates).toEqual(
+      expect.arrayContaining([
+        'templates/compute.json',
+        'templates/data.json',
+        'templates/foundation.json',
+        'templates/global.json',
+        'templates/monitoring.json',
+        'templates/network.json',
+      ]),
+    );
     expect(r.findings.filter((f) => !f.suppressed).map((f) => `${f.ruleId} ${f.template} ${f.path}`)).toEqual([]);
     expect(r.summary.errors).toBe(0);
     for (const f of r.findings) expect(f.suppressed?.reason.trim().length, `${f.ruleId} ${f.path}`).toBeGreaterThan(20);
@@ -18,7 +27,9 @@ describe('the project templates', () => {
     const ours = r.findings.filter((f) => !f.ruleId.startsWith('CT.'));
     for (const f of ours) {
       expect(f.template).toBe('templates/foundation.json');
-      expect(`${f.ruleId} ${f.path}`).toMatch(/^(E6005 Mappings\.ElbLogDeliveryAccounts\.|E6006 Conditions\.ElbLogAccountRegions\d\.)/);
+      expect(`${f.ruleId} ${f.path}`).toMatch(
+        /^(E6005 Mappings\.ElbLogDeliveryAccounts\.|E6006 Conditions\.ElbLogAccountRegions\d\.)/,
+      );
     }
   });
 });

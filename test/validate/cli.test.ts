@@ -1,5 +1,5 @@
 // drctl validate as a user runs it: exit codes, the --json document, SARIF, invalid JSON with line and column,
-// and every bad fixture failing with its rule id (in one process, through the command body).
+// and every bad fixture failing with its rule id (in one process, through the command body and the entry point).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,14 +77,14 @@ describe('drctl validate (command body)', () => {
   });
 });
 
-describe('drctl validate (spawned)', () => {
-  it('exits 2 on invalid JSON and names line and column', () => {
+describe('drctl validate (entry point, in-process)', () => {
+  it('exits 2 on invalid JSON and names line and column', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-badjson-'));
     writeFileSync(
       path.join(dir, 'broken.json'),
       '{\n  "Resources": {\n    "A": { "Type": "AWS::SNS::Topic", }\n  }\n}\n',
     );
-    const r = runCli(['validate', '--no-guard', '--json', path.join(dir, 'broken.json')]);
+    const r = await runCli(['validate', '--no-guard', '--json', path.join(dir, 'broken.json')]);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);
     expect(doc.error.code).toBe('E_JSON_INVALID');
@@ -92,14 +92,14 @@ describe('drctl validate (spawned)', () => {
     expect(doc.error.message).toContain('broken.json:3:39');
   });
 
-  it('exits 2 on a missing file', () => {
-    const r = runCli(['validate', '--no-guard', 'no/such/template.json']);
+  it('exits 2 on a missing file', async () => {
+    const r = await runCli(['validate', '--no-guard', 'no/such/template.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no/such/template.json');
   });
 
-  it('exits 1 with the stable --json document on a bad fixture, 0 on a good one', () => {
-    const r = runCli(['validate', '--json', '--no-guard', bad('E6012')]);
+  it('exits 1 with the stable --json document on a bad fixture, 0 on a good one', async () => {
+    const r = await runCli(['validate', '--json', '--no-guard', bad('E6012')]);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(['ok', 'summary', 'templates', 'findings']);
@@ -108,7 +108,7 @@ describe('drctl validate (spawned)', () => {
     expect(doc.findings[0]).toMatchObject({ ruleId: 'E6012', severity: 'error', template: bad('E6012') });
     expect(Object.keys(doc.findings[0])).toEqual(['ruleId', 'severity', 'template', 'path', 'line', 'message', 'fix']);
 
-    const ok = runCli(['validate', '--timings', '--no-guard', good('E6012')]);
+    const ok = await runCli(['validate', '--timings', '--no-guard', good('E6012')]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^valid: 1 template, 0 errors/m);
     expect(ok.stdout).toMatch(/^rules\s+[\d.]+ ms$/m);

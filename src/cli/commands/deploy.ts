@@ -1,37 +1,36 @@
 // drctl deploy: create or update every stack of the environment in both regions, in graph order.
 import { Option } from 'commander';
-import { validateProject } from '../../deploy/validation.js';
+import { validateProject } from '../../plan/validation.js';
 import { guardPolicy } from '../../validate/guard/guard-runner.js';
-import {
-  registerEnvironmentChange,
-  runEnvironmentChange,
-  type EnvironmentChangeOptions,
-} from '../../deploy/cli-support.js';
-import type { Register } from '../main.js';
+import { defineEnvironmentChange, type EnvironmentChangeOptions } from '../environment-change.js';
+import type { Registrar } from '../command.js';
 
 interface DeployOptions extends EnvironmentChangeOptions {
   only?: string[];
 }
 
-export const registerDeploy: Register = (program, exit) =>
-  registerEnvironmentChange<DeployOptions>(program, exit, {
+export const registerDeploy = (r: Registrar) =>
+  defineEnvironmentChange<DeployOptions>(r, {
     name: 'deploy',
     description:
       'create or update the stacks of an environment in both regions through change sets, in dependency order',
     concurrencyOf: 'stack operations',
+    interrupt: 'no new stacks will start; waiting steps stop now, CloudFormation finishes the running ones.',
     options: [
       new Option(
         '--only <stack...>',
         'deploy only these layers (data) or stacks (data@secondary); their dependencies must exist',
       ),
     ],
-    body: async (ctx, project, concurrency, opts) => {
+    run: async (ctx, project, concurrency, opts, rt) => {
       await validateProject(project, ctx.reporter, guardPolicy());
       const only = (opts.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
-      // Imported when the command runs, so other commands do not load the AWS SDK and esbuild (see cli-support).
+      // Imported when the command runs, so other commands do not load the AWS SDK and esbuild.
       const { runDeploy } = await import('../../deploy/deploy.js');
-      return runEnvironmentChange(ctx, opts, (rt) =>
-        runDeploy(project, { only, concurrency, yes: Boolean(opts.yes), forceUnlock: Boolean(opts.forceUnlock) }, rt),
+      return runDeploy(
+        project,
+        { only, concurrency, yes: Boolean(opts.yes), forceUnlock: Boolean(opts.forceUnlock) },
+        rt,
       );
     },
   });

@@ -1,12 +1,12 @@
 // drctl outputs: a flat map { "<layer>@<role>.<OutputName>": value } that drills and integration tests consume.
-import { registerReadCommand } from '../../deploy/cli-support.js';
-import type { Register } from '../main.js';
+import type { Registrar } from '../command.js';
+import { defineReadCommand } from '../read-command.js';
 
-export const registerOutputs: Register = (program, exit) =>
-  registerReadCommand(program, exit, {
+export const registerOutputs = (r: Registrar) =>
+  defineReadCommand(r, {
     name: 'outputs',
     description: 'every deployed stack output as { "<layer>@<role>.<OutputName>": value }',
-    // Imported when the command runs, so other commands do not load the AWS SDK (see cli-support).
+    // Imported when the command runs, so other commands do not load the AWS SDK.
     read: async (project, rt) => (await import('../../deploy/inspect.js')).stackOutputs(project, rt),
     lines: (outputs) =>
       Object.entries(outputs).map(([key, value]) => ({

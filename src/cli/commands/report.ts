@@ -1,104 +1,60 @@
 // drctl report: RTO/RPO budget, readiness, cost and the architecture picture, offline from templates and config.
+// Exit 0 by default (a missed objective is a finding in the report); with --check, exit 1 when an objective is missed.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Option, type Command } from 'commander';
-import { usageError } from '../../errors.js';
+import { Option } from 'commander';
+import { EXIT, usageError } from '../../errors.js';
 import { loadReport } from '../../report/build-report.js';
 import { renderHtml } from '../../report/html.js';
-import type { Report } from '../../report/report-types.js';
-import type { Reporter } from '../../io/messages.js';
-import type { Register } from '../main.js';
-import { runAction, type GlobalOptions } from '../context.js';
-import { envOption, jsonOption, verboseOption } from '../options.js';
+import { emitReport } from '../../report/text.js';
+import { defineCommand, type Registrar } from '../command.js';
+import type { GlobalOptions } from '../context.js';
 
 interface ReportOptions extends GlobalOptions {
   html?: string;
   prices?: string;
+  check?: boolean;
 }
 
-function emitReadable(reporter: Reporter, r: Report): void {
-  const say = (code: string, text: string, data?: unknown) => reporter.emit({ code, level: 'result', text, data });
-  say(
-    'REPORT_HEADER',
-    `DR report for ${r.environment}: ${r.regions.primary} primary, ${r.regions.secondary} secondary (RTO target ${r.objectives.rtoSeconds} s, RPO target ${r.objectives.rpoSeconds} s)`,
-  );
-  for (const p of r.rto.paths) {
-    say(
-      'REPORT_RTO_PATH',
-      `RTO ${p.name}: ${p.worstCaseSeconds} s worst case vs ${p.targetSeconds} s — ${p.meets ? 'meets' : 'MISSES'}`,
-      p,
-    );
-    say('REPORT_RTO_DESCRIPTION', `    ${p.description}`);
-    for (const t of p.terms) say('REPORT_RTO_TERM', `    ${String(t.seconds).padStart(5)} s  ${t.name}`);
-    for (const f of p.fixes ?? []) say('REPORT_RTO_FIX', `    fix: ${f.text}`, f);
-    if (p.note) say('REPORT_RTO_NOTE', `    ${p.note}`);
-  }
-  for (const s of r.rpo.stores) {
-    say(
-      'REPORT_RPO_STORE',
-      `RPO ${s.name}: ${s.seconds ?? 'unbounded'} s — ${s.meets ? 'meets' : 'MISSES'} (${s.class})`,
-      s,
-    );
-    say('REPORT_RPO_BASIS', `    ${s.basis}`);
-  }
-  for (const i of r.readiness.items) say('REPORT_READINESS_ITEM', `readiness ${i.severity}: ${i.message}`, i);
-  if (r.readiness.items.length === 0)
-    say('REPORT_READINESS_ITEM', 'readiness: no differences between the regions beyond the expected ones');
-  const m = r.cost.monthlyUsd;
-  say(
-    'REPORT_COST',
-    `cost per month (${r.cost.priceTable.effectiveDate} prices, ${r.cost.priceTable.file}): ${r.regions.primary} $${m[r.regions.primary]}, ${r.regions.secondary} $${m[r.regions.secondary]}, total $${m.total}; a single region without DR $${m.singleRegion}, so DR adds $${m.premiumUsd} (${m.premiumPercent} %)`,
-    m,
-  );
-  for (const [layer, v] of Object.entries(r.cost.byLayer))
-    say(
-      'REPORT_COST_LAYER',
-      `    ${layer.padEnd(11)} ${r.regions.primary} $${(v[r.regions.primary] ?? 0).toFixed(2).padStart(8)}   ${r.regions.secondary} $${(v[r.regions.secondary] ?? 0).toFixed(2).padStart(8)}`,
-      { layer, ...v },
-    );
-  if (r.cost.unpricedTypes.length)
-    say(
-      'REPORT_COST_UNPRICED',
-      `    not priced (no price in the table): ${r.cost.unpricedTypes.join(', ')}`,
-      r.cost.unpricedTypes,
-    );
-}
-
-export const registerReport: Register = (program: Command, exit) => {
-  program
-    .command('report')
-    .description(
+export const registerReport = (r: Registrar) =>
+  defineCommand<ReportOptions>(r, {
+    name: 'report',
+    description:
       'RTO/RPO budget, cross-region readiness, monthly cost and an architecture diagram, computed offline from the templates and config',
-    )
-    .addOption(envOption())
-    .addOption(jsonOption())
-    .addOption(verboseOption())
-    .addOption(new Option('--html <file>', 'also write the report as one self-contained HTML file'))
-    .addOption(new Option('--prices <file>', 'price table to use (default: the newest data/prices/<date>.json)'))
-    .action(async (opts: ReportOptions) => {
-      exit(
-        await runAction(opts, async (ctx) => {
-          const report = await loadReport(ctx.root, opts.env ?? 'dev', opts.prices);
-          if (opts.html) {
-            const file = path.resolve(ctx.root, opts.html);
-            await writeFile(file, renderHtml(report), 'utf8').catch((err: unknown) => {
-              throw usageError(
-                'E_REPORT_HTML_UNWRITABLE',
-                `${opts.html}: cannot write the HTML report (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-                'Choose a writable path for --html.',
-                { file: opts.html },
-              );
-            });
-            ctx.reporter.emit({
-              code: 'REPORT_HTML_WRITTEN',
-              level: 'info',
-              text: `wrote ${opts.html}`,
-              data: { file: opts.html },
-            });
-          }
-          if (!opts.json) emitReadable(ctx.reporter, report);
-          ctx.reporter.result(report);
-        }),
-      );
-    });
-};
+    environment: true,
+    options: [
+      new Option('--html <file>', 'also write the report as one self-contained HTML file'),
+      new Option('--prices <file>', 'price table to use (default: the newest data/prices/<date>.json)'),
+      new Option('--check', 'exit 1 when an objective (RTO or RPO) is missed, e.g. as a CI gate'),
+    ],
+    run: async (ctx, opts) => {
+      const report = await loadReport(ctx.root, opts.env ?? 'dev', opts.prices);
+      if (opts.html) {
+        const file = path.resolve(ctx.root, opts.html);
+        await writeFile(file, renderHtml(report), 'utf8').catch((err: unknown) => {
+          throw usageError(
+            'E_REPORT_HTML_UNWRITABLE',
+            `${opts.html}: cannot write the HTML report (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+            'Choose a writable path for --html.',
+            { file: opts.html },
+          );
+        });
+        ctx.reporter.emit({
+          code: 'REPORT_HTML_WRITTEN',
+          level: 'info',
+          text: `wrote ${opts.html}`,
+          data: { file: opts.html },
+        });
+      }
+      if (!opts.json) emitReport(ctx.reporter, report);
+      ctx.reporter.result(report);
+      const missed = !report.rto.meets || !report.rpo.meets;
+      if (opts.check && missed)
+        ctx.reporter.emit({
+          code: 'REPORT_CHECK_FAILED',
+          level: 'error',
+          text: `--check: ${[!report.rto.meets ? 'RTO' : '', !report.rpo.meets ? 'RPO' : ''].filter(Boolean).join(' and ')} objective missed`,
+        });
+      return opts.check && missed ? EXIT.findings : EXIT.ok;
+    },
+  });

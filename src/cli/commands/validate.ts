@@ -2,11 +2,9 @@
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from 'commander';
-import type { Command } from 'commander';
-import type { Register } from '../main.js';
-import { runAction, type GlobalOptions } from '../context.js';
-import { jsonOption, verboseOption } from '../options.js';
-import { usageError } from '../../errors.js';
+import { defineCommand, type Registrar } from '../command.js';
+import type { GlobalOptions } from '../context.js';
+import { EXIT, usageError } from '../../errors.js';
 import type { Reporter } from '../../io/messages.js';
 import { validateTemplates, type PolicyCheck, type ValidationResult } from '../../validate/validate.js';
 import { guardPolicy } from '../../validate/guard/guard-runner.js';
@@ -53,10 +51,10 @@ export function runListRules(reporter: Reporter): number {
     data: { rules: rules.length, controls },
   });
   reporter.result({ rules, policy: { engine: 'cfn-guard', controls } });
-  return 0;
+  return EXIT.ok;
 }
 
-/** The command body without the CLI around it: what tests call directly. Returns the exit code (0 or 1). */
+/** The command body without the CLI around it: what tests call directly. `code` is EXIT.findings on an error-level finding. */
 export async function runValidate(
   root: string,
   files: string[],
@@ -97,7 +95,7 @@ export async function runValidate(
       `${JSON.stringify(toSarif(result, RULES, deps.toolVersion ?? '0.0.0'), null, 2)}\n`,
     );
   reporter.result(toJson(result, Boolean(options.timings)));
-  return { code: result.summary.errors ? 1 : 0, result };
+  return { code: result.summary.errors ? EXIT.findings : EXIT.ok, result };
 }
 
 /** Writes next to the target and renames, so a failed run never leaves half a SARIF file. */
@@ -116,32 +114,23 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   }
 }
 
-export const registerValidate: Register = (program: Command, exit) => {
-  program
-    .command('validate')
-    .description(
+export const registerValidate = (r: Registrar) =>
+  defineCommand<ValidateCommandOptions>(r, {
+    name: 'validate',
+    description:
       'check templates: structure against the CloudFormation spec, references, DR conventions, Control Tower policies (cfn-guard)',
-    )
-    .argument('[files...]', 'template files or directories of them (default: every template under templates/)')
-    .addOption(jsonOption())
-    .addOption(verboseOption())
-    .addOption(new Option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to this file'))
-    .addOption(new Option('--timings', 'print time spent per step and per rule'))
-    .addOption(new Option('--no-guard', 'skip the cfn-guard policy checks'))
-    .addOption(new Option('--no-cache', 'run cfn-guard even for templates whose report is cached'))
-    .addOption(new Option('--list-rules', 'list the rules and exit'))
-    .addOption(new Option('--show-suppressed', 'also list the findings validation-suppressions.json accepts'))
-    .addOption(
+    arguments: [['[files...]', 'template files or directories of them (default: every template under templates/)']],
+    options: [
+      new Option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to this file'),
+      new Option('--timings', 'print time spent per step and per rule'),
+      new Option('--no-guard', 'skip the cfn-guard policy checks'),
+      new Option('--no-cache', 'run cfn-guard even for templates whose report is cached'),
+      new Option('--list-rules', 'list the rules and exit'),
+      new Option('--show-suppressed', 'also list the findings validation-suppressions.json accepts'),
       new Option('--suppressions <file>', 'suppressions file (default: validation-suppressions.json when present)'),
-    )
-    .action(async (files: string[], opts: ValidateCommandOptions) => {
-      exit(
-        await runAction(opts, async (ctx) =>
-          opts.listRules
-            ? runListRules(ctx.reporter)
-            : (await runValidate(ctx.root, files, opts, ctx.reporter, { toolVersion: program.version() ?? '0.0.0' }))
-                .code,
-        ),
-      );
-    });
-};
+    ],
+    run: async (ctx, opts, args) =>
+      opts.listRules
+        ? runListRules(ctx.reporter)
+        : (await runValidate(ctx.root, args, opts, ctx.reporter, { toolVersion: r.program.version() ?? '0.0.0' })).code,
+  });

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { ClientFactory } from '../../aws/clients.js';
 import type { CommandContext } from '../../cli/context.js';
-import { loadConfig } from '../../config/load-config.js';
+import { loadProject } from '../../plan/project.js';
 import { exitCodeFor } from '../../errors.js';
 import type { Reporter } from '../../io/messages.js';
 import { realClock, type Clock } from '../../clock.js';
@@ -79,7 +79,8 @@ export async function runRunbookCommand(
   opts: RunbookCommandOptions,
   overrides: RunbookOverrides = {},
 ): Promise<number> {
-  const { config, file } = await loadConfig(ctx.root, opts.env);
+  // The one parameter resolution: a value the templates refuse stops this command as it stops plan and deploy.
+  const { config, file } = await loadProject(ctx.root, opts.env);
   const clients = overrides.clients ?? operatorClients(ctx);
   const clock = overrides.clock ?? realClock;
   const interrupt = commandSignal(ctx.signal, ctx.reporter, {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { cacheRoot } from '../../config/environment-variables.js';
 import path from 'node:path';
 
 export interface GuardCache {
@@ -17,9 +18,7 @@ export function guardCacheKey(parts: readonly string[]): string {
 }
 
 /** A content-addressed directory of reports; failures to read or write only cost speed. */
-export function diskGuardCache(
-  dir = path.join(process.env.DRCTL_CACHE_DIR ?? path.join(os.tmpdir(), 'drctl-cache'), 'guard'),
-): GuardCache {
+export function diskGuardCache(dir = path.join(cacheRoot(os.tmpdir()), 'guard')): GuardCache {
   return {
     get(key) {
       try {

@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { cacheRoot } from '../../config/environment-variables.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -190,7 +191,7 @@ function specPackageDir(): { dir: string; version: string } {
 }
 
 export function defaultCacheDir(): string {
-  return process.env.DRCTL_CACHE_DIR ?? path.join(os.tmpdir(), 'drctl-cache');
+  return cacheRoot(os.tmpdir());
 }
 
 let loaded: SpecIndex | undefined;

@@ -1,8 +1,8 @@
 // The plan for the project's own templates and config/dev.json: the orderings DESIGN.md §3 promises.
 import { describe, expect, it } from 'vitest';
-import { loadProject } from '../../src/deploy/project.js';
-import { planJson, type PlanJson } from '../../src/deploy/plan-view.js';
-import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { loadProject } from '../../src/plan/project.js';
+import { planJson, type PlanJson } from '../../src/plan/plan-view.js';
+import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
 
 const before = (plan: PlanJson, a: string, b: string) => {
   const node = (id: string) => plan.nodes.find((n) => n.id === id);
@@ -58,8 +58,7 @@ describe('plan for the real templates and config/dev.json', () => {
 
 describe('drctl plan --json on the project (what npm start prints, as JSON)', () => {
   it('validates, exits 0 and prints the ordered plan', async () => {
-    const { runCli } = await import('../helpers/run-cli.js');
-    const r = runCli(['plan', '--json', '--env', 'dev']);
+    const r = await runCli(['plan', '--json', '--env', 'dev']);
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout) as PlanJson;

@@ -4,7 +4,20 @@ import type { Reporter } from '../io/messages.js';
 import { validateTemplates, type PolicyCheck } from '../validate/validate.js';
 import type { Project } from './project.js';
 
-export async function validateProject(project: Project, reporter: Reporter, policy?: PolicyCheck): Promise<void> {
+export interface ValidationSummary {
+  templates: number;
+  errors: number;
+  warnings: number;
+  suppressed: number;
+  /** Whether the cfn-guard policy checks ran. */
+  policy: boolean;
+}
+
+export async function validateProject(
+  project: Project,
+  reporter: Reporter,
+  policy?: PolicyCheck,
+): Promise<ValidationSummary> {
   const files = [...project.layers.values()].map((t) => t.file);
   const result = await validateTemplates({ root: project.root, files, ...(policy ? { policy } : {}) });
   // Suppressed findings were accepted on purpose (validation-suppressions.json); only active ones count.
@@ -29,4 +42,5 @@ export async function validateProject(project: Project, reporter: Reporter, poli
       field: first.path,
     });
   }
+  return { ...result.summary, policy: Boolean(policy) };
 }

@@ -1,5 +1,5 @@
 // The plan as a JSON document (documented in README) and as lines for people; both read the same graph.
-import type { Reporter } from '../io/messages.js';
+import type { Message, Reporter } from '../io/messages.js';
 import type { DeployGraph, DeployNode, ParameterSource } from './graph.js';
 
 export interface PlanParameterJson {
@@ -116,20 +116,60 @@ function parameterText(p: ParameterSource): string {
   }
 }
 
-/** Emits the plan for people: one message per wave and per node, then the critical path. */
-export function reportPlan(reporter: Reporter, g: DeployGraph): void {
+/** One wave's nodes on as few lines as fit `width`, each with its estimate: the compact form of the plan. */
+function waveLines(label: string, items: string[], width: number, between = '  '): string[] {
+  const lines: string[] = [];
+  let line = label;
+  for (const item of items) {
+    const sep = line === label ? '' : between;
+    if (line !== label && line.length + sep.length + item.length > width) {
+      lines.push(line);
+      // A wrapped chain keeps its arrow at the start of the continued line.
+      line = `${' '.repeat(label.length)}${between.trimStart()}${item}`;
+    } else line += `${sep}${item}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function nodeSummary(n: PlanNodeJson): string {
+  if (n.kind === 'stack') return `${n.id} ~${formatDuration(n.estimateSeconds)}`;
+  return n.id;
+}
+
+/**
+ * Emits the plan for people. By default it fits one screen: the summary, one line per wave, the critical path.
+ * `verbose` adds every node's stack, template, dependencies and every parameter with its source.
+ */
+export function reportPlan(
+  reporter: Reporter,
+  g: DeployGraph,
+  opts: { verbose?: boolean; width?: number; validated?: Omit<Message, 'time'> } = {},
+): void {
   const plan = planJson(g);
   const stacks = plan.nodes.filter((n) => n.kind === 'stack');
+  const second = stacks.filter((s) => s.pass === 2).length;
   reporter.emit({
     code: 'PLAN_SUMMARY',
     level: 'result',
-    text: `Plan for ${g.environment}: ${stacks.length} stack steps (${stacks.filter((s) => s.pass === 2).length} second pass) and ${plan.nodes.length - stacks.length} artifact steps in ${g.waves.length} waves; primary ${g.regions.primary}, secondary ${g.regions.secondary}`,
-    data: { stacks: stacks.length, nodes: plan.nodes.length, waves: g.waves.length },
+    text: `Plan for ${g.environment} (primary ${g.regions.primary}, secondary ${g.regions.secondary}): ${stacks.length - second} stacks, ${plan.nodes.length - stacks.length} artifact steps, ${g.waves.length} waves, ~${formatDuration(g.criticalPathSeconds)}`,
+    data: { stacks: stacks.length - second, secondPasses: second, nodes: plan.nodes.length, waves: g.waves.length },
   });
+  if (opts.validated) reporter.emit(opts.validated);
+  const width = opts.width ?? 100;
   g.waves.forEach((wave, i) => {
+    const nodes = wave.map((id) => plan.nodes.find((x) => x.id === id)!);
+    if (!opts.verbose) {
+      reporter.emit({
+        code: 'PLAN_WAVE',
+        level: 'result',
+        text: waveLines(`wave ${String(i + 1).padStart(2)}  `, nodes.map(nodeSummary), width).join('\n'),
+        data: { wave: i + 1, nodes: wave },
+      });
+      return;
+    }
     reporter.emit({ code: 'PLAN_WAVE', level: 'result', text: `\nWave ${i + 1}`, data: { wave: i + 1, nodes: wave } });
-    for (const id of wave) {
-      const n = plan.nodes.find((x) => x.id === id)!;
+    for (const n of nodes) {
       const deps = n.dependencies.length ? n.dependencies.join(', ') : '-';
       const head =
         n.kind === 'stack'
@@ -138,18 +178,25 @@ export function reportPlan(reporter: Reporter, g: DeployGraph): void {
             ? `  ${n.id}  build ${n.artifactKind} bundle from ${n.entry}`
             : `  ${n.id}  upload to the ${n.role} artifact bucket (${n.region}), bucket ${n.bucket?.from ? `from ${n.bucket.from}` : JSON.stringify(n.bucket?.value)}`;
       const lines = [head, `      depends on: ${deps}`];
-      const node = g.nodes.get(id)!;
+      const node = g.nodes.get(n.id)!;
       if (node.kind === 'stack')
         for (const [k, v] of Object.entries(node.parameters).sort(([a], [b]) => a.localeCompare(b)))
           lines.push(`      ${k} = ${parameterText(v)}`);
       reporter.emit({ code: 'PLAN_NODE', level: 'result', text: lines.join('\n'), data: n });
     }
   });
+  const label = `critical path ~${formatDuration(g.criticalPathSeconds)}  `;
   reporter.emit({
     code: 'PLAN_CRITICAL_PATH',
     level: 'result',
-    text: `\nCritical path (~${formatDuration(g.criticalPathSeconds)}): ${g.criticalPath.join(' -> ')}`,
+    text: `${opts.verbose ? '\n' : ''}${waveLines(label, g.criticalPath, width, ' → ').join('\n')}`,
     data: plan.criticalPath,
   });
+  if (!opts.verbose)
+    reporter.emit({
+      code: 'PLAN_MORE',
+      level: 'result',
+      text: '--verbose: every stack, its dependencies and each parameter with its source; --json: all as data',
+    });
   for (const w of g.warnings) reporter.emit({ code: 'PLAN_WARNING', level: 'warn', text: w });
 }

@@ -1,15 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildDeployGraph } from '../../src/deploy/graph-builder.js';
-import type { DeployGraph, StackNode } from '../../src/deploy/graph.js';
-import { planJson } from '../../src/deploy/plan-view.js';
+import { buildDeployGraph } from '../../src/plan/graph-builder.js';
+import type { DeployGraph, StackNode } from '../../src/plan/graph.js';
+import { planJson } from '../../src/plan/plan-view.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { loadLayerTemplates, type LoadedTemplate } from '../../src/templates/catalog.js';
 import { DrError } from '../../src/errors.js';
 import type { EnvironmentConfig } from '../../src/config/config-types.js';
-import { loadProject } from '../../src/deploy/project.js';
-import { copyFixture, FIXTURE_ROOT } from './helpers.js';
+import { loadProject } from '../../src/plan/project.js';
+import { copyFixture, FIXTURE_ROOT } from '../deploy/helpers.js';
 
 async function inputs(): Promise<{ config: EnvironmentConfig; layers: Map<string, LoadedTemplate> }> {
   const { config } = await loadConfig(FIXTURE_ROOT, 'dev');
