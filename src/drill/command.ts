@@ -4,13 +4,13 @@ import os from 'node:os';
 import type { ClientFactory } from '../aws/clients.js';
 import type { CommandContext } from '../cli/context.js';
 import { loadProject } from '../plan/project.js';
-import { exitCodeFor, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { realClock, type Clock } from '../clock.js';
 import { operatorClients } from '../operator/clients.js';
 import { systemDnsResolver, type DnsResolver } from '../operator/dns.js';
 import { nodeHttpProbe, type HttpProbe } from '../operator/http-probe.js';
 import { commandSignal } from '../session/interrupt.js';
-import { PrecheckRefusal, refusalDocument } from '../operator/prechecks.js';
+import { PrecheckRefusal, reportRefusal } from '../operator/prechecks.js';
 import { loadTopology } from '../operator/topology-cache.js';
 import type { Topology } from '../operator/topology.js';
 import { withEnvironmentLock } from '../session/environment-session.js';
@@ -142,14 +142,7 @@ export async function runDrillCommand(
   } catch (err) {
     if (!(err instanceof PrecheckRefusal)) throw err;
     // Refused: every check in the text output and in the JSON document, then the refusal's exit code (4).
-    ctx.reporter.emit({
-      code: err.code,
-      level: 'error',
-      text: `${err.message}\n  fix: ${err.fix}`,
-      data: err.toJSON(),
-    });
-    ctx.reporter.result({ kind: 'drctl-drill', environment: config.environment, mode, ...refusalDocument(err) });
-    return exitCodeFor(err);
+    return reportRefusal(ctx.reporter, err, { kind: 'drctl-drill', environment: config.environment, mode });
   } finally {
     interrupt.dispose();
   }

@@ -7,7 +7,7 @@ import { rpoGuardSeconds } from '../operator/deps.js';
 import { failoverRecordTarget } from '../operator/dns.js';
 import { isOk } from '../operator/http-probe.js';
 import type { Precheck } from '../operator/prechecks.js';
-import { incompleteStacks } from '../operator/topology.js';
+import { stacksCompleteCheck } from '../operator/topology.js';
 import type { DrillDeps } from './deps.js';
 import { maintenanceOn } from './fault.js';
 
@@ -44,19 +44,7 @@ export function drillPrechecks(deps: DrillDeps): Precheck[] {
     ];
   };
   return [
-    {
-      check: 'stacks-complete',
-      fix: 'Bring every stack to a *_COMPLETE state (drctl status, drctl deploy), then drill again.',
-      async run() {
-        const bad = incompleteStacks(topology);
-        return {
-          status: bad.length === 0 ? 'pass' : 'fail',
-          evidence: bad.length
-            ? bad.map((s) => `${s.name}@${s.region} ${s.status}`).join(', ')
-            : `${topology.stacks.length} stacks complete`,
-        };
-      },
-    },
+    stacksCompleteCheck(topology, 'drill again'),
     ...roleChecks('primary'),
     ...roleChecks('secondary'),
     {

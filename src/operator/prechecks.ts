@@ -2,7 +2,7 @@
 // each ends as `pass`, `fail` or `unknown` ("could not check": a dependency did not answer), with the evidence and
 // the fix. A command refuses (exit 4, nothing changed) while any check failed or could not be checked; an operator
 // may accept the unknown ones explicitly (--accept-unchecked), never a failed one.
-import { DrError } from '../errors.js';
+import { DrError, exitCodeFor } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
 
 export type PrecheckStatus = 'pass' | 'fail' | 'unknown';
@@ -156,4 +156,19 @@ export function refusalDocument(refusal: PrecheckRefusal): {
   error: Record<string, unknown>;
 } {
   return { status: 'refused', prechecks: refusal.results, error: refusal.toJSON() };
+}
+
+/**
+ * Renders a refusal for people (the error with its fix) and for --json (`document` plus every check and the error),
+ * and gives its exit code (4).
+ */
+export function reportRefusal(reporter: Reporter, refusal: PrecheckRefusal, document: Record<string, unknown>): number {
+  reporter.emit({
+    code: refusal.code,
+    level: 'error',
+    text: `${refusal.message}\n  fix: ${refusal.fix}`,
+    data: refusal.toJSON(),
+  });
+  reporter.result({ ...document, ...refusalDocument(refusal) });
+  return exitCodeFor(refusal);
 }

@@ -6,6 +6,7 @@ import type { ClientFactory } from '../aws/clients.js';
 import { describeDeployedStack, isStackComplete, type DeployedStack } from '../aws/services/cloudformation.js';
 import { authoritativeNameServers } from '../aws/services/route53.js';
 import { DrError } from '../errors.js';
+import type { Precheck } from './prechecks.js';
 import type { RegionRole } from '../templates/template-types.js';
 
 export interface RegionTopology {
@@ -154,4 +155,21 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
 
 export function incompleteStacks(topology: Topology): Topology['stacks'] {
   return topology.stacks.filter((stack) => !isStackComplete(stack.status));
+}
+
+/** The pre-check every operator command runs first: each stack of the environment in a *_COMPLETE state. */
+export function stacksCompleteCheck(topology: Topology, then: string): Precheck {
+  return {
+    check: 'stacks-complete',
+    fix: `Bring every stack to a *_COMPLETE state (drctl status, drctl deploy), then ${then}.`,
+    async run() {
+      const bad = incompleteStacks(topology);
+      return {
+        status: bad.length === 0 ? 'pass' : 'fail',
+        evidence: bad.length
+          ? bad.map((stack) => `${stack.name}@${stack.region} ${stack.status}`).join(', ')
+          : `${topology.stacks.length} stacks complete`,
+      };
+    },
+  };
 }

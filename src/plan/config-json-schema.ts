@@ -10,8 +10,6 @@ import type { CfnParameter } from '../templates/template-types.js';
 import { parameterKind } from './parameter-constraints.js';
 
 export const CONFIG_SCHEMA_FILE = 'schemas/environment-config.schema.json';
-/** What config/<env>.json writes as "$schema" (relative to the config directory). */
-export const CONFIG_SCHEMA_REF = '../schemas/environment-config.schema.json';
 
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 

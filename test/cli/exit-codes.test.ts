@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AwsClients, ClientFactory } from '../../src/aws/clients.js';
 import { runDeploy } from '../../src/deploy/deploy.js';
 import { loadProject } from '../../src/plan/project.js';
 import { AwsWorld } from '../doubles/aws-world.js';
+import { withoutCredentials } from '../doubles/no-credentials.js';
 import { ALL, FIXTURE_ROOT, runtime } from '../deploy/helpers.js';
 import { PROJECT_ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
 import { fixtureProject } from '../report/report-fixture.js';
@@ -39,18 +39,6 @@ async function readmeTable(): Promise<Map<number, string[]>> {
   );
 }
 
-function withoutCredentials(): ClientFactory {
-  const client = {
-    send: async () => {
-      const err = new Error('Could not load credentials from any providers');
-      err.name = 'CredentialsProviderError';
-      throw err;
-    },
-  };
-  return (region: string) =>
-    new Proxy({ region }, { get: (t, p) => (p === 'region' ? t.region : client) }) as AwsClients;
-}
-
 const confirming = ['deploy', 'destroy', 'drill', 'failover', 'failback'];
 const yes = (command: string) => (confirming.includes(command) ? ['--yes'] : []);
 
@@ -69,16 +57,26 @@ function lockedWorld(): AwsWorld {
 }
 
 /** How each (code, command) the table claims is provoked here, or which test file does it through the same mapping. */
-const SCENARIOS: Record<number, Record<string, (() => Promise<CliRun>) | string>> = {
+type Scenario = (() => Promise<CliRun>) | { file: string; test: string };
+const SCENARIOS: Record<number, Record<string, Scenario>> = {
   1: {
     validate: () =>
       runCli(['validate', '--json', '--no-guard', 'test/fixtures/templates/bad/E6012-no-open-ingress.json']),
     plan: () => runCli(['plan', '--json', '--no-guard'], { cwd: FIXTURE_ROOT }),
     deploy: () => runCli(['deploy', '--yes', '--json'], { cwd: FIXTURE_ROOT, clients: new AwsWorld().factory() }),
     report: async () => runCli(['report', '--json', '--check'], { cwd: await fixtureProject() }),
-    drill: 'test/drill/drill.test.ts',
-    failover: 'test/failover-ops/failover.test.ts',
-    failback: 'test/failover-ops/failback.test.ts',
+    drill: {
+      file: 'test/drill/drill.test.ts',
+      test: 'times out when DNS never flips, restores the fault and fails the drill (exit 1)',
+    },
+    failover: {
+      file: 'test/failover-ops/failover.test.ts',
+      test: 'a promotion slower than its wait is exit 1 (E_PROMOTION_TIMEOUT) with the state kept; the next run finishes it',
+    },
+    failback: {
+      file: 'test/failover-ops/failback.test.ts',
+      test: 'a replica that takes longer to create than the wait is exit 1 (E_REPLICA_CREATE_TIMEOUT), resumable',
+    },
   },
   2: Object.fromEntries(COMMANDS.map((c) => [c, () => runCli([c, '--json', '--no-such-option'])])),
   3: Object.fromEntries(
@@ -90,9 +88,15 @@ const SCENARIOS: Record<number, Record<string, (() => Promise<CliRun>) | string>
   4: {
     deploy: () => runCli(['deploy', '--only', 'foundation', '--yes', '--json'], { clients: lockedWorld().factory() }),
     destroy: () => runCli(['destroy', '--yes', '--json'], { clients: lockedWorld().factory() }),
-    drill: 'test/drill/drill.test.ts',
-    failover: 'test/failover-ops/failover.test.ts',
-    failback: 'test/failover-ops/failback.test.ts',
+    drill: { file: 'test/drill/drill.test.ts', test: 'stops before any change when a pre-check fails' },
+    failover: {
+      file: 'test/failover-ops/failover.test.ts',
+      test: 'stops before any change when the secondary is unhealthy',
+    },
+    failback: {
+      file: 'test/failover-ops/failback.test.ts',
+      test: 'refuses when there was no failover (exit 4) and changes nothing',
+    },
   },
   130: {
     destroy: async () => {
@@ -106,11 +110,29 @@ const SCENARIOS: Record<number, Record<string, (() => Promise<CliRun>) | string>
       expect(deployed.report.status).toBe('succeeded');
       return runCli(['destroy', '--json'], { clients: world.factory() });
     },
-    deploy: 'test/cli/wrapper.test.ts',
-    status: 'test/cli/wrapper.test.ts',
-    drill: 'test/drill/drill.test.ts',
+    deploy: {
+      file: 'test/cli/wrapper.test.ts',
+      test: 'first: deploy stops waiting, releases the lock and exits 130 with the interrupted report; second: exit 130 at once',
+    },
+    status: {
+      file: 'test/cli/wrapper.test.ts',
+      test: 'a command with nothing to wind down (status) exits 130 at the first Ctrl-C',
+    },
+    drill: {
+      file: 'test/drill/drill.test.ts',
+      test: 'on Ctrl-C stops measuring, undoes the fault and reports the run as interrupted (exit 130)',
+    },
   },
 };
+
+/** The source of one test (from its `it(` to the next), to check what it asserts. */
+async function testBody(file: string, title: string): Promise<string> {
+  const source = await readFile(path.join(PROJECT_ROOT, file), 'utf8');
+  const start = source.indexOf(title);
+  if (start < 0) return '';
+  const next = source.indexOf('\n  it(', start);
+  return source.slice(start, next < 0 ? undefined : next);
+}
 
 describe("README's exit-code table", () => {
   it('lists exactly the codes errors.ts maps, each with the commands that return it', async () => {
@@ -129,9 +151,10 @@ describe("README's exit-code table", () => {
     for (const command of code === 130 ? ['destroy', 'deploy', 'status', 'drill'] : claimed) {
       const scenario = SCENARIOS[code]![command];
       expect(scenario, `a scenario for ${command} → ${code}`).toBeDefined();
-      if (typeof scenario === 'string') {
-        await expect(readFile(path.join(PROJECT_ROOT, scenario), 'utf8')).resolves.toMatch(
-          new RegExp(`\\.toBe\\(${code}\\)`),
+      if ('file' in scenario!) {
+        // Provoked by a test elsewhere through the same mapping: that test exists and asserts this exit code.
+        expect(await testBody(scenario.file, scenario.test), `${scenario.file}: "${scenario.test}"`).toMatch(
+          new RegExp(`(code|\\]|exits)\\)\\.(toBe|toEqual)\\(\\[?${code}\\]?\\)`),
         );
         continue;
       }

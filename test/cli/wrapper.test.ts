@@ -6,8 +6,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AwsClients, ClientFactory } from '../../src/aws/clients.js';
+import type { ClientFactory } from '../../src/aws/clients.js';
 import { AwsWorld } from '../doubles/aws-world.js';
+import { withoutCredentials } from '../doubles/no-credentials.js';
 import { FIXTURE_ROOT } from '../deploy/helpers.js';
 import { PROJECT_ROOT, runCli } from '../helpers/run-cli.js';
 
@@ -26,19 +27,6 @@ const AWS_COMMANDS = [
   ['drill', '--yes'],
 ];
 const ALL_COMMANDS = ['validate', 'plan', 'report', ...AWS_COMMANDS.map((c) => c[0]!)];
-
-/** Every call fails as the SDK's default chain does on a machine without credentials. */
-function withoutCredentials(): ClientFactory {
-  const client = {
-    send: async () => {
-      const err = new Error('Could not load credentials from any providers');
-      err.name = 'CredentialsProviderError';
-      throw err;
-    },
-  };
-  return (region: string) =>
-    new Proxy({ region }, { get: (t, p) => (p === 'region' ? t.region : client) }) as AwsClients;
-}
 
 async function awsFiles(profiles: string[]): Promise<Record<string, string>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'drctl-aws-'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgDbCanary } from '../../src/drill/db-canary.js';
-import { postgresAvailable, startPrimaryAndStandby, type LocalPostgres } from './local-postgres.js';
+import { postgresAvailable, startPrimaryAndStandby, type LocalPostgres } from '../helpers/local-postgres.js';
 
 // Runs where the PostgreSQL server binaries are installed (CI installs them, and there a missing server is a
 // failure, not a skip); elsewhere the drill's RDS canary is covered by the test double in drill.test.ts.

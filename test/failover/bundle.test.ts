@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { pathToFileURL } from 'node:url';
-import { buildArtifact } from '../../src/deploy/packaging.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { buildProjectArtifact } from '../helpers/artifacts.js';
 
 /** The single entry of a zip written by the packager. */
 function firstEntry(zipped: Uint8Array): { name: string; data: Buffer } {
@@ -20,17 +20,7 @@ afterAll(async () => {
 
 describe('controller artifact', () => {
   it('builds with the packager into a Lambda zip whose index.mjs exports the handler', async () => {
-    const art = await buildArtifact(PROJECT_ROOT, {
-      id: 'build:ControllerCodeKey',
-      kind: 'artifact-build',
-      artifact: 'ControllerCodeKey',
-      entry: 'src/failover/controller/handler.ts',
-      artifactKind: 'lambda',
-      dependencies: [],
-      priority: 0,
-      estimateSeconds: 1,
-      state: 'pending',
-    });
+    const art = await buildProjectArtifact('ControllerCodeKey', 'src/failover/controller/handler.ts', 'lambda');
     const entry = firstEntry(art.bytes);
     expect(entry.name).toBe('index.mjs');
     // The runtime provides the AWS SDK; import the bundle from inside the project so it resolves the same way.

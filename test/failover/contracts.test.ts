@@ -4,7 +4,6 @@
 // foundation and data layers create, the Lambda packaging, and the stack outputs the runbooks and drills read.
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
-import { buildArtifact } from '../../src/deploy/packaging.js';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -31,6 +30,7 @@ import { pkTable, startLocalDynamo, type LocalDynamo } from '../doubles/dynamodb
 import { SsmDouble } from '../doubles/ssm.js';
 import type { RecordedCall } from '../doubles/call-log.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { buildProjectArtifact } from '../helpers/artifacts.js';
 import {
   ACCOUNT,
   allows,
@@ -457,17 +457,7 @@ describe('Lambda packaging: failover template ↔ src/deploy/packaging.ts', () =
     const [file, exported] = String(f.Handler).split('.');
     const packaging = readFileSync(path.join(PROJECT_ROOT, 'src/deploy/packaging.ts'), 'utf8');
     // The zip's only entry is the handler's file (the bundle test proves it exports `handler`).
-    const built = await buildArtifact(PROJECT_ROOT, {
-      id: 'build:ControllerCodeKey',
-      kind: 'artifact-build',
-      artifact: 'ControllerCodeKey',
-      entry: 'src/failover/controller/handler.ts',
-      artifactKind: 'lambda',
-      dependencies: [],
-      priority: 0,
-      estimateSeconds: 1,
-      state: 'pending',
-    });
+    const built = await buildProjectArtifact('ControllerCodeKey', 'src/failover/controller/handler.ts', 'lambda');
     expect(Object.keys(unzipSync(built.bytes))).toEqual([`${file}.mjs`]);
     expect(exported).toBe('handler');
     // The bundle's syntax target runs on the function's runtime (same or newer Node.js major).

@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
-import { buildArtifact } from '../../src/deploy/packaging.js';
 import { readSettings } from '../../src/rotation/config.js';
 import { loadTemplate, recordingEnv } from '../failover/contract-helpers.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { buildProjectArtifact } from '../helpers/artifacts.js';
 
 let dir: string | undefined;
 afterAll(async () => {
@@ -15,17 +15,7 @@ afterAll(async () => {
 
 describe('rotation function artifact', () => {
   it('builds with the packager into a Lambda zip whose index.mjs exports the handler', async () => {
-    const art = await buildArtifact(PROJECT_ROOT, {
-      id: 'build:RotationCodeKey',
-      kind: 'artifact-build',
-      artifact: 'RotationCodeKey',
-      entry: 'src/rotation/handler.ts',
-      artifactKind: 'lambda',
-      dependencies: [],
-      priority: 0,
-      estimateSeconds: 1,
-      state: 'pending',
-    });
+    const art = await buildProjectArtifact('RotationCodeKey', 'src/rotation/handler.ts', 'lambda');
     const entries = Object.entries(unzipSync(art.bytes));
     expect(entries.map(([name]) => name)).toEqual(['index.mjs']);
     // The runtime provides the AWS SDK; import the bundle from inside the project so it resolves the same way.

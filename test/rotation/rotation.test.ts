@@ -11,7 +11,7 @@ import {
 } from '../../src/rotation/protocol.js';
 import { rotate, setSecret, testSecret } from '../../src/rotation/steps.js';
 import { replicaArn, SecretsManagerDouble } from '../doubles/secrets-manager.js';
-import { postgresAvailable, startPasswordServer, type LocalServer } from '../drill/local-postgres.js';
+import { postgresAvailable, startPasswordServer, type LocalServer } from '../helpers/local-postgres.js';
 import { ACCOUNT, allows, deployed, iamRequest, loadTemplate, roleStatements } from '../failover/contract-helpers.js';
 
 // The rotation protocol end to end: the steps against the Secrets Manager double (versions and staging labels) and a

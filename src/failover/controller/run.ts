@@ -13,6 +13,7 @@ import {
   requireDatabase,
   setWriterEndpoint,
   type PromotionStepOutcome,
+  PROMOTION_STEPS,
   type StepName,
 } from '../steps.js';
 import type { ControllerSettings } from './config.js';
@@ -89,23 +90,22 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
   const audit = (event: string, extra: Record<string, unknown> = {}) =>
     store.audit({ at: deps.now(), event, ...base, ...extra });
 
+  // What the on-call receives: the decision, its reason and what was observed.
+  const notifyDecision = () =>
+    notify(clients, settings.alertTopicArn, `[failover ${settings.environmentSuffix} ${region}] ${decision.code}`, {
+      region,
+      role: settings.decision.role,
+      code: decision.code,
+      reason: decision.reason,
+      observation,
+    });
+
   const action = decision.action;
   if (action.kind === 'page') {
     if (action.notify) {
       await audit('page', { probes: summarize(detail) });
       try {
-        await notify(
-          clients,
-          settings.alertTopicArn,
-          `[failover ${settings.environmentSuffix} ${region}] ${decision.code}`,
-          {
-            region,
-            role: settings.decision.role,
-            code: decision.code,
-            reason: decision.reason,
-            observation,
-          },
-        );
+        await notifyDecision();
       } catch (err) {
         // Forget that this page went out, so the next tick sends it instead of waiting out the re-page interval.
         await store
@@ -129,18 +129,7 @@ export async function runOnce(deps: RunDeps): Promise<RunResult> {
       peerWriter: observation.peerWriter,
     });
     deps.log(auditLine({ at: deps.now(), event: 'fenced', ...base, parameter: settings.maintenanceParameter }));
-    await notify(
-      clients,
-      settings.alertTopicArn,
-      `[failover ${settings.environmentSuffix} ${region}] ${decision.code}`,
-      {
-        region,
-        role: settings.decision.role,
-        code: decision.code,
-        reason: decision.reason,
-        observation,
-      },
-    );
+    await notifyDecision();
     return resultOf(decision, true);
   }
   if (action.kind !== 'promote' && action.kind !== 'resume-promotion') return resultOf(decision, true);
@@ -263,9 +252,7 @@ async function executeSteps(deps: RunDeps, decision: Decision, steps: StepName[]
     return { ...resultOf({ ...decision, state }, true), steps: outcomes, error: message };
   }
 
-  const remaining = (['promote-database', 'raise-capacity', 'update-writer-endpoint', 'notify'] as StepName[]).filter(
-    (x) => !state.promotion.completedSteps.includes(x),
-  );
+  const remaining = PROMOTION_STEPS.filter((x) => !state.promotion.completedSteps.includes(x));
   if (remaining.length === 0) {
     const done: ControllerState = {
       ...state,

@@ -4,14 +4,13 @@ import os from 'node:os';
 import type { ClientFactory } from '../../aws/clients.js';
 import type { CommandContext } from '../../cli/context.js';
 import { loadProject } from '../../plan/project.js';
-import { exitCodeFor } from '../../errors.js';
 import type { Reporter } from '../../io/messages.js';
 import { realClock, type Clock } from '../../clock.js';
 import { operatorClients } from '../../operator/clients.js';
 import { systemDnsResolver, type DnsResolver } from '../../operator/dns.js';
 import { nodeHttpProbe, type HttpProbe } from '../../operator/http-probe.js';
 import { commandSignal } from '../../session/interrupt.js';
-import { PrecheckRefusal, refusalDocument } from '../../operator/prechecks.js';
+import { PrecheckRefusal, reportRefusal } from '../../operator/prechecks.js';
 import { loadTopology } from '../../operator/topology-cache.js';
 import { withEnvironmentLock } from '../../session/environment-session.js';
 import type { RunbookDeps, RunbookTimeouts } from './deps.js';
@@ -104,14 +103,7 @@ export async function runRunbookCommand(
   } catch (err) {
     if (!(err instanceof PrecheckRefusal)) throw err;
     // Refused: every check in the text output and in the JSON document, then the refusal's exit code (4).
-    ctx.reporter.emit({
-      code: err.code,
-      level: 'error',
-      text: `${err.message}\n  fix: ${err.fix}`,
-      data: err.toJSON(),
-    });
-    ctx.reporter.result({ runbook, environment: config.environment, ...refusalDocument(err) });
-    return exitCodeFor(err);
+    return reportRefusal(ctx.reporter, err, { runbook, environment: config.environment });
   } finally {
     interrupt.dispose();
   }

@@ -14,7 +14,7 @@ import { enableReplicationRule } from '../../aws/services/s3.js';
 import { putParameter } from '../../aws/services/ssm.js';
 import { DrError } from '../../errors.js';
 import { shared, type Precheck } from '../../operator/prechecks.js';
-import { incompleteStacks } from '../../operator/topology.js';
+import { stacksCompleteCheck } from '../../operator/topology.js';
 import { waitFor } from '../../operator/wait.js';
 import { initialState } from '../controller/model.js';
 import { dynamoStateStore } from '../controller/state-store.js';
@@ -75,19 +75,7 @@ export function failbackPrechecks(deps: RunbookDeps): Precheck[] {
           : { status: 'pass', evidence: `${db.identifier} uses the data stack's master secret` };
       },
     },
-    {
-      check: 'stacks-complete',
-      fix: 'Bring every stack to a *_COMPLETE state (drctl status, drctl deploy), then re-run.',
-      async run() {
-        const bad = incompleteStacks(topology);
-        return {
-          status: bad.length === 0 ? 'pass' : 'fail',
-          evidence: bad.length
-            ? bad.map((stack) => `${stack.name}@${stack.region} ${stack.status}`).join(', ')
-            : `${topology.stacks.length} stacks complete`,
-        };
-      },
-    },
+    stacksCompleteCheck(topology, 're-run'),
     {
       // A failover run that did not finish must be finished (or abandoned) first: the two would fight over the same things.
       check: 'no-failover-in-progress',
@@ -152,6 +140,43 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
   const secondary = () => clients(topology.secondary.region);
   const route53 = () => clients(topology.global.region);
   const wait = (timeoutMs: number): WaitSettings => ({ clock, timeoutMs, pollMs: to.pollMs, signal });
+  /**
+   * Makes the target region's database (its original identifier, its old placement) a cross-region replica of the
+   * source region's and waits until it is available. The source must exist: it holds the writes.
+   */
+  const replicate = async (
+    helpers: StepHelpers,
+    sourceRole: 'primary' | 'secondary',
+    targetRole: 'primary' | 'secondary',
+    placementFact: string,
+    missingFix: string,
+  ) => {
+    const source = await describeDbInstance(clients(topology[sourceRole].region), topology[sourceRole].dbIdentifier);
+    if (!source)
+      throw new DrError({
+        code: 'E_DB_MISSING',
+        kind: 'conflict',
+        message: `${topology[sourceRole].dbIdentifier} not found in ${topology[sourceRole].region}`,
+        fix: missingFix,
+      });
+    const replica = await ensureCrossRegionReplica(
+      clients(topology[targetRole].region),
+      {
+        id: topology[targetRole].dbIdentifier,
+        sourceArn: source.arn,
+        kmsKeyArn: topology[targetRole].kmsKeyArn,
+        ...(helpers.state.facts[placementFact] as object),
+      },
+      helpers,
+      wait(to.replicaCreateMs),
+    );
+    return {
+      replica: replica.identifier,
+      source: source.arn,
+      created: replica.created,
+      kmsKeyId: topology[targetRole].kmsKeyArn,
+    };
+  };
   const flag = async (aws: ServiceClients<'ssm'>, name: string, value: string) =>
     (await putParameter(aws, name, value)).previous ?? null;
   const bothFlags = async (value: string) => ({
@@ -221,35 +246,15 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       id: 'create-primary-replica',
       title: `create ${topology.primary.dbIdentifier} in ${topology.primary.region} as a replica of the promoted secondary`,
       async run(helpers) {
-        const source = await describeDbInstance(secondary(), topology.secondary.dbIdentifier);
-        if (!source)
-          throw new DrError({
-            code: 'E_DB_MISSING',
-            kind: 'conflict',
-            message: `${topology.secondary.dbIdentifier} not found in ${topology.secondary.region}`,
-            fix: 'The promoted secondary is the only copy of recent writes: investigate before going on.',
-          });
-        const r = await ensureCrossRegionReplica(
-          primary(),
-          {
-            id: topology.primary.dbIdentifier,
-            sourceArn: source.arn,
-            kmsKeyArn: topology.primary.kmsKeyArn,
-            ...(helpers.state.facts.oldPrimaryPlacement as object),
-          },
+        const detail = await replicate(
           helpers,
-          wait(to.replicaCreateMs),
+          'secondary',
+          'primary',
+          'oldPrimaryPlacement',
+          'The promoted secondary is the only copy of recent writes: investigate before going on.',
         );
         helpers.state.facts.replicaReadyAt = clock.now();
-        return {
-          status: 'done',
-          detail: {
-            replica: r.identifier,
-            source: source.arn,
-            created: r.created,
-            kmsKeyId: topology.primary.kmsKeyArn,
-          },
-        };
+        return { status: 'done', detail };
       },
     },
     {
@@ -402,34 +407,14 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       id: 'recreate-secondary-replica',
       title: `re-create ${topology.secondary.dbIdentifier} in ${topology.secondary.region} as a replica of the primary`,
       async run(helpers) {
-        const source = await describeDbInstance(primary(), topology.primary.dbIdentifier);
-        if (!source)
-          throw new DrError({
-            code: 'E_DB_MISSING',
-            kind: 'conflict',
-            message: `${topology.primary.dbIdentifier} not found in ${topology.primary.region}`,
-            fix: 'Investigate the primary instance before going on.',
-          });
-        const r = await ensureCrossRegionReplica(
-          secondary(),
-          {
-            id: topology.secondary.dbIdentifier,
-            sourceArn: source.arn,
-            kmsKeyArn: topology.secondary.kmsKeyArn,
-            ...(helpers.state.facts.oldSecondaryPlacement as object),
-          },
+        const detail = await replicate(
           helpers,
-          wait(to.replicaCreateMs),
+          'primary',
+          'secondary',
+          'oldSecondaryPlacement',
+          'Investigate the primary instance before going on.',
         );
-        return {
-          status: 'done',
-          detail: {
-            replica: r.identifier,
-            source: source.arn,
-            created: r.created,
-            kmsKeyId: topology.secondary.kmsKeyArn,
-          },
-        };
+        return { status: 'done', detail };
       },
     },
     {

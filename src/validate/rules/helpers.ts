@@ -1,4 +1,5 @@
 // Small pieces several rules share: reading references out of intrinsic functions, literal leaves, name suggestions.
+import { editDistance } from '../../suggest.js';
 import { intrinsicName, isPlainObject } from '../template-values.js';
 import type { Rule } from '../types.js';
 
@@ -78,39 +79,12 @@ export function canBeTrue(v: unknown): boolean {
   return literalLeaves(v).some((x) => x === true || x === 'true');
 }
 
-/** True when `v` is a literal true, or an intrinsic whose every literal branch is true (a Ref counts as unknown → false). */
-export function isTrueOrConditional(v: unknown): boolean {
-  if (v === true || v === 'true') return true;
-  const fn = intrinsicName(v);
-  if (fn === 'Fn::If') return canBeTrue(v);
-  return false;
-}
-
-/** Levenshtein distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0] as number;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j] as number;
-      prev[j] = Math.min(
-        tmp + 1,
-        (prev[j - 1] as number) + 1,
-        diag + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1),
-      );
-      diag = tmp;
-    }
-  }
-  return prev[b.length] as number;
-}
-
 /** The closest candidate within a third of the name's length, if any. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const c of candidates) {
-    const d = distance(name, c);
+    const d = editDistance(name, c);
     if (d < bestD) {
       best = c;
       bestD = d;

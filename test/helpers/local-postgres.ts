@@ -81,6 +81,33 @@ export async function startPrimaryAndStandby(): Promise<LocalPostgres> {
   };
 }
 
+/** server.key / server.crt in the data directory, readable only by the server's user. */
+function selfSignedCertificate(data: string): void {
+  const key = path.join(data, 'server.key');
+  const crt = path.join(data, 'server.crt');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      key,
+      '-out',
+      crt,
+    ],
+    { stdio: 'pipe' },
+  );
+  if (process.getuid?.() === 0) execFileSync('chown', ['postgres', key, crt]);
+  chmodSync(key, 0o600);
+}
+
 export interface LocalServer {
   host: string;
   port: number;
@@ -91,9 +118,10 @@ export interface LocalServer {
 
 /**
  * One PostgreSQL server whose TCP logins check passwords (scram-sha-256), for code that changes a password and
- * must see the old one refused: the primary/standby pair above trusts every login.
+ * must see the old one refused (the primary/standby pair above trusts every login), and for the gateway load bench.
+ * `tls`: TLS on with a self-signed certificate, as RDS presents itself (needs openssl).
  */
-export async function startPasswordServer(): Promise<LocalServer> {
+export async function startPasswordServer(opts: { tls?: boolean } = {}): Promise<LocalServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drctl-pgpw-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
@@ -111,9 +139,10 @@ export async function startPasswordServer(): Promise<LocalServer> {
     '--auth-local=trust',
     '--no-sync',
   ]);
+  if (opts.tls) selfSignedCertificate(data);
   appendFileSync(
     path.join(data, 'postgresql.conf'),
-    `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nfsync = off\npassword_encryption = 'scram-sha-256'\n`,
+    `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nfsync = off\npassword_encryption = 'scram-sha-256'\n${opts.tls ? 'ssl = on\n' : ''}`,
   );
   run('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'server.log'), 'start']);
   return {
