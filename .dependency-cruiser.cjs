@@ -72,8 +72,9 @@ module.exports = {
     {
       name: 'workloads-stand-alone',
       severity: 'error',
-      comment: 'The gateway and the rotation Lambda are deployed on their own: they import no drctl command code.',
-      from: { path: '^src/(service|rotation)/' },
+      comment:
+        'The gateway, the rotation Lambda and the order canary are deployed on their own: they import no drctl command code.',
+      from: { path: '^src/(service|rotation|canary)/' },
       to: { path: '^src/(aws|cli|deploy|drill|failover|operator|session|report|validate|plan|config)/' },
     },
     {

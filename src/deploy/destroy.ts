@@ -175,14 +175,19 @@ async function inventory(
   nodes: DestroyNode[],
   opsFor: (region: string) => StackOps,
   reporter: Runtime['reporter'],
-): Promise<{ targets: DestroyNode[]; foreign: Set<string> }> {
+): Promise<{ targets: DestroyNode[]; foreign: Set<string>; vaultLocks: VaultLock[] }> {
   const existing = new Set<string>();
   const foreign = new Set<string>();
+  const vaultLocks: VaultLock[] = [];
   for (const n of nodes) {
     const s = await opsFor(n.stack.region).describe(n.stack.stackName);
     if (!s) continue;
     existing.add(n.id);
-    if (ownedBy(project, s)) continue;
+    if (ownedBy(project, s)) {
+      const mode = s.Parameters?.find((p) => p.ParameterKey === 'VaultLockMode')?.ParameterValue;
+      if (mode === 'governance' || mode === 'compliance') vaultLocks.push({ node: n.id, region: n.stack.region, mode });
+      continue;
+    }
     foreign.add(n.id);
     reporter.emit({
       code: 'DESTROY_FOREIGN_STACK',
@@ -191,7 +196,30 @@ async function inventory(
       data: { node: n.id },
     });
   }
-  return { targets: nodes.filter((n) => existing.has(n.id) && !foreign.has(n.id)), foreign };
+  return { targets: nodes.filter((n) => existing.has(n.id) && !foreign.has(n.id)), foreign, vaultLocks };
+}
+
+/** A deployed backup stack whose vault is locked (its VaultLockMode parameter). */
+interface VaultLock {
+  node: string;
+  region: string;
+  mode: 'governance' | 'compliance';
+}
+
+/**
+ * What a vault lock means for this destroy, said before anyone confirms. CloudFormation cannot delete a vault that
+ * holds recovery points; a compliance lock makes that permanent until every recovery point's retention has passed.
+ */
+function vaultLockWarning(lock: VaultLock): { code: string; text: string } {
+  if (lock.mode === 'compliance')
+    return {
+      code: 'DESTROY_VAULT_COMPLIANCE_LOCK',
+      text: `${lock.node}: the backup vault in ${lock.region} is locked in COMPLIANCE mode. This cannot be undone: nobody (not the account root, not AWS) can delete its recovery points before their retention ends, so the vault and this stack cannot be deleted until then; the stack will be reported as failed and kept.`,
+    };
+  return {
+    code: 'DESTROY_VAULT_GOVERNANCE_LOCK',
+    text: `${lock.node}: the backup vault in ${lock.region} is locked in governance mode: its recovery points must be deleted first (a principal allowed backup:DeleteBackupVaultLockConfiguration can remove the lock), or deleting the stack fails and it is kept.`,
+  };
 }
 
 type StackReport = DestroyReport['stacks'][number];
@@ -248,7 +276,7 @@ export async function runDestroy(
   return withEnvironmentLock(sessionOf(project, rt), 'destroy', req.forceUnlock, async (identity) => {
     const opsFor = stackOpsByRegion(rt);
     const nodes = destroyGraph(project.graph);
-    const { targets, foreign } = await inventory(project, nodes, opsFor, rt.reporter);
+    const { targets, foreign, vaultLocks } = await inventory(project, nodes, opsFor, rt.reporter);
     const base = { environment: project.config.environment, account: identity.account };
     if (!targets.length) {
       rt.reporter.emit({
@@ -277,6 +305,10 @@ export async function runDestroy(
       text: `Destroy ${targets.length} stack(s) of ${project.config.environment} in account ${identity.account}, in this order:\n${targets.map((n) => `  ${n.id}  ${n.stack.stackName}  ${n.stack.region}`).join('\n')}`,
       data: { stacks: targets.map((n) => n.id) },
     });
+    for (const lock of vaultLocks.filter((l) => targets.some((n) => n.id === l.node))) {
+      const w = vaultLockWarning(lock);
+      rt.reporter.emit({ code: w.code, level: 'warn', text: w.text, data: { ...lock } });
+    }
     const ok =
       req.yes ||
       (await rt.reporter.confirm(

@@ -1,5 +1,6 @@
 // Builds the templates' artifacts with esbuild and publishes them content-addressed, once per region:
-// lambda → zip holding index.mjs (handler `index.handler`); service → one bundled .mjs file.
+// lambda → zip holding index.mjs (handler `index.handler`); service → one bundled .mjs file; canary → a Synthetics zip
+// (index.mjs at the root for the Playwright runtimes and under nodejs/node_modules/ for the Puppeteer ones).
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -7,6 +8,7 @@ import type { ServiceClients } from '../aws/clients.js';
 import { objectExists, putObject } from '../aws/services/s3.js';
 import { DrError } from '../errors.js';
 import type { ArtifactBuildNode } from '../plan/graph.js';
+import type { ArtifactKind } from '../templates/template-types.js';
 import { zipSync } from 'fflate';
 
 /** Zip entries carry this time (the DOS epoch), never the build time. */
@@ -14,7 +16,7 @@ const ZIP_EPOCH = new Date('1980-01-01T00:00:00');
 
 export interface BuiltArtifact {
   name: string;
-  kind: 'lambda' | 'service';
+  kind: ArtifactKind;
   bytes: Uint8Array;
   sha256: string;
   /** `artifacts/<name>/<sha256>.zip|.mjs`: the same content always lands on the same key. */
@@ -40,7 +42,7 @@ export async function buildArtifact(root: string, node: ArtifactBuildNode): Prom
       logLevel: 'silent',
       banner: { js: REQUIRE_SHIM },
       // The Lambda Node.js 20 runtime ships the AWS SDK v3; optional native drivers are never installed.
-      external: node.artifactKind === 'lambda' ? ['@aws-sdk/*', 'pg-native'] : ['pg-native'],
+      external: node.artifactKind === 'service' ? ['pg-native'] : ['@aws-sdk/*', 'pg-native'],
     });
     code = out.outputFiles[0]!.contents;
   } catch (err) {
@@ -55,12 +57,19 @@ export async function buildArtifact(root: string, node: ArtifactBuildNode): Prom
   }
   // A fixed timestamp keeps the zip byte-identical for identical code: the key is content-addressed and an
   // unchanged Lambda must not look changed to CloudFormation.
+  const entry = (): [Uint8Array, { level: 9; mtime: Date }] => [code, { level: 9, mtime: ZIP_EPOCH }];
   const bytes =
-    node.artifactKind === 'lambda'
-      ? Buffer.from(zipSync({ 'index.mjs': [code, { level: 9, mtime: ZIP_EPOCH }] }))
-      : code;
+    node.artifactKind === 'service'
+      ? code
+      : Buffer.from(
+          zipSync(
+            node.artifactKind === 'canary'
+              ? { 'index.mjs': entry(), 'nodejs/node_modules/index.mjs': entry() }
+              : { 'index.mjs': entry() },
+          ),
+        );
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const ext = node.artifactKind === 'lambda' ? 'zip' : 'mjs';
+  const ext = node.artifactKind === 'service' ? 'mjs' : 'zip';
   return {
     name: node.artifact,
     kind: node.artifactKind,
@@ -83,7 +92,7 @@ export async function publishArtifact(aws: ServiceClients<'s3'>, bucket: string,
       bucket,
       key: art.key,
       body: art.bytes,
-      contentType: art.kind === 'lambda' ? 'application/zip' : 'text/javascript',
+      contentType: art.kind === 'service' ? 'text/javascript' : 'application/zip',
       metadata: { sha256: art.sha256, 'built-by': 'drctl' },
     },
     error,

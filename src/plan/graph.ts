@@ -1,6 +1,6 @@
 // The deploy plan as data: typed nodes (stack deploy, second-pass stack deploy, artifact build, artifact publish)
 // with state, dependency ids and priority. Printing the plan and running it read the same graph.
-import type { RegionRole } from '../templates/template-types.js';
+import type { ArtifactKind, RegionRole } from '../templates/template-types.js';
 
 export type NodeState = 'pending' | 'queued' | 'deploying' | 'completed' | 'failed' | 'skipped';
 export type NodeKind = 'stack' | 'artifact-build' | 'artifact-publish';
@@ -47,7 +47,7 @@ export interface ArtifactBuildNode extends NodeBase {
   kind: 'artifact-build';
   artifact: string;
   entry: string;
-  artifactKind: 'lambda' | 'service';
+  artifactKind: ArtifactKind;
 }
 
 export interface ArtifactPublishNode extends NodeBase {

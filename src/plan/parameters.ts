@@ -272,12 +272,12 @@ export function resolveParameters(input: ParameterInput): ResolvedParameters {
         );
         continue;
       }
-      if (art.Kind !== 'lambda' && art.Kind !== 'service') {
+      if (art.Kind !== 'lambda' && art.Kind !== 'service' && art.Kind !== 'canary') {
         problems.push(
           planProblem(
             'E_PLAN_BAD_METADATA',
             `Kind is "${String(art.Kind)}"`,
-            'Use "lambda" (zip with index.mjs) or "service" (one .mjs bundle).',
+            'Use "lambda" (zip with index.mjs), "service" (one .mjs bundle) or "canary" (Synthetics zip).',
             t.file,
             `${field}.Kind`,
           ),

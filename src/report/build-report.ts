@@ -2,6 +2,7 @@
 import { loadProject } from '../plan/project.js';
 import { computeCost } from './cost.js';
 import { buildDiagram } from './diagram-model.js';
+import { computeLogicalCorruption } from './logical-corruption.js';
 import { loadPriceTable, type PriceTable } from './prices.js';
 import { computeReadiness } from './readiness.js';
 import { rememberResolved, type ReportInput } from './report-input.js';
@@ -23,6 +24,7 @@ export function buildReport(input: ReportInput, prices: PriceTable): Report {
     readiness: { ready: items.every((i) => i.severity !== 'warn'), items },
     cost: computeCost(input, prices),
     diagram: buildDiagram(input),
+    recovery: { logicalCorruption: computeLogicalCorruption(input) },
   };
 }
 

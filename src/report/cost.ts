@@ -45,6 +45,16 @@ const FREE_TYPES = new Set([
   'AWS::Route53::RecordSet',
   'AWS::Route53::RecordSetGroup',
   'AWS::Lambda::EventInvokeConfig',
+  // Backup plans, selections and restore-testing definitions are free; backups are priced on the vault, a test
+  // restore is charged as the restored resource for its validation window (hours a week: left out).
+  'AWS::Backup::BackupPlan',
+  'AWS::Backup::BackupSelection',
+  'AWS::Backup::RestoreTestingPlan',
+  'AWS::Backup::RestoreTestingSelection',
+  // Association and logging configuration are free; WAF logs are priced as ingestion into their log group.
+  'AWS::WAFv2::WebACLAssociation',
+  'AWS::WAFv2::LoggingConfiguration',
+  'AWS::SecurityHub::Standard',
   'AWS::IAM::ServiceLinkedRole',
   // Flow logs are charged as ingestion into their log group, which is priced there.
   'AWS::EC2::FlowLog',
@@ -324,6 +334,77 @@ const HANDLERS: Record<string, Handler> = {
   },
   'AWS::KMS::ReplicaKey': (ctx, r) =>
     ctx.add('multi-Region replica key', r.id, 'AWS::KMS::ReplicaKey', 'kms:key-month', 1),
+  // The vault where the plan runs holds the backups; the other region's vault holds the copies (DR only, plus the
+  // cross-region copy transfer). Storage per store type at AWS Backup's warm-storage prices.
+  'AWS::Backup::BackupVault': (ctx, r) => {
+    const primary = stackView(ctx.input, ctx.view.layer, 'primary');
+    const copies = ctx.view.role === 'secondary' && !ctx.view.active.has('BackupPlan');
+    if (!ctx.view.active.has('BackupPlan') && !(copies && primary?.active.has('BackupPlan'))) return;
+    const what = copies ? 'copies' : 'backups';
+    const data = stackView(ctx.input, 'data', 'primary');
+    const dbGb = Number(data?.params.DbAllocatedStorage ?? usage(ctx.table, 'backupRelationalGbDefault'));
+    ctx.add(
+      `orders table ${what}`,
+      r.id,
+      'AWS::Backup::BackupVault',
+      'backup:dynamodb:gb-month',
+      usage(ctx.table, 'dynamodbStoredGb'),
+      undefined,
+      copies || undefined,
+    );
+    ctx.add(
+      `database ${what}`,
+      r.id,
+      'AWS::Backup::BackupVault',
+      'backup:rds:gb-month',
+      dbGb,
+      undefined,
+      copies || undefined,
+    );
+    ctx.add(
+      `assets bucket ${what}`,
+      r.id,
+      'AWS::Backup::BackupVault',
+      'backup:s3:gb-month',
+      usage(ctx.table, 's3ReplicatedBucketStoredGb'),
+      undefined,
+      copies || undefined,
+    );
+    if (copies)
+      ctx.add(
+        'cross-region copy transfer',
+        r.id,
+        'AWS::Backup::BackupVault',
+        'transfer:inter-region:gb',
+        usage(ctx.table, 'backupCopiedGbPerMonth'),
+        primary?.region,
+        true,
+      );
+  },
+  'AWS::WAFv2::WebACL': (ctx, r) => {
+    ctx.add('web ACL', r.id, 'AWS::WAFv2::WebACL', 'waf:web-acl-month', 1);
+    const rules = presentItems(ctx.view, (r.props.Rules as unknown[] | undefined) ?? []);
+    ctx.add(
+      `${rules} rules (managed rule groups count as one each)`,
+      r.id,
+      'AWS::WAFv2::WebACL',
+      'waf:rule-month',
+      rules,
+    );
+    ctx.add(
+      'requests inspected',
+      r.id,
+      'AWS::WAFv2::WebACL',
+      'waf:requests-million',
+      usage(ctx.table, 'wafRequestsMillionPerMonth'),
+    );
+  },
+  'AWS::Synthetics::Canary': (ctx, r) => {
+    const expr = String(dig(r.props, 'Schedule', 'Expression') ?? 'rate(5 minutes)');
+    const m = /^rate\((\d+) minutes?\)$/.exec(expr);
+    const runs = Math.round((H(ctx.table) * 60) / Number(m?.[1] ?? 5));
+    ctx.add(`${runs} canary runs`, r.id, 'AWS::Synthetics::Canary', 'synthetics:run', runs);
+  },
   'AWS::Route53::HostedZone': (ctx, r) =>
     ctx.add('hosted zone', r.id, 'AWS::Route53::HostedZone', 'route53:hosted-zone-month', 1),
   'AWS::Route53::HealthCheck': (ctx, r) => {

@@ -21,12 +21,27 @@ const KEY_TYPES = new Set([
   'AWS::Route53::HostedZone',
   'AWS::SNS::Topic',
   'AWS::DynamoDB::Table',
+  'AWS::Backup::BackupVault',
+  'AWS::Synthetics::Canary',
+  'AWS::WAFv2::WebACL',
 ]);
 /** Plumbing not worth a box: it would only crowd the picture. */
 const HIDDEN =
-  /::(Route|RouteTable|SubnetRouteTableAssociation|SecurityGroupIngress|SecurityGroupEgress|VPCGatewayAttachment|EIP|Role|Policy|TopicPolicy|BucketPolicy|Permission|InstanceProfile|Alias|ListenerRule|Subscription|ScalingPolicy|DBSubnetGroup|DBParameterGroup)$/;
+  /::(Route|RouteTable|SubnetRouteTableAssociation|SecurityGroupIngress|SecurityGroupEgress|VPCGatewayAttachment|EIP|Role|Policy|TopicPolicy|BucketPolicy|Permission|InstanceProfile|Alias|ListenerRule|Subscription|ScalingPolicy|DBSubnetGroup|DBParameterGroup|WebACLAssociation|LoggingConfiguration|BackupSelection|RestoreTestingSelection)$/;
 
-export const LAYER_ORDER = ['global', 'foundation', 'network', 'data', 'compute', 'monitoring', 'failover'];
+export const LAYER_ORDER = [
+  'global',
+  'foundation',
+  'network',
+  'data',
+  'backup',
+  'compute',
+  'waf',
+  'canaries',
+  'monitoring',
+  'failover',
+  'audit',
+];
 
 const short = (type: string) =>
   type
@@ -167,6 +182,33 @@ export function buildDiagram(input: ReportInput): { nodes: DiagramNode[]; edges:
       }
     }
   }
+  edges.push(...protectionEdges(input, nodes));
   const ids = new Set(nodes.map((n) => n.id));
   return { nodes, edges: edges.filter((e) => ids.has(e.from) && ids.has(e.to)) };
+}
+
+/** The backup copies between the regions' vaults and each regional canary's calls to its own region's ALB. */
+function protectionEdges(input: ReportInput, nodes: DiagramNode[]): DiagramEdge[] {
+  const edges: DiagramEdge[] = [];
+  const primary = stackView(input, 'backup', 'primary');
+  const secondary = stackView(input, 'backup', 'secondary');
+  const from = nodeOf(nodes, 'primary', 'backup', 'AWS::Backup::BackupVault');
+  const to = nodeOf(nodes, 'secondary', 'backup', 'AWS::Backup::BackupVault');
+  // The primary runs the plan and copies into the secondary's vault (its ARN arrives in the second pass).
+  if (primary?.active.has('BackupPlan') && secondary && from && to)
+    edges.push({ from: from.id, to: to.id, kind: 'backup-copy', label: 'AWS Backup copy of every recovery point' });
+  if (secondary?.active.has('BackupPlan') && from && to)
+    edges.push({ from: to.id, to: from.id, kind: 'backup-copy', label: 'AWS Backup copy (secondary plan)' });
+  for (const role of ROLES) {
+    const canaries = stackView(input, 'canaries', role);
+    const alb = nodeOf(nodes, role, 'compute', 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    if (canaries?.active.has('RegionalCanary') && alb)
+      edges.push({
+        from: `${role}:canaries:RegionalCanary`,
+        to: alb.id,
+        kind: 'probe',
+        label: 'order canary: place and read back a test order',
+      });
+  }
+  return edges;
 }

@@ -6,9 +6,22 @@ export const escapeXml = (s: string) =>
 
 /**
  * Top to bottom in the order a request travels (DNS → load balancer → data), then the supporting layers: the
- * failover edges from the global layer reach the ALBs in the layer right below it without crossing any other layer.
+ * failover edges from the global layer reach the ALBs in the layer right below it without crossing any other layer,
+ * the canaries sit right below the ALBs they call, and the backup vaults right below the data they copy.
  */
-export const DRAW_ORDER = ['global', 'compute', 'data', 'failover', 'monitoring', 'network', 'foundation'];
+export const DRAW_ORDER = [
+  'global',
+  'compute',
+  'canaries',
+  'waf',
+  'data',
+  'backup',
+  'failover',
+  'monitoring',
+  'network',
+  'foundation',
+  'audit',
+];
 
 const MARGIN = 20;
 const COL_W = 520;
@@ -21,7 +34,14 @@ const MID_BOX_W = MID - 20;
 const BOX_H = 34;
 const ROW_GAP = 8;
 const TITLE_H = 30;
-const COLORS: Record<DiagramEdge['kind'], string> = { replication: '#1f6feb', failover: '#d9730d' };
+const COLORS: Record<DiagramEdge['kind'], string> = {
+  replication: '#1f6feb',
+  failover: '#d9730d',
+  'backup-copy': '#8250df',
+  probe: '#1a7f37',
+};
+/** Edges drawn straight across between the two regions (a source and its copy sit on the same row). */
+const ACROSS = new Set<DiagramEdge['kind']>(['replication', 'backup-copy']);
 
 type Box = { x: number; y: number; w: number; h: number };
 
@@ -63,6 +83,7 @@ const CAPTIONS: [RegExp, string][] = [
   [/global table/i, 'DynamoDB global table'],
   [/CRR with RTC/i, 'S3 CRR + RTC'],
   [/CRR/i, 'S3 CRR'],
+  [/AWS Backup copy/i, 'AWS Backup copy'],
 ];
 const caption = (label: string) => CAPTIONS.find(([re]) => re.test(label))?.[1] ?? label.slice(0, 24);
 
@@ -128,8 +149,8 @@ export function renderDiagramSvg(
     const right = order(inLayer.filter((n) => n.region === regions.secondary)).sort(
       (a, b) => folded(a) - folded(b) || sourceRow(a) - sourceRow(b),
     );
-    // One box per row in the data layer keeps the replication arrows clear of other boxes.
-    const perRow = layer === 'data' ? 1 : 2;
+    // One box per row in the data and backup layers keeps the arrows between the regions clear of other boxes.
+    const perRow = layer === 'data' || layer === 'backup' ? 1 : 2;
     const rows = Math.max(Math.ceil(left.length / perRow), Math.ceil(right.length / perRow), 1);
     const h = TITLE_H + rows * (BOX_H + ROW_GAP) + 4;
     (
@@ -166,10 +187,15 @@ export function renderDiagramSvg(
       if (!a || !b) return '';
       let d: string;
       let label = '';
-      if (e.kind === 'replication') {
+      if (ACROSS.has(e.kind)) {
         const [x1, y1, x2, y2] = [a.x + a.w, a.y + a.h / 2, b.x, b.y + b.h / 2];
         d = `M${x1},${y1} L${x2},${y2}`;
         label = `<text x="${MARGIN + COL_W + MID / 2}" y="${Math.min(y1, y2) - 4}" text-anchor="middle" class="caption">${escapeXml(caption(e.label))}</text>`;
+      } else if (e.kind === 'probe') {
+        // The canary sits in the layer right below the ALB it calls: up from its top to the ALB's bottom border.
+        const [x1, y1, x2, y2] = [a.x + a.w / 2, a.y, b.x + b.w / 2, b.y + b.h];
+        const dy = (y1 - y2) / 2;
+        d = `M${x1},${y1} C${x1},${y1 - dy} ${x2},${y2 + dy} ${x2},${y2}`;
       } else {
         const from = arriving.get(e.to) ?? [];
         const slot = from.indexOf(e.from);
@@ -178,17 +204,17 @@ export function renderDiagramSvg(
         const dy = (y2 - y1) / 2;
         d = `M${x1},${y1} C${x1},${y1 + dy} ${x2},${y2 - dy} ${x2},${y2}`;
       }
-      return `<g class="edge ${e.kind}"><title>${escapeXml(e.label)}</title><path d="${d}" fill="none" stroke="${COLORS[e.kind]}" stroke-width="2" ${e.kind === 'replication' ? 'stroke-dasharray="6 4" ' : ''}marker-end="url(#arrow-${e.kind})"/>${label}</g>`;
+      return `<g class="edge ${e.kind}"><title>${escapeXml(e.label)}</title><path d="${d}" fill="none" stroke="${COLORS[e.kind]}" stroke-width="2" ${ACROSS.has(e.kind) ? 'stroke-dasharray="6 4" ' : ''}marker-end="url(#arrow-${e.kind})"/>${label}</g>`;
     })
     .join('');
-  const height = y + 30;
+  const height = y + 48;
   const headers = (['primary', 'secondary'] as const)
     .map(
       (role) =>
         `<text x="${colX[role] + COL_W / 2}" y="34" text-anchor="middle" class="region" data-region="${escapeXml(regions[role])}">${escapeXml(`${regions[role]} — ${role}`)}</text>`,
     )
     .join('');
-  const legend = `<g class="legend" transform="translate(${MARGIN},${height - 16})"><line x1="0" y1="0" x2="30" y2="0" stroke="${COLORS.replication}" stroke-width="2" stroke-dasharray="6 4"/><text x="36" y="4">replication</text><line x1="140" y1="0" x2="170" y2="0" stroke="${COLORS.failover}" stroke-width="2"/><text x="176" y="4">Route 53 health check / failover or weighted record → the region’s ALB</text></g>`;
+  const legend = `<g class="legend" transform="translate(${MARGIN},${height - 34})"><line x1="0" y1="0" x2="30" y2="0" stroke="${COLORS.replication}" stroke-width="2" stroke-dasharray="6 4"/><text x="36" y="4">replication</text><line x1="140" y1="0" x2="170" y2="0" stroke="${COLORS.failover}" stroke-width="2"/><text x="176" y="4">Route 53 health check / failover or weighted record → the region’s ALB</text><line x1="0" y1="18" x2="30" y2="18" stroke="${COLORS['backup-copy']}" stroke-width="2" stroke-dasharray="6 4"/><text x="36" y="22">AWS Backup copy into the other region’s vault</text><line x1="330" y1="18" x2="360" y2="18" stroke="${COLORS.probe}" stroke-width="2"/><text x="366" y="22">order canary → the region’s ALB</text></g>`;
   const markers = (Object.keys(COLORS) as DiagramEdge['kind'][])
     .map(
       (k) =>

@@ -154,3 +154,82 @@ export const RPO_REFERENCES = {
     says: 'ReplicaLag: how far (in seconds) a read replica is behind its source DB instance; asynchronous replication means committed writes within that lag are lost if the source is lost.',
   },
 } as const;
+
+/**
+ * Restore figures of the logical-corruption path (src/report/logical-corruption.ts): how finely each store can go
+ * back in time, and how long a restore takes. AWS publishes no restore durations; ours are planning figures to
+ * replace with the durations the backup layer's restore tests measure.
+ */
+export const RESTORE_FIGURES = {
+  dynamoPointInTime: {
+    seconds: 1,
+    source: {
+      kind: 'documented',
+      reference: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/pointintimerecovery_restores.html',
+      says: 'Point-in-time recovery restores the table data as it was at a chosen date and time, to the second, into a new table, within the recovery period (up to 35 days).',
+    },
+  },
+  dynamoLatestRestorable: {
+    seconds: 300,
+    source: {
+      kind: 'documented',
+      reference:
+        'https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PointInTimeRecoveryDescription.html',
+      says: 'LatestRestorableDateTime is typically 5 minutes before the current time.',
+    },
+  },
+  dynamoRestore: {
+    seconds: 3600,
+    source: {
+      kind: 'assumption',
+      says: 'Planning figure of 1 h to restore the orders table to a new table; the duration grows with the table size and DynamoDB publishes none. Replace it with the time the backup layer restore test measures.',
+      reference: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/pointintimerecovery_restores.html',
+    },
+  },
+  continuousBackup: {
+    seconds: 1,
+    source: {
+      kind: 'documented',
+      reference: 'https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html',
+      says: 'AWS Backup continuous backup (RDS, Aurora, S3) restores the resource as it was at a point in time you choose within the retention period.',
+    },
+  },
+  rdsAutomatedBackup: {
+    seconds: 300,
+    source: {
+      kind: 'documented',
+      reference: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html',
+      says: 'RDS uploads transaction logs for DB instances to Amazon S3 every five minutes; the latest restorable time is typically within the last five minutes.',
+    },
+  },
+  relationalRestore: {
+    seconds: 2700,
+    source: {
+      kind: 'assumption',
+      says: 'Planning figure of 45 min to restore the database to a point in time as a new cluster or instance (create, replay logs, make it available); RDS and Aurora publish no duration. Replace it with the time the restore test measures.',
+      reference: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html',
+    },
+  },
+  s3VersionRestore: {
+    seconds: 1800,
+    source: {
+      kind: 'assumption',
+      says: 'Planning figure of 30 min to copy the last good version of each damaged object back over the current one (versioning keeps every version until noncurrent expiration).',
+      reference: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/RestoringPreviousVersions.html',
+    },
+  },
+  findCorruptionPoint: {
+    seconds: 900,
+    source: {
+      kind: 'assumption',
+      says: 'Planning figure of 15 min for an operator to find the last good moment (application logs, CloudTrail) and start the restores; nothing automates this decision, on purpose.',
+    },
+  },
+  cutOverToRestored: {
+    seconds: 600,
+    source: {
+      kind: 'assumption',
+      says: 'Planning figure of 10 min to point the gateway at the restored table and database (parameters, writer endpoint) and reconcile the orders written since the chosen moment.',
+    },
+  },
+} as const satisfies Record<string, Figure>;

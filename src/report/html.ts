@@ -1,6 +1,6 @@
 // The report as one self-contained HTML file: inline CSS and SVG, no scripts, no external URLs except reference links.
 import { renderDiagramSvg, escapeXml as esc } from './diagram-svg.js';
-import type { Report, RtoPath, TermSource } from './report-types.js';
+import type { LogicalCorruptionPath, Report, RtoPath, TermSource } from './report-types.js';
 import { verdicts } from './verdicts.js';
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -29,6 +29,23 @@ function rtoPath(p: RtoPath): string {
     : '';
   return `<section class="path" id="rto-${esc(p.name)}" data-path="${esc(p.name)}"><h3>${esc(p.name)}: ${p.worstCaseSeconds} s worst case vs ${p.targetSeconds} s target — ${verdict(p.meets)}</h3><p>${esc(p.description)}</p>
 <table class="rto"><thead><tr><th>term</th><th>seconds</th><th>source</th></tr></thead><tbody>${rows}<tr class="total"><td>worst case</td><td class="num">${p.worstCaseSeconds}</td><td></td></tr></tbody></table>${fixes}${p.note ? `<p class="note">${esc(p.note)}</p>` : ''}</section>`;
+}
+
+function logicalCorruption(p: LogicalCorruptionPath): string {
+  const terms = p.terms
+    .map((t) => `<tr><td>${esc(t.name)}</td><td class="num">${t.seconds}</td><td>${source(t.source)}</td></tr>`)
+    .join('');
+  const stores = p.stores
+    .map(
+      (s) =>
+        `<tr><td>${esc(s.name)}</td><td>${esc(s.mechanism)}</td><td class="num">${s.rpoSeconds ?? 'nothing to restore'}</td><td class="num">${s.restoreSeconds}</td><td>${s.copiedToOtherRegion ? 'yes' : 'no'}</td><td>${esc(s.basis)}</td></tr>`,
+    )
+    .join('');
+  const b = p.backup;
+  return `<section class="recovery-path" id="recovery-logical-corruption" data-recovery-path="${esc(p.name)}"><h3>${esc(p.name)}: RPO ${p.rpoSeconds ?? 'unbounded'} s, RTO ${p.rtoSeconds} s</h3><p>${esc(p.description)}</p>
+<table class="rto"><thead><tr><th>term</th><th>seconds</th><th>source</th></tr></thead><tbody>${terms}<tr class="total"><td>restore estimate</td><td class="num">${p.rtoSeconds}</td><td></td></tr></tbody></table>
+<table class="recovery-stores"><thead><tr><th>store</th><th>restored from</th><th>RPO (s)</th><th>restore (s)</th><th>copy in the other region</th><th>basis</th></tr></thead><tbody>${stores}</tbody></table>
+${b ? `<p>Backup vaults: lock ${esc(b.vaultLockMode)}; plan runs in ${esc(b.planRegions.join(', ') || 'no region')}; restore testing ${b.restoreTesting ? 'on' : 'off'}.</p>` : ''}<p class="note">${esc(p.note)}</p></section>`;
 }
 
 export function renderHtml(r: Report): string {
@@ -93,6 +110,8 @@ ${renderDiagramSvg(r.diagram.nodes, r.diagram.edges, r.regions)}
 ${r.rto.paths.map(rtoPath).join('\n')}
 <h2 id="rpo">RPO per data store — ${verdict(r.rpo.meets)}</h2>
 <table class="rpo"><thead><tr><th>store</th><th>data</th><th>seconds</th><th>class</th><th>verdict</th><th>basis</th></tr></thead><tbody>${rpo}</tbody></table>
+<h2 id="recovery">Recovery from logical corruption</h2>
+${logicalCorruption(r.recovery.logicalCorruption)}
 <h2 id="readiness">Readiness — ${r.readiness.ready ? '<span class="ok">ready</span>' : '<span class="miss">differences found</span>'}</h2>
 ${readiness}
 <h2 id="cost">Cost (monthly, on-demand, ${esc(r.cost.priceTable.currency)}, prices of ${esc(r.cost.priceTable.effectiveDate)})</h2>

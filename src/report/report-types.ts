@@ -114,7 +114,8 @@ export interface DiagramNode {
 export interface DiagramEdge {
   from: string;
   to: string;
-  kind: 'replication' | 'failover';
+  /** `backup-copy`: AWS Backup copies every recovery point into the other region's vault; `probe`: a canary calls an ALB. */
+  kind: 'replication' | 'failover' | 'backup-copy' | 'probe';
   label: string;
 }
 
@@ -127,4 +128,37 @@ export interface Report {
   readiness: { ready: boolean; items: ReadinessItem[] };
   cost: CostSummary;
   diagram: { nodes: DiagramNode[]; edges: DiagramEdge[] };
+  /** Recovery from what replication copies to both regions within seconds: a bad delete, a corrupting bug. */
+  recovery: { logicalCorruption: LogicalCorruptionPath };
+}
+
+/** One store's way back to a moment before the corruption. */
+export interface RecoveryStore {
+  name: string;
+  data: string;
+  class: 'transactional' | 'read-mostly';
+  /** What restores it: point-in-time recovery, continuous backup, snapshots every N hours, object versions. */
+  mechanism: string;
+  /** Point-in-time / backup granularity: writes after the last restorable moment before the corruption are lost; null: nothing to restore to. */
+  rpoSeconds: number | null;
+  /** The store's own restore estimate (the restores of the stores run in parallel). */
+  restoreSeconds: number;
+  /** Whether its recovery points are also copied into the other region's backup vault. */
+  copiedToOtherRegion: boolean;
+  basis: string;
+  terms: RtoTerm[];
+}
+
+export interface LogicalCorruptionPath {
+  name: 'logical-corruption';
+  description: string;
+  /** The largest granularity of the transactional stores; null when one of them has nothing to restore to. */
+  rpoSeconds: number | null;
+  /** Finding the moment + the slowest restore + cutting over. */
+  rtoSeconds: number;
+  terms: RtoTerm[];
+  stores: RecoveryStore[];
+  /** The backup layer as configured: vault lock, copies, restore testing (absent without a backup layer). */
+  backup?: { vaultLockMode: string; copiesToOtherRegion: boolean; restoreTesting: boolean; planRegions: RegionRole[] };
+  note: string;
 }

@@ -31,6 +31,19 @@ export function emitReport(reporter: Reporter, r: Report): void {
     );
     say('REPORT_RPO_BASIS', `    ${s.basis}`);
   }
+  const lc = r.recovery.logicalCorruption;
+  say(
+    'REPORT_RECOVERY_PATH',
+    `recovery ${lc.name}: RPO ${lc.rpoSeconds ?? 'unbounded'} s (point-in-time granularity), RTO ${lc.rtoSeconds} s (restore estimate)`,
+    lc,
+  );
+  for (const t of lc.terms) say('REPORT_RECOVERY_TERM', `    ${String(t.seconds).padStart(5)} s  ${t.name}`);
+  for (const s of lc.stores)
+    say(
+      'REPORT_RECOVERY_STORE',
+      `    ${s.name}: ${s.mechanism}, RPO ${s.rpoSeconds ?? 'nothing to restore'} s, restore ${s.restoreSeconds} s${s.copiedToOtherRegion ? ', copied to the other region' : ''}`,
+      s,
+    );
   for (const i of r.readiness.items) say('REPORT_READINESS_ITEM', `readiness ${i.severity}: ${i.message}`, i);
   if (r.readiness.items.length === 0)
     say('REPORT_READINESS_ITEM', 'readiness: no differences between the regions beyond the expected ones');

@@ -14,13 +14,18 @@ export interface TemplateInput {
   Roles?: RegionRole[];
 }
 
+export type ArtifactKind = 'lambda' | 'service' | 'canary';
+
 export interface TemplateArtifact {
   /** TypeScript entry point bundled with esbuild, relative to the project root. */
   Entry: string;
   /** Parameter that receives the bucket name (usually fed by an input from foundation). */
   BucketParameter: string;
-  /** `lambda` → zip with index.js; `service` → a single bundled .mjs file. */
-  Kind: 'lambda' | 'service';
+  /**
+   * `lambda` → zip with index.mjs; `service` → a single bundled .mjs file; `canary` → a CloudWatch Synthetics zip
+   * (index.mjs at the root and under nodejs/node_modules/, the layouts of the Playwright and Puppeteer runtimes).
+   */
+  Kind: ArtifactKind;
 }
 
 export interface DrctlMetadata {

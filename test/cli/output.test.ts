@@ -28,9 +28,9 @@ describe('drctl plan for people (what npm start prints)', () => {
     expect(lines.length).toBeLessThanOrEqual(24);
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
     expect(lines[0]).toMatch(
-      /^Plan for dev \(primary us-east-1, secondary us-west-2\): 13 stacks, \d+ artifact steps, \d+ waves, ~\d+m$/,
+      /^Plan for dev \(primary us-east-1, secondary us-west-2\): 21 stacks, \d+ artifact steps, \d+ waves, ~\d+m$/,
     );
-    expect(lines[1]).toMatch(/^validated 7 templates with cfn-guard: 0 errors, 0 warnings, \d+ suppressed$/);
+    expect(lines[1]).toMatch(/^validated 11 templates with cfn-guard: 0 errors, 0 warnings, \d+ suppressed$/);
     const plan = JSON.parse((await runCli(['plan', '--json'])).stdout) as PlanJson;
     // Every wave, every node of it, in order.
     const text = r.stdout;

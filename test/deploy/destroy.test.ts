@@ -136,6 +136,45 @@ describe('destroy', () => {
     expect(world.cfnCalls().filter((c) => c.op === 'DeleteStack')).toEqual([]);
   });
 
+  it('warns before confirmation, plainly, when a backup vault is locked (compliance: cannot be undone, blocks deletion)', async () => {
+    const root = await copyFixture();
+    const backup = {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Description: 'Fixture backup layer: a vault lock mode and one resource',
+      Metadata: { Drctl: { Layer: 'backup', Regions: ['primary', 'secondary'] } },
+      Parameters: {
+        EnvironmentSuffix: { Type: 'String', AllowedPattern: '^[a-z0-9-]+$' },
+        RegionRole: { Type: 'String', AllowedValues: ['primary', 'secondary'] },
+        VaultLockMode: { Type: 'String', Default: 'governance', AllowedValues: ['none', 'governance', 'compliance'] },
+      },
+      Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: {} } },
+    };
+    await writeFile(path.join(root, 'templates/backup.json'), JSON.stringify(backup));
+    const config = JSON.parse(await readFile(path.join(root, 'config/dev.json'), 'utf8')) as {
+      parameters: Record<string, Record<string, unknown>>;
+    };
+    config.parameters.secondary = { ...config.parameters.secondary, VaultLockMode: 'compliance' };
+    await writeFile(path.join(root, 'config/dev.json'), JSON.stringify(config));
+    const world = new AwsWorld();
+    const project = await fixtureProject('dev', root);
+    expect((await runDeploy(project, ALL, runtime(world))).report.status).toBe('succeeded');
+
+    const rt = runtime(world, { answers: false });
+    await runDestroy(project, { ...DESTROY, yes: false }, rt);
+    const warnings = rt.reporter.messages.filter((m) => m.code.startsWith('DESTROY_VAULT_'));
+    expect(warnings.map((m) => `${m.code} ${String((m.data as { node?: string }).node)}`).sort()).toEqual([
+      'DESTROY_VAULT_COMPLIANCE_LOCK backup@secondary',
+      'DESTROY_VAULT_GOVERNANCE_LOCK backup@primary',
+    ]);
+    const compliance = warnings.find((m) => m.code === 'DESTROY_VAULT_COMPLIANCE_LOCK')?.text ?? '';
+    expect(compliance).toMatch(/COMPLIANCE mode\. This cannot be undone/);
+    expect(compliance).toMatch(/cannot be deleted until then/);
+    // Said before the question, so the answer is informed; refused, nothing is deleted.
+    const order = rt.reporter.messages.map((m) => m.code);
+    expect(order.indexOf('DESTROY_VAULT_COMPLIANCE_LOCK')).toBeGreaterThan(order.indexOf('DESTROY_PLAN'));
+    expect(world.cfnCalls().filter((c) => c.op === 'DeleteStack')).toEqual([]);
+  });
+
   it("never touches another environment's stacks, nor a same-named stack without this environment's tag", async () => {
     const { world } = await deployedWorld('qa');
     const dev = await fixtureProject('dev');

@@ -22,6 +22,9 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Events::Rule': 'Name',
   'AWS::Scheduler::Schedule': 'Name',
   'AWS::KMS::Alias': 'AliasName',
+  'AWS::Backup::BackupVault': 'BackupVaultName',
+  'AWS::Synthetics::Canary': 'Name',
+  'AWS::WAFv2::WebACL': 'Name',
 };
 
 const EC2_PREFIX: Record<string, string> = {
@@ -156,6 +159,10 @@ export function attributeFor(type: string, physicalId: string, attr: string, reg
       return p;
     case 'AWS::Events::Rule.Arn':
       return arn('events', 'rule/');
+    case 'AWS::Backup::BackupVault.BackupVaultArn':
+      return arn('backup', 'backup-vault:');
+    case 'AWS::WAFv2::WebACL.Arn':
+      return arn('wafv2', 'regional/webacl/');
     case 'AWS::Scheduler::Schedule.Arn':
       return arn('scheduler', 'schedule/default/');
     case 'AWS::SecretsManager::Secret.Id':

@@ -530,7 +530,7 @@ describe('stack outputs the runbooks and drills read ↔ the outputs the templat
     const doc = readFileSync(path.join(PROJECT_ROOT, 'docs/architecture.md'), 'utf8');
     const table = doc.split('## Layers, outputs and key parameters')[1]?.split('## Messages')[0] ?? '';
     const rows = [...table.matchAll(/^\| (\w+) \| [^|]+ \| ([^|]+) \|/gm)].filter((m) => m[1] !== 'layer');
-    expect(rows.length).toBe(7);
+    expect(rows.length).toBe(11);
     for (const [, layer, outputs] of rows) {
       const declared = Object.keys(loadTemplate(String(layer)).Outputs ?? {});
       const listed = [...String(outputs).matchAll(/`(\w+)`/g)].map((m) => m[1]);

@@ -85,6 +85,9 @@ describe('HTML report in a real browser', () => {
     expect(edges.filter((c) => c?.includes('failover')).length).toBeGreaterThanOrEqual(2);
 
     const paths = await page.locator('section.path').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')));
+    await expect(page.locator('section.recovery-path').getAttribute('data-recovery-path')).resolves.toBe(
+      'logical-corruption',
+    );
     expect(paths).toEqual(['traffic', 'order-writes', 'reference-data-writes', 'capacity']);
     // Four terms and the total row.
     const trafficRows = await page.locator('section[data-path="traffic"] table.rto tbody tr').count();

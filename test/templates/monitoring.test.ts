@@ -291,6 +291,30 @@ describe('monitoring template: dashboard', () => {
     }
   });
 
+  it('shows the WAF requests and the order canaries of both regions, by the names those layers give them', () => {
+    const waf = loadLayerTemplate('waf');
+    const canaries = loadLayerTemplate('canaries');
+    const named = (tmpl: typeof waf, id: string, prop = 'Name') =>
+      String(resolve(tmpl, props(tmpl, id)[prop], { EnvironmentSuffix: 'dev' }));
+    for (const role of ['primary', 'secondary'] as const) {
+      const d = dashboard(paramsFor(role));
+      const blocked = d.widgets.find((w) => w.properties.metrics?.some((m) => m.includes('BlockedRequests')));
+      expect(blocked?.properties.metrics?.map((m) => `${String(m[3])}@${String(m[5])}`)).toEqual([
+        `${named(waf, 'WebAcl')}@us-east-1`,
+        `${named(waf, 'WebAcl')}@us-east-1`,
+        `${named(waf, 'WebAcl')}@us-west-2`,
+        `${named(waf, 'WebAcl')}@us-west-2`,
+      ]);
+      const canary = d.widgets.find((w) => w.properties.metrics?.some((m) => m.includes('SuccessPercent')));
+      expect(canary?.properties.metrics?.map((m) => m[3])).toEqual([
+        named(canaries, 'RegionalCanary'),
+        named(canaries, 'PublicCanary'),
+        named(canaries, 'RegionalCanary'),
+        named(canaries, 'PublicCanary'),
+      ]);
+    }
+  });
+
   it('leaves the Route 53 widget out until the global layer exists', () => {
     const d = dashboard(paramsFor('primary', { PrimaryHealthCheckId: '', SecondaryHealthCheckId: '' }));
     expect(d.widgets.some((w) => w.properties.metrics?.some((m) => m.includes('HealthCheckStatus')))).toBe(false);

@@ -76,7 +76,7 @@ describe('drctl validate: output for a person', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^valid: 7 templates, 0 errors, 0 warnings, \d+ suppressed/);
+    expect(lines[0]).toMatch(/^valid: 11 templates, 0 errors, 0 warnings, \d+ suppressed/);
     const all = await drctl(['validate', '--no-guard', '--show-suppressed']);
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/ {2}suppressed {2}/);
