@@ -137,14 +137,14 @@ describe.skipIf(!postgresAvailable())('gateway heartbeat against a real primary 
 
   it('beats once per interval until stopped', async () => {
     const waits: number[] = [];
-    let hbRef: Heartbeat | undefined;
+    const ref: { hb?: Heartbeat } = {};
     const sleep = async (ms: number) => {
       waits.push(ms);
-      if (waits.length === 4) void hbRef?.stop();
+      if (waits.length === 4) void ref.hb?.stop();
       await new Promise((r) => setImmediate(r));
     };
     const { hb } = heartbeat(db.primary, { region: 'loop-region', sleep });
-    hbRef = hb;
+    ref.hb = hb;
     hb.start();
     hb.start(); // a second start is no second loop
     await new Promise<void>((resolve) => {
