@@ -2,9 +2,9 @@
 // 503, so Route 53's checkers see a failing region end to end. inverted-check: Route 53 inverts the primary's
 // health check, so only the DNS side is exercised while the primary stays up.
 import type { ClientFactory } from '../aws/clients.js';
-import { setHealthCheckInverted } from '../aws/services/route53.js';
 import { getParameter, putParameter } from '../aws/services/ssm.js';
 import type { Topology } from '../operator/topology.js';
+import { trafficEntry } from '../operator/traffic-entry.js';
 import type { DrillMode } from './report-types.js';
 
 export interface InjectedFault {
@@ -36,7 +36,7 @@ export async function injectFault(
     };
   }
   const { global } = topology;
-  const previous = await setHealthCheckInverted(clients(global.region), global.primaryHealthCheckId, true);
+  const previous = !(await trafficEntry(global, () => clients(global.region)).drainPrimary()).changed;
   return {
     mode,
     previous,
@@ -52,7 +52,7 @@ export async function restoreFault(fault: InjectedFault, topology: Topology, cli
     return `${topology.primary.maintenanceParameter}=${value} in ${topology.primary.region}`;
   }
   const { global } = topology;
-  await setHealthCheckInverted(clients(global.region), global.primaryHealthCheckId, false);
+  await trafficEntry(global, () => clients(global.region)).restorePrimary();
   return `health check ${global.primaryHealthCheckId} Inverted=false`;
 }
 

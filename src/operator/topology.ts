@@ -5,6 +5,7 @@ import { stackName } from '../config/load-config.js';
 import type { ClientFactory } from '../aws/clients.js';
 import { describeDeployedStack, isStackComplete, type DeployedStack } from '../aws/services/cloudformation.js';
 import { authoritativeNameServers } from '../aws/services/route53.js';
+import { trafficEntryOf, type TrafficEntryKind } from './traffic-entry.js';
 import { DrError } from '../errors.js';
 import type { Precheck } from './prechecks.js';
 import type { RegionRole } from '../templates/template-types.js';
@@ -46,6 +47,8 @@ export interface GlobalTopology {
   /** The zone's authoritative name servers (GetHostedZone → DelegationSet); cached with the topology because the
    * Route 53 control plane lives in us-east-1 while DNS itself keeps answering during its outage. */
   nameServers: string[];
+  /** How traffic enters the regions (the global stack's TrafficEntry output); traffic-entry.ts moves it. */
+  trafficEntry: TrafficEntryKind;
 }
 
 export interface Topology {
@@ -148,6 +151,7 @@ export async function resolveTopology(config: EnvironmentConfig, factory: Client
       primaryHealthCheckId: need(global, 'PrimaryHealthCheckId'),
       secondaryHealthCheckId: need(global, 'SecondaryHealthCheckId'),
       nameServers,
+      trafficEntry: trafficEntryOf(global),
     },
     stacks,
   };

@@ -201,6 +201,14 @@ describe('one resolution for every command', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses a configured health-check protocol: the checks follow each region listener, so none can disagree', async () => {
+    const error = await planError(common({ HealthCheckProtocol: 'HTTP' }));
+    expect(error).toMatchObject({
+      code: 'E_CONFIG_UNKNOWN_PARAMETER',
+      field: 'parameters.common.HealthCheckProtocol',
+    });
+  });
+
   it('people get one line per problem on stderr, with the fix, and no stack trace', async () => {
     const r = await runCli(['report'], { cwd: await tempProject(common({ HealthCheckIntervalSeconds: 7 })) });
     expect(r.code).toBe(2);

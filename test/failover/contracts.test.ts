@@ -482,6 +482,7 @@ describe('stack outputs the runbooks and drills read ↔ the outputs the templat
       FailoverDesiredCapacity: '4',
       DesiredCapacity: '1',
       RpoGuardSeconds: '60',
+      TrafficEntry: 'route53',
     };
     const stackFor = (name: string) => {
       const layer = ['foundation', 'network', 'data', 'compute', 'monitoring', 'failover', 'global'].find((l) =>

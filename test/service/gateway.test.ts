@@ -7,7 +7,17 @@ import { pgProbe, type DbProbe } from '../../src/service/gateway/db-probe.js';
 import { VirtualClock } from '../doubles/virtual-clock.js';
 import { SsmDouble } from '../doubles/ssm.js';
 import { startLocalDynamo, type LocalDynamo } from '../doubles/dynamodb.js';
-import { DbDouble, ORDERS_TABLE_INPUT, REGION, TABLE, order, serverList, startGateway } from './harness.js';
+import { loadLayerTemplate, props, resolve } from '../helpers/templates.js';
+import {
+  DbDouble,
+  MAINTENANCE,
+  ORDERS_TABLE_INPUT,
+  REGION,
+  TABLE,
+  order,
+  serverList,
+  startGateway,
+} from './harness.js';
 
 let ddb: LocalDynamo;
 beforeAll(async () => {
@@ -425,5 +435,57 @@ describe('database probe over the PostgreSQL protocol', () => {
     } finally {
       await pgd.stop();
     }
+  });
+});
+
+describe('health separation: target health asks /live, Route 53 asks /health', () => {
+  // The paths each checker requests, read from the templates as CloudFormation resolves them with their defaults.
+  const compute = loadLayerTemplate('compute');
+  const global = loadLayerTemplate('global');
+  const targetPath = String(resolve(compute, props(compute, 'TargetGroup').HealthCheckPath));
+  const route53Path = String(
+    resolve(global, (props(global, 'PrimaryHealthCheck').HealthCheckConfig as Record<string, unknown>).ResourcePath),
+  );
+
+  it('reads the two paths from the templates: the shallow one for the target group, the deep one for Route 53', () => {
+    expect(targetPath).toBe('/live');
+    expect(route53Path).toBe('/health');
+  });
+
+  it('a failing database probe leaves target health healthy while the Route 53 health endpoint reports unhealthy', async () => {
+    const g = await start({ role: 'primary' });
+    g.db.mode = 'writer';
+    expect((await g.call(targetPath)).status).toBe(200);
+    expect((await g.call(route53Path)).status).toBe(200);
+    g.db.mode = 'down';
+    g.clock.advance(5000); // past the health cache
+    const calls = g.db.calls;
+    const target = await g.call(targetPath);
+    expect(target.status).toBe(200);
+    expect(target.body).toMatchObject({ status: 'ok', region: REGION });
+    expect(g.db.calls).toBe(calls); // liveness never touches the database
+    const route53 = await g.call(route53Path);
+    expect(route53.status).toBe(503);
+    expect(route53.body.checks.find((c: { name: string }) => c.name === 'database').status).toBe('fail');
+  });
+
+  it('the maintenance flag fails the deep check only: the fleet stays in the target group', async () => {
+    const g = await start();
+    g.ssm.put(REGION, MAINTENANCE, 'on');
+    expect((await g.call(targetPath)).status).toBe(200);
+    expect((await g.call(route53Path)).status).toBe(503);
+  });
+
+  it('a hanging database does not slow liveness down', async () => {
+    const g = await start({ timeoutMs: 300 });
+    g.db.mode = 'hang';
+    const [live, health] = await Promise.all([g.call(targetPath), g.call(route53Path)]);
+    expect(live.status).toBe(200);
+    expect(health.status).toBe(503);
+  });
+
+  it('answers liveness for GET only', async () => {
+    const g = await start();
+    expect((await g.call(targetPath, { method: 'POST' })).status).toBe(405);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configValues as resolveParameters } from '../../src/plan/parameters.js';
 import type { CfnTemplate } from '../../src/templates/template-types.js';
+import { HEARTBEAT_INTERVAL_RANGE } from '../../src/service/gateway/heartbeat.js';
 import {
   activeIds,
   conditionsFor,
@@ -178,6 +179,7 @@ describe('compute template: load balancer and listeners', () => {
     expect(p.Protocol).toBe('HTTP');
     expect(p.DefaultActions).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: 'TargetGroup' } }]);
     expect(resolve(t, t.Outputs?.ListenerProtocol?.Value, { CertificateArn: '' })).toBe('HTTP');
+    expect(resolve(t, t.Outputs?.ListenerPort?.Value, { CertificateArn: '' })).toBe('80');
   });
 
   it('with a certificate serves HTTPS with the TLS 1.3 policy and redirects HTTP to HTTPS', () => {
@@ -197,6 +199,7 @@ describe('compute template: load balancer and listeners', () => {
     expect(redirect?.RedirectConfig.Protocol).toBe('HTTPS');
     expect(redirect?.RedirectConfig.StatusCode).toBe('HTTP_301');
     expect(resolve(t, t.Outputs?.ListenerProtocol?.Value, { CertificateArn: CERT })).toBe('HTTPS');
+    expect(resolve(t, t.Outputs?.ListenerPort?.Value, { CertificateArn: CERT })).toBe('443');
   });
 
   it('builds the health-check URL from the listener protocol and the health path', () => {
@@ -217,11 +220,13 @@ describe('compute template: load balancer and listeners', () => {
 });
 
 describe('compute template: target group', () => {
-  it('forwards HTTP to AppPort and checks the deep health path with thresholds and a short deregistration delay', () => {
+  it('forwards HTTP to AppPort and checks the shallow liveness path with thresholds and a short deregistration delay', () => {
     const p = props(t, 'TargetGroup');
     expect(p.Protocol).toBe('HTTP');
     expect(p.Port).toEqual({ Ref: 'AppPort' });
-    expect(p.HealthCheckPath).toEqual({ Ref: 'HealthCheckPath' });
+    // Liveness only: a database blip or the maintenance flag must not drain the fleet or make Auto Scaling replace it.
+    expect(p.HealthCheckPath).toEqual({ Ref: 'LivenessPath' });
+    expect(t.Parameters?.LivenessPath?.Default).toBe('/live');
     expect(t.Parameters?.HealthCheckPath?.Default).toBe('/health');
     expect(p.HealthCheckIntervalSeconds).toEqual({ Ref: 'TargetHealthCheckIntervalSeconds' });
     expect(p.HealthyThresholdCount).toEqual({ Ref: 'TargetHealthyThresholdCount' });
@@ -238,6 +243,28 @@ describe('compute template: target group', () => {
     expect(Number(t.Parameters?.TargetHealthCheckTimeoutSeconds?.Default)).toBeLessThan(
       Number(t.Parameters?.TargetHealthCheckIntervalSeconds?.Default),
     );
+  });
+});
+
+describe('compute template: health separation and heartbeat', () => {
+  it('lets the Auto Scaling group act on the target group, which asks only the liveness path', () => {
+    const asg = props(t, 'AutoScalingGroup');
+    expect(asg.HealthCheckType).toEqual({ Ref: 'AsgHealthCheckType' });
+    expect(t.Parameters?.AsgHealthCheckType?.Default).toBe('ELB');
+    expect(asg.TargetGroupARNs).toEqual([{ Ref: 'TargetGroup' }]);
+    expect(props(t, 'TargetGroup').HealthCheckPath).toEqual({ Ref: 'LivenessPath' });
+    // The deep path reaches Route 53 through the outputs only, never a target group.
+    const tgPaths = idsOfType(t, 'AWS::ElasticLoadBalancingV2::TargetGroup').map((id) => props(t, id).HealthCheckPath);
+    expect(tgPaths).not.toContainEqual({ Ref: 'HealthCheckPath' });
+    expect(t.Outputs?.HealthCheckPath?.Value).toEqual({ Ref: 'HealthCheckPath' });
+    expect(t.Outputs?.LivenessPath?.Value).toEqual({ Ref: 'LivenessPath' });
+  });
+
+  it('bounds the heartbeat interval to 1-10 s with the gateway default of 5 s', () => {
+    const p = t.Parameters?.HeartbeatIntervalSeconds;
+    expect([p?.Type, p?.Default, p?.MinValue, p?.MaxValue]).toEqual(['Number', 5, 1, 10]);
+    expect(p?.Default).toBe(HEARTBEAT_INTERVAL_RANGE.default);
+    expect([p?.MinValue, p?.MaxValue]).toEqual([HEARTBEAT_INTERVAL_RANGE.min, HEARTBEAT_INTERVAL_RANGE.max]);
   });
 });
 
@@ -340,6 +367,7 @@ describe('compute template: user data', () => {
       GATEWAY_LISTEN_ADDRESS: '${GatewayListenAddress}',
       GATEWAY_REQUEST_DEADLINE_MS: '${GatewayRequestDeadlineMs}',
       MAINTENANCE_FLAG_MAX_AGE_MS: '${MaintenanceFlagMaxAgeMs}',
+      HEARTBEAT_INTERVAL_SECONDS: '${HeartbeatIntervalSeconds}',
     });
   });
 

@@ -23,7 +23,12 @@ const INPUTS = {
   PrimaryAlbHostedZoneId: 'Z35SXDOTRQ7X7K',
   SecondaryAlbDnsName: 'alb-dev-987654321.us-west-2.elb.amazonaws.com',
   SecondaryAlbHostedZoneId: 'Z1H1FL5HABSF5',
+  PrimaryListenerProtocol: 'HTTP',
+  PrimaryListenerPort: '80',
+  SecondaryListenerProtocol: 'HTTP',
+  SecondaryListenerPort: '80',
 };
+const CERT = 'arn:aws:acm:us-east-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
 const params = (extra: Record<string, string> = {}): Record<string, string> =>
   stackParams('primary', { ...INPUTS, ...extra });
 
@@ -121,15 +126,56 @@ describe('global template: health checks', () => {
     expect(c.MeasureLatency).toBe('false');
   });
 
-  it('uses HTTP on port 80 by default and HTTPS on 443 with SNI when asked', () => {
-    const http = checkConfig('PrimaryHealthCheck');
-    expect(http.Type).toBe('HTTP');
-    expect(http.Port).toBe(80);
-    expect(http.EnableSNI).toBeUndefined();
-    const https = checkConfig('PrimaryHealthCheck', { HealthCheckProtocol: 'HTTPS' });
-    expect(https.Type).toBe('HTTPS');
-    expect(https.Port).toBe(443);
-    expect(https.EnableSNI).toBe('true');
+  // The check follows the listener: its protocol and port are the compute stack's own outputs, evaluated here the way
+  // CloudFormation evaluates them, for a region without and with a certificate.
+  const listenerOf = (certificate: string) => {
+    const compute = loadLayerTemplate('compute');
+    const given = { CertificateArn: certificate };
+    return {
+      protocol: String(resolve(compute, compute.Outputs?.ListenerProtocol?.Value, given)),
+      port: String(resolve(compute, compute.Outputs?.ListenerPort?.Value, given)),
+    };
+  };
+
+  it('takes each check protocol and port from that region compute listener outputs, never from configuration', () => {
+    for (const r of ['Primary', 'Secondary'] as const) {
+      expect(t.Metadata?.Drctl?.Inputs?.[`${r}ListenerProtocol`]).toEqual({
+        Stack: 'compute',
+        Region: r.toLowerCase(),
+        Output: 'ListenerProtocol',
+      });
+      expect(t.Metadata?.Drctl?.Inputs?.[`${r}ListenerPort`]).toEqual({
+        Stack: 'compute',
+        Region: r.toLowerCase(),
+        Output: 'ListenerPort',
+      });
+      expect(t.Parameters?.[`${r}ListenerProtocol`]?.Default).toBeUndefined();
+      expect(t.Parameters?.[`${r}ListenerPort`]?.Default).toBeUndefined();
+    }
+    expect(t.Parameters?.HealthCheckProtocol).toBeUndefined();
+  });
+
+  it('checks an HTTP-only ALB over HTTP on 80, without SNI', () => {
+    const l = listenerOf('');
+    const c = checkConfig('PrimaryHealthCheck', { PrimaryListenerProtocol: l.protocol, PrimaryListenerPort: l.port });
+    expect([c.Type, c.Port, c.EnableSNI]).toEqual(['HTTP', '80', undefined]);
+  });
+
+  it('checks an ALB with a certificate over HTTPS on 443 with SNI, not the redirect on 80', () => {
+    const l = listenerOf(CERT);
+    const c = checkConfig('SecondaryHealthCheck', {
+      SecondaryListenerProtocol: l.protocol,
+      SecondaryListenerPort: l.port,
+    });
+    expect([c.Type, c.Port, c.EnableSNI]).toEqual(['HTTPS', '443', 'true']);
+  });
+
+  it('follows each region on its own when only one has a certificate', () => {
+    const https = listenerOf(CERT);
+    const given = { PrimaryListenerProtocol: https.protocol, PrimaryListenerPort: https.port };
+    expect(checkConfig('PrimaryHealthCheck', given).Type).toBe('HTTPS');
+    expect(checkConfig('SecondaryHealthCheck', given).Type).toBe('HTTP');
+    expect(checkConfig('SecondaryHealthCheck', given).Port).toBe('80');
   });
 
   it('allows only the 10 s and 30 s intervals, thresholds 1-10, and at least three valid checker regions', () => {
@@ -239,7 +285,19 @@ describe('global template: records', () => {
 
   it('creates every resource for every valid parameter choice (no role switch inside)', () => {
     const all = Object.keys(t.Resources).sort();
-    expect([...activeIds(t, params({ HealthCheckProtocol: 'HTTPS' }))].sort()).toEqual(all);
+    expect(
+      [
+        ...activeIds(
+          t,
+          params({
+            PrimaryListenerProtocol: 'HTTPS',
+            PrimaryListenerPort: '443',
+            SecondaryListenerProtocol: 'HTTPS',
+            SecondaryListenerPort: '443',
+          }),
+        ),
+      ].sort(),
+    ).toEqual(all);
     expect([...activeIds(t, params())].sort()).toEqual(all);
   });
 });
@@ -259,12 +317,17 @@ describe('global template: environment configs', () => {
     expect(value('SecondaryWeight')).toBe(0);
   });
 
-  it('checks prod over HTTPS, matching the certificates its compute stacks get', () => {
-    const config = loadEnvironmentConfig('prod');
-    const compute = loadLayerTemplate('compute');
-    expect(resolveParameters(config, 'primary', t).HealthCheckProtocol).toBe('HTTPS');
-    for (const role of ['primary', 'secondary'] as const)
-      expect(resolveParameters(config, role, compute).CertificateArn, role).toBeTruthy();
-    expect(resolveParameters(loadEnvironmentConfig('dev'), 'primary', t).HealthCheckProtocol).toBe('HTTP');
+  it('leaves no check protocol to configure: a config that still sets one is refused as an unknown parameter', () => {
+    for (const env of ['dev', 'prod']) {
+      const config = loadEnvironmentConfig(env);
+      for (const block of Object.values(config.parameters))
+        expect(block ?? {}).not.toHaveProperty('HealthCheckProtocol');
+    }
+  });
+
+  it('makes the traffic entry an explicit choice, Route 53, that the stack reports', () => {
+    expect(t.Parameters?.TrafficEntry?.Default).toBe('route53');
+    expect(t.Parameters?.TrafficEntry?.AllowedValues).toEqual(['route53']);
+    expect(t.Outputs?.TrafficEntry?.Value).toEqual({ Ref: 'TrafficEntry' });
   });
 });

@@ -9,11 +9,12 @@ import { setDesiredCapacity } from '../../aws/services/autoscaling.js';
 import { latestReplicaLag } from '../../aws/services/cloudwatch.js';
 import { describeTable } from '../../aws/services/dynamodb.js';
 import { describeDbInstance, type DbInstanceView } from '../../aws/services/rds.js';
-import { healthCheckInverted, healthCheckObservedHealthy, setHealthCheckInverted } from '../../aws/services/route53.js';
+import { healthCheckObservedHealthy } from '../../aws/services/route53.js';
 import { enableReplicationRule } from '../../aws/services/s3.js';
 import { putParameter } from '../../aws/services/ssm.js';
 import { DrError } from '../../errors.js';
 import { shared, type Precheck } from '../../operator/prechecks.js';
+import { trafficEntry } from '../../operator/traffic-entry.js';
 import { stacksCompleteCheck } from '../../operator/topology.js';
 import { waitFor } from '../../operator/wait.js';
 import { initialState } from '../controller/model.js';
@@ -336,8 +337,7 @@ function failbackSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       id: 'restore-health-check',
       title: 'restore the primary Route 53 health check (not inverted)',
       async run() {
-        const was = await healthCheckInverted(route53(), topology.global.primaryHealthCheckId);
-        if (was) await setHealthCheckInverted(route53(), topology.global.primaryHealthCheckId, false);
+        const { changed: was } = await trafficEntry(topology.global, route53).restorePrimary();
         return {
           status: was ? 'done' : 'skipped',
           note: was ? undefined : 'was not inverted',

@@ -4,11 +4,12 @@
 import { describeGroup } from '../../aws/services/autoscaling.js';
 import { replicaLagSeries } from '../../aws/services/cloudwatch.js';
 import { describeDbInstance } from '../../aws/services/rds.js';
-import { healthCheckInverted, healthCheckObservedHealthy, setHealthCheckInverted } from '../../aws/services/route53.js';
+import { healthCheckInverted, healthCheckObservedHealthy } from '../../aws/services/route53.js';
 import { putParameter } from '../../aws/services/ssm.js';
 import { failoverRecordTarget } from '../../operator/dns.js';
 import { isOk } from '../../operator/http-probe.js';
 import { shared, type Precheck } from '../../operator/prechecks.js';
+import { trafficEntry } from '../../operator/traffic-entry.js';
 import { lagAtReplicationStop } from '../../operator/replica-lag.js';
 import { waitFor } from '../../operator/wait.js';
 import { notify, raiseCapacity, setWriterEndpoint } from '../steps.js';
@@ -212,14 +213,14 @@ function failoverSteps(deps: RunbookDeps, to: RunbookTimeouts): RunbookStep[] {
       id: 'shift-traffic',
       title: 'move traffic: Route 53 must route the domain to the secondary',
       async run(helpers) {
-        const hc = topology.global.primaryHealthCheckId;
         let inverted = false;
         if (!helpers.state.facts.fenced) {
           // The flag could not be set: if Route 53 still sees the primary healthy, invert its check to force the flip.
           // (If Route 53's API does not answer either, DNS is all there is to watch.)
-          const observed = await healthCheckObservedHealthy(route53(), hc).catch(() => ({ healthy: false }));
+          const entry = trafficEntry(topology.global, route53);
+          const observed = await entry.primaryObserved().catch(() => ({ healthy: false }));
           if (observed.healthy) {
-            await setHealthCheckInverted(route53(), hc, true);
+            await entry.drainPrimary();
             helpers.state.facts.invertedPrimaryCheck = true;
             inverted = true;
             await helpers.checkpoint();

@@ -1,6 +1,7 @@
 // The gateway's settings from the environment the compute layer's systemd unit sets (docs/architecture.md).
 import { isIP } from 'node:net';
 import { configError } from '../../errors.js';
+import { HEARTBEAT_INTERVAL_RANGE } from './heartbeat.js';
 
 /** Defaults of the settings the compute template passes as parameters (its Defaults must equal these). */
 export const GATEWAY_DEFAULTS = {
@@ -8,6 +9,7 @@ export const GATEWAY_DEFAULTS = {
   listenAddress: '0.0.0.0',
   requestDeadlineMs: 2000,
   maintenanceMaxAgeMs: 2000,
+  heartbeatIntervalSeconds: HEARTBEAT_INTERVAL_RANGE.default,
 } as const;
 
 /** Bounds of GATEWAY_REQUEST_DEADLINE_MS: the top stays far below the ALB's 60 s idle timeout. */
@@ -39,6 +41,8 @@ export interface GatewayConfig {
   maintenanceParameter: string;
   /** Per-dependency timeout of the deep health check. */
   checkTimeoutMs: number;
+  /** Seconds between heartbeat writes while this instance's database is the writer (HEARTBEAT_INTERVAL_SECONDS, 1..10). */
+  heartbeatIntervalSeconds: number;
   /** How long a health result is reused, so ALB and Route 53 checkers do not hammer the dependencies. */
   healthCacheMs: number;
   /** Optional CA bundle (the RDS certificate bundle) to verify the database's TLS certificate. */
@@ -118,6 +122,13 @@ export function readGatewayConfig(env: Env): GatewayConfig {
     writerEndpointParameter: need(env, 'WRITER_ENDPOINT_PARAMETER'),
     maintenanceParameter: need(env, 'MAINTENANCE_PARAMETER'),
     checkTimeoutMs: num(env, 'HEALTH_CHECK_TIMEOUT_MS', 1500, 50, 10_000),
+    heartbeatIntervalSeconds: num(
+      env,
+      'HEARTBEAT_INTERVAL_SECONDS',
+      GATEWAY_DEFAULTS.heartbeatIntervalSeconds,
+      HEARTBEAT_INTERVAL_RANGE.min,
+      HEARTBEAT_INTERVAL_RANGE.max,
+    ),
     healthCacheMs: num(env, 'HEALTH_CACHE_MS', 2000, 0, 60_000),
     dbCaFile: env.DB_CA_FILE || undefined,
   };

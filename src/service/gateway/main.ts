@@ -1,5 +1,6 @@
 // Entry of the trading gateway (the compute layer's GatewayBundleKey artifact, run by systemd as
 // trading-gateway): reads the environment, wires the real AWS clients and database probe, and serves.
+import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -8,6 +9,7 @@ import { readGatewayConfig } from './config.js';
 import { pgProbe, secretsManagerCredentials } from './db-probe.js';
 import { writeFence } from './fence.js';
 import { HealthChecker } from './health.js';
+import { Heartbeat } from './heartbeat.js';
 import { JsonLineReporter } from './log.js';
 import { MaintenanceFlag } from './maintenance.js';
 import { OrderStore } from './orders.js';
@@ -31,13 +33,14 @@ try {
           .then((r) => r.Parameter?.Value || cfg.dbSecretArn)
           .catch(() => cfg.dbSecretArn)
     : cfg.dbSecretArn;
+  const credentials = secretsManagerCredentials(
+    secretArn,
+    new SecretsManagerClient(timedClientConfig(cfg.region, cfg.checkTimeoutMs)),
+  );
   const db = pgProbe({
     host: cfg.dbEndpoint,
     port: cfg.dbPort,
-    credentials: secretsManagerCredentials(
-      secretArn,
-      new SecretsManagerClient(timedClientConfig(cfg.region, cfg.checkTimeoutMs)),
-    ),
+    credentials,
     timeoutMs: cfg.checkTimeoutMs,
     ...(cfg.dbCaFile ? { caFile: cfg.dbCaFile } : {}),
   });
@@ -52,6 +55,29 @@ try {
     timeoutMs: cfg.checkTimeoutMs,
     cacheMs: cfg.healthCacheMs,
   });
+  const maintenance = new MaintenanceFlag(ssm, cfg.maintenanceParameter, cfg.maintenanceMaxAgeMs, Date.now, {
+    readTimeoutMs: cfg.requestDeadlineMs,
+    onReadError: (err, kept) =>
+      reporter.emit({
+        code: 'GATEWAY_MAINTENANCE_FLAG_UNREADABLE',
+        level: 'warn',
+        text: `cannot read ${cfg.maintenanceParameter} (${(err as Error).name}: ${(err as Error).message}); ${kept === undefined ? 'never read: writes are allowed' : `keeping the last value (${kept ? 'on' : 'off'})`} until it reads again`,
+        data: { parameter: cfg.maintenanceParameter, kept: kept ?? null },
+      }),
+  });
+  const heartbeat = new Heartbeat({
+    region: cfg.region,
+    intervalMs: cfg.heartbeatIntervalSeconds * 1000,
+    database: {
+      host: cfg.dbEndpoint,
+      port: cfg.dbPort,
+      credentials,
+      timeoutMs: cfg.checkTimeoutMs,
+      ...(cfg.dbCaFile ? { ca: readFileSync(cfg.dbCaFile, 'utf8') } : {}),
+    },
+    maintenance,
+    reporter,
+  });
   const server = createGatewayServer({
     region: cfg.region,
     role: cfg.role,
@@ -60,18 +86,10 @@ try {
     orders: new OrderStore(dynamodb, cfg.ordersTable, cfg.region),
     ssm,
     writerEndpointParameter: cfg.writerEndpointParameter,
-    maintenance: new MaintenanceFlag(ssm, cfg.maintenanceParameter, cfg.maintenanceMaxAgeMs, Date.now, {
-      readTimeoutMs: cfg.requestDeadlineMs,
-      onReadError: (err, kept) =>
-        reporter.emit({
-          code: 'GATEWAY_MAINTENANCE_FLAG_UNREADABLE',
-          level: 'warn',
-          text: `cannot read ${cfg.maintenanceParameter} (${(err as Error).name}: ${(err as Error).message}); ${kept === undefined ? 'never read: writes are allowed' : `keeping the last value (${kept ? 'on' : 'off'})`} until it reads again`,
-          data: { parameter: cfg.maintenanceParameter, kept: kept ?? null },
-        }),
-    }),
+    maintenance,
     reporter,
     requestDeadlineMs: cfg.requestDeadlineMs,
+    heartbeat,
   });
   // Longer than the ALB's idle timeout (60 s) so the ALB, not the gateway, closes idle connections.
   server.keepAliveTimeout = 65_000;
@@ -92,11 +110,14 @@ try {
         requestDeadlineMs: cfg.requestDeadlineMs,
         maintenanceMaxAgeMs: cfg.maintenanceMaxAgeMs,
         writeFenceMs: fence.ms,
+        heartbeatIntervalSeconds: cfg.heartbeatIntervalSeconds,
       },
     });
+    heartbeat.start();
   });
   const stop = (signal: string) => {
     reporter.emit({ code: 'GATEWAY_STOPPING', level: 'info', text: `${signal}: draining connections` });
+    void heartbeat.stop();
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -1,4 +1,4 @@
-// The gateway's HTTP surface: GET /health, GET /region, POST /orders, GET /orders/{id}. Handlers are thin:
+// The gateway's HTTP surface: GET /live, GET /health, GET /region, POST /orders, GET /orders/{id}. Handlers are thin:
 // validation, the order store and the health checker do the work. Routing is a table (add a route, not a branch);
 // every error is answered by kind: the client's (4xx, logged at info), a dependency's (503/504, its own message for
 // reads and writes), or ours (500).
@@ -8,6 +8,7 @@ import type { Reporter } from '../../io/messages.js';
 import { GATEWAY_DEFAULTS } from './config.js';
 import { dependencyFailure } from './dependency-errors.js';
 import type { HealthChecker } from './health.js';
+import type { HeartbeatStats } from './heartbeat.js';
 import { HttpError, rawErrorResponse, send, sendError } from './http-response.js';
 import type { MaintenanceFlag } from './maintenance.js';
 import { validateOrder } from './order-validation.js';
@@ -27,6 +28,8 @@ export interface GatewayDeps {
   reporter: Reporter;
   /** Budget of the dependency calls of one request (GATEWAY_REQUEST_DEADLINE_MS; default 2000). */
   requestDeadlineMs?: number;
+  /** The heartbeat writer's counters, shown by GET /live (absent when the gateway runs without one). */
+  heartbeat?: { snapshot(): HeartbeatStats };
   now?: () => number;
 }
 
@@ -111,8 +114,26 @@ export function createGatewayServer(deps: GatewayDeps): http.Server {
       );
   };
 
+  const startedAt = now();
   const routes: Route[] = [
     {
+      // Liveness, for the target group and the Auto Scaling group: the process answers, nothing else. It reads no
+      // dependency, so a database blip or the maintenance flag never makes the ALB drain the fleet or Auto Scaling
+      // replace it; whether the region can trade is /health's question, asked by Route 53 (or Global Accelerator).
+      path: '/live',
+      methods: {
+        GET: async ({ res }) =>
+          send(res, 200, {
+            status: 'ok',
+            region: deps.region,
+            role: deps.role,
+            uptimeSeconds: Math.max(0, Math.round((now() - startedAt) / 1000)),
+            ...(deps.heartbeat ? { heartbeat: deps.heartbeat.snapshot() } : {}),
+          }),
+      },
+    },
+    {
+      // Readiness of the region: every dependency a trade needs (see health.ts).
       path: '/health',
       methods: {
         GET: async ({ res }) => {
