@@ -562,7 +562,7 @@ describe('data template: master secret rotation (primary)', () => {
     });
   });
 
-  it('runs the drctl-built bundle on nodejs24.x, one at a time, with an encrypted environment and log group', () => {
+  it('runs the drctl-built bundle on nodejs24.x, reserving no concurrency by default, with an encrypted environment and log group', () => {
     expect(t.Metadata?.Drctl?.Artifacts?.RotationCodeKey).toEqual({
       Entry: 'src/rotation/handler.ts',
       BucketParameter: 'ArtifactBucketName',
@@ -576,11 +576,13 @@ describe('data template: master secret rotation (primary)', () => {
     expect(fn).toMatchObject({
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
-      ReservedConcurrentExecutions: 1,
       KmsKeyArn: { Ref: 'KmsKeyArn' },
       Code: { S3Bucket: { Ref: 'ArtifactBucketName' }, S3Key: { Ref: 'RotationCodeKey' } },
       LoggingConfig: { LogGroup: { Ref: 'SecretRotationLogGroup' } },
     });
+    // Reserved concurrency only when asked: a low Lambda concurrency quota cannot reserve any.
+    expect(v.resolve(fn.ReservedConcurrentExecutions)).toBeUndefined();
+    expect(t.Parameters?.RotationReservedConcurrency).toMatchObject({ Default: 0, MinValue: 0, MaxValue: 1 });
     expect(propsIn(v, 'SecretRotationLogGroup')).toMatchObject({
       RetentionInDays: { Ref: 'DbLogRetentionDays' },
       KmsKeyId: { Ref: 'KmsKeyArn' },
