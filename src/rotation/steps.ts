@@ -153,9 +153,22 @@ async function setAlternateUser(
       throw new Error(
         `the ${PENDING} version's ${field} differs from ${CURRENT}'s; refusing to change a password elsewhere`,
       );
-  const master = await readVersion(deps, masterArn, CURRENT);
-  if (!master) throw new Error(`setSecret: the master secret ${masterArn} has no ${CURRENT} version`);
-  const session = await deps.connect(master);
+  // The master's own rotation may be between its setSecret and finishSecret (both rotate when the stack is created):
+  // then the database takes the master's AWSPENDING password, not its AWSCURRENT.
+  let session: DbSession | undefined;
+  let master: DbSecret | undefined;
+  for (const stage of [CURRENT, PENDING]) {
+    const candidate = await readVersion(deps, masterArn, stage);
+    session = candidate ? await tryConnect(deps, candidate) : undefined;
+    if (session) {
+      master = candidate;
+      break;
+    }
+  }
+  if (!session || !master)
+    throw new Error(
+      `setSecret: cannot log in as the master user of ${masterArn} with its ${CURRENT} or ${PENDING} password`,
+    );
   try {
     await ensureAppRole(session, {
       username: next.username,

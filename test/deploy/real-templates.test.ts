@@ -40,7 +40,13 @@ describe('the real templates against the doubles', () => {
     expect(outputs['data@secondary.DatabaseSecretArn']).toBe(
       primarySecret.replace(`:${project.config.regions.primary}:`, `:${project.config.regions.secondary}:`),
     );
-    expect(param(west, 'compute', 'DatabaseSecretArn')).toBe(outputs['data@secondary.DatabaseSecretArn']);
+    // The gateway connects as the application user (decision 0016): the secondary reads its own replica of that secret.
+    const appSecret = String(outputs['data@primary.GatewayDatabaseSecretArn']);
+    expect(appSecret).toMatch(/:secret:db-app-dev-\w{6}$/);
+    expect(outputs['data@secondary.GatewayDatabaseSecretArn']).toBe(
+      appSecret.replace(`:${project.config.regions.primary}:`, `:${project.config.regions.secondary}:`),
+    );
+    expect(param(west, 'compute', 'DatabaseSecretArn')).toBe(outputs['data@secondary.GatewayDatabaseSecretArn']);
     expect(param(west, 'compute', 'GatewayBundleKey')).toMatch(/^artifacts\/service-gateway\/[0-9a-f]{64}\.mjs$/);
     expect(param(east, 'failover', 'ControllerCodeKey')).toMatch(/^artifacts\/failover-controller\/[0-9a-f]{64}\.zip$/);
 
@@ -60,6 +66,7 @@ describe('the real templates against the doubles', () => {
     expect(east.stacks.size + west.stacks.size).toBe(0);
     expect(rt.reporter.byCode('DESTROY_SECRET_REPLICAS_REMOVED').map((m) => m.data)).toEqual([
       { node: 'data@primary', secret: primarySecret, regions: [project.config.regions.secondary] },
+      { node: 'data@primary', secret: appSecret, regions: [project.config.regions.secondary] },
     ]);
     expect(world.secrets.secrets.size).toBe(0);
   }, 60_000);

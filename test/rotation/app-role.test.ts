@@ -145,4 +145,53 @@ describe.skipIf(!postgresAvailable())('application database role', () => {
       as({ username: 'trading_app', password: 'first-app-password' }, async () => undefined),
     ).rejects.toThrow(/password authentication failed/);
   });
+
+  it("creates the user while the master secret's own rotation is half-way (the database has the master's pending password)", async () => {
+    const MASTER = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-master-dev-MnOpQr';
+    const APP = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:db-app-dev-StUvWx';
+    const sm = new SecretsManagerDouble();
+    const where = { host: server.host, port: server.port };
+    sm.create(MASTER, { name: 'db-master-dev' });
+    // AWSCURRENT no longer logs in: the master rotation's setSecret already changed the password to AWSPENDING's.
+    sm.putValue(MASTER, JSON.stringify({ username: server.admin.username, password: 'stale', ...where }), 'm-1');
+    const token = sm.startRotation(MASTER);
+    await sm.handle(
+      'PutSecretValue',
+      {
+        SecretId: MASTER,
+        ClientRequestToken: token,
+        SecretString: JSON.stringify({ ...server.admin, ...where }),
+        VersionStages: ['AWSPENDING'],
+      },
+      'us-east-1',
+    );
+    sm.create(APP, { name: 'db-app-dev' });
+    sm.putValue(
+      APP,
+      JSON.stringify({ username: 'mid_app', password: 'never-created', ...where, masterarn: MASTER }),
+      'a-1',
+    );
+    sm.setRotation(APP, true);
+    const secrets = {
+      send: (cmd: { input: object; constructor: { name: string } }) =>
+        sm.handle(
+          cmd.constructor.name.replace(/Command$/, ''),
+          structuredClone(cmd.input) as Record<string, unknown>,
+          'us-east-1',
+        ),
+    } as unknown as SecretsManagerClient;
+    const deps = {
+      secrets,
+      connect: pgConnector({ timeoutMs: 3000, tls: false }),
+      passwordLength: 32,
+      excludeCharacters: '"@/\\\'',
+      fenced: async () => undefined,
+      log: () => undefined,
+    };
+    const appToken = sm.startRotation(APP);
+    for (const Step of STEPS) await rotate(deps, { SecretId: APP, ClientRequestToken: appToken, Step });
+    const now = JSON.parse(sm.valueOf(APP) ?? '{}') as { username: string; password: string };
+    expect(now.username).toBe('mid_app_clone');
+    await as(now, (c) => c.query('select 1'));
+  });
 });
