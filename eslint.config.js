@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'out/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', 'out/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // The dependency-cruiser config is CommonJS (its loader's format).

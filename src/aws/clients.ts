@@ -13,6 +13,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { ACMClient } from '@aws-sdk/client-acm';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { errorName, isThrottling } from './errors.js';
 import { captureErrorBodies } from './response-capture.js';
@@ -48,6 +51,10 @@ export interface AwsClients {
   route53: Route53Client;
   cloudwatch: CloudWatchClient;
   secretsmanager: SecretsManagerClient;
+  lambda: LambdaClient;
+  /** IAM is global: any region's client reaches it. */
+  iam: IAMClient;
+  acm: ACMClient;
 }
 
 /** What a service module needs: the region (for messages) and its one client. */
@@ -142,6 +149,9 @@ export function sdkClientFactory(opts: AwsOptions = {}): ClientFactory {
       route53: observed(new Route53Client(cfg)),
       cloudwatch: observed(new CloudWatchClient(cfg)),
       secretsmanager: observed(new SecretsManagerClient(cfg)),
+      lambda: observed(new LambdaClient(cfg)),
+      iam: observed(new IAMClient(cfg)),
+      acm: observed(new ACMClient(cfg)),
     };
     cache.set(region, clients);
     return clients;

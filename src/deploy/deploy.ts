@@ -1,4 +1,4 @@
-// drctl deploy: pre-flight, lock, then run the deploy graph (build, publish, stack change sets) with bounded
+// drctl deploy: pre-flight (identity, then the account checks of preflight.ts), lock, then run the deploy graph (build, publish, stack change sets) with bounded
 // concurrency, passing outputs across regions. Nothing is changed before credentials, account and lock check out.
 import { DrError, usageError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
@@ -13,6 +13,8 @@ import { deployStack, outputsOf, type StackOutcome } from './stack-deployer.js';
 import { stackOpsByRegion, type Stack, type StackOps, type Tag } from '../aws/services/cloudformation.js';
 import { templateSource, type TemplateStore } from './template-source.js';
 import { withEnvironmentLock } from '../session/environment-session.js';
+import type { Identity } from '../session/identity.js';
+import { runDeployPreflight } from './preflight.js';
 
 export interface DeployRequest {
   /** Layers (`data`) or stack nodes (`data@primary`) to deploy; everything when empty. */
@@ -277,86 +279,101 @@ export async function runDeploy(
   rt: Runtime,
 ): Promise<{ report: DeployReport; error?: DrError }> {
   const selected = selectNodes(project, req.only);
-  return withEnvironmentLock(sessionOf(project, rt), 'deploy', req.forceUnlock, async (identity) => {
-    const g = project.graph;
-    const ops = stackOpsByRegion(rt);
-    const { done, outputs } = await outputsFromOutsideTheRun(project, selected, ops);
-    warnSecondPassesLeftOut(project, selected, rt.reporter);
-    const built = new Map<string, BuiltArtifact>();
-    const artifactKeys = new Map<string, string>();
-    const outcomes = new Map<string, NodeReport['outcome']>();
-    const store = stateBucketTemplates(rt, identity.account);
-    const reporter = oneQuestionAtATime(rt.reporter, rt.signal);
-
-    const run = async (node: DeployNode): Promise<void> => {
-      if (node.kind === 'artifact-build') {
-        const art = await buildArtifact(project.root, node);
-        built.set(node.id, art);
-        outcomes.set(node.id, 'built');
-        rt.reporter.emit({
-          code: 'ARTIFACT_BUILT',
-          level: 'info',
-          text: `${node.id}: ${art.key} (${art.bytes.length} bytes)`,
-          data: { node: node.id, key: art.key, bytes: art.bytes.length, sha256: art.sha256 },
-        });
-        return;
-      }
-      if (node.kind === 'artifact-publish') {
-        const art = built.get(node.build)!;
-        const bucket =
-          node.bucket.kind === 'output'
-            ? outputs.get(node.bucket.node)?.[node.bucket.output]
-            : 'value' in node.bucket
-              ? node.bucket.value
-              : undefined;
-        if (!bucket)
-          throw new DrError({
-            code: 'E_OUTPUT_MISSING',
-            kind: 'aws',
-            message: `${node.id}: no artifact bucket name to upload to`,
-            fix: 'Check the foundation stack outputs (ArtifactBucketName).',
-          });
-        const uploaded = await publishArtifact(rt.factory(node.region), bucket, art);
-        artifactKeys.set(node.id, art.key);
-        outcomes.set(node.id, uploaded ? 'uploaded' : 'exists');
-        rt.reporter.emit({
-          code: uploaded ? 'ARTIFACT_UPLOADED' : 'ARTIFACT_EXISTS',
-          level: 'info',
-          text: `${node.id}: ${uploaded ? 'uploaded' : 'already in'} s3://${bucket}/${art.key}`,
-          data: { node: node.id, bucket, key: art.key },
-        });
-        return;
-      }
-      const template = await templateSource(templateBody(project, node), node.layer, node.region, store);
-      const result = await deployStack(
-        ops(node.region),
-        {
-          node,
-          template,
-          tags: stackTags(project),
-          parameters: (existing) => parameterValues(node, existing, outputs, artifactKeys),
-        },
-        { reporter, clock: rt.clock, signal: rt.signal, yes: req.yes },
-      );
-      const instance = `${node.layer}@${node.role}`;
-      outputs.set(instance, { ...(outputs.get(instance) ?? {}), ...result.outputs });
-      outcomes.set(node.id, result.outcome);
-    };
-
-    const nodes = g.order.map((id) => g.nodes.get(id)!).filter((n) => selected.has(n.id));
-    const exec = await runGraph(nodes, run, {
-      concurrency: req.concurrency,
-      signal: rt.signal,
-      done,
-      onState: (node, state, err) => {
-        node.state = state;
-        rt.reporter.emit({
-          ...nodeStateMessage(node.id, state, err),
-          code: 'DEPLOY_NODE_STATE',
-          data: { node: node.id, kind: node.kind, state, outcome: outcomes.get(node.id) },
-        });
-      },
+  const preflight = (identity: Identity) =>
+    runDeployPreflight({
+      project,
+      selected,
+      factory: rt.factory,
+      reporter: rt.reporter,
+      yes: req.yes,
+      account: identity.account,
     });
-    return summarize(project, identity.account, nodes, exec, outcomes, rt.reporter);
-  });
+  return withEnvironmentLock(
+    sessionOf(project, rt),
+    'deploy',
+    req.forceUnlock,
+    async (identity) => {
+      const g = project.graph;
+      const ops = stackOpsByRegion(rt);
+      const { done, outputs } = await outputsFromOutsideTheRun(project, selected, ops);
+      warnSecondPassesLeftOut(project, selected, rt.reporter);
+      const built = new Map<string, BuiltArtifact>();
+      const artifactKeys = new Map<string, string>();
+      const outcomes = new Map<string, NodeReport['outcome']>();
+      const store = stateBucketTemplates(rt, identity.account);
+      const reporter = oneQuestionAtATime(rt.reporter, rt.signal);
+
+      const run = async (node: DeployNode): Promise<void> => {
+        if (node.kind === 'artifact-build') {
+          const art = await buildArtifact(project.root, node);
+          built.set(node.id, art);
+          outcomes.set(node.id, 'built');
+          rt.reporter.emit({
+            code: 'ARTIFACT_BUILT',
+            level: 'info',
+            text: `${node.id}: ${art.key} (${art.bytes.length} bytes)`,
+            data: { node: node.id, key: art.key, bytes: art.bytes.length, sha256: art.sha256 },
+          });
+          return;
+        }
+        if (node.kind === 'artifact-publish') {
+          const art = built.get(node.build)!;
+          const bucket =
+            node.bucket.kind === 'output'
+              ? outputs.get(node.bucket.node)?.[node.bucket.output]
+              : 'value' in node.bucket
+                ? node.bucket.value
+                : undefined;
+          if (!bucket)
+            throw new DrError({
+              code: 'E_OUTPUT_MISSING',
+              kind: 'aws',
+              message: `${node.id}: no artifact bucket name to upload to`,
+              fix: 'Check the foundation stack outputs (ArtifactBucketName).',
+            });
+          const uploaded = await publishArtifact(rt.factory(node.region), bucket, art);
+          artifactKeys.set(node.id, art.key);
+          outcomes.set(node.id, uploaded ? 'uploaded' : 'exists');
+          rt.reporter.emit({
+            code: uploaded ? 'ARTIFACT_UPLOADED' : 'ARTIFACT_EXISTS',
+            level: 'info',
+            text: `${node.id}: ${uploaded ? 'uploaded' : 'already in'} s3://${bucket}/${art.key}`,
+            data: { node: node.id, bucket, key: art.key },
+          });
+          return;
+        }
+        const template = await templateSource(templateBody(project, node), node.layer, node.region, store);
+        const result = await deployStack(
+          ops(node.region),
+          {
+            node,
+            template,
+            tags: stackTags(project),
+            parameters: (existing) => parameterValues(node, existing, outputs, artifactKeys),
+          },
+          { reporter, clock: rt.clock, signal: rt.signal, yes: req.yes },
+        );
+        const instance = `${node.layer}@${node.role}`;
+        outputs.set(instance, { ...(outputs.get(instance) ?? {}), ...result.outputs });
+        outcomes.set(node.id, result.outcome);
+      };
+
+      const nodes = g.order.map((id) => g.nodes.get(id)!).filter((n) => selected.has(n.id));
+      const exec = await runGraph(nodes, run, {
+        concurrency: req.concurrency,
+        signal: rt.signal,
+        done,
+        onState: (node, state, err) => {
+          node.state = state;
+          rt.reporter.emit({
+            ...nodeStateMessage(node.id, state, err),
+            code: 'DEPLOY_NODE_STATE',
+            data: { node: node.id, kind: node.kind, state, outcome: outcomes.get(node.id) },
+          });
+        },
+      });
+      return summarize(project, identity.account, nodes, exec, outcomes, rt.reporter);
+    },
+    preflight,
+  );
 }

@@ -175,7 +175,7 @@ async function settle(ops: StackOps, node: StackNode, deps: StackDeployDeps): Pr
 
   // Change sets a crashed or interrupted run left behind would confuse the next step: replace them.
   if (stack) {
-    const stale = await ops.deleteStaleChangeSets(node.stackName);
+    const stale = await ops.deleteStaleChangeSets(node.stackName, stack.StackId);
     if (stale.length)
       reporter.emit({
         code: 'DEPLOY_STALE_CHANGESET_DELETED',

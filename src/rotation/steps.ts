@@ -1,5 +1,7 @@
-// The four steps of single-user rotation (Secrets Manager User Guide, "Rotation by Lambda function"). Each is safe to
-// run again: Secrets Manager retries a step whose invocation failed, and a crash between steps must converge on
+// The four steps of rotation (Secrets Manager User Guide, "Rotation by Lambda function"): single-user for the master
+// secret (the user changes its own password), alternating-users for a secret that names its master secret
+// (`masterarn`, the application's: the master user sets the other of two users' password and grants, so the user
+// clients hold keeps working until the switch — decision 0016). Each is safe to run again: Secrets Manager retries a step whose invocation failed, and a crash between steps must converge on
 // the next attempt instead of locking the master user out.
 import {
   DescribeSecretCommand,
@@ -19,6 +21,12 @@ import {
 } from './protocol.js';
 import { readVersion } from './secret.js';
 import { alterPasswordSql } from './sql.js';
+import { alternateUsername, ensureAppRole } from './app-role.js';
+
+/** An alternating-users secret names the master secret that manages its users. */
+function masterOf(secret: DbSecret): string | undefined {
+  return typeof secret.masterarn === 'string' && secret.masterarn ? secret.masterarn : undefined;
+}
 
 /**
  * What the protocol requires before any step: rotation is on, the token names a version of this secret, and that
@@ -58,7 +66,12 @@ export async function createSecret(deps: RotationDeps, event: RotationEvent): Pr
     new PutSecretValueCommand({
       SecretId: event.SecretId,
       ClientRequestToken: event.ClientRequestToken,
-      SecretString: JSON.stringify({ ...current, password: random.RandomPassword }),
+      // Alternating users: the pending version is the other user, so the current one keeps working meanwhile.
+      SecretString: JSON.stringify({
+        ...current,
+        ...(masterOf(current) ? { username: alternateUsername(current.username) } : {}),
+        password: random.RandomPassword,
+      }),
       VersionStages: [PENDING],
     }),
   );
@@ -94,6 +107,8 @@ export async function setSecret(deps: RotationDeps, event: RotationEvent): Promi
   }
   const current = await readVersion(deps, event.SecretId, CURRENT);
   if (!current) throw new Error(`${event.SecretId} has no ${CURRENT} version`);
+  const master = masterOf(current);
+  if (master) return setAlternateUser(deps, event, current, next, master);
   // The pending version must change nothing but the password of the same user on the same database.
   for (const field of ['username', 'host', 'port'] as const) {
     if (next[field] !== current[field])
@@ -116,6 +131,56 @@ export async function setSecret(deps: RotationDeps, event: RotationEvent): Promi
     await session.close();
   }
   deps.log(`setSecret: changed the password of ${current.username} on ${current.host}`);
+}
+
+/**
+ * setSecret of alternating users: the master user (its secret's AWSCURRENT) gives the pending user the application
+ * role's grants and the pending password. The pending user must be one of the two and on the same database.
+ */
+async function setAlternateUser(
+  deps: RotationDeps,
+  event: RotationEvent,
+  current: DbSecret,
+  next: DbSecret,
+  masterArn: string,
+): Promise<void> {
+  if (![current.username, alternateUsername(current.username)].includes(next.username))
+    throw new Error(
+      `the ${PENDING} version's user ${next.username} is neither ${current.username} nor its alternate; refusing to change another user`,
+    );
+  for (const field of ['host', 'port'] as const)
+    if (next[field] !== current[field])
+      throw new Error(
+        `the ${PENDING} version's ${field} differs from ${CURRENT}'s; refusing to change a password elsewhere`,
+      );
+  // The master's own rotation may be between its setSecret and finishSecret (both rotate when the stack is created):
+  // then the database takes the master's AWSPENDING password, not its AWSCURRENT.
+  let session: DbSession | undefined;
+  let master: DbSecret | undefined;
+  for (const stage of [CURRENT, PENDING]) {
+    const candidate = await readVersion(deps, masterArn, stage);
+    session = candidate ? await tryConnect(deps, candidate) : undefined;
+    if (session) {
+      master = candidate;
+      break;
+    }
+  }
+  if (!session || !master)
+    throw new Error(
+      `setSecret: cannot log in as the master user of ${masterArn} with its ${CURRENT} or ${PENDING} password`,
+    );
+  try {
+    await ensureAppRole(session, {
+      username: next.username,
+      password: next.password,
+      database: typeof next.dbname === 'string' && next.dbname ? next.dbname : 'postgres',
+    });
+  } finally {
+    await session.close();
+  }
+  deps.log(
+    `setSecret: ${next.username} has the application grants and the pending password (set by ${master.username})`,
+  );
 }
 
 /** testSecret: the pending credentials open a session and run a query. */

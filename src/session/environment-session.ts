@@ -22,12 +22,14 @@ export function ownerFor(identity: Identity, host: { hostname: string; pid: numb
   return { arn: identity.arn, user: identity.user, host: host.hostname, pid: host.pid };
 }
 
-/** Confirms credentials and account, takes the environment's lock, runs `body`, always releases the lock. */
+/** Confirms credentials and account, runs the pre-flight, takes the environment's lock, runs `body`, always releases the lock. */
 export async function withEnvironmentLock<T>(
   deps: SessionDeps,
   operation: string,
   forceUnlock: boolean,
   body: (identity: Identity, lock: HeldLock) => Promise<T>,
+  /** Checks against the account that must pass before the lock is taken (and so before anything is created). */
+  preflight?: (identity: Identity) => Promise<void>,
 ): Promise<T> {
   const { primary, secondary } = deps.config.regions;
   const identity = await callerIdentity(
@@ -42,6 +44,7 @@ export async function withEnvironmentLock<T>(
     text: `account ${identity.account} as ${identity.arn}`,
     data: identity,
   });
+  await preflight?.(identity);
   const site = (region: string) => ({ bucket: stateBucketName(identity.account, region), aws: deps.factory(region) });
   const lock = await acquireEnvironmentLock(
     { reporter: deps.reporter, now: deps.now },

@@ -12,7 +12,8 @@ describe('the real templates against the doubles', () => {
   it('deploys dev in both regions, passes outputs across regions, changes nothing the second time, and destroys it all', async () => {
     const project = await loadProject(PROJECT_ROOT, 'dev');
     const account = project.config.expectedAccountId ?? '123456789012';
-    const world = new AwsWorld(account);
+    // An account whose hosted zone has the id config/dev.json names (a placeholder anywhere else: pre-flight stops).
+    const world = new AwsWorld({ account, hostedZones: { Z0000000000000000000: 'dev.trading.example.com' } });
     const first = await runDeploy(project, ALL, runtime(world));
     expect(first.report.nodes.filter((n) => n.state !== 'completed')).toEqual([]);
     expect(first.report.status).toBe('succeeded');
@@ -39,7 +40,13 @@ describe('the real templates against the doubles', () => {
     expect(outputs['data@secondary.DatabaseSecretArn']).toBe(
       primarySecret.replace(`:${project.config.regions.primary}:`, `:${project.config.regions.secondary}:`),
     );
-    expect(param(west, 'compute', 'DatabaseSecretArn')).toBe(outputs['data@secondary.DatabaseSecretArn']);
+    // The gateway connects as the application user (decision 0016): the secondary reads its own replica of that secret.
+    const appSecret = String(outputs['data@primary.GatewayDatabaseSecretArn']);
+    expect(appSecret).toMatch(/:secret:db-app-dev-\w{6}$/);
+    expect(outputs['data@secondary.GatewayDatabaseSecretArn']).toBe(
+      appSecret.replace(`:${project.config.regions.primary}:`, `:${project.config.regions.secondary}:`),
+    );
+    expect(param(west, 'compute', 'DatabaseSecretArn')).toBe(outputs['data@secondary.GatewayDatabaseSecretArn']);
     expect(param(west, 'compute', 'GatewayBundleKey')).toMatch(/^artifacts\/service-gateway\/[0-9a-f]{64}\.mjs$/);
     expect(param(east, 'failover', 'ControllerCodeKey')).toMatch(/^artifacts\/failover-controller\/[0-9a-f]{64}\.zip$/);
 
@@ -59,6 +66,7 @@ describe('the real templates against the doubles', () => {
     expect(east.stacks.size + west.stacks.size).toBe(0);
     expect(rt.reporter.byCode('DESTROY_SECRET_REPLICAS_REMOVED').map((m) => m.data)).toEqual([
       { node: 'data@primary', secret: primarySecret, regions: [project.config.regions.secondary] },
+      { node: 'data@primary', secret: appSecret, regions: [project.config.regions.secondary] },
     ]);
     expect(world.secrets.secrets.size).toBe(0);
   }, 60_000);

@@ -1,5 +1,6 @@
 // The in-memory account (AwsWorld) behind a local HTTP endpoint that speaks the real wire protocols: the query
-// protocol for CloudFormation and STS (form-encoded request, XML response) and REST-XML for S3 (path-style).
+// protocol for CloudFormation, STS and IAM (form-encoded request, XML response), REST-XML for S3 (path-style) and
+// Route 53, REST-JSON for Lambda and JSON 1.1 for ACM (the calls deploy's pre-flight makes).
 // A drctl process started with `--endpoint-url` (or AWS_ENDPOINT_URL) talks to it through unmodified SDK v3
 // clients, as it would to an AWS emulator; the test process keeps the state and sees every signed request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -19,7 +20,46 @@ type Input = Record<string, unknown>;
 const QUERY_NAMESPACES: Record<string, string> = {
   cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
+  iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
 };
+const ROUTE53_NS = 'https://route53.amazonaws.com/doc/2013-04-01/';
+
+/** A double's fake client answers `send({ input, constructor: { name } })` like an SDK command. */
+interface FakeSendable {
+  send(command: unknown): Promise<unknown>;
+}
+const command = (op: string, input: Input) => ({ input, constructor: { name: `${op}Command` } });
+
+/** Route 53's REST-XML request paths → operation and input. */
+function route53Request(req: IncomingMessage): { op: string; input: Input } {
+  const parts = new URL(req.url ?? '/', 'http://local').pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const [, resource = '', a = '', b = ''] = parts;
+  if (resource === 'hostedzone') return { op: 'GetHostedZone', input: { Id: a } };
+  if (resource === 'accountlimit') return { op: 'GetAccountLimit', input: { Type: a } };
+  if (resource === 'hostedzonelimit') return { op: 'GetHostedZoneLimit', input: { HostedZoneId: a, Type: b } };
+  return { op: `${req.method ?? 'GET'} ${parts.join('/')}`, input: {} };
+}
+
+/** Route 53 XML: structures as elements; lists named by their member (NameServers → NameServer). */
+function route53Xml(value: unknown, member = 'member'): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map((v) => `<${member}>${route53Xml(v)}</${member}>`).join('');
+  if (typeof value === 'object')
+    return Object.entries(value as Input)
+      .filter(([k, v]) => v !== undefined && k !== '$metadata')
+      .map(([k, v]) => `<${k}>${route53Xml(v, k.replace(/s$/, ''))}</${k}>`)
+      .join('');
+  return escapeXml(String(value));
+}
+
+/** Lambda's REST-JSON request paths → operation and input. */
+function lambdaRequest(req: IncomingMessage): { op: string; input: Input } {
+  const parts = new URL(req.url ?? '/', 'http://local').pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[1] === 'account-settings') return { op: 'GetAccountSettings', input: {} };
+  if (parts[1] === 'functions' && parts[3] === 'concurrency')
+    return { op: 'GetFunctionConcurrency', input: { FunctionName: parts[2] } };
+  return { op: `${req.method ?? 'GET'} ${parts.join('/')}`, input: {} };
+}
 const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
 const escapeXml = (s: string) =>
@@ -293,6 +333,8 @@ export class AwsHttpEndpoint {
     const scope = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
     const [accessKeyId = '', region = '', service = ''] = scope ? scope.slice(1) : [];
     if (service === 's3') return this.serveS3(req, res, body, { service, region, accessKeyId });
+    if (service === 'route53' || service === 'lambda' || service === 'acm')
+      return this.serveRestOrJson(req, res, body, { service, region, accessKeyId });
     const { action, input } = decodeQuery(body.toString());
     const call: WireRequest = { service, region, accessKeyId, op: action, input };
     this.requests.push(call);
@@ -302,6 +344,8 @@ export class AwsHttpEndpoint {
     try {
       let out: unknown;
       if (service === 'sts') out = await this.world.sts.handle(action);
+      else if (service === 'iam')
+        out = await (this.world.iam.client(region) as FakeSendable).send(command(action, input));
       else {
         const now = Date.now();
         this.world.clock.advance(this.cfnStepMs + (now - this.lastRequestAt) * this.timeScale);
@@ -315,8 +359,60 @@ export class AwsHttpEndpoint {
       const e = errorParts(err);
       res.statusCode = e.status;
       res.end(
-        `<ErrorResponse xmlns="${ns}"><Error><Type>${e.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escapeXml(e.name)}</Code><Message>${escapeXml(e.message)}</Message></Error><RequestId>req</RequestId></ErrorResponse>`,
+        `<ErrorResponse xmlns="${ns}"><Error><Type>${e.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escapeXml(service === 'iam' ? e.name.replace(/Exception$/, '') : e.name)}</Code><Message>${escapeXml(e.message)}</Message></Error><RequestId>req</RequestId></ErrorResponse>`,
       );
+    }
+  }
+
+  /** Route 53 (REST-XML), Lambda (REST-JSON) and ACM (JSON 1.1): the read calls deploy's pre-flight makes. */
+  private async serveRestOrJson(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    who: { service: string; region: string; accessKeyId: string },
+  ): Promise<void> {
+    const { op, input } =
+      who.service === 'route53'
+        ? route53Request(req)
+        : who.service === 'lambda'
+          ? lambdaRequest(req)
+          : {
+              op: String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '',
+              input: JSON.parse(body.toString() || '{}') as Input,
+            };
+    const call: WireRequest = { ...who, op, input };
+    this.requests.push(call);
+    this.onRequest?.(call);
+    const client = (
+      who.service === 'route53'
+        ? this.world.route53.client(who.region)
+        : who.service === 'lambda'
+          ? this.world.lambda.client(who.region)
+          : this.world.acm.client(who.region)
+    ) as FakeSendable;
+    try {
+      const out = (await client.send(command(op, input))) as Input;
+      const { $metadata: _m, ...rest } = out;
+      if (who.service === 'route53') {
+        res.setHeader('content-type', 'text/xml');
+        res.end(`<${op}Response xmlns="${ROUTE53_NS}">${route53Xml(rest)}</${op}Response>`);
+      } else {
+        res.setHeader('content-type', who.service === 'acm' ? 'application/x-amz-json-1.1' : 'application/json');
+        res.end(JSON.stringify(rest));
+      }
+    } catch (err) {
+      const e = errorParts(err);
+      res.statusCode = e.status === 400 && /NotFound|NoSuch/.test(e.name) ? 404 : e.status;
+      if (who.service === 'route53') {
+        res.setHeader('content-type', 'text/xml');
+        res.end(
+          `<ErrorResponse xmlns="${ROUTE53_NS}"><Error><Type>Sender</Type><Code>${escapeXml(e.name)}</Code><Message>${escapeXml(e.message)}</Message></Error><RequestId>req</RequestId></ErrorResponse>`,
+        );
+      } else {
+        res.setHeader('x-amzn-errortype', e.name);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ __type: e.name, message: e.message }));
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 // The one doubles factory: a simulated AWS account — CloudFormation per region, S3, STS, Secrets Manager, RDS,
-// Auto Scaling, SSM, SNS, CloudWatch, Route 53 and (once started) DynamoDB — on one virtual clock, with one call log.
+// Auto Scaling, SSM, SNS, CloudWatch, Route 53, Lambda, IAM, ACM and (once started) DynamoDB — on one virtual clock, with one call log.
 // `factory()` hands code under test a ClientFactory like the real one. CloudFormation, S3, STS and Secrets Manager
 // are real SDK v3 clients whose requests stop just inside the SDK's retry middleware and go to the doubles (so the
 // code under test builds real commands, and the SDK's own retry handles throttling); the other services are fake
@@ -16,11 +16,14 @@ import {
   type ClientFactory,
   type ThrottledAttempt,
 } from '../../src/aws/clients.js';
+import { AcmDouble } from './acm.js';
 import { AutoScalingDouble } from './autoscaling.js';
 import { CallLog } from './call-log.js';
 import { CloudFormationDouble } from './cloudformation.js';
 import { CloudWatchDouble } from './cloudwatch.js';
 import { startLocalDynamo, type LocalDynamo } from './dynamodb.js';
+import { IamDouble } from './iam.js';
+import { LambdaDouble } from './lambda.js';
 import { RdsDouble, type RdsDoubleOptions } from './rds.js';
 import { Route53Double } from './route53.js';
 import { S3Double } from './s3.js';
@@ -64,6 +67,11 @@ export interface AwsWorldOptions {
   start?: number;
   rds?: Omit<RdsDoubleOptions, 'now' | 'log'>;
   launchMs?: number;
+  /**
+   * Route 53 hosted zones the account holds (id → name). Default: the deploy fixture project's zone
+   * (`Z0000000000000`, trading.example.com), so deploy's pre-flight finds it.
+   */
+  hostedZones?: Record<string, string>;
   /** A specialised S3 double (e.g. one that replicates between buckets). */
   s3?: (now: () => number) => S3Double;
 }
@@ -82,6 +90,9 @@ export class AwsWorld {
   readonly sns: SnsDouble;
   readonly cloudwatch: CloudWatchDouble;
   readonly route53: Route53Double;
+  readonly lambda: LambdaDouble;
+  readonly iam: IamDouble;
+  readonly acm: AcmDouble;
   /** DynamoDB, once `startDynamo()` ran. */
   dynamo: LocalDynamo | undefined;
   private readonly cfn = new Map<string, CloudFormationDouble>();
@@ -105,6 +116,11 @@ export class AwsWorld {
     this.sns = new SnsDouble(base);
     this.cloudwatch = new CloudWatchDouble(base);
     this.route53 = new Route53Double(base);
+    for (const [id, name] of Object.entries(opts.hostedZones ?? { Z0000000000000: 'trading.example.com' }))
+      this.route53.addHostedZone(id, name, [`ns-1.awsdns-01.org`, `ns-2.awsdns-02.com`]);
+    this.lambda = new LambdaDouble(base);
+    this.iam = new IamDouble(base);
+    this.acm = new AcmDouble(base);
   }
 
   /** One region's clients from a default factory (what most tests hand the code under test). */
@@ -185,6 +201,9 @@ export class AwsWorld {
         sns: this.sns.client(region),
         route53: this.route53.client(region),
         cloudwatch: this.cloudwatch.client(region),
+        lambda: this.lambda.client(region),
+        iam: this.iam.client(region),
+        acm: this.acm.client(region),
       };
       cache.set(region, clients);
       return clients;

@@ -120,6 +120,8 @@ export class CloudFormationDouble {
   private stepTime: number | undefined;
   /** After each ExecuteChangeSet, DescribeStacks keeps returning the pre-execution view this many times. */
   describeLag = 0;
+  /** ListChangeSets answers every stack's change sets, ignoring its StackName filter (as an emulator did). */
+  ignoreChangeSetFilter = false;
   /** Called before each request is handled (after it is recorded): tests use it to interrupt at a precise point. */
   onCall: ((op: string, input: Input) => void) | undefined;
 
@@ -825,17 +827,19 @@ export class CloudFormationDouble {
   }
 
   ListChangeSets(i: Input) {
-    const stack = this.mustFind(i.StackName);
+    const listed = this.ignoreChangeSetFilter ? [...this.stacks.values()] : [this.mustFind(i.StackName)];
     return {
-      Summaries: [...stack.changeSets.values()].map((cs) => ({
-        ChangeSetId: cs.id,
-        ChangeSetName: cs.name,
-        StackId: stack.stackId,
-        StackName: stack.name,
-        Status: cs.status,
-        ExecutionStatus: cs.executionStatus,
-        CreationTime: cs.creationTime,
-      })),
+      Summaries: listed.flatMap((stack) =>
+        [...stack.changeSets.values()].map((cs) => ({
+          ChangeSetId: cs.id,
+          ChangeSetName: cs.name,
+          StackId: stack.stackId,
+          StackName: stack.name,
+          Status: cs.status,
+          ExecutionStatus: cs.executionStatus,
+          CreationTime: cs.creationTime,
+        })),
+      ),
     };
   }
 

@@ -61,8 +61,18 @@ export class Route53Double {
   readonly failures = new FailureInjector();
   private readonly zones = new Map<
     string,
-    { id: string; name: string; nameServers: string[]; records: FailoverRecord[] }
+    {
+      id: string;
+      name: string;
+      nameServers: string[];
+      records: FailoverRecord[];
+      recordSets: number;
+      privateZone: boolean;
+    }
   >();
+  /** Account quota of health checks (Route 53's default is 200) and the hosted zone record-set quota (10,000). */
+  healthCheckLimit = 200;
+  recordSetLimit = 10_000;
   private readonly checks = new Map<string, HealthCheck>();
   private readonly now: () => number;
 
@@ -71,8 +81,21 @@ export class Route53Double {
     this.log = opts.log ?? new CallLog();
   }
 
-  addHostedZone(id: string, name: string, nameServers: string[]): void {
-    this.zones.set(id, { id, name: name.replace(/\.$/, ''), nameServers, records: [] });
+  addHostedZone(
+    id: string,
+    name: string,
+    nameServers: string[],
+    opts: { recordSets?: number; privateZone?: boolean } = {},
+  ): void {
+    this.zones.set(id, {
+      id,
+      name: name.replace(/\.$/, ''),
+      nameServers,
+      records: [],
+      // A new zone holds its SOA and NS records.
+      recordSets: opts.recordSets ?? 2,
+      privateZone: opts.privateZone ?? false,
+    });
   }
 
   addHealthCheck(seed: HealthCheckSeed): void {
@@ -179,9 +202,28 @@ export class Route53Double {
         const z = this.zones.get(id);
         if (!z) throw sdkError(NoSuchHostedZone, `No hosted zone found with ID: ${id}`);
         return {
-          HostedZone: { Id: `/hostedzone/${z.id}`, Name: `${z.name}.`, CallerReference: `ref-${z.id}` },
+          HostedZone: {
+            Id: `/hostedzone/${z.id}`,
+            Name: `${z.name}.`,
+            CallerReference: `ref-${z.id}`,
+            Config: { PrivateZone: z.privateZone },
+            ResourceRecordSetCount: z.recordSets,
+          },
           DelegationSet: { NameServers: [...z.nameServers] },
         };
+      }
+      case 'GetAccountLimit': {
+        if (input.Type !== 'MAX_HEALTH_CHECKS_BY_OWNER')
+          throw unsupported('route53', `GetAccountLimit ${String(input.Type)}`);
+        return { Limit: { Type: input.Type, Value: this.healthCheckLimit }, Count: this.checks.size };
+      }
+      case 'GetHostedZoneLimit': {
+        const id = String(input.HostedZoneId).replace(/^\/hostedzone\//, '');
+        const z = this.zones.get(id);
+        if (!z) throw sdkError(NoSuchHostedZone, `No hosted zone found with ID: ${id}`);
+        if (input.Type !== 'MAX_RRSETS_BY_ZONE')
+          throw unsupported('route53', `GetHostedZoneLimit ${String(input.Type)}`);
+        return { Limit: { Type: input.Type, Value: this.recordSetLimit }, Count: z.recordSets };
       }
       case 'GetHealthCheck':
         return { HealthCheck: this.view(this.check(input.HealthCheckId)) };

@@ -320,14 +320,16 @@ describe('permissions: every call the code makes is allowed by its role in the t
     const ddbCallsBefore = ddb.log.calls.length;
     const ssm = new SsmDouble({ now: clock.now, log });
     // What the data layer publishes: the primary's secret, and its replica in the secondary (same name, this region).
-    const primarySecret = `arn:aws:secretsmanager:${EAST}:${ACCOUNT}:secret:db-master-dev-AbCdEf`;
+    // The gateway's secret is the application user's (decision 0016), replicated like the master's.
+    const primarySecret = `arn:aws:secretsmanager:${EAST}:${ACCOUNT}:secret:db-app-dev-AbCdEf`;
     const dataSecondary = deployed(data, WEST, {
       EnvironmentSuffix: SUFFIX,
       RegionRole: 'secondary',
-      PrimaryDatabaseSecretArn: primarySecret,
+      PrimaryDatabaseSecretArn: `arn:aws:secretsmanager:${EAST}:${ACCOUNT}:secret:db-master-dev-GhIjKl`,
+      PrimaryGatewayDatabaseSecretArn: primarySecret,
     });
-    const localSecret = String(dataSecondary.resolve(data.Outputs?.DatabaseSecretArn?.Value));
-    expect(localSecret).toBe(`arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:db-master-dev-AbCdEf`);
+    const localSecret = String(dataSecondary.resolve(data.Outputs?.GatewayDatabaseSecretArn?.Value));
+    expect(localSecret).toBe(`arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:db-app-dev-AbCdEf`);
     expect(dataSecondary.resolve(data.Resources.DatabaseSecretArnParameter?.Properties?.Value)).toBe(localSecret);
     ssm.put(WEST, n.maintenanceParameter, 'off');
     ssm.put(WEST, n.writerEndpointParameter, `${n.dbIdentifier}.abcdefgh.${EAST}.rds.amazonaws.com`);

@@ -40,12 +40,15 @@ describe('cost', () => {
     expect(c.priceTable.file).toMatch(/^data\/prices\/\d{4}-\d{2}-\d{2}\.json$/);
   });
 
-  it("bills the database master secret in the primary and its replica in the secondary (for DR only), on the project's templates", async () => {
+  it("bills the database master and application secrets in the primary and their replicas in the secondary (for DR only), on the project's templates", async () => {
     const c = computeCost(await loadReportInput(PROJECT_ROOT, 'dev'), await projectPrices());
     const secret = c.lines.filter((l) => l.type === 'AWS::SecretsManager::Secret');
     expect(secret.map((l) => [l.region, l.resource, l.item, l.quantity, Boolean(l.drOnly)])).toEqual([
       ['us-east-1', 'DatabaseMasterSecret', 'secret', 1, false],
       ['us-west-2', 'DatabaseMasterSecret', 'replica of the secret', 1, true],
+      // The gateway's own user (decision 0016), replicated like the master secret.
+      ['us-east-1', 'DatabaseAppSecret', 'secret', 1, false],
+      ['us-west-2', 'DatabaseAppSecret', 'replica of the secret', 1, true],
     ]);
     expect(c.lines.filter((l) => l.item === 'RDS-managed master secret')).toEqual([]);
   });

@@ -526,25 +526,27 @@ describe('compute template: instance role is least privilege', () => {
     expect(secretStatements.map((s) => s.Sid)).toEqual(['DatabaseSecret']);
     expect(bySid('DatabaseSecret').Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
     expect(bySid('DatabaseSecret').Resource).toEqual({ Ref: 'DatabaseSecretArn' });
+    // The secret the gateway connects with: the application user's (decision 0016), not the master's.
     expect(t.Metadata?.Drctl?.Inputs?.DatabaseSecretArn).toEqual({
       Stack: 'data',
       Region: 'self',
-      Output: 'DatabaseSecretArn',
+      Output: 'GatewayDatabaseSecretArn',
     });
-    // In the secondary, the data stack's DatabaseSecretArn is the replica in us-west-2, never the primary's secret.
+    // In the secondary, the data stack's GatewayDatabaseSecretArn is the replica in us-west-2, never the primary's.
     const data = loadLayerTemplate('data');
-    const primarySecret = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-master-dev-AbCdEf';
+    const primarySecret = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-app-dev-AbCdEf';
     const dataView = viewStack(
       data,
       stackParams('secondary', {
         SourceDatabaseArn: 'arn:aws:rds:us-east-1:111122223333:db:db-dev',
-        PrimaryDatabaseSecretArn: primarySecret,
+        PrimaryDatabaseSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-master-dev-GhIjKl',
+        PrimaryGatewayDatabaseSecretArn: primarySecret,
       }),
     );
-    const local = dataView.resolve(dataView.outputs.DatabaseSecretArn);
+    const local = dataView.resolve(dataView.outputs.GatewayDatabaseSecretArn);
     expect(
       resolve(t, bySid('DatabaseSecret').Resource, { RegionRole: 'secondary', DatabaseSecretArn: String(local) }),
-    ).toBe('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf');
+    ).toBe('arn:aws:secretsmanager:us-west-2:111122223333:secret:db-app-dev-AbCdEf');
     expect(JSON.stringify(statements())).not.toContain('rds!db');
   });
 

@@ -20,6 +20,8 @@ const PRIMARY_KEY = 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4
 const SECONDARY_KEY = 'arn:aws:kms:us-west-2:111122223333:key/66666666-7777-8888-9999-000000000000';
 /** The primary's DatabaseSecretArn as CloudFormation returns it (Ref of the secret: its ARN, with a random suffix). */
 const PRIMARY_SECRET = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-master-dev-AbCdEf';
+/** The primary's GatewayDatabaseSecretArn: the application user's secret (decision 0016). */
+const PRIMARY_APP_SECRET = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:db-app-dev-GhIjKl';
 
 /** The primary's data stack as drctl deploys it; the first pass leaves ReplicationDestinationBucketArn empty. */
 const primary = (extra: ParamValues = {}): StackView =>
@@ -34,6 +36,7 @@ const secondary = (extra: ParamValues = {}): StackView =>
       PrimaryAssetsBucketArn: PRIMARY_BUCKET,
       PrimaryDatabaseEndpoint: 'db-dev.abcdefghijkl.us-east-1.rds.amazonaws.com',
       PrimaryDatabaseSecretArn: PRIMARY_SECRET,
+      PrimaryGatewayDatabaseSecretArn: PRIMARY_APP_SECRET,
       ...extra,
     }),
   );
@@ -241,7 +244,12 @@ describe('data template: RDS source in the primary', () => {
     expect(propsIn(v, 'WriterEndpointParameter').Value).toEqual({ 'Fn::GetAtt': ['Database', 'Endpoint.Address'] });
     expect(v.resolve(propsIn(v, 'WriterEndpointParameter').Name)).toBe('/trading/dev/db/writer-endpoint');
     expect(v.outputs.DatabaseSecretArn).toEqual({ Ref: 'DatabaseMasterSecret' });
-    expect(propsIn(v, 'DatabaseSecretArnParameter').Value).toEqual({ Ref: 'DatabaseMasterSecret' });
+    // The gateway's secret (what the parameter names): the application user's while rotation is on, else the master's.
+    expect(propsIn(v, 'DatabaseSecretArnParameter').Value).toEqual({ Ref: 'DatabaseAppSecret' });
+    expect(v.outputs.GatewayDatabaseSecretArn).toEqual({ Ref: 'DatabaseAppSecret' });
+    const off = primary({ SecretRotationEnabled: 'false' });
+    expect(propsIn(off, 'DatabaseSecretArnParameter').Value).toEqual({ Ref: 'DatabaseMasterSecret' });
+    expect(off.resources.DatabaseAppSecret).toBeUndefined();
     expect(v.resolve(propsIn(v, 'DatabaseSecretArnParameter').Name)).toBe('/trading/dev/db/secret-arn');
     expect(t.Outputs?.WriterEndpointParameterName?.Value).toEqual({ Ref: 'WriterEndpointParameter' });
   });
@@ -292,7 +300,10 @@ describe('data template: cross-region read replica in the secondary', () => {
   it("publishes the secret replica in its own region: the primary secret's ARN with this region", () => {
     const local = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-master-dev-AbCdEf';
     expect(v.resolve(v.outputs.DatabaseSecretArn)).toBe(local);
-    expect(v.resolve(propsIn(v, 'DatabaseSecretArnParameter').Value)).toBe(local);
+    // The gateway's secret: the primary's application secret's replica here.
+    const localApp = 'arn:aws:secretsmanager:us-west-2:111122223333:secret:db-app-dev-GhIjKl';
+    expect(v.resolve(v.outputs.GatewayDatabaseSecretArn)).toBe(localApp);
+    expect(v.resolve(propsIn(v, 'DatabaseSecretArnParameter').Value)).toBe(localApp);
     // Built from the input, not a copy of it: another account, partition or name follows the input.
     const other = secondary({
       'AWS::Region': 'eu-west-1',
@@ -562,7 +573,7 @@ describe('data template: master secret rotation (primary)', () => {
     });
   });
 
-  it('runs the drctl-built bundle on nodejs24.x, one at a time, with an encrypted environment and log group', () => {
+  it('runs the drctl-built bundle on nodejs24.x, reserving no concurrency by default, with an encrypted environment and log group', () => {
     expect(t.Metadata?.Drctl?.Artifacts?.RotationCodeKey).toEqual({
       Entry: 'src/rotation/handler.ts',
       BucketParameter: 'ArtifactBucketName',
@@ -576,11 +587,13 @@ describe('data template: master secret rotation (primary)', () => {
     expect(fn).toMatchObject({
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
-      ReservedConcurrentExecutions: 1,
       KmsKeyArn: { Ref: 'KmsKeyArn' },
       Code: { S3Bucket: { Ref: 'ArtifactBucketName' }, S3Key: { Ref: 'RotationCodeKey' } },
       LoggingConfig: { LogGroup: { Ref: 'SecretRotationLogGroup' } },
     });
+    // Reserved concurrency only when asked: a low Lambda concurrency quota cannot reserve any.
+    expect(v.resolve(fn.ReservedConcurrentExecutions)).toBeUndefined();
+    expect(t.Parameters?.RotationReservedConcurrency).toMatchObject({ Default: 0, MinValue: 0, MaxValue: 1 });
     expect(propsIn(v, 'SecretRotationLogGroup')).toMatchObject({
       RetentionInDays: { Ref: 'DbLogRetentionDays' },
       KmsKeyId: { Ref: 'KmsKeyArn' },
@@ -628,18 +641,19 @@ describe('data template: master secret rotation (primary)', () => {
       expect(t.Metadata?.Drctl?.Inputs?.[p], p).toMatchObject({ Stack: 'network', Region: 'self', Output: p });
   });
 
-  it('gives the role only the master secret, the key, its log group and network interfaces in this account and Region', () => {
+  it('gives the role only the master and application secrets, the key, its log group and network interfaces in this account and Region', () => {
     const byResource = (r: unknown) =>
       statements
         .filter((s) => JSON.stringify(s.Resource) === JSON.stringify(r))
         .flatMap((s) => [s.Action].flat())
         .sort();
-    expect(byResource({ Ref: 'DatabaseMasterSecret' })).toEqual([
-      'secretsmanager:DescribeSecret',
-      'secretsmanager:GetSecretValue',
-      'secretsmanager:PutSecretValue',
-      'secretsmanager:UpdateSecretVersionStage',
-    ]);
+    for (const secret of ['DatabaseMasterSecret', 'DatabaseAppSecret'])
+      expect(byResource({ Ref: secret }), secret).toEqual([
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ]);
     expect(byResource({ Ref: 'KmsKeyArn' })).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(byResource({ 'Fn::GetAtt': ['SecretRotationLogGroup', 'Arn'] })).toEqual([
       'logs:CreateLogStream',

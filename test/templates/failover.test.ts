@@ -134,11 +134,25 @@ describe('templates/failover.json', () => {
     expect(Object.keys(vars)).not.toContain('AWS_REGION');
   });
 
-  it('runs one controller at a time, on the schedule, with encrypted environment and a dead-letter queue', () => {
+  it('reserves concurrency only when asked (ControllerReservedConcurrency, default 0: none)', () => {
+    const f = template.Resources.ControllerFunction?.Properties ?? {};
+    const reserved = (given: Record<string, string>) =>
+      resolveValue(
+        template,
+        effectiveParameters(template, { ...required, ...given }),
+        f.ReservedConcurrentExecutions,
+        evaluateConditions(template, { ...required, ...given }),
+      );
+    // An account whose Lambda concurrency quota is low cannot reserve any: the default deploys there.
+    expect(reserved({})).toBeUndefined();
+    expect(reserved({ ControllerReservedConcurrency: '1' })).toBe('1');
+    expect(template.Parameters?.ControllerReservedConcurrency).toMatchObject({ Default: 0, MinValue: 0, MaxValue: 1 });
+  });
+
+  it('runs on the schedule, with encrypted environment and a dead-letter queue', () => {
     const f = template.Resources.ControllerFunction?.Properties ?? {};
     expect(f).toMatchObject({
       Runtime: 'nodejs24.x',
-      ReservedConcurrentExecutions: 1,
       KmsKeyArn: { Ref: 'KmsKeyArn' },
       Code: { S3Bucket: { Ref: 'ArtifactBucketName' }, S3Key: { Ref: 'ControllerCodeKey' } },
     });

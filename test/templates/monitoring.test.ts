@@ -125,7 +125,8 @@ describe('monitoring template: structure', () => {
       expect(parameterRefs(t, a.AlarmName), id).toContain('EnvironmentSuffix');
       expect(String(resolve(t, a.AlarmName, { EnvironmentSuffix: 'prod' })), id).toMatch(/^alarm-[a-z0-9-]+-prod$/);
     }
-    expect(resolve(t, props(t, 'Dashboard').DashboardName, { EnvironmentSuffix: 'prod' })).toBe('dashboard-prod');
+    // Dashboards are global to the account: the name carries the region, or the second region's stack fails.
+    expect(props(t, 'Dashboard').DashboardName).toEqual({ 'Fn::Sub': 'dashboard-${EnvironmentSuffix}-${AWS::Region}' });
     expect(resolve(t, props(t, 'ReplicaLagAlarm').AlarmName, { EnvironmentSuffix: 'prod' })).toBe(
       'alarm-rds-replica-lag-prod',
     );

@@ -13,6 +13,7 @@ import {
   ListChangeSetsCommand,
   ListStackResourcesCommand,
   type Change,
+  type ChangeSetSummary,
   type CloudFormationClient,
   type Parameter,
   type Stack,
@@ -83,12 +84,25 @@ export class StackOps {
     return s && s.StackStatus !== 'DELETE_COMPLETE' ? s : undefined;
   }
 
-  async deleteStaleChangeSets(stackName: string): Promise<string[]> {
-    const out = await this.send('ListChangeSets', stackName, () =>
-      this.cfn.send(new ListChangeSetsCommand({ StackName: stackName })),
-    );
-    const stale = (out.Summaries ?? []).filter(
-      (s) => s.ChangeSetName?.startsWith(CHANGE_SET_PREFIX) && s.ExecutionStatus !== 'EXECUTE_IN_PROGRESS',
+  /**
+   * Deletes the drctl change sets an earlier run left on this stack. Only entries whose StackId (or, without one,
+   * StackName) is this stack's are touched: an endpoint that ignores ListChangeSets' StackName filter (as an emulator
+   * did) would otherwise make parallel steps delete each other's change sets. Every page is read.
+   */
+  async deleteStaleChangeSets(stackName: string, stackId?: string): Promise<string[]> {
+    const summaries: ChangeSetSummary[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.send('ListChangeSets', stackName, () =>
+        this.cfn.send(new ListChangeSetsCommand({ StackName: stackName, ...(token ? { NextToken: token } : {}) })),
+      );
+      summaries.push(...(out.Summaries ?? []));
+      token = out.NextToken;
+    } while (token);
+    const ours = (s: ChangeSetSummary) =>
+      stackId && s.StackId ? s.StackId === stackId : s.StackName === stackName || s.StackId === stackName;
+    const stale = summaries.filter(
+      (s) => ours(s) && s.ChangeSetName?.startsWith(CHANGE_SET_PREFIX) && s.ExecutionStatus !== 'EXECUTE_IN_PROGRESS',
     );
     for (const s of stale)
       await this.send('DeleteChangeSet', stackName, () =>

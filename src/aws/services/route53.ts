@@ -1,12 +1,17 @@
-// Route 53's control plane (us-east-1): health check state and inversion, and the hosted zone's name servers.
+// Route 53's control plane (us-east-1): health check state and inversion, the hosted zone (name, name servers) and
+// the quotas deploy's pre-flight checks.
 import {
+  GetAccountLimitCommand,
   GetHealthCheckCommand,
   GetHealthCheckStatusCommand,
   GetHostedZoneCommand,
+  GetHostedZoneLimitCommand,
   UpdateHealthCheckCommand,
+  type AccountLimitType,
+  type HostedZoneLimitType,
 } from '@aws-sdk/client-route-53';
 import type { ServiceClients } from '../clients.js';
-import { awsCallError } from '../errors.js';
+import { awsCallError, errorName } from '../errors.js';
 
 type Route53 = ServiceClients<'route53'>;
 
@@ -66,5 +71,57 @@ export async function authoritativeNameServers(aws: Route53, hostedZoneId: strin
     return out.DelegationSet?.NameServers ?? [];
   } catch (err) {
     throw awsCallError({ operation: 'route53:GetHostedZone', resource: hostedZoneId, region: aws.region }, err);
+  }
+}
+
+export interface HostedZoneView {
+  id: string;
+  /** Without the trailing dot. */
+  name: string;
+  privateZone: boolean;
+}
+
+/** The hosted zone, or undefined when the account has no zone with this id. */
+export async function hostedZone(aws: Route53, hostedZoneId: string): Promise<HostedZoneView | undefined> {
+  try {
+    const out = await aws.route53.send(new GetHostedZoneCommand({ Id: hostedZoneId }));
+    const z = out.HostedZone;
+    return {
+      id: (z?.Id ?? hostedZoneId).replace(/^\/hostedzone\//, ''),
+      name: (z?.Name ?? '').replace(/\.$/, ''),
+      privateZone: Boolean(z?.Config?.PrivateZone),
+    };
+  } catch (err) {
+    if (errorName(err) === 'NoSuchHostedZone' || errorName(err) === 'InvalidInput') return undefined;
+    throw awsCallError({ operation: 'route53:GetHostedZone', resource: hostedZoneId, region: aws.region }, err);
+  }
+}
+
+export interface QuotaUse {
+  limit: number;
+  count: number;
+}
+
+/** An account-wide Route 53 quota and its use, e.g. `MAX_HEALTH_CHECKS_BY_OWNER`. */
+export async function accountLimit(aws: Route53, type: AccountLimitType): Promise<QuotaUse> {
+  try {
+    const out = await aws.route53.send(new GetAccountLimitCommand({ Type: type }));
+    return { limit: out.Limit?.Value ?? 0, count: out.Count ?? 0 };
+  } catch (err) {
+    throw awsCallError({ operation: 'route53:GetAccountLimit', resource: type, region: aws.region }, err);
+  }
+}
+
+/** A hosted zone's quota and its use, e.g. `MAX_RRSETS_BY_ZONE`. */
+export async function hostedZoneLimit(
+  aws: Route53,
+  hostedZoneId: string,
+  type: HostedZoneLimitType,
+): Promise<QuotaUse> {
+  try {
+    const out = await aws.route53.send(new GetHostedZoneLimitCommand({ HostedZoneId: hostedZoneId, Type: type }));
+    return { limit: out.Limit?.Value ?? 0, count: out.Count ?? 0 };
+  } catch (err) {
+    throw awsCallError({ operation: 'route53:GetHostedZoneLimit', resource: hostedZoneId, region: aws.region }, err);
   }
 }

@@ -33,6 +33,7 @@ import { rule as E3005 } from './references/E3005-depends-on-exists.js';
 import { rule as E6013 } from './conventions/E6013-imdsv2-required.js';
 import { rule as E6014 } from './conventions/E6014-bucket-tls-only.js';
 import { rule as E6015 } from './conventions/E6015-iam-no-wildcard-grants.js';
+import { rule as E6016 } from './conventions/E6016-account-global-names.js';
 import { rule as E8001 } from './references/E8001-condition-used.js';
 import { rule as E8002 } from './references/E8002-condition-exists.js';
 import { rule as E8003 } from './references/E8003-conditional-reference.js';
@@ -90,6 +91,7 @@ export const RULES: readonly Rule[] = [
   E6013,
   E6014,
   E6015,
+  E6016,
   E8001,
   E8002,
   E8003,
