@@ -1,4 +1,5 @@
 // Errors are values with a code, a message and a fix; the CLI maps their kind to an exit code in one place.
+import type { MessageCode } from './io/message-codes.js';
 
 /** What kind of failure this is; decides the exit code (see `exitCodeFor`). */
 export type ErrorKind =
@@ -11,7 +12,7 @@ export type ErrorKind =
   | 'internal'; // a bug: exit 70
 
 export class DrError extends Error {
-  readonly code: string;
+  readonly code: MessageCode;
   readonly kind: ErrorKind;
   readonly fix: string | undefined;
   readonly file: string | undefined;
@@ -20,7 +21,7 @@ export class DrError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(opts: {
-    code: string;
+    code: MessageCode;
     kind: ErrorKind;
     message: string;
     fix?: string;
@@ -77,7 +78,7 @@ export function exitCodeFor(err: unknown): number {
 }
 
 export function usageError(
-  code: string,
+  code: MessageCode,
   message: string,
   fix: string,
   extra: { file?: string; field?: string } = {},
@@ -86,7 +87,7 @@ export function usageError(
 }
 
 export function configError(
-  code: string,
+  code: MessageCode,
   message: string,
   fix: string,
   extra: { file?: string; field?: string } = {},

@@ -2,11 +2,12 @@
 // region; a response the SDK could not parse (an emulator's or a proxy's HTML error page) adds the HTTP status and
 // the first bytes of the body, which is what tells an operator that something other than AWS answered.
 import { DrError, type ErrorKind } from '../errors.js';
+import type { AwsServiceName, MessageCode } from '../io/message-codes.js';
 
 /** One AWS call: `service:Operation`, what it acted on, and where. */
 export interface AwsCall {
   /** e.g. `rds:DescribeDBInstances`. */
-  operation: string;
+  operation: `${AwsServiceName}:${string}`;
   /** e.g. the DB instance identifier, `s3://bucket/key`, a parameter name. */
   resource: string;
   region: string;
@@ -14,7 +15,7 @@ export interface AwsCall {
 
 export interface AwsErrorOptions {
   /** Stable error code; default `E_AWS_<SERVICE>`. */
-  code?: string;
+  code?: MessageCode;
   fix?: string;
   /** Default `aws` (exit 3). */
   kind?: ErrorKind;
@@ -104,7 +105,7 @@ function firstLine(message: unknown): string {
 /** `rds:DescribeDBInstances db-dev in us-west-2 failed: DBInstanceNotFoundFault: …`, with a fix. */
 export function awsCallError(call: AwsCall, err: unknown, opts: AwsErrorOptions = {}): DrError {
   if (err instanceof DrError) return err;
-  const service = call.operation.split(':')[0] ?? 'aws';
+  const service = call.operation.split(':')[0] as AwsServiceName;
   const where = `${call.operation} ${call.resource} in ${call.region}`;
   const odd = unparseableResponse(err);
   let reason: string;
@@ -120,7 +121,7 @@ export function awsCallError(call: AwsCall, err: unknown, opts: AwsErrorOptions 
     reason = `${errorName(err) || 'Error'}: ${firstLine(shape(err).message ?? err)}`;
   }
   return new DrError({
-    code: opts.code ?? `E_AWS_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`,
+    code: opts.code ?? `E_AWS_${service.toUpperCase() as Uppercase<AwsServiceName>}`,
     kind: opts.kind ?? 'aws',
     message: `${where} failed: ${reason}`,
     fix: fix ?? 'Check credentials (--profile), permissions and the region; re-run to resume.',

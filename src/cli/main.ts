@@ -3,6 +3,7 @@
 // and returns the exit code. Usage errors (unknown option, bad choice) are exit 2, and a JSON document under --json.
 import { Command, CommanderError } from 'commander';
 import { DrError, EXIT, exitCodeFor } from '../errors.js';
+import type { MessageCode } from '../io/message-codes.js';
 import { StreamReporter } from '../io/reporters.js';
 import type { Registrar } from './command.js';
 import { reportError } from './context.js';
@@ -49,7 +50,7 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
   return program;
 }
 
-const USAGE_CODES: Record<string, string> = {
+const USAGE_CODES: Record<string, MessageCode> = {
   'commander.unknownOption': 'E_UNKNOWN_OPTION',
   'commander.unknownCommand': 'E_UNKNOWN_COMMAND',
   'commander.invalidArgument': 'E_INVALID_ARGUMENT',

@@ -2,6 +2,7 @@
 // known), the value found and the fix: what config files and environment variables both report.
 import type { z } from 'zod';
 import { DrError, type ErrorKind } from '../errors.js';
+import type { MessageCode } from '../io/message-codes.js';
 import { nearestName } from '../suggest.js';
 
 export interface SchemaProblem {
@@ -69,7 +70,7 @@ export function schemaProblems(
 
 /** One error for all problems, named by the first one, so each is fixed in one go. */
 export function schemaError(
-  code: string,
+  code: MessageCode,
   kind: ErrorKind,
   file: string,
   problems: SchemaProblem[],

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { ServiceClients } from '../aws/clients.js';
+import type { AwsErrorOptions } from '../aws/errors.js';
 import { objectExists, putObject } from '../aws/services/s3.js';
 import { DrError } from '../errors.js';
 import type { ArtifactBuildNode } from '../plan/graph.js';
@@ -84,7 +85,7 @@ export async function publishArtifact(aws: ServiceClients<'s3'>, bucket: string,
   const error = {
     code: 'E_ARTIFACT_PUBLISH',
     fix: 'Check that the artifact bucket exists (foundation stack) and that you may write to it (s3:PutObject).',
-  };
+  } satisfies AwsErrorOptions;
   if (await objectExists(aws, bucket, art.key, error)) return false;
   await putObject(
     aws,

@@ -5,6 +5,7 @@
 // itself is left to CloudFormation.
 import type { ServiceClients } from '../aws/clients.js';
 import { removeReplicaRegions, secretReplicaRegions } from '../aws/services/secrets-manager.js';
+import type { AwsErrorOptions } from '../aws/errors.js';
 
 export interface SecretReplicasRemoved {
   secret: string;
@@ -14,7 +15,7 @@ export interface SecretReplicasRemoved {
 const REPLICA_ERROR = {
   code: 'E_SECRET_REPLICAS',
   fix: 'Grant secretsmanager:DescribeSecret and secretsmanager:RemoveRegionsFromReplication (and secretsmanager:DeleteSecret in the replica Regions), then destroy again.',
-};
+} satisfies AwsErrorOptions;
 
 /**
  * Removes every replica of one secret, through a client of the secret's own (primary) Region. Undefined when there

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { ServiceClients } from '../aws/clients.js';
 import type { TemplateSource } from '../aws/services/cloudformation.js';
 import { objectExists, putObject } from '../aws/services/s3.js';
+import type { AwsErrorOptions } from '../aws/errors.js';
 
 export type { TemplateSource } from '../aws/services/cloudformation.js';
 
@@ -16,7 +17,10 @@ export interface TemplateStore {
   s3(region: string): ServiceClients<'s3'>;
 }
 
-const UPLOAD_ERROR = { code: 'E_TEMPLATE_UPLOAD', fix: 'Check s3:PutObject / s3:GetObject on drctl-state-* buckets.' };
+const UPLOAD_ERROR = {
+  code: 'E_TEMPLATE_UPLOAD',
+  fix: 'Check s3:PutObject / s3:GetObject on drctl-state-* buckets.',
+} satisfies AwsErrorOptions;
 
 export async function templateSource(
   body: string,

@@ -1,6 +1,7 @@
 // The drill's timeline: every event is recorded with its time and reported as a message `DRILL_<EVENT>`; times are
 // expressed relative to the fault once its time is known.
 import type { Reporter } from '../io/messages.js';
+import { drillEventCode, type DrillEvent } from '../io/message-codes.js';
 import type { Clock } from '../clock.js';
 import type { TimelineEvent } from './report-types.js';
 
@@ -19,13 +20,13 @@ export class Timeline {
     this.faultAt = at;
   }
 
-  record(event: string, text: string, detail?: Record<string, unknown>, level: 'info' | 'warn' = 'info'): void {
+  record(event: DrillEvent, text: string, detail?: Record<string, unknown>, level: 'info' | 'warn' = 'info'): void {
     const now = this.clock.now();
     const t = this.relative(now);
     this.events.push({ at: new Date(now).toISOString(), t, event, ...(detail ? { detail } : {}) });
     const stamp = this.faultAt === undefined ? '      ' : `+${t.toFixed(1)}s`.padStart(6);
     this.reporter.emit({
-      code: `DRILL_${event.toUpperCase().replace(/-/g, '_')}`,
+      code: drillEventCode(event),
       level,
       text: `${stamp} ${text}`,
       data: { drillId: this.drillId, event, t, ...detail },

@@ -1,10 +1,13 @@
 // One I/O layer: code that decides emits typed messages; renderers (human, JSON, progress) turn them into output.
+import type { MessageCode } from './message-codes.js';
+
+export type { MessageCode } from './message-codes.js';
 
 export type Level = 'trace' | 'debug' | 'info' | 'result' | 'warn' | 'error';
 
 export interface Message<T = unknown> {
-  /** Stable message code, e.g. `DEPLOY_STACK_STATUS`; tests assert on codes, not on text. */
-  code: string;
+  /** Stable message code, e.g. `DEPLOY_STACK_STATUS`, from the registry; tests assert on codes, not on text. */
+  code: MessageCode;
   level: Level;
   /** One line for people. */
   text: string;

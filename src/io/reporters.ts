@@ -24,7 +24,7 @@ export class MemoryReporter implements Reporter {
   codes(): string[] {
     return this.messages.map((m) => m.code);
   }
-  byCode<T = unknown>(code: string): Message<T>[] {
+  byCode<T = unknown>(code: Message['code']): Message<T>[] {
     return this.messages.filter((m) => m.code === code) as Message<T>[];
   }
 }

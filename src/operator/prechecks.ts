@@ -4,6 +4,7 @@
 // may accept the unknown ones explicitly (--accept-unchecked), never a failed one.
 import { DrError, exitCodeFor } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
+import { codePrefix, type PrecheckPrefix } from '../io/message-codes.js';
 
 export type PrecheckStatus = 'pass' | 'fail' | 'unknown';
 
@@ -78,7 +79,7 @@ export function shared<T>(lookup: () => Promise<T>): () => Promise<T> {
 const LABEL: Record<PrecheckStatus, string> = { pass: 'ok     ', fail: 'FAIL   ', unknown: 'UNKNOWN' };
 
 /** One message per check: `<PREFIX>_PRECHECK` with the result as data. */
-export function reportPrechecks(reporter: Reporter, prefix: string, results: PrecheckResult[]): void {
+export function reportPrechecks(reporter: Reporter, prefix: PrecheckPrefix, results: PrecheckResult[]): void {
   for (const r of results)
     reporter.emit({
       code: `${prefix}_PRECHECK`,
@@ -91,7 +92,7 @@ export function reportPrechecks(reporter: Reporter, prefix: string, results: Pre
 /** The refusal: the checks that stop the command, and all the results for the report. */
 export class PrecheckRefusal extends DrError {
   readonly results: PrecheckResult[];
-  constructor(command: string, prefix: string, results: PrecheckResult[], blocking: PrecheckResult[]) {
+  constructor(command: string, prefix: PrecheckPrefix, results: PrecheckResult[], blocking: PrecheckResult[]) {
     const failed = blocking.filter((r) => r.status === 'fail');
     const unknown = blocking.filter((r) => r.status === 'unknown');
     const describe = (r: PrecheckResult) => `${r.check} (${r.evidence})`;
@@ -129,11 +130,11 @@ export function blockingPrechecks(results: PrecheckResult[], overrides: Precheck
  */
 export async function enforcePrechecks(
   reporter: Reporter,
-  command: string,
+  command: Lowercase<PrecheckPrefix>,
   checks: Precheck[],
   overrides: PrecheckOverrides,
 ): Promise<PrecheckResult[]> {
-  const prefix = command.toUpperCase();
+  const prefix = codePrefix(command);
   const results = await runPrechecks(checks);
   reportPrechecks(reporter, prefix, results);
   const blocking = blockingPrechecks(results, overrides);

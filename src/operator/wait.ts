@@ -1,6 +1,7 @@
 // Waiting with a deadline: the controller, the runbooks and the drill poll through the shared Clock, so tests run
 // hours of waiting instantly.
 import { DrError } from '../errors.js';
+import type { MessageCode } from '../io/message-codes.js';
 import type { Clock } from '../clock.js';
 
 export interface WaitOptions {
@@ -9,7 +10,7 @@ export interface WaitOptions {
   timeoutMs: number;
   intervalMs: number;
   /** Error code when the wait times out. */
-  code?: string;
+  code?: MessageCode;
   fix?: string;
   /** Called after each unsuccessful probe, e.g. to report progress. */
   onPending?: (elapsedMs: number) => void;

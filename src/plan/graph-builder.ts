@@ -3,6 +3,7 @@
 // by hand.
 import path from 'node:path';
 import { DrError } from '../errors.js';
+import type { MessageCode } from '../io/message-codes.js';
 import { stackName } from '../config/load-config.js';
 import type { EnvironmentConfig } from '../config/config-types.js';
 import { BUILD_SECONDS, PUBLISH_SECONDS, stackCreateSeconds, stackUpdateSeconds } from './estimates.js';
@@ -30,7 +31,7 @@ export interface GraphInput extends ParameterInput {
   resolved?: ResolvedParameters;
 }
 
-function problem(code: string, message: string, fix: string, file: string, field: string): DrError {
+function problem(code: MessageCode, message: string, fix: string, file: string, field: string): DrError {
   return new DrError({ code, kind: 'config', message: `${file}: ${field}: ${message}`, fix, file, field });
 }
 

@@ -3,6 +3,7 @@
 // template's declaration (Type, AllowedValues, AllowedPattern, Min/Max) and Rules. plan, deploy, report, failover,
 // failback and drill all read this answer; a value CloudFormation would refuse stops every one of them.
 import { DrError } from '../errors.js';
+import type { MessageCode } from '../io/message-codes.js';
 import { AUTOMATIC_SOURCES, automaticParameters, parameterToString } from '../config/load-config.js';
 import type { EnvironmentConfig } from '../config/config-types.js';
 import type { JsonSource } from '../templates/json-source.js';
@@ -97,7 +98,7 @@ export function configValues(c: EnvironmentConfig, role: RegionRole, template: C
   return merged;
 }
 
-function planProblem(code: string, message: string, fix: string, file: string, field: string): DrError {
+function planProblem(code: MessageCode, message: string, fix: string, file: string, field: string): DrError {
   return new DrError({ code, kind: 'config', message: `${file}: ${field}: ${message}`, fix, file, field });
 }
 

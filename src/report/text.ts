@@ -1,11 +1,11 @@
 // The report for people, as messages: one verdict line per objective first, then the arithmetic of every RTO path,
 // the RPO per store, readiness and cost.
-import type { Reporter } from '../io/messages.js';
+import type { MessageCode, Reporter } from '../io/messages.js';
 import type { Report } from './report-types.js';
 import { verdicts } from './verdicts.js';
 
 export function emitReport(reporter: Reporter, r: Report): void {
-  const say = (code: string, text: string, data?: unknown) => reporter.emit({ code, level: 'result', text, data });
+  const say = (code: MessageCode, text: string, data?: unknown) => reporter.emit({ code, level: 'result', text, data });
   say(
     'REPORT_HEADER',
     `DR report for ${r.environment}: ${r.regions.primary} primary, ${r.regions.secondary} secondary (RTO target ${r.objectives.rtoSeconds} s, RPO target ${r.objectives.rpoSeconds} s)`,

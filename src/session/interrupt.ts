@@ -1,7 +1,7 @@
 // Ctrl-C for the commands that change an environment. The command context carries the abort signal (the CLI's command wrapper fills it
 // from SIGINT); run without one (called directly, or before the wrapper provides it), a command listens for SIGINT
 // itself: the first Ctrl-C aborts, a second one quits at once.
-import type { Reporter } from '../io/messages.js';
+import type { MessageCode, Reporter } from '../io/messages.js';
 
 export interface Interruptible {
   signal: AbortSignal;
@@ -12,7 +12,7 @@ export interface Interruptible {
 export function commandSignal(
   given: AbortSignal | undefined,
   reporter: Reporter,
-  notice: { code: string; text: string },
+  notice: { code: MessageCode; text: string },
 ): Interruptible {
   if (given) return { signal: given, dispose: () => undefined };
   const controller = new AbortController();

@@ -9,7 +9,7 @@
 // when that region became unreachable; docs/decisions/0008 says why that is acceptable.
 import { randomUUID } from 'node:crypto';
 import type { ServiceClients } from '../aws/clients.js';
-import { httpStatusOf, isUnreachable } from '../aws/errors.js';
+import { httpStatusOf, isUnreachable, type AwsErrorOptions } from '../aws/errors.js';
 import { deleteObject, getObjectText, putObject } from '../aws/services/s3.js';
 import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
@@ -66,7 +66,7 @@ interface LockDeps {
 const STATE_ERROR = {
   code: 'E_STATE_BUCKET',
   fix: 'Check s3:CreateBucket / s3:PutObject / s3:GetObject / s3:DeleteObject on drctl-state-* buckets.',
-};
+} satisfies AwsErrorOptions;
 
 /** The region's S3 did not answer (or failed on its side): the lock may move to the other region. */
 function regionUnavailable(err: unknown): boolean {

@@ -2,6 +2,7 @@
 // templates too large to pass inline. It belongs to no stack (the foundation's artifact bucket does not exist before
 // the first deploy): drctl creates it on first use, versioned, encrypted and private.
 import type { ServiceClients } from '../aws/clients.js';
+import type { AwsErrorOptions } from '../aws/errors.js';
 import { bucketState, createPrivateBucket } from '../aws/services/s3.js';
 import { DrError } from '../errors.js';
 import type { Reporter } from '../io/messages.js';
@@ -13,7 +14,7 @@ export function stateBucketName(account: string, region: string): string {
 const STATE_BUCKET_ERROR = {
   code: 'E_STATE_BUCKET',
   fix: 'Check s3:CreateBucket / s3:PutObject / s3:GetObject permissions on drctl-state-* buckets.',
-};
+} satisfies AwsErrorOptions;
 
 /** Creates the state bucket in the client's region if it is missing; safe to call on every run. */
 export async function ensureStateBucket(aws: ServiceClients<'s3'>, bucket: string, reporter: Reporter): Promise<void> {

@@ -141,7 +141,10 @@ describe("README's exit-code table", () => {
     const { exitCodeFor, DrError, EXIT } = await import('../../src/errors.js');
     const kinds = { findings: 1, usage: 2, config: 2, aws: 3, conflict: 4, interrupted: 130, internal: 70 } as const;
     for (const [kind, code] of Object.entries(kinds))
-      expect(exitCodeFor(new DrError({ code: 'X', kind: kind as keyof typeof kinds, message: '' })), kind).toBe(code);
+      expect(
+        exitCodeFor(new DrError({ code: 'E_INTERNAL', kind: kind as keyof typeof kinds, message: '' })),
+        kind,
+      ).toBe(code);
     expect(EXIT).toEqual({ ok: 0, findings: 1, interrupted: 130 });
     for (const [code, commands] of table) for (const c of commands) expect(COMMANDS, `${code}: ${c}`).toContain(c);
   });

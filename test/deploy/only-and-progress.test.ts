@@ -91,7 +91,13 @@ describe('status board (human renderer)', () => {
     Object.assign(stream, { isTTY: true, columns: 160 });
     return { stream, text: () => text };
   };
-  const msg = (code: string, data: unknown, text = ''): Message => ({ code, level: 'info', text, data, time: 0 });
+  const msg = (code: Message['code'], data: unknown, text = ''): Message => ({
+    code,
+    level: 'info',
+    text,
+    data,
+    time: 0,
+  });
 
   it('keeps one line per stack and redraws it in place', () => {
     const err = tty();

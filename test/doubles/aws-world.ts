@@ -36,22 +36,23 @@ import { VirtualClock } from './virtual-clock.js';
 type Handler = (op: string, input: Record<string, unknown>) => Promise<unknown>;
 
 interface MiddlewareHost {
-  middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void };
+  middlewareStack: { addRelativeTo(middleware: unknown, options: Record<string, unknown>): void };
 }
 
 /**
- * Ends every request of a real SDK client at the double: a middleware after signing and inside the retry middleware
- * answers with the double's output (or throws its error), so the SDK's retries see the double's errors.
+ * Ends every request of a real SDK client at the double: a middleware inside the retry middleware answers with the
+ * double's output (or throws its error), so the SDK's retries see the double's errors. It sits just before signing:
+ * a request that never leaves the process needs no SigV4 signature, which was a fifth of each simulated call's time.
  */
 function route<C>(client: C, handler: Handler): C {
-  (client as MiddlewareHost).middlewareStack.add(
+  (client as MiddlewareHost).middlewareStack.addRelativeTo(
     (_next: unknown, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
       const op = String(context.commandName ?? '').replace(/Command$/, '');
       // Copy so the double never aliases the caller's objects.
       const output = (await handler(op, structuredClone(args.input))) as Record<string, unknown>;
       return { response: {}, output: { $metadata: { httpStatusCode: 200 }, ...output } };
     },
-    { step: 'finalizeRequest', priority: 'low', name: 'awsWorldDouble' },
+    { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'awsWorldDouble' },
   );
   return client;
 }

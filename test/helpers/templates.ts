@@ -12,6 +12,7 @@ import {
 } from '../../src/templates/conditions.js';
 import type { CfnResource, CfnTemplate } from '../../src/templates/template-types.js';
 import type { EnvironmentConfig } from '../../src/config/config-types.js';
+import { checkParameterValue } from '../../src/plan/parameter-constraints.js';
 import { PROJECT_ROOT } from './run-cli.js';
 
 export function loadLayerTemplate(layer: string): CfnTemplate {
@@ -101,14 +102,10 @@ export function parameterContractProblems(t: CfnTemplate): string[] {
     if (!constrained) problems.push(`parameter ${name} has no constraint`);
     if (p.Default === undefined && !exempt.has(name))
       problems.push(`parameter ${name} has no default and is not an input or artifact`);
-    if (p.Default !== undefined && p.AllowedValues && !p.AllowedValues.map(String).includes(String(p.Default)))
-      problems.push(`parameter ${name}: default not allowed`);
-    if (p.Default !== undefined && p.AllowedPattern && !new RegExp(p.AllowedPattern).test(String(p.Default)))
-      problems.push(`parameter ${name}: default does not match its pattern`);
-    if (p.Default !== undefined && p.MinValue !== undefined && Number(p.Default) < p.MinValue)
-      problems.push(`parameter ${name}: default below MinValue`);
-    if (p.Default !== undefined && p.MaxValue !== undefined && Number(p.Default) > p.MaxValue)
-      problems.push(`parameter ${name}: default above MaxValue`);
+    // The default must pass the parameter's own constraints, checked as drctl checks every value.
+    if (p.Default !== undefined)
+      for (const v of checkParameterValue(String(p.Default), p))
+        problems.push(`parameter ${name}: default ${v.value} breaks ${v.constraint} (${v.allowed})`);
   }
   return problems;
 }
@@ -348,7 +345,7 @@ export function inputProblems(template: CfnTemplate, layers: Record<string, CfnT
   return problems;
 }
 
-/** Config values for a template's parameters that its constraints would reject. */
+/** Config values for a template's parameters that its constraints would reject (drctl's check, per value). */
 export function configValueProblems(config: EnvironmentConfig, template: CfnTemplate): string[] {
   const problems: string[] = [];
   for (const [block, values] of Object.entries(config.parameters)) {
@@ -356,12 +353,9 @@ export function configValueProblems(config: EnvironmentConfig, template: CfnTemp
       const p = template.Parameters?.[name];
       if (!p) continue;
       const v = Array.isArray(raw) ? raw.join(',') : String(raw);
-      if (p.AllowedValues && !p.AllowedValues.map(String).includes(v))
-        problems.push(`${block}.${name}=${v} not in AllowedValues`);
-      if (p.AllowedPattern && !new RegExp(p.AllowedPattern).test(v))
-        problems.push(`${block}.${name}=${v} does not match the pattern`);
-      if (p.MinValue !== undefined && Number(v) < p.MinValue) problems.push(`${block}.${name}=${v} below MinValue`);
-      if (p.MaxValue !== undefined && Number(v) > p.MaxValue) problems.push(`${block}.${name}=${v} above MaxValue`);
+      // drctl's own check of a parameter value, as plan and deploy run it.
+      for (const x of checkParameterValue(v, p))
+        problems.push(`${block}.${name}=${v} breaks ${x.constraint} (${x.allowed})`);
     }
   }
   return problems;

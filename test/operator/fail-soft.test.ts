@@ -12,6 +12,7 @@ import { runDrillCommand } from '../../src/drill/command.js';
 import { systemDnsResolver } from '../../src/operator/dns.js';
 import type { PrecheckResult } from '../../src/operator/prechecks.js';
 import { MemoryReporter } from '../../src/io/reporters.js';
+import type { Message } from '../../src/io/messages.js';
 import { startDnsServer, type LocalDnsServer } from '../doubles/dns-server.js';
 import { environmentChanges, runRunbook } from '../failover-ops/helpers.js';
 import { buildWorld, SECONDARY, type World } from '../failover-ops/world.js';
@@ -50,7 +51,7 @@ function cloudWatchAnsweringHtml(world: World, region: string): ClientFactory {
   return (r) => (r === region ? { ...base(r), cloudwatch: real(r).cloudwatch } : base(r));
 }
 
-const checks = (reporter: MemoryReporter, code: string) =>
+const checks = (reporter: MemoryReporter, code: Message['code']) =>
   reporter.byCode<PrecheckResult>(code).map((m) => m.data as PrecheckResult);
 
 describe('fail soft: every pre-check reported, refusal exit 4, never 70', () => {

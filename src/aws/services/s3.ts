@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { ServiceClients } from '../clients.js';
 import { DrError } from '../../errors.js';
-import { awsCallError, errorName, httpStatusOf, type AwsErrorOptions } from '../errors.js';
+import { awsCallError, errorName, httpStatusOf, type AwsCall, type AwsErrorOptions } from '../errors.js';
 
 type S3 = ServiceClients<'s3'>;
 
@@ -45,7 +45,7 @@ export async function bucketState(
  * A concurrent first run creating it at the same moment is fine.
  */
 export async function createPrivateBucket(aws: S3, bucket: string, error?: AwsErrorOptions): Promise<void> {
-  const call = async (operation: string, send: () => Promise<unknown>) => {
+  const call = async (operation: AwsCall['operation'], send: () => Promise<unknown>) => {
     try {
       await send();
     } catch (err) {
@@ -194,7 +194,7 @@ export async function emptyBucket(aws: S3, bucket: string): Promise<BucketEmptyR
   const error = {
     code: 'E_EMPTY_BUCKET',
     fix: 'Grant s3:ListBucketVersions and s3:DeleteObjectVersion (and check Object Lock settings), then destroy again.',
-  };
+  } satisfies AwsErrorOptions;
   for (;;) {
     let page;
     try {

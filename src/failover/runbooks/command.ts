@@ -5,6 +5,7 @@ import type { ClientFactory } from '../../aws/clients.js';
 import type { CommandContext } from '../../cli/context.js';
 import { loadProject } from '../../plan/project.js';
 import type { Reporter } from '../../io/messages.js';
+import { codePrefix } from '../../io/message-codes.js';
 import { realClock, type Clock } from '../../clock.js';
 import { operatorClients } from '../../operator/clients.js';
 import { systemDnsResolver, type DnsResolver } from '../../operator/dns.js';
@@ -65,7 +66,7 @@ export function runbookResult(state: RunbookState, stateFile: string): Record<st
 function summarize(reporter: Reporter, state: RunbookState): void {
   const total = state.steps.reduce((ms, s) => ms + (s.durationMs ?? 0), 0);
   reporter.emit({
-    code: `${state.runbook.toUpperCase()}_COMPLETED`,
+    code: `${codePrefix(state.runbook)}_COMPLETED`,
     level: 'result',
     text: `${state.runbook} ${state.runId} completed for ${state.environment}: ${state.steps.filter((s) => s.status === 'done').length} steps done, ${state.steps.filter((s) => s.status === 'skipped').length} skipped, ${(total / 1000).toFixed(1)} s of step time`,
     data: { runId: state.runId, totalStepMs: total },
@@ -83,7 +84,7 @@ export async function runRunbookCommand(
   const clients = overrides.clients ?? operatorClients(ctx);
   const clock = overrides.clock ?? realClock;
   const interrupt = commandSignal(ctx.signal, ctx.reporter, {
-    code: `${runbook.toUpperCase()}_SIGINT`,
+    code: `${codePrefix(runbook)}_SIGINT`,
     text: `Ctrl-C: stopping after the current wait; re-run drctl ${runbook} to resume (Ctrl-C again to quit at once)`,
   });
   try {
@@ -141,7 +142,7 @@ async function runLocked(
     const result = runbookResult(state, store.location);
     const report = await writeRunbookReport(ctx.root, state, result);
     ctx.reporter.emit({
-      code: `${runbook.toUpperCase()}_REPORT`,
+      code: `${codePrefix(runbook)}_REPORT`,
       level: 'info',
       text: `report: ${report.markdown}`,
       data: report,
@@ -157,14 +158,14 @@ async function runLocked(
       const report = await writeRunbookReport(ctx.root, state, result).catch(() => undefined);
       if (report)
         ctx.reporter.emit({
-          code: `${runbook.toUpperCase()}_REPORT`,
+          code: `${codePrefix(runbook)}_REPORT`,
           level: 'info',
           text: `report so far: ${report.markdown}`,
           data: report,
         });
       if (opts.json)
         ctx.reporter.emit({
-          code: `${runbook.toUpperCase()}_STATE`,
+          code: `${codePrefix(runbook)}_STATE`,
           level: 'debug',
           text: `state kept in ${store.location}`,
           data: { ...result, ...(report ? { report } : {}) },

@@ -2,6 +2,7 @@
 // that has not completed. Steps must be idempotent: a step interrupted mid-way is started again and must first
 // look at the current state of what it changes.
 import type { Reporter } from '../../io/messages.js';
+import { codePrefix } from '../../io/message-codes.js';
 import { DrError } from '../../errors.js';
 import type { Clock } from '../../clock.js';
 import type { RunbookName, RunbookState, StateStore, StepRecord } from './state-store.js';
@@ -60,7 +61,7 @@ export async function runSteps(opts: {
   signal?: AbortSignal;
 }): Promise<RunbookState> {
   const { steps, state, store, reporter, clock } = opts;
-  const P = state.runbook.toUpperCase();
+  const P = codePrefix(state.runbook);
   const total = steps.length;
   const iso = () => new Date(clock.now()).toISOString();
   const start = resumeIndex(state);

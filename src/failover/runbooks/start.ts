@@ -1,6 +1,7 @@
 // Starting or resuming a runbook: a run that did not complete is resumed (after a fresh confirmation); a new run
 // runs and reports every pre-check and a confirmation before the first change.
 import { DrError } from '../../errors.js';
+import { codePrefix } from '../../io/message-codes.js';
 import { enforcePrechecks, type Precheck, type PrecheckOverrides } from '../../operator/prechecks.js';
 import type { RunbookDeps } from './deps.js';
 import { newState, resumeIndex, runSteps, type RunbookStep } from './runner.js';
@@ -16,7 +17,7 @@ export interface StartSpec {
 
 export async function startOrResume(deps: RunbookDeps, spec: StartSpec): Promise<RunbookState> {
   const { reporter, store, clock, topology } = deps;
-  const prefix = spec.runbook.toUpperCase();
+  const prefix = codePrefix(spec.runbook);
   let state = await store.load();
   if (state && state.status === 'completed') {
     const moved = await store.archive(state);
