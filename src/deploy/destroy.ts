@@ -4,6 +4,7 @@
 // of the input edge that created it), and the global table goes with the primary data stack once every stack
 // that consumes it is gone. Stacks without this environment's tag are never touched.
 import { DrError } from '../errors.js';
+import type { MessageCode } from '../io/message-codes.js';
 import { emptyBucket, type BucketEmptyResult } from '../aws/services/s3.js';
 import { withEnvironmentLock } from '../session/environment-session.js';
 import { nodeStateMessage, runGraph, type ExecNode, type ExecutionResult } from './executor.js';
@@ -210,7 +211,7 @@ interface VaultLock {
  * What a vault lock means for this destroy, said before anyone confirms. CloudFormation cannot delete a vault that
  * holds recovery points; a compliance lock makes that permanent until every recovery point's retention has passed.
  */
-function vaultLockWarning(lock: VaultLock): { code: string; text: string } {
+function vaultLockWarning(lock: VaultLock): { code: MessageCode; text: string } {
   if (lock.mode === 'compliance')
     return {
       code: 'DESTROY_VAULT_COMPLIANCE_LOCK',

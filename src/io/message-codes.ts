@@ -27,6 +27,9 @@ export const AWS_SERVICES = [
   'sns',
   'ssm',
   'sts',
+  'lambda',
+  'iam',
+  'acm',
 ] as const;
 export type AwsServiceName = (typeof AWS_SERVICES)[number];
 /** Drill timeline events; each is reported as `DRILL_<EVENT>` (dashes as underscores). */
@@ -121,6 +124,12 @@ export const MESSAGE_CODES = {
   E_AWS_SNS: { level: 'error', meaning: 'An SNS call failed.' },
   E_AWS_SSM: { level: 'error', meaning: 'An SSM Parameter Store call failed.' },
   E_AWS_STS: { level: 'error', meaning: 'STS GetCallerIdentity failed (network, endpoint or credentials).' },
+  E_AWS_LAMBDA: {
+    level: 'error',
+    meaning: 'A Lambda call failed (pre-flight account settings or function concurrency).',
+  },
+  E_AWS_IAM: { level: 'error', meaning: 'An IAM call failed (pre-flight service-linked roles).' },
+  E_AWS_ACM: { level: 'error', meaning: 'An ACM call failed (pre-flight certificate check).' },
   E_DNS_UNREACHABLE: { level: 'error', meaning: 'A DNS lookup from this machine failed.' },
   E_WAIT_TIMEOUT: { level: 'error', meaning: 'A wait for a resource to reach a state timed out.' },
 
@@ -382,6 +391,48 @@ export const MESSAGE_CODES = {
     meaning: 'A dependency timed out: the write may or may not have happened.',
   },
   GATEWAY_INTERNAL_ERROR: { level: 'error', meaning: 'A bug in the gateway (stack trace in the log).' },
+  DESTROY_VAULT_COMPLIANCE_LOCK: {
+    level: 'warn',
+    meaning: 'A backup vault to destroy is in compliance-mode lock: it cannot be undone and blocks deletion.',
+  },
+  DESTROY_VAULT_GOVERNANCE_LOCK: {
+    level: 'warn',
+    meaning: 'A backup vault to destroy is in governance-mode lock: recovery points stay until their retention ends.',
+  },
+  REPORT_RECOVERY_PATH: {
+    level: 'result',
+    meaning: 'A recovery path beyond failover (logical corruption) and its totals.',
+  },
+  REPORT_RECOVERY_TERM: { level: 'result', meaning: 'One term of a recovery path, with its source.' },
+  REPORT_RECOVERY_STORE: {
+    level: 'result',
+    meaning: 'A store of the logical-corruption path: its restore point granularity.',
+  },
+  CANARY_RUN_OK: { level: 'info', meaning: 'The order canary placed and read back its test order within its budget.' },
+  CANARY_RUN_FAILED: {
+    level: 'error',
+    meaning: 'The order canary failed: slow, unreachable, an HTTP error or a mismatch.',
+  },
+  E_PREFLIGHT: {
+    level: 'error',
+    meaning: 'Deploy pre-flight found problems; nothing was created (each named with its fix).',
+  },
+  PREFLIGHT_HOSTED_ZONE: { level: 'info', meaning: 'Pre-flight: the hosted zone exists and holds DomainName.' },
+  PREFLIGHT_LAMBDA_CONCURRENCY: {
+    level: 'info',
+    meaning: 'Pre-flight: reserved Lambda concurrency fits the account quota.',
+  },
+  PREFLIGHT_SERVICE_LINKED_ROLE_CREATED: {
+    level: 'info',
+    meaning: 'Pre-flight created a service-linked role a key policy names.',
+  },
+  E_TRAFFIC_ENTRY_UNKNOWN: { level: 'error', meaning: 'The global stack declares a traffic entry drctl cannot shift.' },
+  GATEWAY_HEARTBEAT_FAILED: {
+    level: 'warn',
+    meaning: 'The gateway could not write its heartbeat row (logged once, then every 12th).',
+  },
+  GATEWAY_HEARTBEAT_RECOVERED: { level: 'info', meaning: 'The heartbeat writes again after failures.' },
+  GATEWAY_HEARTBEAT_STATE: { level: 'info', meaning: 'The heartbeat started, paused (reader or fenced) or resumed.' },
 } as const satisfies Record<string, MessageCodeEntry>;
 
 export type MessageCode = keyof typeof MESSAGE_CODES;

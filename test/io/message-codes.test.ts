@@ -128,6 +128,16 @@ const NOT_MESSAGE_CODES: Record<string, string[]> = {
     'REQUEST_TIMEOUT',
     'UNSUPPORTED_MEDIA_TYPE',
   ],
+  'environment variables of the gateway and the canary': [
+    'HEARTBEAT_INTERVAL_SECONDS',
+    'TARGET_URL',
+    'LATENCY_BUDGET_MS',
+  ],
+  'Route 53 limit types and ACM certificate states (pre-flight)': [
+    'MAX_HEALTH_CHECKS_BY_OWNER',
+    'MAX_RRSETS_BY_ZONE',
+    'PENDING_VALIDATION',
+  ],
   'Node.js error codes': ['ABORT_ERR', 'EAI_AGAIN', 'ERR_HTTP_REQUEST_TIMEOUT', 'HPE_HEADER_OVERFLOW'],
 };
 
