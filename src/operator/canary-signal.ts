@@ -2,9 +2,9 @@
 // in a row cannot trade, whatever its health checks say. A canary that published nothing recently is "unknown",
 // never "failing": a stopped canary must not move traffic or promote a database on its own.
 import type { ServiceClients } from '../aws/clients.js';
-import { canarySuccessSeries, type CanaryRunPoint } from '../aws/services/cloudwatch-canary.js';
+import { canarySuccessSeries, type CanaryRunPoint } from '../aws/services/cloudwatch.js';
 
-export type { CanaryRunPoint } from '../aws/services/cloudwatch-canary.js';
+export type { CanaryRunPoint } from '../aws/services/cloudwatch.js';
 
 export interface CanarySignalOptions {
   /** A minute below this SuccessPercent counts as failed (the canaries layer's CanarySuccessThresholdPercent). */
